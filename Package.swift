@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Tianbao builds with nothing but the Swift toolchain and Debian's -dev packages:
+// no Swift package dependencies, C libraries only as system library targets.
+let package = Package(
+    name: "Tianbao",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Replication", targets: ["Replication"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "Replication", dependencies: ["SQLite"]),
+        .target(name: "TestSupport", dependencies: ["Replication"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// One place for the strictness every Swift target shares.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -1,0 +1,47 @@
+/// Record ids are UUIDs made offline, written in the canonical lowercase 8-4-4-4-12 form.
+public enum RecordID {
+    /// A new UUID version 7: the first 48 bits are the Unix time in milliseconds, so ids made
+    /// together sort together (and land together in the store's index); the rest is random.
+    public static func make(wallMilliseconds: Int64) -> String {
+        var rng = SystemRandomNumberGenerator()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let ms = UInt64(max(0, wallMilliseconds))
+        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
+        let random: UInt64 = rng.next()
+        let random2: UInt64 = rng.next()
+        for i in 6..<16 {
+            let source = i < 14 ? random : random2
+            bytes[i] = UInt8(truncatingIfNeeded: source >> (8 * UInt64(i % 8)))
+        }
+        bytes[6] = 0x70 | (bytes[6] & 0x0F)  // version 7
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // RFC 9562 variant
+        return format(bytes)
+    }
+
+    /// Whether `id` is a UUID in canonical lowercase form.
+    public static func isValid(_ id: some StringProtocol) -> Bool {
+        let utf8 = Array(id.utf8)
+        guard utf8.count == 36 else { return false }
+        for (i, c) in utf8.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard c == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(c)
+                else { return false }
+            }
+        }
+        return true
+    }
+
+    static func format(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,77 @@
+/// One value of a field as the store holds it: the value, and which change wrote it, where and when.
+public struct Version: Hashable, Sendable {
+    public let value: FieldValue
+    public let dot: Dot
+    public let timestamp: Timestamp
+    public let author: String?
+
+    public var hlc: HLC { HLC(timestamp, dot.replica) }
+}
+
+/// A field's current value(s). Concurrent writes are all kept; the one with the highest clock
+/// stamp (then replica id) is shown as the value until a write that saw them all replaces them.
+public struct Register: Hashable, Sendable {
+    /// Every live value, the shown winner first, then by descending stamp.
+    public let versions: [Version]
+
+    public init(versions: [Version]) {
+        self.versions = versions.sorted { $0.hlc > $1.hlc }
+    }
+
+    /// The value shown.
+    public var value: FieldValue { versions[0].value }
+    /// Whether concurrent writes are waiting for a person to choose.
+    public var isConflict: Bool { versions.count > 1 }
+}
+
+/// A record's materialised state: what every replica holding the same changes shows.
+public struct RecordState: Hashable, Sendable {
+    public let id: String
+    public let collection: String
+    /// Single-value fields, by name.
+    public internal(set) var fields: [String: Register] = [:]
+    /// Set fields (multiple choice, tags), by name: elements in canonical order.
+    public internal(set) var sets: [String: [FieldValue]] = [:]
+    /// Live deletes of this record, latest first.
+    public internal(set) var tombstones: [Version] = []
+
+    public init(id: String, collection: String) {
+        self.id = id
+        self.collection = collection
+    }
+
+    /// Deleted, with nothing written concurrently with the delete.
+    public var isDeleted: Bool { !tombstones.isEmpty && fields.isEmpty && sets.isEmpty }
+    /// Deleted on one replica while edited on another: the edits are kept, and a person decides.
+    public var hasDeleteConflict: Bool { !tombstones.isEmpty && !(fields.isEmpty && sets.isEmpty) }
+
+    /// The shown value of a single-value field.
+    public subscript(field: String) -> FieldValue? { fields[field]?.value }
+
+    /// The fields with concurrent values, by name.
+    public var conflictingFields: [String] { fields.filter(\.value.isConflict).map(\.key).sorted() }
+}
+
+/// A conflict a person must resolve.
+public struct Conflict: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// Concurrent writes to one field.
+        case field(String)
+        /// The record was deleted while it was being edited elsewhere.
+        case deleteWhileEdited
+    }
+
+    public let record: String
+    public let collection: String
+    public let kind: Kind
+    /// The competing values (for a field), or the deletes (for a delete conflict), latest first.
+    public let versions: [Version]
+}
+
+/// Everything a store shows, in a canonical form: two replicas holding the same changes have
+/// equal snapshots.
+public struct StoreSnapshot: Equatable, Sendable {
+    public let records: [RecordState]
+    public let conflicts: [Conflict]
+    public let versionVector: VersionVector
+}

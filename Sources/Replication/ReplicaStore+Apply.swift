@@ -1,0 +1,195 @@
+import SQLite
+
+/// The merge path: remote changes and local edits both end here.
+extension ReplicaStore {
+    /// What applying a batch did.
+    public struct ApplyReport: Equatable, Sendable {
+        /// Changes new to this replica.
+        public var applied = 0
+        /// Changes it already held (a re-sent batch is harmless).
+        public var duplicates = 0
+        public init() {}
+    }
+
+    /// Merges changes from other replicas, all or nothing, in one durable transaction.
+    ///
+    /// Order, duplication and delay do not matter: a replica that holds the same changes ends in
+    /// the same state. Every change is checked before anything is written, and a batch with one
+    /// bad change leaves the store as it was.
+    ///
+    /// - Complexity: O(n) statements for n changes, each a key lookup or an append.
+    @discardableResult
+    public func apply(_ changes: [Change]) throws -> ApplyReport {
+        var latest = Timestamp.zero
+        for change in changes {
+            try admit(change)
+            latest = max(latest, change.timestamp)
+        }
+        return try writing { touched in
+            var report = ApplyReport()
+            for change in changes {
+                if try merge(change, touched: &touched) { report.applied += 1 } else { report.duplicates += 1 }
+            }
+            if latest > .zero { try clock.receive(latest) }
+            return report
+        }
+    }
+
+    /// Checks one change against every rule that does not need the database.
+    func admit(_ change: Change) throws {
+        try change.validate()
+        guard configuration.collections.contains(change.collection) else {
+            throw ReplicationError.unknownCollection(change.collection, dot: change.dot)
+        }
+        do { try clock.check(change.timestamp) } catch { throw ReplicationError.stampInFuture(change.dot, error) }
+    }
+
+    /// Runs `body` in a write transaction, then saves the version vector and clock it moved.
+    /// On failure the caches are reloaded, since they may hold what was rolled back.
+    func writing<T>(_ body: (inout Set<Int64>) throws -> T) throws -> T {
+        do {
+            return try db.transaction {
+                var touched: Set<Int64> = []
+                let result = try body(&touched)
+                let save = try db.cached("UPDATE replicas SET contiguous = ?, max_seq = ? WHERE ord = ?")
+                for ord in touched {
+                    guard let p = progress[ord] else { continue }
+                    try save.run([Int64(p.contiguous), Int64(p.maxSeq), ord])
+                }
+                try db.run("INSERT INTO meta (key, value) VALUES ('clock', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           clock.last.packed)
+                return result
+            }
+        } catch {
+            try? reloadCaches()
+            throw error
+        }
+    }
+
+    /// Merges one change. Returns `false` when the store already held it.
+    func merge(_ change: Change, touched: inout Set<Int64>) throws -> Bool {
+        let ord = try ord(for: change.dot.replica)
+        let key = StoredChange.key(ord: ord, seq: change.dot.seq)
+        let record = try recordRef(change.record, collection: change.collection)
+        var supersededKeys: [Int64] = []
+        supersededKeys.reserveCapacity(change.supersedes.count)
+        for dot in change.supersedes {
+            supersededKeys.append(StoredChange.key(ord: try self.ord(for: dot.replica), seq: dot.seq))
+        }
+
+        let (vtype, value) = StoredChange.columns(change.value)
+        let insert = try db.cached("""
+            INSERT OR IGNORE INTO changes (key, hlc, record, field, op, vtype, value, supersedes, author)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.bind(.integer(key), at: 1)
+        try insert.bind(.integer(change.timestamp.packed), at: 2)
+        try insert.bind(.integer(record.ord), at: 3)
+        try insert.bind(.text(change.field), at: 4)
+        try insert.bind(.integer(change.op.code), at: 5)
+        try insert.bind(vtype, at: 6)
+        try insert.bind(value, at: 7)
+        try insert.bind(StoredChange.encodeKeys(supersededKeys), at: 8)
+        try insert.bind(change.author.map(SQLiteValue.text) ?? .null, at: 9)
+        try insert.execute()
+        guard db.changes == 1 else {
+            guard try storedChange(key: key) == change else { throw ReplicationError.dotReused(change.dot) }
+            return false
+        }
+
+        var live = change.op.leavesEntry
+        if pendingCount > 0 {
+            try db.run("DELETE FROM pending WHERE record = ? AND key = ?", record.ord, key)
+            if db.changes > 0 {
+                live = false
+                pendingCount -= 1
+            }
+        }
+        let entry = try db.cached("INSERT INTO entries (record, key, field, op, live) VALUES (?, ?, ?, ?, ?)")
+        try entry.bind(.integer(record.ord), at: 1)
+        try entry.bind(.integer(key), at: 2)
+        try entry.bind(.text(change.field), at: 3)
+        try entry.bind(.integer(change.op.code), at: 4)
+        try entry.bind(.integer(live ? 1 : 0), at: 5)
+        try entry.execute()
+
+        if !supersededKeys.isEmpty {
+            let kill = try db.cached("UPDATE entries SET live = 0 WHERE record = ? AND key = ?")
+            for superseded in supersededKeys {
+                try kill.bind(.integer(record.ord), at: 1)
+                try kill.bind(.integer(superseded), at: 2)
+                try kill.execute()
+                if db.changes == 0 {
+                    // Not here yet: remember, so it arrives dead.
+                    try db.run("INSERT OR IGNORE INTO pending (record, key) VALUES (?, ?)", record.ord, superseded)
+                    pendingCount += db.changes
+                }
+            }
+        }
+
+        try advance(ord: ord, seq: change.dot.seq)
+        touched.insert(ord)
+        return true
+    }
+
+    /// Moves the version vector past `seq`, and past any changes held beyond it.
+    private func advance(ord: Int64, seq: UInt64) throws {
+        var p = progress[ord] ?? SeqProgress(contiguous: 0, maxSeq: 0)
+        p.maxSeq = max(p.maxSeq, seq)
+        if seq == p.contiguous + 1 {
+            p.contiguous = seq
+            let exists = try db.cached("SELECT 1 FROM changes WHERE key = ?")
+            while p.contiguous < p.maxSeq,
+                  try exists.first([StoredChange.key(ord: ord, seq: p.contiguous + 1)], { _ in true }) == true {
+                p.contiguous += 1
+            }
+        }
+        progress[ord] = p
+    }
+
+    /// The local number of a replica id, registering the id on first sight.
+    func ord(for replica: ReplicaID) throws -> Int64 {
+        if let ord = replicaOrds[replica] { return ord }
+        try db.run("INSERT INTO replicas (id) VALUES (?)", replica.bytes)
+        let ord = db.lastInsertRowID
+        replicaOrds[replica] = ord
+        replicaIDs[ord] = replica
+        progress[ord] = SeqProgress(contiguous: 0, maxSeq: 0)
+        return ord
+    }
+
+    /// The record's local number, creating the record on first sight; refuses a change that
+    /// moves a record to another collection.
+    func recordRef(_ id: String, collection: String) throws -> RecordRef {
+        let ref: RecordRef
+        if let cached = recordCache[id] {
+            ref = cached
+        } else if let found = try existingRecord(id) {
+            ref = found
+        } else {
+            try db.run("INSERT INTO records (id, collection) VALUES (?, ?)", id, collection)
+            ref = RecordRef(ord: db.lastInsertRowID, collection: collection)
+            remember(id, ref)
+        }
+        guard ref.collection == collection else {
+            throw ReplicationError.collectionMismatch(record: id, existing: ref.collection, given: collection)
+        }
+        return ref
+    }
+
+    /// The record's local number and collection, if the store has it.
+    func existingRecord(_ id: String) throws -> RecordRef? {
+        if let cached = recordCache[id] { return cached }
+        guard let found = try db.first("SELECT ord, collection FROM records WHERE id = ?", id, map: {
+            RecordRef(ord: $0.int64(0), collection: $0.text(1))
+        }) else { return nil }
+        remember(id, found)
+        return found
+    }
+
+    /// Bounded, so memory stays flat however many records a stream brings.
+    private func remember(_ id: String, _ ref: RecordRef) {
+        if recordCache.count >= 50_000 { recordCache.removeAll(keepingCapacity: true) }
+        recordCache[id] = ref
+    }
+}

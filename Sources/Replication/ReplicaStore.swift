@@ -1,0 +1,125 @@
+import Foundation
+import SQLite
+
+/// A replica's local store: the change log and the materialised state of every record, in SQLite.
+///
+/// Local edits (``commit(_:author:)``) and remote changes (``apply(_:)``) take the same merge path,
+/// so a replica's own changes and everybody else's are treated alike. Every call is one
+/// transaction: it is durable when it returns, or leaves nothing behind when it throws.
+///
+/// A store is used from one thread at a time (a server wraps it in a lock).
+public final class ReplicaStore {
+    /// How a store opens.
+    public struct Configuration: Sendable {
+        /// The collections this store holds; a change naming another is refused.
+        public var collections: Set<String>
+        /// How far ahead of this machine's clock a remote stamp may be.
+        public var maxClockSkewMilliseconds: Int64 = 10 * 60 * 1000
+        /// Milliseconds since the epoch; replaceable so tests control time.
+        public var wallClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+        /// `.full` makes each commit durable when it returns.
+        public var synchronous: Database.Synchronous = .full
+        /// The id a new store takes (a random one when `nil`); an existing store keeps its own.
+        public var newReplicaID: ReplicaID?
+
+        public init(collections: Set<String>) { self.collections = collections }
+    }
+
+    /// How many changes a sync or bundle moves per transaction by default.
+    public static let defaultBatchSize = 1_000
+
+    public let configuration: Configuration
+    /// This replica's identity, made when the store was created.
+    public let replicaID: ReplicaID
+    let db: Database
+    var clock: HybridClock
+
+    // Caches of what the tables say, reloaded after a failed transaction.
+    var replicaOrds: [ReplicaID: Int64] = [:]
+    var replicaIDs: [Int64: ReplicaID] = [:]
+    var progress: [Int64: SeqProgress] = [:]
+    var recordCache: [String: RecordRef] = [:]
+    var pendingCount = 0
+    let localOrd: Int64
+
+    struct SeqProgress: Equatable {
+        var contiguous: UInt64
+        var maxSeq: UInt64
+    }
+
+    struct RecordRef: Equatable {
+        let ord: Int64
+        let collection: String
+    }
+
+    /// Opens the store at `path` (`:memory:` for a throwaway one), creating it when missing.
+    public init(path: String, configuration: Configuration) throws {
+        var options = Database.Options()
+        options.synchronous = configuration.synchronous
+        let db = try Database(path: path, options: options)
+        try StoreSchema.migrator.migrate(db)
+        self.db = db
+        self.configuration = configuration
+
+        let storedID = try db.first("SELECT value FROM meta WHERE key = 'replica_id'") { $0.blob(0) }
+        let id: ReplicaID
+        if let storedID {
+            guard let parsed = ReplicaID(bytes: storedID) else {
+                throw SQLiteError(extendedCode: 11, message: "the store at \(path) has a damaged replica id")
+            }
+            id = parsed
+        } else {
+            id = configuration.newReplicaID ?? .random()
+            try db.transaction {
+                try db.run("INSERT INTO meta (key, value) VALUES ('replica_id', ?)", id.bytes)
+                try db.run("INSERT INTO replicas (id) VALUES (?)", id.bytes)
+            }
+        }
+        self.replicaID = id
+        let lastStamp = try db.first("SELECT value FROM meta WHERE key = 'clock'") { Timestamp(packed: $0.int64(0)) }
+        self.clock = HybridClock(last: lastStamp ?? .zero,
+                                 maxSkewMilliseconds: configuration.maxClockSkewMilliseconds,
+                                 wallClock: configuration.wallClock)
+        self.localOrd = try db.first("SELECT ord FROM replicas WHERE id = ?", id.bytes) { $0.int64(0) } ?? 0
+        try reloadCaches()
+    }
+
+    /// Closes the database. The store must not be used afterwards.
+    public func close() { db.close() }
+
+    /// This replica's version vector: for each replica, the changes held without a gap.
+    public func versionVector() -> VersionVector {
+        var entries: [ReplicaID: UInt64] = [:]
+        for (ord, p) in progress where p.contiguous > 0 {
+            if let id = replicaIDs[ord] { entries[id] = p.contiguous }
+        }
+        return VersionVector(entries)
+    }
+
+    /// The latest clock stamp issued or received.
+    public var lastTimestamp: Timestamp { clock.last }
+
+    /// Drops the caches and reads them again from the tables: after a rollback, they may hold
+    /// what the rolled-back transaction wrote.
+    func reloadCaches() throws {
+        replicaOrds = [:]
+        replicaIDs = [:]
+        progress = [:]
+        recordCache = [:]
+        try db.cached("SELECT ord, id, contiguous, max_seq FROM replicas").forEach { row in
+            guard let id = ReplicaID(bytes: row.blob(1)) else { return }
+            let ord = row.int64(0)
+            replicaOrds[id] = ord
+            replicaIDs[ord] = id
+            progress[ord] = SeqProgress(contiguous: UInt64(row.int64(2)), maxSeq: UInt64(row.int64(3)))
+        }
+        pendingCount = try db.first("SELECT count(*) FROM pending") { $0.int(0) } ?? 0
+        let stamp = try db.first("SELECT value FROM meta WHERE key = 'clock'") { Timestamp(packed: $0.int64(0)) }
+        if let stamp, stamp > clock.last {
+            clock = HybridClock(last: stamp, maxSkewMilliseconds: clock.maxSkewMilliseconds, wallClock: configuration.wallClock)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension ReplicaStore: Sendable {}

@@ -1,0 +1,61 @@
+import SQLite
+
+/// The replica store's tables. Each migration is forever: change the schema by adding one.
+enum StoreSchema {
+    static var migrator: Migrator {
+        var m = Migrator()
+        m.add(version: 1, name: "replica store", sql: """
+            -- Facts about this replica: its id, the clock's last stamp.
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY) WITHOUT ROWID;
+
+            -- Every replica this store has heard of, numbered locally so a dot packs into one
+            -- integer key (ord << 40 | seq). contiguous is the version vector's entry; max_seq
+            -- is the highest sequence held, above contiguous when changes arrived out of order.
+            CREATE TABLE replicas (
+                ord INTEGER PRIMARY KEY,
+                id BLOB NOT NULL UNIQUE,
+                contiguous INTEGER NOT NULL DEFAULT 0,
+                max_seq INTEGER NOT NULL DEFAULT 0
+            );
+
+            CREATE TABLE records (
+                ord INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                collection TEXT NOT NULL
+            );
+            CREATE INDEX records_by_collection ON records(collection, id);
+
+            -- The change log, append-only, keyed by dot: what replicates, and the history.
+            CREATE TABLE changes (
+                key INTEGER PRIMARY KEY,
+                hlc INTEGER NOT NULL,
+                record INTEGER NOT NULL,
+                field TEXT NOT NULL,
+                op INTEGER NOT NULL,
+                vtype INTEGER,
+                value ANY,
+                supersedes BLOB,
+                author TEXT
+            );
+
+            -- Every change by record, with whether it is still live (superseded by nothing).
+            -- A record's current state is its live entries: one short range scan.
+            CREATE TABLE entries (
+                record INTEGER NOT NULL,
+                key INTEGER NOT NULL,
+                field TEXT NOT NULL,
+                op INTEGER NOT NULL,
+                live INTEGER NOT NULL,
+                PRIMARY KEY (record, key)
+            ) WITHOUT ROWID;
+
+            -- Dots superseded by a change that arrived before them: they arrive already dead.
+            CREATE TABLE pending (
+                record INTEGER NOT NULL,
+                key INTEGER NOT NULL,
+                PRIMARY KEY (record, key)
+            ) WITHOUT ROWID;
+            """)
+        return m
+    }
+}

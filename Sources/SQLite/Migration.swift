@@ -1,0 +1,56 @@
+/// Schema versioning with `PRAGMA user_version`.
+///
+/// Migrations are numbered from 1, applied in order, each in its own transaction together with the
+/// version bump, so a crash leaves the schema at a whole version. A database newer than the code
+/// that opens it is refused rather than misread.
+public struct Migrator {
+    public struct Migration {
+        public let version: Int
+        public let name: String
+        public let apply: (Database) throws -> Void
+    }
+
+    private var migrations: [Migration] = []
+
+    public init() {}
+
+    /// Registers migration `version` (1, 2, 3, … with no gaps).
+    public mutating func add(version: Int, name: String, _ apply: @escaping (Database) throws -> Void) {
+        precondition(version == migrations.count + 1, "migrations must be numbered 1, 2, 3… in order")
+        migrations.append(Migration(version: version, name: name, apply: apply))
+    }
+
+    /// Registers a migration that runs fixed SQL.
+    public mutating func add(version: Int, name: String, sql: String) {
+        add(version: version, name: name) { try $0.execute(sql) }
+    }
+
+    public var latestVersion: Int { migrations.count }
+
+    /// Brings `database` up to the latest version; returns the versions applied.
+    @discardableResult
+    public func migrate(_ database: Database) throws -> [Int] {
+        let current = try database.userVersion()
+        guard current <= latestVersion else {
+            throw SQLiteError(
+                extendedCode: 1,
+                message: "database \(database.path) has schema version \(current), newer than this program's \(latestVersion); upgrade tianbao to open it")
+        }
+        var applied: [Int] = []
+        for migration in migrations where migration.version > current {
+            try database.transaction {
+                try migration.apply(database)
+                try database.execute("PRAGMA user_version=\(migration.version)")
+            }
+            applied.append(migration.version)
+        }
+        return applied
+    }
+}
+
+extension Database {
+    /// The schema version stored in the file (`PRAGMA user_version`).
+    public func userVersion() throws -> Int {
+        try prepare("PRAGMA user_version").first { $0.int(0) } ?? 0
+    }
+}
