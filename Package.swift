@@ -17,10 +17,10 @@ let package = Package(
         ),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Replication", dependencies: ["SQLite"]),
-        .target(name: "TestSupport", dependencies: ["Replication"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
-        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "TestSupport"]),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

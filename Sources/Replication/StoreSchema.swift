@@ -6,7 +6,7 @@ enum StoreSchema {
         var m = Migrator()
         m.add(version: 1, name: "replica store", sql: """
             -- Facts about this replica: its id, the clock's last stamp.
-            CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY) WITHOUT ROWID;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 
             -- Every replica this store has heard of, numbered locally so a dot packs into one
             -- integer key (ord << 40 | seq). contiguous is the version vector's entry; max_seq
@@ -33,7 +33,7 @@ enum StoreSchema {
                 field TEXT NOT NULL,
                 op INTEGER NOT NULL,
                 vtype INTEGER,
-                value ANY,
+                value,
                 supersedes BLOB,
                 author TEXT
             );

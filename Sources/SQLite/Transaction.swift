@@ -12,6 +12,7 @@ extension Database {
     ///
     /// The first error is the one rethrown; a failing rollback does not hide it. Transactions do
     /// not nest: calling this inside another is a misuse error.
+    @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         guard !isInTransaction else {
             throw SQLiteError(extendedCode: 21, message: "a transaction is already open on this connection")

@@ -1,0 +1,135 @@
+import Testing
+import Foundation
+import Replication
+import TestSupport
+
+/// Bad input gets a specific error and changes nothing.
+@Suite struct StoreInputTests {
+    let clock = ManualClock()
+    let origin: ReplicaStore
+    let store: ReplicaStore
+    let r = RecordID.make(wallMilliseconds: 1_763_800_000_000)
+
+    init() throws {
+        origin = try Replicas.memory(clock: clock, id: Replicas.id(1))
+        store = try Replicas.memory(clock: clock, id: Replicas.id(2))
+    }
+
+    func good(_ n: Int) throws -> [Change] {
+        try (0..<n).flatMap { i in
+            try origin.commit([.set(collection: "forms", record: r, field: "f\(i)", value: .text("v\(i)"))])
+        }
+    }
+
+    /// Applies `changes` and asserts the store is exactly as before.
+    func expectRefused(_ changes: [Change], _ matches: (ReplicationError) -> Bool,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try store.snapshot()
+        #expect(sourceLocation: sourceLocation) { try store.apply(changes) } throws: { error in
+            guard let error = error as? ReplicationError else { return false }
+            return matches(error)
+        }
+        #expect(try store.snapshot() == before, sourceLocation: sourceLocation)
+    }
+
+    @Test func unknownCollection() throws {
+        var changes = try good(3)
+        changes[1].collection = "patients"
+        try expectRefused(changes) {
+            if case .unknownCollection("patients", _) = $0 { return $0.description.contains("'patients'") }
+            return false
+        }
+    }
+
+    @Test func stampsFromTooFarInTheFuture() throws {
+        var changes = try good(2)
+        changes[1].timestamp = Timestamp(wall: clock.now + 11 * 60 * 1000, counter: 0)
+        try expectRefused(changes) {
+            if case .stampInFuture(let dot, _) = $0 { return dot == changes[1].dot && $0.description.contains("ahead") }
+            return false
+        }
+    }
+
+    @Test func malformedValuesAndShapes() throws {
+        let base = try good(1)[0]
+        var cases: [(String, Change)] = []
+        var c = base; c.value = .real(.nan); cases.append(("not a finite number", c))
+        c = base; c.value = nil; cases.append(("set needs a value", c))
+        c = base; c.field = ""; cases.append(("needs a field name", c))
+        c = base; c.field = "a\u{7}b"; cases.append(("control character", c))
+        c = base; c.record = "RECORD-1"; cases.append(("not a lowercase UUID", c))
+        c = base; c.op = .delete; cases.append(("takes no field", c))
+        c = base; c.op = .add; c.value = .null; cases.append(("non-null element", c))
+        c = base; c.supersedes = [c.dot]; cases.append(("cannot supersede itself", c))
+        c = base; c.collection = "Forms!"; cases.append(("collection name", c))
+        c = base; c.timestamp = Timestamp(wall: 0, counter: 0); cases.append(("not a time after 1970", c))
+        c = base; c.value = .text(String(repeating: "字", count: 400_000)); cases.append(("at most", c))
+        for (reason, change) in cases {
+            try expectRefused([change]) { error in
+                if case .malformedChange = error { return error.description.contains(reason) }
+                return false
+            }
+        }
+    }
+
+    @Test func aBatchThatFailsHalfWayLeavesNothingBehind() throws {
+        // The third change is caught only while merging, after two were written in the transaction.
+        var changes = try good(4)
+        try store.apply([changes[0]])
+        changes[2].collection = "orgs"
+        changes[2].record = r
+        try expectRefused(Array(changes[1...])) {
+            if case .collectionMismatch = $0 { return true }
+            return false
+        }
+        #expect(store.versionVector()[origin.replicaID] == 1)
+        // The store still works, and its caches were not left holding the rolled-back writes.
+        try store.apply(Array(try good(0)))
+        try Replicas.sync(from: origin, to: store)
+        #expect(try store.snapshot().records == origin.snapshot().records)
+        #expect(store.versionVector() == origin.versionVector())
+    }
+
+    @Test func aTruncatedBatchIsRefusedWhole() throws {
+        let bytes = try ChangeBatch.encode(try good(5))
+        #expect(try ChangeBatch.decode(bytes).count == 5)
+        for cut in [1, 20, bytes.count / 2, bytes.count - 2, bytes.count - 1] {
+            #expect(throws: ReplicationError.self) { try ChangeBatch.decode(Array(bytes.prefix(cut))) }
+        }
+        // Lines dropped from the middle: the end line's count gives it away.
+        var lines = bytes.split(separator: 0x0A).map(Array.init)
+        lines.remove(at: 2)
+        let shortened = lines.joined(separator: [0x0A]) + [0x0A]
+        #expect { try ChangeBatch.decode(Array(shortened)) } throws: {
+            ($0 as? ReplicationError)?.description.contains("counts 5 changes but the batch holds 4") == true
+        }
+    }
+
+    @Test func aBadLineIsNamedByNumberAndKey() throws {
+        let bytes = try ChangeBatch.encode(try good(2))
+        var text = String(decoding: bytes, as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"seq\":2", with: "\"seq\":\"two\"")
+        #expect { try ChangeBatch.decode(Array(text.utf8)) } throws: {
+            let d = ($0 as? ReplicationError)?.description ?? ""
+            return d.contains("line 3") && d.contains("seq")
+        }
+        let unknownOp = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\"op\":\"set\"", with: "\"op\":\"merge\"")
+        #expect { try ChangeBatch.decode(Array(unknownOp.utf8)) } throws: {
+            ($0 as? ReplicationError)?.description.contains("'merge' is not one of") == true
+        }
+        let newer = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\"format\":1", with: "\"format\":9")
+        #expect { try ChangeBatch.decode(Array(newer.utf8)) } throws: {
+            ($0 as? ReplicationError)?.description.contains("upgrade") == true
+        }
+    }
+
+    @Test func jsonRoundTripsEveryValueKind() throws {
+        let values: [FieldValue] = [.null, .bool(true), .int(-5), .int(.max), .real(0.1), .text("福建省\n\"引号\""), .bytes([0, 255])]
+        var changes: [Change] = []
+        for (i, value) in values.enumerated() {
+            changes += try origin.commit([.set(collection: "forms", record: r, field: "f\(i)", value: value)], author: "王五")
+        }
+        changes += try origin.commit([.delete(record: r)])
+        #expect(try ChangeBatch.decode(ChangeBatch.encode(changes)) == changes)
+    }
+}

@@ -1,0 +1,37 @@
+import Testing
+import SQLite
+import TestSupport
+
+@Suite struct MigratorTests {
+    func migrator(failingAt failing: Int? = nil) -> Migrator {
+        var m = Migrator()
+        m.add(version: 1, name: "one", sql: "CREATE TABLE a (x INTEGER)")
+        m.add(version: 2, name: "two") { db in
+            try db.execute("CREATE TABLE b (y INTEGER)")
+            if failing == 2 { try db.execute("NOT SQL") }
+        }
+        return m
+    }
+
+    @Test func appliesInOrderAndRecordsTheVersion() throws {
+        let dir = TemporaryDirectory()
+        let db = try Database(path: dir.file("m.sqlite"))
+        #expect(try migrator().migrate(db) == [1, 2])
+        #expect(try db.userVersion() == 2)
+        #expect(try migrator().migrate(db) == [])
+    }
+
+    @Test func aFailedMigrationLeavesTheLastWholeVersion() throws {
+        let db = try Database(path: ":memory:")
+        #expect(throws: SQLiteError.self) { try migrator(failingAt: 2).migrate(db) }
+        #expect(try db.userVersion() == 1)
+        #expect(try db.first("SELECT count(*) FROM sqlite_master WHERE name = 'b'") { $0.int(0) } == 0)
+        #expect(try migrator().migrate(db) == [2])
+    }
+
+    @Test func refusesADatabaseFromANewerProgram() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("PRAGMA user_version=9")
+        #expect { try migrator().migrate(db) } throws: { ($0 as? SQLiteError)?.message.contains("newer") == true }
+    }
+}
