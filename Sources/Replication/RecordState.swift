@@ -48,8 +48,10 @@ public struct RecordState: Hashable, Sendable {
     /// The shown value of a single-value field.
     public subscript(field: String) -> FieldValue? { fields[field]?.value }
 
-    /// The fields with concurrent values, by name.
-    public var conflictingFields: [String] { fields.filter(\.value.isConflict).map(\.key).sorted() }
+    /// The fields with concurrent values, ordered by the UTF-8 bytes of their names.
+    public var conflictingFields: [String] {
+        fields.filter(\.value.isConflict).map(\.key).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
 }
 
 /// A conflict a person must resolve.
