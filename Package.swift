@@ -17,6 +17,7 @@ let package = Package(
         ),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Replication", dependencies: ["SQLite"]),
+        .executableTarget(name: "TianbaoBench", dependencies: ["Replication", "SQLite"]),
         .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),

@@ -2,9 +2,10 @@
 extension Change {
     /// Bounds that keep one change from hurting a store: generous for forms, small for abuse.
     public enum Limits {
-        public static let fieldNameCharacters = 128
-        public static let collectionNameCharacters = 64
-        public static let authorCharacters = 200
+        /// Bytes of UTF-8 (a Chinese character takes three).
+        public static let fieldNameBytes = 256
+        public static let collectionNameBytes = 64
+        public static let authorBytes = 512
         public static let valueBytes = 1 << 20
         public static let supersedes = 4_096
     }
@@ -17,17 +18,17 @@ extension Change {
         guard timestamp.wall > 0, timestamp.wall <= Timestamp.maxWall else {
             throw fail("clock stamp \(timestamp) is not a time after 1970")
         }
-        guard !collection.isEmpty, collection.count <= Limits.collectionNameCharacters,
-              collection.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.".unicodeScalars.contains($0)) })
-        else { throw fail("collection name '\(collection)' must be 1–\(Limits.collectionNameCharacters) ASCII letters, digits, '-', '_' or '.'") }
+        guard !collection.isEmpty, collection.utf8.count <= Limits.collectionNameBytes,
+              collection.utf8.allSatisfy(Self.isCollectionByte)
+        else { throw fail("collection name '\(collection)' must be 1–\(Limits.collectionNameBytes) ASCII letters, digits, '-', '_' or '.'") }
         guard RecordID.isValid(record) else { throw fail("record id '\(record)' is not a lowercase UUID") }
 
         if op.isFieldLevel {
             guard !field.isEmpty else { throw fail("\(op.rawValue) needs a field name") }
-            guard field.count <= Limits.fieldNameCharacters else {
-                throw fail("field name is \(field.count) characters; at most \(Limits.fieldNameCharacters)")
+            guard field.utf8.count <= Limits.fieldNameBytes else {
+                throw fail("field name is \(field.utf8.count) bytes of UTF-8; at most \(Limits.fieldNameBytes)")
             }
-            guard !field.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            guard !field.unicodeScalars.contains(where: Self.isControl) else {
                 throw fail("field name '\(field)' contains a control character")
             }
         } else if !field.isEmpty {
@@ -59,8 +60,21 @@ extension Change {
                 throw fail("superseded dot \(superseded) has a sequence outside 1…\(Dot.maxSeq)")
             }
         }
-        if let author, author.count > Limits.authorCharacters {
-            throw fail("author is \(author.count) characters; at most \(Limits.authorCharacters)")
+        if let author, author.utf8.count > Limits.authorBytes {
+            throw fail("author is \(author.utf8.count) bytes of UTF-8; at most \(Limits.authorBytes)")
         }
+    }
+
+    private static func isCollectionByte(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
+        default: false
+        }
+    }
+
+    /// Unicode's control characters (general category Cc): C0, DEL and C1.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

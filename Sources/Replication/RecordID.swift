@@ -19,18 +19,20 @@ public enum RecordID {
     }
 
     /// Whether `id` is a UUID in canonical lowercase form.
-    public static func isValid(_ id: some StringProtocol) -> Bool {
-        let utf8 = Array(id.utf8)
-        guard utf8.count == 36 else { return false }
-        for (i, c) in utf8.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard c == UInt8(ascii: "-") else { return false }
-            } else {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(c)
-                else { return false }
+    public static func isValid(_ id: String) -> Bool {
+        var id = id
+        return id.withUTF8 { bytes in
+            guard bytes.count == 36 else { return false }
+            for i in 0..<36 {
+                let c = bytes[i]
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    if c != 0x2D { return false }  // "-"
+                } else if !((0x30...0x39).contains(c) || (0x61...0x66).contains(c)) {  // 0-9, a-f
+                    return false
+                }
             }
+            return true
         }
-        return true
     }
 
     static func format(_ bytes: [UInt8]) -> String {

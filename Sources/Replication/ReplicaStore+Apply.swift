@@ -20,28 +20,31 @@ extension ReplicaStore {
     /// - Complexity: O(n) statements for n changes, each a key lookup or an append.
     @discardableResult
     public func apply(_ changes: [Change]) throws -> ApplyReport {
-        var latest = Timestamp.zero
+        var latest = changes.first
         for change in changes {
             try admit(change)
-            latest = max(latest, change.timestamp)
+            if change.timestamp > latest!.timestamp { latest = change }
+        }
+        // One bound check on the latest stamp covers the batch, and names the change at fault.
+        if let latest {
+            do { try clock.check(latest.timestamp) } catch { throw ReplicationError.stampInFuture(latest.dot, error) }
         }
         return try writing { touched in
             var report = ApplyReport()
             for change in changes {
                 if try merge(change, touched: &touched) { report.applied += 1 } else { report.duplicates += 1 }
             }
-            if latest > .zero { try clock.receive(latest) }
+            if let latest { try clock.receive(latest.timestamp) }
             return report
         }
     }
 
-    /// Checks one change against every rule that does not need the database.
+    /// Checks one change against every rule that needs neither the database nor the clock.
     func admit(_ change: Change) throws {
         try change.validate()
         guard configuration.collections.contains(change.collection) else {
             throw ReplicationError.unknownCollection(change.collection, dot: change.dot)
         }
-        do { try clock.check(change.timestamp) } catch { throw ReplicationError.stampInFuture(change.dot, error) }
     }
 
     /// Runs `body` in a write transaction, then saves the version vector and clock it moved.
@@ -78,19 +81,16 @@ extension ReplicaStore {
         }
 
         let (vtype, value) = StoredChange.columns(change.value)
-        let insert = try db.cached("""
-            INSERT OR IGNORE INTO changes (key, hlc, record, field, op, vtype, value, supersedes, author)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try insert.bind(.integer(key), at: 1)
-        try insert.bind(.integer(change.timestamp.packed), at: 2)
-        try insert.bind(.integer(record.ord), at: 3)
-        try insert.bind(.text(change.field), at: 4)
-        try insert.bind(.integer(change.op.code), at: 5)
+        let insert = statements.insertChange
+        try insert.bind(integer: key, at: 1)
+        try insert.bind(integer: change.timestamp.packed, at: 2)
+        try insert.bind(integer: record.ord, at: 3)
+        try insert.bind(text: change.field, at: 4)
+        try insert.bind(integer: change.op.code, at: 5)
         try insert.bind(vtype, at: 6)
         try insert.bind(value, at: 7)
         try insert.bind(StoredChange.encodeKeys(supersededKeys), at: 8)
-        try insert.bind(change.author.map(SQLiteValue.text) ?? .null, at: 9)
+        if let author = change.author { try insert.bind(text: author, at: 9) } else { try insert.bind(.null, at: 9) }
         try insert.execute()
         guard db.changes == 1 else {
             guard try storedChange(key: key) == change else { throw ReplicationError.dotReused(change.dot) }
@@ -99,29 +99,33 @@ extension ReplicaStore {
 
         var live = change.op.leavesEntry
         if pendingCount > 0 {
-            try db.run("DELETE FROM pending WHERE record = ? AND key = ?", record.ord, key)
+            try statements.takePending.bind(.integer(record.ord), at: 1)
+            try statements.takePending.bind(.integer(key), at: 2)
+            try statements.takePending.execute()
             if db.changes > 0 {
                 live = false
                 pendingCount -= 1
             }
         }
-        let entry = try db.cached("INSERT INTO entries (record, key, field, op, live) VALUES (?, ?, ?, ?, ?)")
-        try entry.bind(.integer(record.ord), at: 1)
-        try entry.bind(.integer(key), at: 2)
-        try entry.bind(.text(change.field), at: 3)
-        try entry.bind(.integer(change.op.code), at: 4)
-        try entry.bind(.integer(live ? 1 : 0), at: 5)
+        let entry = statements.insertEntry
+        try entry.bind(integer: record.ord, at: 1)
+        try entry.bind(integer: key, at: 2)
+        try entry.bind(text: change.field, at: 3)
+        try entry.bind(integer: change.op.code, at: 4)
+        try entry.bind(integer: live ? 1 : 0, at: 5)
         try entry.execute()
 
         if !supersededKeys.isEmpty {
-            let kill = try db.cached("UPDATE entries SET live = 0 WHERE record = ? AND key = ?")
+            let kill = statements.supersede
             for superseded in supersededKeys {
-                try kill.bind(.integer(record.ord), at: 1)
-                try kill.bind(.integer(superseded), at: 2)
+                try kill.bind(integer: record.ord, at: 1)
+                try kill.bind(integer: superseded, at: 2)
                 try kill.execute()
                 if db.changes == 0 {
                     // Not here yet: remember, so it arrives dead.
-                    try db.run("INSERT OR IGNORE INTO pending (record, key) VALUES (?, ?)", record.ord, superseded)
+                    try statements.rememberPending.bind(.integer(record.ord), at: 1)
+                    try statements.rememberPending.bind(.integer(superseded), at: 2)
+                    try statements.rememberPending.execute()
                     pendingCount += db.changes
                 }
             }
@@ -138,7 +142,7 @@ extension ReplicaStore {
         p.maxSeq = max(p.maxSeq, seq)
         if seq == p.contiguous + 1 {
             p.contiguous = seq
-            let exists = try db.cached("SELECT 1 FROM changes WHERE key = ?")
+            let exists = statements.changeExists
             while p.contiguous < p.maxSeq,
                   try exists.first([StoredChange.key(ord: ord, seq: p.contiguous + 1)], { _ in true }) == true {
                 p.contiguous += 1

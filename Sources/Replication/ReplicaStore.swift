@@ -32,6 +32,7 @@ public final class ReplicaStore {
     /// This replica's identity, made when the store was created.
     public let replicaID: ReplicaID
     let db: Database
+    let statements: MergeStatements
     var clock: HybridClock
 
     // Caches of what the tables say, reloaded after a failed transaction.
@@ -59,6 +60,7 @@ public final class ReplicaStore {
         let db = try Database(path: path, options: options)
         try StoreSchema.migrator.migrate(db)
         self.db = db
+        self.statements = try MergeStatements(db)
         self.configuration = configuration
 
         let storedID = try db.first("SELECT value FROM meta WHERE key = 'replica_id'") { $0.blob(0) }

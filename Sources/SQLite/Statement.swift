@@ -32,33 +32,51 @@ public final class Statement {
     }
 
     public func bind(_ value: SQLiteValue, at index: Int32) throws {
-        let rc: Int32
         switch value {
-        case .null: rc = sqlite3_bind_null(handle, index)
-        case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
-        case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-        case .text(let v):
-            var v = v
-            rc = v.withUTF8 { buf in
-                // A NULL pointer would bind SQL NULL; an empty string must stay empty text.
-                guard let base = buf.baseAddress, buf.count > 0 else {
-                    return tianbao_bind_text_transient(handle, index, "", 0)
-                }
-                return base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                    tianbao_bind_text_transient(handle, index, $0, Int32(buf.count))
-                }
+        case .null: try check(sqlite3_bind_null(handle, index))
+        case .integer(let v): try bind(integer: v, at: index)
+        case .real(let v): try check(sqlite3_bind_double(handle, index, v))
+        case .text(let v): try bind(text: v, at: index)
+        case .blob(let v): try bind(blob: v, at: index)
+        }
+    }
+
+    /// Binds an integer without going through ``SQLiteValue``: for hot loops.
+    @inline(__always)
+    public func bind(integer value: Int64, at index: Int32) throws {
+        try check(sqlite3_bind_int64(handle, index, value))
+    }
+
+    /// Binds text without going through ``SQLiteValue``: for hot loops.
+    public func bind(text value: String, at index: Int32) throws {
+        var value = value
+        let rc = value.withUTF8 { buf in
+            // A NULL pointer would bind SQL NULL; an empty string must stay empty text.
+            guard let base = buf.baseAddress, buf.count > 0 else {
+                return tianbao_bind_text_transient(handle, index, "", 0)
             }
-        case .blob(let v):
-            rc = v.withUnsafeBytes { buf in
-                // A NULL pointer would bind SQL NULL; an empty blob must stay a zero-length blob.
-                if let base = buf.baseAddress {
-                    tianbao_bind_blob_transient(handle, index, base, Int32(buf.count))
-                } else {
-                    sqlite3_bind_zeroblob(handle, index, 0)
-                }
+            return base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                tianbao_bind_text_transient(handle, index, $0, Int32(buf.count))
             }
         }
-        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+        try check(rc)
+    }
+
+    public func bind(blob value: [UInt8], at index: Int32) throws {
+        let rc = value.withUnsafeBytes { buf in
+            // A NULL pointer would bind SQL NULL; an empty blob must stay a zero-length blob.
+            if let base = buf.baseAddress {
+                tianbao_bind_blob_transient(handle, index, base, Int32(buf.count))
+            } else {
+                sqlite3_bind_zeroblob(handle, index, 0)
+            }
+        }
+        try check(rc)
+    }
+
+    @inline(__always)
+    private func check(_ rc: Int32) throws {
+        if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
     }
 
     /// Clears previous bindings and binds `values` to parameters 1, 2, …
