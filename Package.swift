@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Replication", targets: ["Replication"]),
+        .library(name: "Submissions", targets: ["Submissions"]),
     ],
     targets: [
         .systemLibrary(
@@ -15,12 +16,25 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(name: "Replication", dependencies: ["SQLite"]),
+        .target(
+            name: "Submissions",
+            dependencies: ["Replication", "Crypto"],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(name: "TianbaoBench", dependencies: ["Replication", "SQLite"]),
         .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
 
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
+        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "Replication", "SQLite", "TestSupport"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

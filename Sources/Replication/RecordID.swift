@@ -35,6 +35,16 @@ public enum RecordID {
         }
     }
 
+    /// A UUID version 8 made from the first 16 bytes of `hash`: the same name always gives the same
+    /// id, so records with a natural key (an organisation's code) are one record on every replica.
+    public static func derived(fromHash hash: [UInt8]) -> String {
+        precondition(hash.count >= 16)
+        var bytes = Array(hash.prefix(16))
+        bytes[6] = 0x80 | (bytes[6] & 0x0F)  // version 8
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // RFC 9562 variant
+        return format(bytes)
+    }
+
     static func format(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []

@@ -1,0 +1,65 @@
+import CCrypto
+
+/// SHA-256 (OpenSSL's libcrypto): content hashes of compiled tables, hashes of tokens.
+public enum SHA256 {
+    /// The 32-byte digest of `bytes`.
+    public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        let input = Array(bytes)
+        input.withUnsafeBufferPointer { buf in
+            _ = CCrypto.SHA256(buf.baseAddress, buf.count, &out)
+        }
+        return out
+    }
+
+    /// The digest as 64 lowercase hexadecimal digits.
+    public static func hex(_ bytes: some Collection<UInt8>) -> String { Hex.encode(digest(bytes)) }
+
+    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+}
+
+/// HMAC-SHA-256, for keyed hashes.
+public enum HMACSHA256 {
+    public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 32
+        _ = key.withUnsafeBufferPointer { k in
+            message.withUnsafeBufferPointer { m in
+                HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, &out, &length)
+            }
+        }
+        return out
+    }
+}
+
+/// Secrets: random bytes from the operating system's generator, compared in constant time.
+public enum Secret {
+    /// `count` random bytes (OpenSSL's CSPRNG).
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        if RAND_bytes(&out, Int32(count)) != 1 {
+            var system = SystemRandomNumberGenerator()
+            for i in out.indices { out[i] = UInt8.random(in: 0...255, using: &system) }
+        }
+        return out
+    }
+
+    /// Whether two byte strings are equal, taking the same time wherever they differ.
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 } }
+    }
+}
+
+/// Lowercase hexadecimal.
+public enum Hex {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

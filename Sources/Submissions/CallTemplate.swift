@@ -1,0 +1,91 @@
+/// A call (征集通知) as data: its forms, expected units and quotas, summary tables and rules.
+///
+/// Built-in calls ship as JSON resources; a new province's notice is one more file (or a template
+/// the province publishes through sync), never new code.
+public struct CallTemplate: Codable, Hashable, Sendable {
+    /// Stable id, e.g. `fujian-2026`.
+    public var id: String
+    /// Raised whenever the template changes; every record names the version it was made under.
+    public var version: Int
+    public var title: String
+    /// The issuing authority, e.g. 福建省卫生健康委员会.
+    public var authority: String
+    /// 文号, e.g. 闽卫规划函〔2025〕1122号.
+    public var documentNumber: String
+    /// Issue date, `YYYY-MM-DD`.
+    public var issued: String
+    /// The last day for submissions, `YYYY-MM-DD`, in ``utcOffsetHours``' local time.
+    public var deadline: String
+    /// The notice's time zone as an offset from UTC (China: +8).
+    public var utcOffsetHours: Int
+    public var forms: [Form]
+    /// Which organisations must report, and how much.
+    public var expectedUnits: ExpectedUnits
+    public var tables: [TableSpec]
+    public var rules: [RuleSpec]
+
+    public struct ExpectedUnits: Codable, Hashable, Sendable {
+        /// Cities (设区市卫健委) report.
+        public var cities: Bool
+        /// Provincial institutions (省属 / 委直属) report straight to the province.
+        public var provincial: Bool
+        /// Per-unit minimum counts, by form.
+        public var quotas: [Quota]
+    }
+
+    public struct Quota: Codable, Hashable, Sendable {
+        public var form: String
+        public var atLeast: Int
+    }
+
+    public func form(_ id: String) -> Form? { forms.first { $0.id == id } }
+
+    public func table(_ id: String) -> TableSpec? { tables.first { $0.id == id } }
+}
+
+/// One form of a call (附件), filled once per record.
+public struct Form: Codable, Hashable, Sendable {
+    /// Stable id, e.g. `application`.
+    public var id: String
+    /// The attachment's label in the notice, e.g. 附件1.
+    public var attachment: String
+    public var title: String
+    public var fields: [FieldSpec]
+
+    /// The field named by its key, its unique name (group + label), or its label when only one
+    /// field carries it.
+    public func field(_ reference: String) -> FieldSpec? {
+        if let byKey = fields.first(where: { $0.key == reference }) { return byKey }
+        if let byName = fields.first(where: { $0.name == reference }) { return byName }
+        let byLabel = fields.filter { $0.label == reference }
+        return byLabel.count == 1 ? byLabel[0] : nil
+    }
+
+    /// Names a reference that matches several fields, for the error message.
+    public func ambiguity(_ reference: String) -> [FieldSpec] {
+        let byLabel = fields.filter { $0.label == reference }
+        return byLabel.count > 1 ? byLabel : []
+    }
+}
+
+/// A cross-record or cross-field rule a call declares.
+public struct RuleSpec: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        /// One unfinished record per person: `fields` identify the person (e.g. 项目负责人 + 手机号码).
+        case onePerPerson
+        /// A period field must end no later than `latest` (`YYYY-MM`).
+        case periodEndsBy
+        /// `field` is required when `whenField` holds `whenValue`.
+        case requiredWhen
+    }
+
+    public var kind: Kind
+    public var form: String
+    public var fields: [String]?
+    public var field: String?
+    public var latest: String?
+    public var whenField: String?
+    public var whenValue: String?
+    /// The notice's own words for the rule, quoted in messages.
+    public var basis: String
+}

@@ -1,0 +1,264 @@
+import Replication
+
+/// How each field type reads from what a person types, is checked, and is printed.
+public enum FieldCodec {
+    /// A parsed input: one value, or the elements of a set field.
+    public enum Parsed: Hashable, Sendable {
+        case value(FieldValue)
+        case elements([FieldValue])
+    }
+
+    static let listSeparators: Set<Character> = ["、", ",", "，", ";", "；", "\n"]
+    static let defaultLongTextLimit = 5_000
+    static let defaultTextLimit = 200
+
+    /// Reads `input` for `spec`: normalised (phone numbers without spaces, codes in capitals,
+    /// periods as `YYYY-MM/YYYY-MM`), or the issue that says what to type instead.
+    public static func parse(_ input: String, for spec: FieldSpec) -> Result<Parsed, FieldIssue> {
+        let text = spec.type == .longText ? input : input.trimmingSpaces()
+        if text.isEmpty { return .success(spec.type.isSet ? .elements([]) : .value(.null)) }
+        switch spec.type {
+        case .multiChoice:
+            let items = text.split(whereSeparator: listSeparators.contains).map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+            var elements: [FieldValue] = []
+            for item in items {
+                let element = FieldValue.text(item)
+                if let issue = check(element: element, spec) { return .failure(issue) }
+                if !elements.contains(element) { elements.append(element) }
+            }
+            return .success(.elements(elements))
+        case .guideScenarios:
+            var elements: [FieldValue] = []
+            for item in text.split(whereSeparator: listSeparators.contains) {
+                guard let n = Int(item.trimmingSpaces()) else {
+                    return .failure(FieldIssue(spec, "'\(item)' is not a scenario number", expected: "numbers 1–\(GuideCatalog.national.scenarios.count) of the national guide, separated by 、"))
+                }
+                let element = FieldValue.int(Int64(n))
+                if let issue = check(element: element, spec) { return .failure(issue) }
+                if !elements.contains(element) { elements.append(element) }
+            }
+            return .success(.elements(elements))
+        default:
+            let value: FieldValue
+            switch spec.type {
+            case .yesNo:
+                switch text.lowercased() {
+                case "是", "yes", "y", "true": value = .text("是")
+                case "否", "no", "n", "false": value = .text("否")
+                default: return .failure(FieldIssue(spec, "is '\(text)'", expected: "是 or 否"))
+                }
+            case .money:
+                guard let normalized = normalizedMoney(text) else {
+                    return .failure(FieldIssue(spec, "is '\(text)', not an amount", expected: "an amount in 万元 such as 120 or 35.5 (at most 4 decimals)"))
+                }
+                value = .text(normalized)
+            case .period:
+                switch Period.parse(text) {
+                case .success(let period): value = .text(period.stored)
+                case .failure(.unreadable):
+                    return .failure(FieldIssue(spec, "'\(text)' is not a period", expected: "年月 to 年月, such as 2023年5月-2024年12月 or 2023-05/2024-12"))
+                case .failure(.endNotAfterStart(let start, let end)):
+                    return .failure(FieldIssue(spec, "ends \(end.chinese), not after it starts (\(start.chinese))", expected: "an end month after the start month"))
+                }
+            case .mobile:
+                guard let number = Phone.normalizedMobile(text) else {
+                    return .failure(FieldIssue(spec, "'\(text)' is not a mainland mobile number", expected: "11 digits starting 13–19, such as 13800138000"))
+                }
+                value = .text(number)
+            case .landline:
+                guard let number = Phone.normalizedLandline(text) else {
+                    return .failure(FieldIssue(spec, "'\(text)' is not a landline number", expected: "area code and number, such as 0591-87832310"))
+                }
+                value = .text(number)
+            case .phones:
+                var numbers: [String] = []
+                for item in text.split(whereSeparator: listSeparators.contains) {
+                    guard let number = Phone.normalized(String(item).trimmingSpaces()) else {
+                        return .failure(FieldIssue(spec, "'\(item.trimmingSpaces())' is not a phone number", expected: "mobile or landline numbers separated by 、, such as 0551-62998888、13800138000"))
+                    }
+                    numbers.append(number)
+                }
+                value = .text(numbers.joined(separator: "、"))
+            case .uscc:
+                value = .text(text.uppercased())
+            case .publishConsent:
+                guard let stored = normalizedConsent(text) else {
+                    return .failure(FieldIssue(spec, "is '\(text)'", expected: "不同意, or 同意 with a validity period such as 同意 2023年5月-2024年12月"))
+                }
+                value = .text(stored)
+            default:
+                value = .text(text)
+            }
+            if let issue = check(value, spec) { return .failure(issue) }
+            return .success(.value(value))
+        }
+    }
+
+    /// Checks a stored single value (it may have come from anywhere), or `nil` when it is fine.
+    public static func check(_ value: FieldValue, _ spec: FieldSpec) -> FieldIssue? {
+        guard case .text(let text) = value else {
+            if case .null = value { return nil }
+            return FieldIssue(spec, "holds \(value), not text", expected: "a value written through a form")
+        }
+        switch spec.type {
+        case .text:
+            let limit = spec.maxLength ?? defaultTextLimit
+            if text.contains("\n") { return FieldIssue(spec, "has a line break", expected: "one line; use a long-text field for paragraphs") }
+            if text.count > limit { return FieldIssue(spec, "has \(text.count) characters", expected: "at most \(limit) characters (a Chinese character counts one)") }
+        case .longText:
+            let limit = spec.maxLength ?? defaultLongTextLimit
+            if text.count > limit { return FieldIssue(spec, "has \(text.count) characters", expected: "at most \(limit) characters") }
+        case .choice:
+            return check(element: value, spec)
+        case .yesNo:
+            if text != "是" && text != "否" { return FieldIssue(spec, "is '\(text)'", expected: "是 or 否") }
+        case .money:
+            if normalizedMoney(text) != text { return FieldIssue(spec, "is '\(text)', not an amount", expected: "an amount in 万元 such as 120 or 35.5") }
+        case .period:
+            if case .success(let p) = Period.parse(text), p.stored == text { return nil }
+            return FieldIssue(spec, "is '\(text)', not a period", expected: "年月 to 年月 with the end after the start")
+        case .date:
+            if SimpleDate(text) == nil { return FieldIssue(spec, "'\(text)' is not a date", expected: "a date such as 2026-01-15") }
+        case .mobile:
+            if Phone.normalizedMobile(text) != text { return FieldIssue(spec, "'\(text)' is not a mainland mobile number", expected: "11 digits starting 13–19") }
+        case .landline:
+            if Phone.normalizedLandline(text) != text { return FieldIssue(spec, "'\(text)' is not a landline number", expected: "area code and number, such as 0591-87832310") }
+        case .phones:
+            let items = text.split(separator: "、").map(String.init)
+            if items.isEmpty || items.contains(where: { Phone.normalized($0) != $0 }) {
+                return FieldIssue(spec, "'\(text)' is not a list of phone numbers", expected: "mobile or landline numbers separated by 、")
+            }
+        case .email:
+            if !Email.isValid(text) { return FieldIssue(spec, "'\(text)' is not an e-mail address", expected: "an address such as name@hospital.cn") }
+        case .uscc:
+            if let problem = USCC.problem(text) { return FieldIssue(spec, problem, expected: "the unit's 18-character 统一社会信用代码 as printed on its licence") }
+        case .publishConsent:
+            if normalizedConsent(text) != text { return FieldIssue(spec, "is '\(text)'", expected: "不同意, or 同意 with a validity period") }
+        case .multiChoice, .guideScenarios:
+            return FieldIssue(spec, "holds a single value", expected: "a list of choices")
+        }
+        return nil
+    }
+
+    /// Checks one element of a choice or set field.
+    public static func check(element: FieldValue, _ spec: FieldSpec) -> FieldIssue? {
+        switch spec.type {
+        case .guideScenarios:
+            guard case .int(let n) = element, GuideCatalog.national.scenario(Int(n)) != nil else {
+                return FieldIssue(spec, "'\(element)' is not a scenario of the national guide", expected: "a number from 1 to \(GuideCatalog.national.scenarios.count)")
+            }
+            return nil
+        default:
+            let options = spec.options ?? []
+            guard case .text(let text) = element else {
+                return FieldIssue(spec, "'\(element)' is not one of the choices", expected: options.joined(separator: " / "))
+            }
+            if options.contains(text) && text != spec.otherOption { return nil }
+            if let other = spec.otherOption, text.hasPrefix(other + "："), text.count > other.count + 1 { return nil }
+            if let other = spec.otherOption, text == other {
+                return FieldIssue(spec, "says \(other) without saying what", expected: "\(other)：<what>, for example \(other)：技术咨询")
+            }
+            let hint = spec.otherOption.map { " (or \($0)：<what>)" } ?? ""
+            return FieldIssue(spec, "'\(text)' is not one of the choices", expected: options.filter { $0 != spec.otherOption }.joined(separator: " / ") + hint)
+        }
+    }
+
+    /// A stored value as the notices print it.
+    public static func display(_ value: FieldValue?, _ spec: FieldSpec) -> String {
+        guard let value, case .text(let text) = value else {
+            if case .int(let n)? = value { return String(n) }
+            return ""
+        }
+        switch spec.type {
+        case .period:
+            if case .success(let p) = Period.parse(text) { return p.chinese }
+        case .publishConsent:
+            if text.hasPrefix("同意|"), case .success(let p) = Period.parse(String(text.dropFirst(3))) {
+                return "同意发布；有效期为\(p.chinese)"
+            }
+        default: break
+        }
+        return text
+    }
+
+    /// A set field's elements as the notices print them: joined with 、, in canonical order.
+    public static func display(elements: [FieldValue], _ spec: FieldSpec) -> String {
+        elements.map { element in
+            if case .int(let n) = element { return String(n) }
+            return element.text ?? element.description
+        }.joined(separator: "、")
+    }
+
+    static func normalizedMoney(_ text: String) -> String? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 9,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        var whole = String(parts[0].drop { $0 == "0" })
+        if whole.isEmpty { whole = "0" }
+        guard parts.count == 2 else { return whole }
+        guard (1...4).contains(parts[1].count) else { return nil }
+        var fraction = String(parts[1])
+        while fraction.last == "0" { fraction.removeLast() }
+        return fraction.isEmpty ? whole : "\(whole).\(fraction)"
+    }
+
+    /// `不同意`, or `同意|YYYY-MM/YYYY-MM`.
+    static func normalizedConsent(_ text: String) -> String? {
+        if text == "不同意" || text == "不同意发布" { return "不同意" }
+        var rest = Substring(text)
+        for prefix in ["同意发布", "同意|", "同意"] where rest.hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            break
+        }
+        guard rest.count < text.count else { return nil }
+        var period = String(rest).trimmingSpaces()
+        for noise in ["；", ";", "，", ",", "需求有效期为", "能力供给有效期为", "有效期为", "有效期"] where period.hasPrefix(noise) {
+            period = String(period.dropFirst(noise.count)).trimmingSpaces()
+        }
+        while let first = period.first, "；;，,".contains(first) { period.removeFirst() }
+        for noise in ["需求有效期为", "能力供给有效期为", "有效期为", "有效期"] where period.hasPrefix(noise) {
+            period = String(period.dropFirst(noise.count))
+        }
+        guard case .success(let p) = Period.parse(period) else { return nil }
+        return "同意|\(p.stored)"
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+public struct SimpleDate: Comparable, Hashable, Sendable, CustomStringConvertible {
+    public let year: Int, month: Int, day: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), d >= 1, d <= SimpleDate.days(inMonth: m, year: y) else { return nil }
+        year = y; month = m; day = d
+    }
+
+    static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01.
+    var daysSinceEpoch: Int {
+        var days = 0
+        for y in 1970..<year { days += (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 366 : 365 }
+        for m in 1..<month { days += SimpleDate.days(inMonth: m, year: year) }
+        return days + day - 1
+    }
+
+    /// The last millisecond of this day in a time zone `utcOffsetHours` from UTC.
+    public func endOfDayMilliseconds(utcOffsetHours: Int) -> Int64 {
+        Int64(daysSinceEpoch + 1) * 86_400_000 - Int64(utcOffsetHours) * 3_600_000 - 1
+    }
+
+    public static func < (a: SimpleDate, b: SimpleDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+    public var description: String {
+        "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+    }
+}

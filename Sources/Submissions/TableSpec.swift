@@ -1,0 +1,27 @@
+/// A summary table a call asks for (推荐汇总表, 清单): columns and where each value comes from.
+public struct TableSpec: Codable, Hashable, Sendable {
+    /// The attachment label, e.g. 附件2, also the table's id.
+    public var id: String
+    public var title: String
+    /// The form whose records are the rows.
+    public var form: String
+    /// Lines above the table, e.g. 报送单位 / 联系人 / 联系方式.
+    public var header: [Binding]
+    public var columns: [Column]
+    /// Lines below the table, e.g. 设区市卫健委联系人 / 联系电话.
+    public var footer: [Binding]
+    /// The notice's note under the table, printed as is.
+    public var note: String?
+
+    /// A labelled value about the reporting unit: `unit.name`, `unit.contact`, `unit.phone`.
+    public struct Binding: Codable, Hashable, Sendable {
+        public var label: String
+        public var source: String
+    }
+
+    /// A column: `#` for 序号, `field:<key>` for a form field, `unit.name` for the reporting unit.
+    public struct Column: Codable, Hashable, Sendable {
+        public var label: String
+        public var source: String
+    }
+}

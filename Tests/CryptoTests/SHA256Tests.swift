@@ -1,0 +1,24 @@
+import Testing
+import Crypto
+
+@Suite struct SHA256Tests {
+    @Test func knownDigests() {
+        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex("填报") == SHA256.hex(Array("填报".utf8)))
+    }
+
+    @Test func hmacMatchesRFC4231Case2() {
+        let mac = HMACSHA256.mac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        #expect(Hex.encode(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test func secretsAreRandomAndComparedExactly() {
+        let a = Secret.randomBytes(32), b = Secret.randomBytes(32)
+        #expect(a.count == 32)
+        #expect(a != b)
+        #expect(Secret.constantTimeEqual(a, a))
+        #expect(!Secret.constantTimeEqual(a, b))
+        #expect(!Secret.constantTimeEqual(a, Array(a.dropLast())))
+    }
+}
