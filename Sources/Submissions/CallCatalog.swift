@@ -1,0 +1,93 @@
+import Foundation
+
+/// The calls a replica knows: built in, loaded from template files, and published by the province
+/// through sync. For one id the highest version wins.
+public struct CallCatalog: Sendable {
+    public private(set) var templates: [String: CallTemplate] = [:]
+
+    public init(_ templates: [CallTemplate] = []) {
+        for template in templates { add(template) }
+    }
+
+    /// Adds a template unless a higher version of the same call is already known.
+    public mutating func add(_ template: CallTemplate) {
+        if let known = templates[template.id], known.version >= template.version { return }
+        templates[template.id] = template
+    }
+
+    public subscript(id: String) -> CallTemplate? { templates[id] }
+
+    /// Calls by id.
+    public var all: [CallTemplate] { templates.values.sorted { $0.id < $1.id } }
+
+    /// The calls that ship with Tianbao: `anhui-2023` and `fujian-2026`.
+    public static let builtIn: [CallTemplate] = {
+        ["anhui-2023", "fujian-2026"].compactMap { name in
+            guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/calls"),
+                  let data = try? Data(contentsOf: url) else { return nil }
+            return try? CallTemplate.decode(data)
+        }
+    }()
+}
+
+extension CallTemplate {
+    /// Reads a template file, checking that it hangs together.
+    public static func decode(_ data: Data) throws -> CallTemplate {
+        let template: CallTemplate
+        do {
+            template = try JSONDecoder().decode(CallTemplate.self, from: data)
+        } catch let error as DecodingError {
+            throw DomainError.badTemplate("not a call template: \(Self.explain(error))")
+        }
+        let problems = template.problems()
+        if !problems.isEmpty { throw DomainError.badTemplate(problems.joined(separator: "; ")) }
+        return template
+    }
+
+    /// The template's inconsistencies: unknown forms and fields, unreadable dates, duplicates.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if id.isEmpty || !id.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) {
+            problems.append("id '\(id)' must be lowercase letters, digits and '-'")
+        }
+        if version < 1 { problems.append("version must be 1 or more") }
+        if SimpleDate(deadline) == nil { problems.append("deadline '\(deadline)' is not YYYY-MM-DD") }
+        if SimpleDate(issued) == nil { problems.append("issued '\(issued)' is not YYYY-MM-DD") }
+        if forms.isEmpty { problems.append("it has no forms") }
+        for form in forms {
+            let keys = form.fields.map(\.key), names = form.fields.map(\.name)
+            if Set(keys).count != keys.count { problems.append("form \(form.id) repeats a field key") }
+            if Set(names).count != names.count { problems.append("form \(form.id) repeats a field name (use group to tell them apart)") }
+            for field in form.fields {
+                if field.key.hasPrefix("_") || field.key.isEmpty { problems.append("field key '\(field.key)' is reserved or empty") }
+                if (field.type == .choice || field.type == .multiChoice) && (field.options ?? []).isEmpty {
+                    problems.append("\(form.id).\(field.key) is a choice without options")
+                }
+            }
+        }
+        for table in tables {
+            guard let form = form(table.form) else { problems.append("table \(table.id) lists unknown form \(table.form)"); continue }
+            for column in table.columns where column.source.hasPrefix("field:") {
+                let key = String(column.source.dropFirst(6))
+                if form.fields.first(where: { $0.key == key }) == nil { problems.append("table \(table.id) column \(column.label) reads unknown field \(key)") }
+            }
+        }
+        for quota in expectedUnits.quotas where form(quota.form) == nil { problems.append("quota names unknown form \(quota.form)") }
+        for rule in rules {
+            guard let form = form(rule.form) else { problems.append("rule \(rule.kind.rawValue) names unknown form \(rule.form)"); continue }
+            for key in (rule.fields ?? []) + [rule.field, rule.whenField].compactMap({ $0 }) where form.fields.first(where: { $0.key == key }) == nil {
+                problems.append("rule \(rule.kind.rawValue) names unknown field \(key)")
+            }
+        }
+        return problems
+    }
+
+    static func explain(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let c): "missing '\(key.stringValue)' at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
+            "\(c.debugDescription) at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        @unknown default: "unreadable"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// For a call: every expected unit, its counts against its quota, its furthest workflow state,
+/// whether it is late, and the time left — the provincial dashboard's data.
+public struct Completeness: Hashable, Sendable, Codable {
+    public enum Stage: String, Codable, Sendable, Comparable {
+        case none, drafting, submitted, recommended, selected
+        var rank: Int { [.none, .drafting, .submitted, .recommended, .selected].firstIndex(of: self)! }
+        public static func < (a: Stage, b: Stage) -> Bool { a.rank < b.rank }
+
+        init(_ status: Status) {
+            switch status {
+            case .draft, .returned: self = .drafting
+            case .submitted: self = .submitted
+            case .recommended, .notSelected: self = .recommended
+            case .selected: self = .selected
+            }
+        }
+    }
+
+    public struct FormCount: Hashable, Sendable, Codable {
+        public let form: String
+        public let attachment: String
+        /// Records in each status.
+        public let drafting: Int, submitted: Int, returned: Int, recommended: Int, selected: Int, notSelected: Int
+        /// Records that reached the unit's tables (and so count toward the quota).
+        public let reported: Int
+        public let quota: Int
+        public var met: Bool { reported >= quota }
+    }
+
+    public struct Unit: Hashable, Sendable, Codable {
+        public let code: String
+        public let name: String
+        public let forms: [FormCount]
+        public let furthest: Stage
+        public var quotaMet: Bool { forms.allSatisfy(\.met) }
+        /// The deadline has passed and the unit has not met its quota (or, with no quota, reported nothing).
+        public let late: Bool
+    }
+
+    public let call: String
+    public let deadline: String
+    /// Milliseconds until the deadline's end (negative once it has passed).
+    public let millisecondsLeft: Int64
+    public let units: [Unit]
+}
+
+extension Workspace {
+    /// The completeness report of `call` as this replica sees it.
+    public func completeness(call callID: String) throws -> Completeness {
+        let call = try call(callID)
+        let directory = try directory()
+        let expected = directory.sorted.filter { org in
+            (call.expectedUnits.cities && org.kind == .city) || (call.expectedUnits.provincial && org.provincial && org.kind != .province)
+        }
+        let records = try submissions(call: call.id)
+        let deadlineEnd = SimpleDate(call.deadline)?.endOfDayMilliseconds(utcOffsetHours: call.utcOffsetHours) ?? .max
+        let passed = now > deadlineEnd
+        let quotaForms = Set(call.expectedUnits.quotas.map(\.form))
+        let counted = call.forms.filter { quotaForms.isEmpty || quotaForms.contains($0.id) }
+
+        let units: [Completeness.Unit] = expected.map { unit in
+            let mine = records.filter { directory[$0.unit]?.reportingUnit == unit.code }
+            let forms = counted.map { form -> Completeness.FormCount in
+                let of = mine.filter { $0.form == form.id }
+                func count(_ s: Status) -> Int { of.filter { $0.status == s }.count }
+                return Completeness.FormCount(
+                    form: form.id, attachment: form.attachment,
+                    drafting: count(.draft), submitted: count(.submitted), returned: count(.returned),
+                    recommended: count(.recommended), selected: count(.selected), notSelected: count(.notSelected),
+                    reported: of.filter { Self.reachesTables($0, owner: directory[$0.unit]) }.count,
+                    quota: call.expectedUnits.quotas.first { $0.form == form.id }?.atLeast ?? 0)
+            }
+            let furthest = mine.map { Completeness.Stage($0.status) }.max() ?? .none
+            let reportedAny = forms.contains { $0.reported > 0 }
+            let met = quotaForms.isEmpty ? reportedAny : forms.allSatisfy(\.met)
+            return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, late: passed && !met)
+        }
+        return Completeness(call: call.id, deadline: call.deadline, millisecondsLeft: deadlineEnd - now, units: units)
+    }
+}

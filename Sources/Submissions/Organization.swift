@@ -1,0 +1,105 @@
+import Crypto
+import Replication
+
+/// A province, city commission, hospital or institution. Replicated like any record, in the
+/// `orgs` collection, under an id derived from its code so every replica agrees on it.
+public struct Organization: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// 省卫健委
+        case province
+        /// 设区市卫健委 (and Fujian's 平潭综合实验区社会事业局)
+        case city
+        /// 医院
+        case hospital
+        /// Other 医疗卫生机构: 疾控中心, 科学院…
+        case institution
+    }
+
+    /// Short stable code, e.g. `fj-fuzhou`, `fj-slyy`.
+    public var code: String
+    public var name: String
+    public var kind: Kind
+    /// For hospitals and institutions: the code of their city commission.
+    public var city: String?
+    /// 省属 / 委直属: reports straight to the province, not through a city.
+    public var provincial: Bool
+    /// 医院等级, e.g. 三级甲等.
+    public var level: String?
+    /// 统一社会信用代码
+    public var uscc: String?
+    /// The unit's contact person and phone, printed on its tables.
+    public var contact: String?
+    public var phone: String?
+
+    public init(code: String, name: String, kind: Kind, city: String? = nil, provincial: Bool = false,
+                level: String? = nil, uscc: String? = nil, contact: String? = nil, phone: String? = nil) {
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.city = city
+        self.provincial = provincial
+        self.level = level
+        self.uscc = uscc
+        self.contact = contact
+        self.phone = phone
+    }
+
+    /// The record id every replica uses for the organisation with this code.
+    public static func recordID(code: String) -> String {
+        RecordID.derived(fromHash: SHA256.digest(Array("tianbao:org:\(code)".utf8)))
+    }
+
+    /// The unit whose tables list this organisation's records: itself when it reports straight to
+    /// the province (a city, the province, a provincial institution), otherwise its city.
+    public var reportingUnit: String {
+        if provincial || kind == .city || kind == .province { return code }
+        return city ?? code
+    }
+
+    /// What is wrong with this organisation's description, for `hub orgs` loading.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if code.isEmpty || !code.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) {
+            problems.append("code '\(code)' must be lowercase letters, digits and '-'")
+        }
+        if name.isEmpty { problems.append("\(code): name is empty") }
+        if (kind == .hospital || kind == .institution) && !provincial && (city ?? "").isEmpty {
+            problems.append("\(code): a hospital or institution that is not provincial (省属) needs its city")
+        }
+        if let uscc, let problem = USCC.problem(uscc) { problems.append("\(code): 统一社会信用代码 \(problem)") }
+        return problems
+    }
+}
+
+/// Every organisation a replica knows, by code.
+public struct Directory: Sendable {
+    public let organizations: [String: Organization]
+
+    public init(_ organizations: [Organization]) {
+        self.organizations = Dictionary(organizations.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public subscript(code: String) -> Organization? { organizations[code] }
+
+    /// The province, if registered.
+    public var province: Organization? { organizations.values.filter { $0.kind == .province }.min { $0.code < $1.code } }
+
+    /// Organisations sorted by code: the order tables and reports use.
+    public var sorted: [Organization] { organizations.values.sorted { $0.code < $1.code } }
+}
+
+/// What a replica's user may do, bound to its organisation at enrolment.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case province, city, hospital
+}
+
+/// Who acts: an organisation in a role.
+public struct Actor: Hashable, Sendable {
+    public let org: String
+    public let role: Role
+
+    public init(org: String, role: Role) {
+        self.org = org
+        self.role = role
+    }
+}

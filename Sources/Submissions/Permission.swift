@@ -1,0 +1,129 @@
+import Replication
+
+/// What a change does, in the workflow's words.
+public enum Action: String, Hashable, Sendable, CaseIterable {
+    case create, edit, delete, submit, recommend, returnForRevision, select, reject
+    case publishCall, manageOrganizations
+
+    /// Reads a change as an action, so the hub can judge raw changes with the same rules.
+    public static func of(_ change: Change, existing: Submission?) -> Action {
+        switch change.collection {
+        case Workspace.Collection.calls: return .publishCall
+        case Workspace.Collection.orgs: return .manageOrganizations
+        default: break
+        }
+        if change.op == .delete || change.op == .restore { return .delete }
+        switch change.field {
+        case WorkflowField.submission: return .submit
+        case WorkflowField.review:
+            return WorkflowEntry(change.value)?.action == .return ? .returnForRevision : .recommend
+        case WorkflowField.decision:
+            return WorkflowEntry(change.value)?.action == .reject ? .reject : .select
+        case let field where WorkflowField.identity.contains(field):
+            return existing == nil ? .create : .edit
+        default:
+            return .edit
+        }
+    }
+}
+
+/// The answer of the permission check.
+public enum Decision: Hashable, Sendable {
+    case allowed
+    /// Refused, with a machine-readable code and a reason a person can act on.
+    case refused(code: String, reason: String)
+
+    public var isAllowed: Bool { self == .allowed }
+}
+
+/// Who may do what. One pure function: the CLI asks it before writing, the hub on every change
+/// it accepts.
+public enum Permission {
+    /// What the check knows about the record acted on.
+    public struct Target: Sendable {
+        /// The owning organisation.
+        public var unit: Organization?
+        /// The record's status before the action (`nil` for a new record).
+        public var status: Status?
+        /// Whether a city has ever recommended the record (a later return does not undo that the
+        /// province may have decided on it concurrently).
+        public var everRecommended: Bool
+        /// When the change was made (its clock stamp, ms since the epoch).
+        public var madeAt: Int64
+        /// The call the record answers.
+        public var call: CallTemplate?
+
+        public init(unit: Organization?, status: Status?, everRecommended: Bool = false, madeAt: Int64, call: CallTemplate?) {
+            self.unit = unit
+            self.status = status
+            self.everRecommended = everRecommended
+            self.madeAt = madeAt
+            self.call = call
+        }
+    }
+
+    /// Decides whether `actor` may perform `action` on `target`.
+    public static func check(_ actor: Actor, _ action: Action, on target: Target, directory: Directory) -> Decision {
+        guard let actorOrg = directory[actor.org] else {
+            return .refused(code: "unknown_actor", reason: "organisation '\(actor.org)' is not registered; ask the province to add it")
+        }
+        guard Self.role(actor.role, fits: actorOrg.kind) else {
+            return .refused(code: "role_mismatch", reason: "\(actorOrg.name) is a \(actorOrg.kind.rawValue), not a \(actor.role.rawValue); re-enrol with the right role")
+        }
+        switch action {
+        case .publishCall, .manageOrganizations:
+            return actor.role == .province ? .allowed
+                : .refused(code: "province_only", reason: "only the province publishes calls and manages organisations")
+        default: break
+        }
+        guard let unit = target.unit else {
+            return .refused(code: "unknown_unit", reason: "the record's unit is not a registered organisation")
+        }
+        let own = unit.code == actor.org
+        switch action {
+        case .create, .edit, .delete:
+            return own ? .allowed
+                : .refused(code: "not_owner", reason: "\(actorOrg.name) may not \(action.rawValue) a record of \(unit.name): only its own unit writes it")
+        case .submit:
+            guard own else { return .refused(code: "not_owner", reason: "only \(unit.name) submits its own records") }
+            if let call = target.call, let deadline = SimpleDate(call.deadline),
+               target.madeAt > deadline.endOfDayMilliseconds(utcOffsetHours: call.utcOffsetHours) {
+                return .refused(code: "past_deadline", reason: "submission made after the deadline \(call.deadline) of \(call.documentNumber); drafting stays open — contact the province")
+            }
+            return .allowed
+        case .recommend, .returnForRevision:
+            guard actor.role == .city else {
+                return .refused(code: "city_only", reason: "only a city commission (设区市卫健委) recommends or returns; \(actorOrg.name) is a \(actor.role.rawValue)")
+            }
+            guard unit.reportingUnit == actor.org else {
+                return .refused(code: "other_city", reason: "\(unit.name) reports through \(directory[unit.reportingUnit]?.name ?? unit.reportingUnit), not \(actorOrg.name)")
+            }
+            guard let status = target.status, status != .draft else {
+                return .refused(code: "not_submitted", reason: "\(unit.name) has not submitted this record yet")
+            }
+            return .allowed
+        case .select, .reject:
+            guard actor.role == .province else {
+                return .refused(code: "province_only", reason: "only the province selects (入库); \(actorOrg.name) is a \(actor.role.rawValue)")
+            }
+            guard let status = target.status, status != .draft else {
+                return .refused(code: "not_submitted", reason: "\(unit.name) has not submitted this record yet")
+            }
+            let direct = unit.reportingUnit == unit.code
+            guard direct || target.everRecommended || status == .recommended else {
+                return .refused(code: "not_recommended", reason: "\(unit.name) reports through \(directory[unit.reportingUnit]?.name ?? unit.reportingUnit), which has not recommended this record")
+            }
+            return .allowed
+        case .publishCall, .manageOrganizations:
+            return .allowed  // handled above
+        }
+    }
+
+    static func role(_ role: Role, fits kind: Organization.Kind) -> Bool {
+        switch role {
+        case .province: kind == .province
+        case .city: kind == .city
+        case .hospital: kind == .hospital || kind == .institution
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Replication
+
+/// Everything that must hold before a record is submitted: each field, then the call's rules.
+/// All problems are reported at once.
+public enum SubmitRules {
+    /// The problems with `submission` under `call`, given the other records (`others`) for
+    /// cross-record rules. Empty when it may be submitted.
+    public static func issues(_ submission: Submission, form: Form, call: CallTemplate, others: [Submission]) -> [FieldIssue] {
+        var issues: [FieldIssue] = []
+        for spec in form.fields {
+            if spec.type.isSet {
+                let elements = submission.elements(spec.key)
+                if spec.required && elements.isEmpty {
+                    issues.append(FieldIssue(spec, "is empty", expected: "choose at least one: \((spec.options ?? []).joined(separator: " / "))"))
+                }
+                issues += elements.compactMap { FieldCodec.check(element: $0, spec) }
+            } else {
+                let value = submission.value(spec.key)
+                if spec.required && (value == nil || value == .null || value?.text?.isEmpty == true) {
+                    issues.append(FieldIssue(spec, "is empty", expected: "fill it in to submit\(spec.hint.map { "（\($0)）" } ?? "")"))
+                } else if let value, let issue = FieldCodec.check(value, spec) {
+                    issues.append(issue)
+                }
+            }
+            if submission.record.fields[spec.key]?.isConflict == true {
+                issues.append(FieldIssue(spec, "has concurrent values", expected: "resolve the conflict first ('tianbao conflicts')"))
+            }
+        }
+        for rule in call.rules where rule.form == form.id {
+            issues += check(rule, submission, form: form, others: others)
+        }
+        return issues
+    }
+
+    static func check(_ rule: RuleSpec, _ submission: Submission, form: Form, others: [Submission]) -> [FieldIssue] {
+        switch rule.kind {
+        case .periodEndsBy:
+            guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }),
+                  let latest = rule.latest.flatMap({ YearMonth($0) }),
+                  let text = submission.value(key)?.text, case .success(let period) = Period.parse(text) else { return [] }
+            return period.end > latest
+                ? [FieldIssue(spec, "ends \(period.end.chinese)", expected: "no later than \(latest.chinese)（\(rule.basis)）")] : []
+        case .requiredWhen:
+            guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }),
+                  let when = rule.whenField, let value = rule.whenValue else { return [] }
+            let holds = submission.elements(when).contains(.text(value)) || submission.value(when) == .text(value)
+            let empty = (submission.value(key)?.text ?? "").isEmpty
+            return holds && empty ? [FieldIssue(spec, "is empty while \(value) is chosen", expected: "say why（\(rule.basis)）")] : []
+        case .onePerPerson:
+            let keys = rule.fields ?? []
+            let person = keys.map { submission.value($0)?.text ?? "" }
+            guard !person.contains(where: \.isEmpty) else { return [] }
+            let unfinished: Set<Status> = [.submitted, .recommended, .selected]
+            guard let other = others.first(where: { other in
+                other.id != submission.id && other.form == submission.form && unfinished.contains(other.status)
+                    && keys.map({ other.value($0)?.text ?? "" }) == person
+            }) else { return [] }
+            let who = person.joined(separator: " ")
+            let title = form.fields.first { $0.type == .text && $0.key.hasSuffix("name") }.flatMap { other.value($0.key)?.text } ?? other.id
+            return [FieldIssue(rule: keys.compactMap { k in form.fields.first { $0.key == k }?.name }.joined(separator: "/"),
+                               "\(who) already leads「\(title)」(\(other.status.chinese)), which is not finished",
+                               expected: rule.basis)]
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Replication
+
+/// Where a record stands. Derived from the record's replicated fields, never stored, so that
+/// replicas holding the same changes agree on it.
+public enum Status: String, Codable, Sendable, CaseIterable, Comparable {
+    case draft, submitted, returned, recommended, selected, notSelected
+
+    /// How far along the workflow: draft < submitted < returned/recommended < selected/notSelected.
+    var rank: Int {
+        switch self {
+        case .draft: 0
+        case .submitted: 1
+        case .returned: 2
+        case .recommended: 3
+        case .selected, .notSelected: 4
+        }
+    }
+
+    public static func < (a: Status, b: Status) -> Bool { (a.rank, a.rawValue) < (b.rank, b.rawValue) }
+
+    public var chinese: String {
+        switch self {
+        case .draft: "草稿"
+        case .submitted: "已提交"
+        case .returned: "已退回"
+        case .recommended: "已推荐"
+        case .selected: "已入库"
+        case .notSelected: "未入选"
+        }
+    }
+}
+
+/// The fields each party writes. Each is its own register, so a hospital submitting, a city
+/// reviewing and the province deciding never write the same field and never conflict with each other.
+public enum WorkflowField {
+    public static let call = "_call"
+    public static let form = "_form"
+    public static let unit = "_unit"
+    public static let template = "_template"
+    /// Written by the owner on submit: the revision submitted.
+    public static let submission = "_submission"
+    /// Written by the city: recommend or return, with 审核意见 or 理由, and the revision seen.
+    public static let review = "_review"
+    /// Written by the province: select or reject.
+    public static let decision = "_decision"
+
+    public static let identity: Set<String> = [call, form, unit, template]
+    public static let all: Set<String> = identity.union([submission, review, decision])
+}
+
+/// One party's workflow entry as stored (JSON text in its field).
+public struct WorkflowEntry: Codable, Hashable, Sendable {
+    public enum Action: String, Codable, Sendable {
+        case submit, recommend, `return`, select, reject
+    }
+
+    public var action: Action
+    /// The content revision the writer saw.
+    public var revision: String
+    /// 审核意见 (recommend), 理由 (return), or the province's note.
+    public var text: String?
+    /// The organisation that wrote it.
+    public var by: String
+
+    public init(action: Action, revision: String, text: String? = nil, by: String) {
+        self.action = action
+        self.revision = revision
+        self.text = text
+        self.by = by
+    }
+
+    /// Stored form: compact JSON with sorted keys, so equal entries are equal bytes.
+    public var stored: FieldValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return .text(String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self))
+    }
+
+    public init?(_ value: FieldValue?) {
+        guard let text = value?.text, let entry = try? JSONDecoder().decode(WorkflowEntry.self, from: Data(text.utf8)) else { return nil }
+        self = entry
+    }
+}
+
+/// A record's workflow, read from its fields.
+public struct WorkflowState: Hashable, Sendable {
+    public let status: Status
+    /// The current submission, with when it was made.
+    public let submission: (entry: WorkflowEntry, at: Timestamp)?
+    public let review: (entry: WorkflowEntry, at: Timestamp)?
+    public let decision: (entry: WorkflowEntry, at: Timestamp)?
+    /// Things a reviewer should know, in words.
+    public let notes: [String]
+
+    public static func == (a: WorkflowState, b: WorkflowState) -> Bool {
+        a.status == b.status && a.notes == b.notes && a.submission?.entry == b.submission?.entry
+            && a.review?.entry == b.review?.entry && a.decision?.entry == b.decision?.entry
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(status)
+        hasher.combine(notes)
+    }
+
+    /// Derives the state: the province's decision stands over a review; a review counts when made
+    /// after the current submission; a resubmission after a return is submitted again.
+    init(record: RecordState, revision: String) {
+        func entry(_ field: String) -> (entry: WorkflowEntry, at: Timestamp)? {
+            guard let register = record.fields[field], let e = WorkflowEntry(register.value) else { return nil }
+            return (e, register.versions[0].timestamp)
+        }
+        let submission = entry(WorkflowField.submission)
+        let review = entry(WorkflowField.review)
+        let decision = entry(WorkflowField.decision)
+        var notes: [String] = []
+
+        let status: Status
+        if let decision {
+            status = decision.entry.action == .select ? .selected : .notSelected
+            if let review, review.entry.action == .return, review.at > decision.at || (submission.map { review.at > $0.at } ?? false) {
+                notes.append("returned by \(review.entry.by) while the province decided: the province's decision stands")
+            }
+        } else if let review, let submission, review.at > submission.at {
+            status = review.entry.action == .recommend ? .recommended : .returned
+        } else if submission != nil {
+            status = .submitted
+        } else {
+            status = .draft
+        }
+        if let submission, submission.entry.revision != revision {
+            notes.append("edited after it was submitted")
+        }
+        if let review, review.entry.action == .recommend, review.entry.revision != revision {
+            notes.append("edited after \(review.entry.by) recommended it (recommended revision \(review.entry.revision), now \(revision))")
+        }
+        for field in [WorkflowField.submission, WorkflowField.review, WorkflowField.decision]
+        where record.fields[field]?.isConflict == true {
+            notes.append("concurrent \(field.dropFirst()) entries: the latest is shown")
+        }
+        self.status = status
+        self.submission = submission
+        self.review = review
+        self.decision = decision
+        self.notes = notes
+    }
+}

@@ -1,0 +1,74 @@
+import Replication
+
+extension Workspace {
+    /// The records a reporting unit's tables list: its own once submitted, its hospitals' once its
+    /// city recommended them (a returned record drops out until recommended again).
+    static func reachesTables(_ submission: Submission, owner: Organization?) -> Bool {
+        let direct = owner.map { $0.reportingUnit == $0.code } ?? false
+        switch submission.status {
+        case .draft, .returned: return false
+        case .submitted: return direct
+        case .recommended, .selected, .notSelected: return true
+        }
+    }
+
+    /// Compiles `table` of `call` for reporting unit `unit` (a city commission or a provincial
+    /// institution), or province-wide when `unit` is `nil`.
+    ///
+    /// Rows are ordered by reporting unit code, then by when the record was (last) submitted, then
+    /// by record id; 序号 counts from 1. The order uses only replicated data, so every replica with
+    /// the same records prints the same bytes.
+    public func compile(call callID: String, table tableID: String, unit unitCode: String? = nil) throws -> CompiledTable {
+        let call = try call(callID)
+        guard let spec = call.table(tableID) ?? call.tables.first(where: { $0.form == tableID }) else {
+            throw DomainError.unknownTable(tableID, call: call.id, known: call.tables.map { "\($0.id) \($0.title)" })
+        }
+        guard let form = call.form(spec.form) else { throw DomainError.unknownForm(spec.form, call: call.id, known: call.forms.map(\.id)) }
+        let directory = try directory()
+        var unit: Organization?
+        if let unitCode {
+            guard let org = directory[unitCode] else { throw DomainError.unknownUnit(unitCode) }
+            guard org.reportingUnit == org.code else {
+                throw DomainError.refused(code: "not_reporting_unit",
+                                          reason: "\(org.name) reports through \(directory[org.reportingUnit]?.name ?? org.reportingUnit); compile that unit's table")
+            }
+            unit = org
+        }
+
+        let rows = try submissions(call: call.id, form: form.id).filter { submission in
+            guard let owner = directory[submission.unit] else { return false }
+            return Self.reachesTables(submission, owner: owner) && (unit == nil || owner.reportingUnit == unit!.code)
+        }.sorted { a, b in
+            let ua = directory[a.unit]?.reportingUnit ?? a.unit, ub = directory[b.unit]?.reportingUnit ?? b.unit
+            if ua != ub { return utf8Order(ua, ub) }
+            let ta = a.workflow.submission?.at ?? .zero, tb = b.workflow.submission?.at ?? .zero
+            if ta != tb { return ta < tb }
+            return a.id < b.id
+        }
+
+        let about = unit ?? directory.province
+        func bound(_ binding: TableSpec.Binding) -> CompiledTable.Line {
+            let value: String
+            switch binding.source {
+            case "unit.name": value = about?.name ?? call.authority
+            case "unit.contact": value = about?.contact ?? ""
+            case "unit.phone": value = about?.phone ?? ""
+            default: value = ""
+            }
+            return CompiledTable.Line(label: binding.label, value: value)
+        }
+        let cells: [[String]] = rows.enumerated().map { index, submission in
+            spec.columns.map { column in
+                if column.source == "#" { return String(index + 1) }
+                if column.source == "unit.name" { return directory[submission.unit]?.name ?? submission.unit }
+                guard column.source.hasPrefix("field:"), let field = form.fields.first(where: { $0.key == String(column.source.dropFirst(6)) })
+                else { return "" }
+                return field.type.isSet ? FieldCodec.display(elements: submission.elements(field.key), field)
+                    : FieldCodec.display(submission.value(field.key), field)
+            }
+        }
+        let vector = store.versionVector().entries.sorted { $0.key < $1.key }.map { "\($0.key.hex):\($0.value)" }.joined(separator: ",")
+        return CompiledTable(call: call, spec: spec, unit: unit?.code, header: spec.header.map(bound), rows: cells,
+                             footer: spec.footer.map(bound), records: rows.map(\.id), versionVector: vector)
+    }
+}

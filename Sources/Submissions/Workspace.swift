@@ -1,0 +1,288 @@
+import Crypto
+import Foundation
+import Replication
+
+/// The domain over a replica store: calls, organisations, form records and their workflow.
+///
+/// Every operation checks ``Permission`` for this replica's ``actor`` before it writes, and writes
+/// through the store, so it is one durable transaction and replicates like any change.
+public final class Workspace {
+    /// The store's collections.
+    public enum Collection {
+        public static let calls = "calls"
+        public static let orgs = "orgs"
+        public static let submissions = "submissions"
+        public static let all: Set<String> = [calls, orgs, submissions]
+    }
+
+    public let store: ReplicaStore
+    public let actor: Actor
+    /// Who edits, as written into each change (a person's name, or the unit).
+    public var author: String?
+    private let extraTemplates: [CallTemplate]
+
+    public init(store: ReplicaStore, actor: Actor, author: String? = nil, extraTemplates: [CallTemplate] = []) {
+        self.store = store
+        self.actor = actor
+        self.author = author
+        self.extraTemplates = extraTemplates
+    }
+
+    /// The wall clock the store stamps changes with.
+    var now: Int64 { store.configuration.wallClock() }
+
+    // MARK: Calls
+
+    /// Built-in calls, template files, and calls the province published through sync.
+    public func catalog() throws -> CallCatalog {
+        var catalog = CallCatalog(CallCatalog.builtIn + extraTemplates)
+        for record in try store.records(in: Collection.calls) {
+            for version in record.fields["template"]?.versions ?? [] {
+                if let text = version.value.text, let template = try? CallTemplate.decode(Data(text.utf8)) { catalog.add(template) }
+            }
+        }
+        return catalog
+    }
+
+    public func call(_ id: String) throws -> CallTemplate {
+        let catalog = try catalog()
+        guard let call = catalog[id] else { throw DomainError.unknownCall(id, known: catalog.all.map(\.id)) }
+        return call
+    }
+
+    /// Publishes a call template to every replica (province only).
+    public func publish(_ template: CallTemplate) throws {
+        let problems = template.problems()
+        guard problems.isEmpty else { throw DomainError.badTemplate(problems.joined(separator: "; ")) }
+        try authorize(.publishCall, Permission.Target(unit: nil, status: nil, madeAt: now, call: nil))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = String(decoding: try encoder.encode(template), as: UTF8.self)
+        let id = RecordID.derived(fromHash: SHA256.digest(Array("tianbao:call:\(template.id)".utf8)))
+        try store.commit([
+            .set(collection: Collection.calls, record: id, field: "id", value: .text(template.id)),
+            .set(collection: Collection.calls, record: id, field: "version", value: .int(Int64(template.version))),
+            .set(collection: Collection.calls, record: id, field: "template", value: .text(text)),
+        ], author: author)
+    }
+
+    // MARK: Organisations
+
+    public func directory() throws -> Directory {
+        Directory(try store.records(in: Collection.orgs).compactMap(Organization.init(record:)))
+    }
+
+    /// Registers or updates an organisation (province only); unchanged fields are not rewritten.
+    public func save(_ org: Organization) throws {
+        let problems = org.problems()
+        guard problems.isEmpty else { throw DomainError.refused(code: "bad_organization", reason: problems.joined(separator: "; ")) }
+        try authorize(.manageOrganizations, Permission.Target(unit: nil, status: nil, madeAt: now, call: nil))
+        let id = Organization.recordID(code: org.code)
+        let current = try store.record(id)
+        let edits: [Edit] = org.fields.compactMap { field, value in
+            guard current?.fields[field]?.value != value || current?.fields[field]?.isConflict == true else { return nil }
+            return .set(collection: Collection.orgs, record: id, field: field, value: value)
+        }
+        try store.commit(edits, author: author)
+    }
+
+    // MARK: Records
+
+    public func submission(_ id: String) throws -> Submission {
+        guard let record = try store.record(id), !record.isDeleted else { throw DomainError.noSuchRecord(id) }
+        guard let submission = Submission(record) else { throw DomainError.notAForm(id) }
+        return submission
+    }
+
+    /// Form records, ordered by id, narrowed by call, form and status.
+    public func submissions(call: String? = nil, form: String? = nil, status: Status? = nil) throws -> [Submission] {
+        try store.records(in: Collection.submissions).compactMap(Submission.init).filter {
+            (call == nil || $0.call == call) && (form == nil || $0.form == form) && (status == nil || $0.status == status)
+        }
+    }
+
+    /// Creates a draft of `form` for this replica's unit; returns the new record's id.
+    ///
+    /// `values` are (field, input) pairs, fields named by label, name or key. Inputs are checked
+    /// for format now; completeness only at submit.
+    @discardableResult
+    public func create(call callID: String, form formID: String, values: [(String, String)] = []) throws -> String {
+        let call = try call(callID)
+        guard let form = call.form(formID) ?? call.forms.first(where: { $0.attachment == formID || $0.title == formID }) else {
+            throw DomainError.unknownForm(formID, call: callID, known: call.forms.map { "\($0.id) (\($0.attachment) \($0.title))" })
+        }
+        let directory = try directory()
+        guard let unit = directory[actor.org] else { throw DomainError.unknownUnit(actor.org) }
+        try authorize(.create, Permission.Target(unit: unit, status: nil, madeAt: now, call: call), directory: directory)
+
+        let id = RecordID.make(wallMilliseconds: now)
+        let given = Set(try values.map { try resolve($0.0, in: form).key })
+        var inputs: [(FieldSpec, String)] = []
+        for spec in form.fields where !given.contains(spec.key) {
+            if let prefill = spec.prefill, let value = Self.prefill(prefill, unit: unit), !value.isEmpty { inputs.append((spec, value)) }
+        }
+        inputs += try values.map { (try resolve($0.0, in: form), $0.1) }
+        var edits: [Edit] = [
+            .set(collection: Collection.submissions, record: id, field: WorkflowField.call, value: .text(call.id)),
+            .set(collection: Collection.submissions, record: id, field: WorkflowField.form, value: .text(form.id)),
+            .set(collection: Collection.submissions, record: id, field: WorkflowField.unit, value: .text(unit.code)),
+            .set(collection: Collection.submissions, record: id, field: WorkflowField.template, value: .int(Int64(call.version))),
+        ]
+        edits += try contentEdits(record: id, current: nil, inputs: inputs)
+        try store.commit(edits, author: author)
+        return id
+    }
+
+    /// Changes answers of a record this replica's unit owns.
+    public func edit(_ id: String, values: [(String, String)]) throws {
+        let submission = try submission(id)
+        let (call, form) = try template(of: submission)
+        try authorize(.edit, target(submission, call: call))
+        let inputs = try values.map { (try resolve($0.0, in: form), $0.1) }
+        try store.commit(try contentEdits(record: id, current: submission, inputs: inputs), author: author)
+    }
+
+    /// Everything that stops the record from being submitted now (empty when it may be).
+    public func issues(_ id: String) throws -> [FieldIssue] {
+        let submission = try submission(id)
+        let (call, form) = try template(of: submission)
+        return SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id))
+    }
+
+    /// Submits (or resubmits after a return) the record: every rule of the form must hold.
+    public func submit(_ id: String) throws {
+        let submission = try submission(id)
+        let (call, form) = try template(of: submission)
+        try authorize(.submit, target(submission, call: call))
+        let issues = SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id))
+        guard issues.isEmpty else { throw DomainError.invalid(issues) }
+        try writeWorkflow(id, WorkflowField.submission, WorkflowEntry(action: .submit, revision: submission.revision, by: actor.org))
+    }
+
+    /// Recommends the record with 审核意见 (city of the record's unit).
+    public func recommend(_ id: String, opinion: String) throws {
+        try review(id, .recommend, text: opinion, action: .recommend, what: "审核意见")
+    }
+
+    /// Returns the record to its unit for revision, with 理由 (city of the record's unit).
+    public func returnForRevision(_ id: String, reason: String) throws {
+        try review(id, .return, text: reason, action: .returnForRevision, what: "理由")
+    }
+
+    /// Selects the record into the provincial library (入库) (province).
+    public func select(_ id: String, note: String? = nil) throws {
+        try decide(id, .select, note: note, action: .select)
+    }
+
+    /// Decides not to select the record (province).
+    public func reject(_ id: String, note: String? = nil) throws {
+        try decide(id, .reject, note: note, action: .reject)
+    }
+
+    /// Deletes a record this replica's unit owns.
+    public func delete(_ id: String) throws {
+        let submission = try submission(id)
+        let (call, _) = try template(of: submission)
+        try authorize(.delete, target(submission, call: call))
+        try store.commit([.delete(record: id)], author: author)
+    }
+
+    /// Takes back a delete made while the record was edited elsewhere.
+    public func restore(_ id: String) throws {
+        guard let record = try store.record(id), let submission = Submission(record) else { throw DomainError.noSuchRecord(id) }
+        let (call, _) = try template(of: submission)
+        try authorize(.delete, target(submission, call: call))
+        try store.commit([.restore(record: id)], author: author)
+    }
+
+    // MARK: Internals
+
+    func template(of submission: Submission) throws -> (CallTemplate, Form) {
+        let call = try call(submission.call)
+        guard let form = call.form(submission.form) else {
+            throw DomainError.unknownForm(submission.form, call: call.id, known: call.forms.map(\.id))
+        }
+        return (call, form)
+    }
+
+    func resolve(_ reference: String, in form: Form) throws -> FieldSpec {
+        if let spec = form.field(reference) { return spec }
+        let candidates = form.ambiguity(reference)
+        if !candidates.isEmpty { throw DomainError.ambiguousField(reference, candidates: candidates.map(\.name)) }
+        throw DomainError.unknownField(reference, form: "\(form.attachment) \(form.title)", known: form.fields.map(\.name))
+    }
+
+    /// The edits that bring the record's fields to `inputs`; all format problems at once.
+    private func contentEdits(record id: String, current: Submission?, inputs: [(FieldSpec, String)]) throws -> [Edit] {
+        var edits: [Edit] = []
+        var issues: [FieldIssue] = []
+        for (spec, input) in inputs {
+            switch FieldCodec.parse(input, for: spec) {
+            case .failure(let issue):
+                issues.append(issue)
+            case .success(.value(let value)):
+                let register = current?.record.fields[spec.key]
+                if register?.value != value || register?.isConflict == true || (register == nil && value != .null) {
+                    edits.append(.set(collection: Collection.submissions, record: id, field: spec.key, value: value))
+                }
+            case .success(.elements(let elements)):
+                let existing = current?.elements(spec.key) ?? []
+                for element in elements where !existing.contains(element) {
+                    edits.append(.add(collection: Collection.submissions, record: id, field: spec.key, element: element))
+                }
+                for element in existing where !elements.contains(element) {
+                    edits.append(.remove(record: id, field: spec.key, element: element))
+                }
+            }
+        }
+        guard issues.isEmpty else { throw DomainError.invalid(issues) }
+        return edits
+    }
+
+    private func review(_ id: String, _ kind: WorkflowEntry.Action, text: String, action: Action, what: String) throws {
+        let text = text.trimmingSpaces()
+        guard !text.isEmpty else { throw DomainError.refused(code: "empty_text", reason: "\(what) is empty: write it with the command") }
+        let submission = try submission(id)
+        let (call, _) = try template(of: submission)
+        try authorize(action, target(submission, call: call))
+        try writeWorkflow(id, WorkflowField.review, WorkflowEntry(action: kind, revision: submission.revision, text: text, by: actor.org))
+    }
+
+    private func decide(_ id: String, _ kind: WorkflowEntry.Action, note: String?, action: Action) throws {
+        let submission = try submission(id)
+        let (call, _) = try template(of: submission)
+        try authorize(action, target(submission, call: call))
+        let note = note?.trimmingSpaces()
+        try writeWorkflow(id, WorkflowField.decision,
+                          WorkflowEntry(action: kind, revision: submission.revision, text: note?.isEmpty == false ? note : nil, by: actor.org))
+    }
+
+    private func writeWorkflow(_ id: String, _ field: String, _ entry: WorkflowEntry) throws {
+        try store.commit([.set(collection: Collection.submissions, record: id, field: field, value: entry.stored)], author: author)
+    }
+
+    /// What the permission check needs to know about an existing record.
+    func target(_ submission: Submission, call: CallTemplate) throws -> Permission.Target {
+        Permission.Target(unit: try directory()[submission.unit], status: submission.status,
+                          everRecommended: try everRecommended(submission.id), madeAt: now, call: call)
+    }
+
+    /// Whether any city recommendation of the record was ever made, even if later replaced.
+    public func everRecommended(_ id: String) throws -> Bool {
+        try store.history(of: id).contains { $0.field == WorkflowField.review && WorkflowEntry($0.value)?.action == .recommend }
+    }
+
+    private func authorize(_ action: Action, _ target: Permission.Target, directory: Directory? = nil) throws {
+        let decision = Permission.check(actor, action, on: target, directory: try directory ?? self.directory())
+        if case .refused(let code, let reason) = decision { throw DomainError.refused(code: code, reason: reason) }
+    }
+
+    static func prefill(_ source: String, unit: Organization) -> String? {
+        switch source {
+        case "unit.name": unit.name
+        case "unit.uscc": unit.uscc
+        case "unit.level": unit.level
+        default: source.hasPrefix("unit.") ? nil : source
+        }
+    }
+}
