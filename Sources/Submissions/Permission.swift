@@ -41,7 +41,7 @@ public enum Decision: Hashable, Sendable {
 public enum Permission {
     /// What the check knows about the record acted on.
     public struct Target: Sendable {
-        /// The owning organisation.
+        /// The owning organisation (for ``Action/manageOrganizations``: the one being saved).
         public var unit: Organization?
         /// The record's status before the action (`nil` for a new record).
         public var status: Status?
@@ -65,6 +65,11 @@ public enum Permission {
     /// Decides whether `actor` may perform `action` on `target`.
     public static func check(_ actor: Actor, _ action: Action, on target: Target, directory: Directory) -> Decision {
         guard let actorOrg = directory[actor.org] else {
+            // Bootstrap: a new province registers itself first, then everyone else.
+            if action == .manageOrganizations, actor.role == .province, let unit = target.unit,
+               unit.code == actor.org, unit.kind == .province {
+                return .allowed
+            }
             return .refused(code: "unknown_actor", reason: "organisation '\(actor.org)' is not registered; ask the province to add it")
         }
         guard Self.role(actor.role, fits: actorOrg.kind) else {

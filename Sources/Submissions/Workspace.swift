@@ -76,7 +76,7 @@ public final class Workspace {
     public func save(_ org: Organization) throws {
         let problems = org.problems()
         guard problems.isEmpty else { throw DomainError.refused(code: "bad_organization", reason: problems.joined(separator: "; ")) }
-        try authorize(.manageOrganizations, Permission.Target(unit: nil, status: nil, madeAt: now, call: nil))
+        try authorize(.manageOrganizations, Permission.Target(unit: org, status: nil, madeAt: now, call: nil))
         let id = Organization.recordID(code: org.code)
         let current = try store.record(id)
         let edits: [Edit] = org.fields.compactMap { field, value in
@@ -106,7 +106,7 @@ public final class Workspace {
     /// `values` are (field, input) pairs, fields named by label, name or key. Inputs are checked
     /// for format now; completeness only at submit.
     @discardableResult
-    public func create(call callID: String, form formID: String, values: [(String, String)] = []) throws -> String {
+    public func create(call callID: String, form formID: String, values: [(String, String)] = [], id fixedID: String? = nil) throws -> String {
         let call = try call(callID)
         guard let form = call.form(formID) ?? call.forms.first(where: { $0.attachment == formID || $0.title == formID }) else {
             throw DomainError.unknownForm(formID, call: callID, known: call.forms.map { "\($0.id) (\($0.attachment) \($0.title))" })
@@ -115,7 +115,11 @@ public final class Workspace {
         guard let unit = directory[actor.org] else { throw DomainError.unknownUnit(actor.org) }
         try authorize(.create, Permission.Target(unit: unit, status: nil, madeAt: now, call: call), directory: directory)
 
-        let id = RecordID.make(wallMilliseconds: now)
+        if let fixedID {
+            guard RecordID.isValid(fixedID) else { throw DomainError.refused(code: "bad_id", reason: "record id '\(fixedID)' is not a lowercase UUID") }
+            guard try store.record(fixedID) == nil else { throw DomainError.refused(code: "id_taken", reason: "a record \(fixedID) already exists") }
+        }
+        let id = fixedID ?? RecordID.make(wallMilliseconds: now)
         let given = Set(try values.map { try resolve($0.0, in: form).key })
         var inputs: [(FieldSpec, String)] = []
         for spec in form.fields where !given.contains(spec.key) {
