@@ -65,6 +65,20 @@ final class World {
 
     subscript(code: String) -> Workspace { workspaces[code]! }
 
+    /// A second replica of an organisation (another member of staff's laptop), named `name`.
+    @discardableResult
+    func addReplica(of code: String, named name: String) throws -> Workspace {
+        var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
+        configuration.wallClock = clock.reading
+        configuration.synchronous = .off
+        configuration.newReplicaID = ReplicaID(high: UInt64(order.count + 1), low: 0)
+        let store = try ReplicaStore(path: ":memory:", configuration: configuration)
+        workspaces[name] = Workspace(store: store, actor: self[code].actor, author: name)
+        order.append(name)
+        try sync([name])
+        return self[name]
+    }
+
     /// Everyone pushes to the province's store, then pulls from it.
     func sync(_ codes: [String]? = nil) throws {
         let hub = self[province].store
