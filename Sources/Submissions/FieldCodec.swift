@@ -181,9 +181,12 @@ public enum FieldCodec {
         return text
     }
 
-    /// A set field's elements as the notices print them: joined with 、, in canonical order.
+    /// A set field's elements as the notices print them: in the order the notice lists the
+    /// options (free-text answers after them, then in canonical order), joined with 、.
     public static func display(elements: [FieldValue], _ spec: FieldSpec) -> String {
-        elements.map { element in
+        let options = spec.options ?? []
+        func rank(_ element: FieldValue) -> Int { element.text.flatMap { options.firstIndex(of: $0) } ?? options.count }
+        return elements.sorted { (rank($0), $0) < (rank($1), $1) }.map { element in
             if case .int(let n) = element { return String(n) }
             return element.text ?? element.description
         }.joined(separator: "、")
