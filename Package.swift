@@ -34,7 +34,7 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
-        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "Replication", "SQLite", "TestSupport"]),
+        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "Replication", "SQLite", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

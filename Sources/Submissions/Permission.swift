@@ -4,6 +4,8 @@ import Replication
 public enum Action: String, Hashable, Sendable, CaseIterable {
     case create, edit, delete, submit, recommend, returnForRevision, select, reject
     case publishCall, manageOrganizations
+    /// The hub notes when a late-arriving submission was received.
+    case acknowledgeReceipt
 
     /// Reads a change as an action, so the hub can judge raw changes with the same rules.
     public static func of(_ change: Change, existing: Submission?) -> Action {
@@ -19,6 +21,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
             return WorkflowEntry(change.value)?.action == .return ? .returnForRevision : .recommend
         case WorkflowField.decision:
             return WorkflowEntry(change.value)?.action == .reject ? .reject : .select
+        case WorkflowField.received:
+            return .acknowledgeReceipt
         case let field where WorkflowField.identity.contains(field):
             return existing == nil ? .create : .edit
         default:
@@ -79,6 +83,9 @@ public enum Permission {
         case .publishCall, .manageOrganizations:
             return actor.role == .province ? .allowed
                 : .refused(code: "province_only", reason: "only the province publishes calls and manages organisations")
+        case .acknowledgeReceipt:
+            return actor.role == .province ? .allowed
+                : .refused(code: "province_only", reason: "only the province's hub records when a submission was received")
         default: break
         }
         guard let unit = target.unit else {
@@ -119,8 +126,8 @@ public enum Permission {
                 return .refused(code: "not_recommended", reason: "\(unit.name) reports through \(directory[unit.reportingUnit]?.name ?? unit.reportingUnit), which has not recommended this record")
             }
             return .allowed
-        case .publishCall, .manageOrganizations:
-            return .allowed  // handled above
+        case .publishCall, .manageOrganizations, .acknowledgeReceipt:
+            return .allowed  // decided above
         }
     }
 

@@ -44,9 +44,12 @@ public enum WorkflowField {
     public static let review = "_review"
     /// Written by the province: select or reject.
     public static let decision = "_decision"
+    /// Written by the hub when a submission made before the deadline arrives after it: when it
+    /// was received (ms since the epoch).
+    public static let received = "_received"
 
     public static let identity: Set<String> = [call, form, unit, template]
-    public static let all: Set<String> = identity.union([submission, review, decision])
+    public static let all: Set<String> = identity.union([submission, review, decision, received])
 }
 
 /// One party's workflow entry as stored (JSON text in its field).

@@ -276,6 +276,10 @@ public final class Workspace {
         try store.history(of: id).contains { $0.field == WorkflowField.review && WorkflowEntry($0.value)?.action == .recommend }
     }
 
+    func authorizeReceipt() throws {
+        try authorize(.acknowledgeReceipt, Permission.Target(unit: nil, status: nil, madeAt: now, call: nil))
+    }
+
     private func authorize(_ action: Action, _ target: Permission.Target, directory: Directory? = nil) throws {
         let decision = Permission.check(actor, action, on: target, directory: try directory ?? self.directory())
         if case .refused(let code, let reason) = decision { throw DomainError.refused(code: code, reason: reason) }

@@ -17,7 +17,7 @@ import Testing
     static let ownWork: Set<Action> = [.create, .edit, .delete, .submit]
     static let review: Set<Action> = [.recommend, .returnForRevision]
     static let decide: Set<Action> = [.select, .reject]
-    static let admin: Set<Action> = [.publishCall, .manageOrganizations]
+    static let admin: Set<Action> = [.publishCall, .manageOrganizations, .acknowledgeReceipt]
 
     @Test func hospital() {
         let actor = Actor(org: "fz-first", role: .hospital)

@@ -115,6 +115,23 @@ import TestSupport
         #expect { try world["fz-first"].submit(id) } throws: { ($0 as? DomainError) == .refused(code: "past_deadline", reason: "submission made after the deadline 2026-01-30 of 闽卫规划函〔2025〕1122号; drafting stays open — contact the province") }
     }
 
+    @Test func aSubmissionMadeOfflineBeforeTheDeadlineIsAcceptedAndMarked() throws {
+        let world = try World(World.fujian(), start: "2026-01-30")
+        let id = try world["fz-first"].create(call: "fujian-2026", form: "application", values: SampleForms.fujianApplication(project: "离线提交"))
+        try world["fz-first"].submit(id)          // on the deadline day, with no network
+        #expect(try world["fz-first"].deadlineStanding(id) == .onTime)
+        world.advance(days: 2)
+        try world.sync(["fz-first"])              // reaches the province two days late
+        let arrival = world.clock.now
+        try world["fj-province"].acknowledgeReceipt(id, receivedAt: arrival)
+        try world.sync()
+        for code in ["fz-first", "fj-fuzhou", "fj-province"] {
+            #expect(try world[code].deadlineStanding(id) == .offlineBeforeDeadline(receivedAt: arrival))
+            #expect(try world[code].submission(id).status == .submitted)
+        }
+        #expect(throws: DomainError.self) { try world["fj-fuzhou"].acknowledgeReceipt(id, receivedAt: arrival) }
+    }
+
     @Test func completenessCountsEachExpectedUnitAgainstItsQuota() throws {
         let world = try World(World.anhui(), start: "2023-04-10")
         let hefei = world["ah-hefei"], hospital = world["hf-second"], slyy = world["ah-slyy"]
