@@ -9,6 +9,7 @@ struct MergeStatements {
     let rememberPending: Statement
     let takePending: Statement
     let changeExists: Statement
+    let recordArrival: Statement
 
     init(_ db: Database) throws {
         insertChange = try db.prepare("""
@@ -20,5 +21,6 @@ struct MergeStatements {
         rememberPending = try db.prepare("INSERT OR IGNORE INTO pending (record, key) VALUES (?, ?)")
         takePending = try db.prepare("DELETE FROM pending WHERE record = ? AND key = ?")
         changeExists = try db.prepare("SELECT 1 FROM changes WHERE key = ?")
+        recordArrival = try db.prepare("INSERT INTO arrivals (key) VALUES (?)")
     }
 }

@@ -131,6 +131,10 @@ extension ReplicaStore {
             }
         }
 
+        if configuration.recordsArrivals {
+            try statements.recordArrival.bind(integer: key, at: 1)
+            try statements.recordArrival.execute()
+        }
         try advance(ord: ord, seq: change.dot.seq)
         touched.insert(ord)
         return true

@@ -5,19 +5,22 @@ extension ReplicaStore {
     static let changeColumns = "c.key, c.hlc, r.id, r.collection, c.field, c.op, c.vtype, c.value, c.supersedes, c.author"
 
     /// Rebuilds a ``Change`` from a row of ``changeColumns``.
-    func decodeChange(_ row: Statement) -> Change {
-        let key = row.int64(0)
-        let supersedes = row.isNull(8) ? [] : StoredChange.decodeKeys(row.blob(8)).map(dot(ofKey:))
+    func decodeChange(_ row: Statement) -> Change { decodeChange(row, offset: 0) }
+
+    /// Rebuilds a ``Change`` from ``changeColumns`` starting at column `o`.
+    func decodeChange(_ row: Statement, offset o: Int32) -> Change {
+        let key = row.int64(o)
+        let supersedes = row.isNull(o + 8) ? [] : StoredChange.decodeKeys(row.blob(o + 8)).map(dot(ofKey:))
         return Change(
             dot: dot(ofKey: key),
-            timestamp: Timestamp(packed: row.int64(1)),
-            collection: row.text(3),
-            record: row.text(2),
-            field: row.text(4),
-            op: Operation(code: row.int64(5)) ?? .set,
-            value: StoredChange.value(row, tag: 6, value: 7),
+            timestamp: Timestamp(packed: row.int64(o + 1)),
+            collection: row.text(o + 3),
+            record: row.text(o + 2),
+            field: row.text(o + 4),
+            op: Operation(code: row.int64(o + 5)) ?? .set,
+            value: StoredChange.value(row, tag: o + 6, value: o + 7),
             supersedes: supersedes,
-            author: row.isNull(9) ? nil : row.text(9))
+            author: row.isNull(o + 9) ? nil : row.text(o + 9))
     }
 
     func dot(ofKey key: Int64) -> Dot {
@@ -149,32 +152,37 @@ extension ReplicaStore {
     public func changes(missingFrom vector: VersionVector, batchSize: Int = ReplicaStore.defaultBatchSize,
                         _ body: ([Change]) throws -> Void) throws {
         precondition(batchSize > 0)
+        var batch: [Change] = []
+        batch.reserveCapacity(batchSize)
+        for (replica, ord) in replicaOrds.sorted(by: { $0.key < $1.key }) {
+            try stream(ord: ord, after: vector[replica], into: &batch, batchSize: batchSize, body)
+        }
+        if !batch.isEmpty { try body(batch) }
+    }
+
+    /// Appends origin `ord`'s changes above sequence `seq` to `batch`, handing full batches to `body`.
+    func stream(ord: Int64, after seq: UInt64, into batch: inout [Change], batchSize: Int,
+                _ body: ([Change]) throws -> Void) throws {
+        guard let p = progress[ord], p.maxSeq > seq else { return }
         let page = try db.cached("""
             SELECT \(Self.changeColumns) FROM changes c JOIN records r ON r.ord = c.record
             WHERE c.key > ? AND c.key <= ? ORDER BY c.key LIMIT ?
             """)
-        var batch: [Change] = []
-        batch.reserveCapacity(batchSize)
-        for (replica, ord) in replicaOrds.sorted(by: { $0.key < $1.key }) {
-            guard let p = progress[ord], p.maxSeq > vector[replica] else { continue }
-            var after = StoredChange.key(ord: ord, seq: vector[replica])
-            let last = StoredChange.key(ord: ord, seq: p.maxSeq)
-            while after < last {
-                var read = 0
-                try page.forEach([after, last, batchSize - batch.count]) { row in
-                    let change = decodeChange(row)
-                    after = row.int64(0)
-                    batch.append(change)
-                    read += 1
-                }
-                if batch.count == batchSize {
-                    try body(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-                if read == 0 { break }
+        var after = StoredChange.key(ord: ord, seq: seq)
+        let last = StoredChange.key(ord: ord, seq: p.maxSeq)
+        while after < last {
+            var read = 0
+            try page.forEach([after, last, batchSize - batch.count]) { row in
+                batch.append(decodeChange(row))
+                after = row.int64(0)
+                read += 1
             }
+            if batch.count == batchSize {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+            if read == 0 { break }
         }
-        if !batch.isEmpty { try body(batch) }
     }
 
     /// Everything the store shows, canonically ordered, for comparing replicas.

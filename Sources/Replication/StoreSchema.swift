@@ -56,6 +56,14 @@ enum StoreSchema {
                 PRIMARY KEY (record, key)
             ) WITHOUT ROWID;
             """)
+        m.add(version: 2, name: "arrival log", sql: """
+            -- The order changes reached this store. Kept only by stores that serve others (the
+            -- hub): its cursor per replica walks this log.
+            CREATE TABLE arrivals (
+                seq INTEGER PRIMARY KEY,
+                key INTEGER NOT NULL
+            );
+            """)
         return m
     }
 }

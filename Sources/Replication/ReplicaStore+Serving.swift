@@ -1,0 +1,50 @@
+import SQLite
+
+/// What a store needs to serve other replicas and to remember its sync state.
+extension ReplicaStore {
+    /// Changes in the order they reached this store, after arrival position `position`, at most
+    /// `limit`; each with its position. Needs ``Configuration/recordsArrivals``.
+    public func changes(afterArrival position: Int64, limit: Int) throws -> [(position: Int64, change: Change)] {
+        try db.cached("""
+            SELECT a.seq, \(Self.changeColumns) FROM arrivals a JOIN changes c ON c.key = a.key
+            JOIN records r ON r.ord = c.record WHERE a.seq > ? ORDER BY a.seq LIMIT ?
+            """).map([position, limit]) { row in
+            // decodeChange reads columns from 0; the arrival position is column 0 here.
+            (row.int64(0), decodeChange(row, offset: 1))
+        }
+    }
+
+    /// The latest arrival position (0 when nothing arrived).
+    public func lastArrival() throws -> Int64 {
+        try db.first("SELECT coalesce(max(seq), 0) FROM arrivals", map: { $0.int64(0) }) ?? 0
+    }
+
+    /// The changes made by `origin` with a sequence above `seq`, in sequence order, in batches.
+    public func changes(from origin: ReplicaID, after seq: UInt64, batchSize: Int = ReplicaStore.defaultBatchSize,
+                        _ body: ([Change]) throws -> Void) throws {
+        guard let ord = replicaOrds[origin] else { return }
+        var batch: [Change] = []
+        try stream(ord: ord, after: seq, into: &batch, batchSize: batchSize, body)
+        if !batch.isEmpty { try body(batch) }
+    }
+
+    /// Whether the store holds the change `dot`.
+    public func holds(_ dot: Dot) throws -> Bool {
+        guard let ord = replicaOrds[dot.replica] else { return false }
+        return try statements.changeExists.first([StoredChange.key(ord: ord, seq: dot.seq)]) { _ in true } ?? false
+    }
+
+    /// A value this replica keeps about itself (sync checkpoints, the hub it talks to).
+    public func meta(_ key: String) throws -> SQLiteValue? {
+        try db.first("SELECT value FROM meta WHERE key = ?", "local." + key) { $0.value(0) }
+    }
+
+    /// Stores a value about this replica, durably; `nil` removes it.
+    public func setMeta(_ key: String, _ value: SQLiteValue?) throws {
+        if let value {
+            try db.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "local." + key, value)
+        } else {
+            try db.run("DELETE FROM meta WHERE key = ?", "local." + key)
+        }
+    }
+}
