@@ -1,0 +1,156 @@
+/// Header fields in arrival order; names compare case-insensitively.
+public struct HTTPHeaders: Sendable, Sequence {
+    public private(set) var fields: [(name: String, value: String)] = []
+
+    public init(_ fields: [(String, String)] = []) {
+        self.fields = fields.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// The first value of `name`.
+    public subscript(name: String) -> String? {
+        fields.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    public func values(_ name: String) -> [String] {
+        fields.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+
+    public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+
+    public mutating func set(_ name: String, _ value: String) {
+        fields.removeAll { $0.name.lowercased() == name.lowercased() }
+        fields.append((name, value))
+    }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+}
+
+/// A request as the handler sees it: whole, body decoded.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The request target as sent (`/v1/sync?x=1`).
+    public var target: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// HTTP/1.0 or HTTP/1.1, as (1, 0) or (1, 1).
+    public var version: (major: Int, minor: Int)
+
+    public init(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], version: (Int, Int) = (1, 1)) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.version = (version.0, version.1)
+    }
+
+    /// The target without its query.
+    public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
+
+    /// Whether the client accepts a gzip-encoded response.
+    public var acceptsGzip: Bool {
+        guard let accept = headers["Accept-Encoding"] else { return false }
+        return accept.split(separator: ",").contains { item in
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters() }
+            guard parts.first?.lowercased() == "gzip" else { return false }
+            return !parts.dropFirst().contains { $0.replacingOccurrencesOfSpaces() == "q=0" || $0.replacingOccurrencesOfSpaces() == "q=0.0" }
+        }
+    }
+
+    /// Whether the connection stays open after this request (HTTP/1.1 rules).
+    var keepAlive: Bool {
+        let connection = headers["Connection"]?.lowercased() ?? ""
+        if version.minor >= 1 { return !connection.contains("close") }
+        return connection.contains("keep-alive")
+    }
+}
+
+/// A response; the server adds `Content-Length`, `Connection` and `Date`.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", contentType)]), body: Array(text.utf8))
+    }
+
+    /// `{"error":{"code":…,"message":…}}`: what every failure looks like.
+    public static func error(_ status: Int, code: String, message: String) -> HTTPResponse {
+        let body = "{\"error\":{\"code\":\(jsonString(code)),\"message\":\(jsonString(message))}}"
+        return HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body.utf8))
+    }
+
+    /// This response gzip-compressed when the request accepts it and the body is worth it.
+    public func compressed(for request: HTTPRequest) -> HTTPResponse {
+        guard request.acceptsGzip, body.count >= 512, headers["Content-Encoding"] == nil else { return self }
+        var copy = self
+        copy.body = Gzip.compress(body)
+        copy.headers.set("Content-Encoding", "gzip")
+        copy.headers.add("Vary", "Accept-Encoding")
+        return copy
+    }
+
+    public static func reason(_ status: Int) -> String {
+        switch status {
+        case 100: "Continue"
+        case 200: "OK"
+        case 204: "No Content"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 411: "Length Required"
+        case 413: "Content Too Large"
+        case 414: "URI Too Long"
+        case 415: "Unsupported Media Type"
+        case 422: "Unprocessable Content"
+        case 426: "Upgrade Required"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 503: "Service Unavailable"
+        case 505: "HTTP Version Not Supported"
+        default: "Status \(status)"
+        }
+    }
+}
+
+/// A JSON string literal for `text`.
+public func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+extension StringProtocol {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+
+    func replacingOccurrencesOfSpaces() -> String { String(filter { $0 != " " }) }
+}
