@@ -28,6 +28,9 @@ let package = Package(
         ),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTP", dependencies: ["CZlib"]),
+        .target(name: "SyncProtocol", dependencies: ["Replication"]),
+        .target(name: "Hub", dependencies: ["HTTP", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
+        .target(name: "SyncClient", dependencies: ["SyncProtocol", "Replication", "SQLite", "HTTP"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(name: "Replication", dependencies: ["SQLite"]),
         .target(
@@ -40,6 +43,7 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "Submissions", "Replication", "SQLite", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "Replication", "SQLite", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),

@@ -131,7 +131,8 @@ public enum Permission {
         }
     }
 
-    static func role(_ role: Role, fits kind: Organization.Kind) -> Bool {
+    /// Whether an organisation of `kind` may act in `role`.
+    public static func role(_ role: Role, fits kind: Organization.Kind) -> Bool {
         switch role {
         case .province: kind == .province
         case .city: kind == .city

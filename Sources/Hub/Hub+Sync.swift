@@ -1,0 +1,214 @@
+import Crypto
+import Foundation
+import HTTP
+import Replication
+import Submissions
+import Synchronization
+import SyncProtocol
+
+extension Hub {
+    /// An authenticated replica.
+    struct Principal {
+        let replica: ReplicaID
+        let actor: Actor
+
+        var logName: String { "\(replica.hex.prefix(8))/\(actor.org)" }
+    }
+
+    /// A refusal to authenticate, as the response to send.
+    struct Unauthenticated: Error {
+        let response: HTTPResponse
+        init(_ response: HTTPResponse) { self.response = response }
+    }
+
+    /// The bearer token's replica, if the token is valid and not revoked.
+    func authenticate(_ request: HTTPRequest, _ s: State) -> Result<Principal, Unauthenticated> {
+        guard let header = request.headers["Authorization"], header.hasPrefix("Bearer ") else {
+            return .failure(Unauthenticated(.error(401, code: "missing_token", message: "send 'Authorization: Bearer <token>' with the token from 'tianbao hub enroll'")))
+        }
+        guard let (replica, hash) = Token.parse(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+              let (enrollment, stored) = try? s.tables.enrollment(replica),
+              Secret.constantTimeEqual(hash, stored)
+        else {
+            return .failure(Unauthenticated(.error(401, code: "bad_token", message: "the token is not valid on this hub; enrol the replica again ('tianbao hub enroll')")))
+        }
+        if enrollment.revoked != nil {
+            return .failure(Unauthenticated(.error(401, code: "revoked", message: "this replica's token was revoked; ask the province for a new enrolment")))
+        }
+        guard let role = Role(rawValue: enrollment.role) else {
+            return .failure(Unauthenticated(.error(401, code: "bad_token", message: "the enrolment has an unknown role")))
+        }
+        return .success(Principal(replica: replica, actor: Actor(org: enrollment.org, role: role)))
+    }
+
+    /// One sync round trip: push the replica's changes (all or none), then a page of what it lacks.
+    func sync(_ request: HTTPRequest) -> HTTPResponse {
+        // The version first, so an unknown one gets a clear answer whatever else changed.
+        guard let probe = try? JSONDecoder().decode(VersionProbe.self, from: Data(request.body)) else {
+            return .error(400, code: "bad_json", message: Self.explainJSON(request.body))
+        }
+        guard probe.protocol == SyncProtocol.version else {
+            return .error(400, code: "protocol_version",
+                          message: "this hub speaks sync protocol \(SyncProtocol.version), the request \(probe.protocol.map { "speaks \($0)" } ?? "names no version"); upgrade tianbao on the replica or the hub")
+        }
+        let body: SyncRequest
+        do {
+            body = try JSONDecoder().decode(SyncRequest.self, from: Data(request.body))
+        } catch {
+            return .error(400, code: "bad_request", message: "the sync request is malformed: \(Self.explain(error))")
+        }
+        return state.withLock { s in
+            let principal: Principal
+            switch authenticate(request, s) {
+            case .success(let p): principal = p
+            case .failure(let refusal): return refusal.response
+            }
+            var response = sync(body, principal, s)
+            try? s.tables.noteSync(principal.replica, status: response.status, now: now)
+            response.headers.add("X-Log-Principal", principal.logName)
+            return response
+        }
+    }
+
+    private func sync(_ body: SyncRequest, _ principal: Principal, _ s: State) -> HTTPResponse {
+        guard body.replica == principal.replica.hex else {
+            return .error(403, code: "replica_mismatch", message: "the request speaks for replica \(body.replica) but the token is \(principal.replica.hex)'s")
+        }
+        do {
+            let workspace = try workspace(s)
+            let directory = try workspace.directory()
+            let catalog = try workspace.catalog()
+
+            for text in body.withdrawn ?? [] {
+                guard let dot = Dot(text), dot.replica == principal.replica else {
+                    return .error(400, code: "bad_withdrawal", message: "'\(text)' is not one of this replica's dots")
+                }
+                try s.tables.withdraw(principal.replica, seq: dot.seq)
+            }
+
+            // Judge every change before applying any.
+            var authorizer = PushAuthorizer(replica: principal.replica, actor: principal.actor, workspace: workspace, directory: directory,
+                                            catalog: catalog, now: now, maxSkewMilliseconds: configuration.maxClockSkewMilliseconds,
+                                            batch: body.changes)
+            var results: [ChangeResult] = []
+            var refused = 0
+            for change in body.changes {
+                if let refusal = authorizer.check(change) {
+                    results.append(refusal)
+                    refused += 1
+                } else {
+                    let held = (try? s.store.holds(change.dot)) ?? false
+                    results.append(ChangeResult(dot: change.dot, status: held ? .duplicate : .accepted))
+                }
+            }
+            if refused > 0 {
+                metrics.changes(accepted: 0, refused: refused)
+                let held = results.map { $0.status == .refused ? $0 : ChangeResult(dot: Dot($0.dot)!, status: .held) }
+                let reply = ErrorReply(code: "changes_refused",
+                                       message: "\(refused) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
+                                       results: held)
+                return Self.json(403, reply)
+            }
+            do {
+                try s.store.apply(body.changes)
+            } catch let error as ReplicationError {
+                return .error(422, code: "refused_by_store", message: "nothing applied: \(error.description)")
+            }
+            metrics.changes(accepted: results.filter { $0.status == .accepted }.count, refused: 0)
+
+            // Submissions made before the deadline that arrive after it are accepted, and said so.
+            for change in body.changes where change.field == WorkflowField.submission {
+                try? workspace.acknowledgeReceipt(change.record, receivedAt: now)
+            }
+
+            let (changes, checkpoint, more) = try page(for: principal, after: body.checkpoint, maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
+                                                       workspace: workspace, directory: directory, s)
+            let reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
+                                     changes: changes, checkpoint: checkpoint, more: more)
+            return Self.json(200, reply)
+        } catch {
+            return .error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of the batch was applied unless reported")
+        }
+    }
+
+    /// A page of what `principal` lacks and may read, walking the arrival log from `checkpoint`.
+    /// A record entering the replica's scope is sent whole, once per acknowledged grant.
+    func page(for principal: Principal, after checkpoint: Int64, maxBytes: Int, workspace: Workspace,
+              directory: Directory, _ s: State) throws -> ([Change], Int64, Bool) {
+        var out: [Change] = []
+        var sent = Set<Dot>()
+        var bytes = 0
+        var position = checkpoint
+        while true {
+            let arrivals = try s.store.changes(afterArrival: position, limit: 512)
+            if arrivals.isEmpty { return (out, position, false) }
+            for (arrival, change) in arrivals {
+                if bytes >= maxBytes && !out.isEmpty { return (out, position, true) }
+                position = arrival
+                if change.dot.replica == principal.replica || sent.contains(change.dot) { continue }
+                func take(_ c: Change) {
+                    out.append(c)
+                    sent.insert(c.dot)
+                    bytes += Self.size(c)
+                }
+                guard change.collection == Workspace.Collection.submissions else { take(change); continue }
+                if let granted = try s.tables.grant(principal.replica, change.record), granted <= checkpoint {
+                    take(change)
+                    continue
+                }
+                let record = try s.store.record(change.record).flatMap(Submission.init)
+                guard ReadScope.visible(record, to: principal.actor, directory: directory) else { continue }
+                for earlier in try s.store.history(of: change.record)
+                where earlier.dot.replica != principal.replica && !sent.contains(earlier.dot) {
+                    take(earlier)
+                }
+                try s.tables.setGrant(principal.replica, change.record, position: arrival)
+            }
+        }
+    }
+
+    /// How many of `replica`'s changes the hub holds without a gap, withdrawn ones counted.
+    func received(_ replica: ReplicaID, _ s: State) throws -> UInt64 {
+        var n = s.store.versionVector()[replica]
+        while try s.store.holds(Dot(replica: replica, seq: n + 1)) || s.tables.isWithdrawn(replica, seq: n + 1) { n += 1 }
+        return n
+    }
+
+    static func size(_ change: Change) -> Int {
+        let value: Int
+        switch change.value {
+        case .text(let t)?: value = t.utf8.count
+        case .bytes(let b)?: value = b.count * 4 / 3
+        default: value = 8
+        }
+        return 200 + change.field.utf8.count + value + change.supersedes.count * 48
+    }
+
+    static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(value)) ?? Data()
+        return HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body))
+    }
+
+    static func explainJSON(_ body: [UInt8]) -> String {
+        if body.isEmpty { return "the request has no body; send the sync request as JSON (see Sync/PROTOCOL.md)" }
+        if String(validating: body, as: UTF8.self) == nil { return "the body is not valid UTF-8" }
+        return "the body is not a JSON object"
+    }
+
+    static func explain(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "not valid JSON" }
+        func path(_ c: DecodingError.Context) -> String {
+            let keys = c.codingPath.map(\.stringValue).filter { !$0.isEmpty }
+            return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
+        }
+        switch error {
+        case .keyNotFound(let key, let c): return "missing '\(key.stringValue)'\(path(c))"
+        case .typeMismatch(let type, let c): return "expected \(type)\(path(c))"
+        case .valueNotFound(_, let c): return "missing value\(path(c))"
+        case .dataCorrupted(let c): return "\(c.debugDescription)\(path(c))"
+        @unknown default: return "not valid JSON"
+        }
+    }
+}

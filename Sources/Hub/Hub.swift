@@ -1,0 +1,200 @@
+import Crypto
+import Foundation
+import HTTP
+import Replication
+import SQLite
+import Submissions
+import Synchronization
+import SyncProtocol
+
+/// The province's central server: it authenticates replicas, authorises every change they push
+/// with the domain's permission function, and gives each the changes it may read.
+///
+/// One SQLite file (WAL) holds the hub's replica store and its own tables. Requests are served
+/// on many threads; the store is used by one at a time.
+public final class Hub: Sendable {
+    public struct Configuration: Sendable {
+        public var path: String
+        public var maxClockSkewMilliseconds: Int64 = 10 * 60 * 1000
+        public var wallClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+        public var pageBytes = SyncProtocol.defaultPageBytes
+        public var extraTemplates: [CallTemplate] = []
+
+        public init(path: String) { self.path = path }
+    }
+
+    final class State {
+        let store: ReplicaStore
+        let tables: HubDatabase
+        init(store: ReplicaStore, tables: HubDatabase) {
+            self.store = store
+            self.tables = tables
+        }
+    }
+
+    public let configuration: Configuration
+    public let replicaID: ReplicaID
+    let state: Mutex<State>
+    let metrics = HubMetrics()
+
+    public init(configuration: Configuration) throws {
+        var storeConfiguration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
+        storeConfiguration.recordsArrivals = true
+        storeConfiguration.wallClock = configuration.wallClock
+        storeConfiguration.maxClockSkewMilliseconds = configuration.maxClockSkewMilliseconds
+        let store = try ReplicaStore(path: configuration.path, configuration: storeConfiguration)
+        let tables = try HubDatabase(path: configuration.path)
+        self.configuration = configuration
+        self.replicaID = store.replicaID
+        self.state = Mutex(State(store: store, tables: tables))
+    }
+
+    /// Closes the store cleanly (after the server has stopped).
+    public func close() {
+        state.withLock { s in
+            s.tables.close()
+            s.store.close()
+        }
+    }
+
+    var now: Int64 { configuration.wallClock() }
+
+    // MARK: Administration
+
+    /// Enrols a replica for `org` in `role`: returns its new replica id and its token, which is
+    /// shown once and never stored (only its hash is).
+    public func enroll(org: String, role: Role, label: String? = nil) throws -> (replica: ReplicaID, token: String) {
+        try state.withLock { s in
+            let directory = try workspace(s).directory()
+            guard let organization = directory[org] else { throw HubError.unknownOrganization(org, known: directory.sorted.map(\.code)) }
+            guard Permission.role(role, fits: organization.kind) else {
+                throw HubError.roleMismatch(org: organization.name, kind: organization.kind.rawValue, role: role.rawValue)
+            }
+            let replica = ReplicaID.random()
+            let (token, hash) = Token.make(for: replica)
+            try s.tables.insertEnrollment(replica: replica, org: org, role: role.rawValue, tokenHash: hash, label: label, now: now)
+            return (replica, token)
+        }
+    }
+
+    /// Revokes a replica's token; its next request gets 401.
+    public func revoke(_ replica: ReplicaID) throws -> Bool {
+        try state.withLock { try $0.tables.revoke(replica, now: now) }
+    }
+
+    /// Enrolled replicas, oldest first.
+    public func enrollments() throws -> [Enrollment] {
+        try state.withLock { try $0.tables.enrollments().map(Enrollment.init) }
+    }
+
+    public struct Enrollment: Sendable, Equatable {
+        public let replica: ReplicaID
+        public let org: String
+        public let role: String
+        public let label: String?
+        public let created: Int64
+        public let revoked: Int64?
+        public let lastSync: Int64?
+        public let lastStatus: Int?
+
+        init(_ e: HubDatabase.Enrollment) {
+            replica = e.replica; org = e.org; role = e.role; label = e.label
+            created = e.created; revoked = e.revoked; lastSync = e.lastSync; lastStatus = e.lastStatus
+        }
+    }
+
+    /// Registers or updates organisations as the province (the first may be the province itself).
+    public func saveOrganizations(_ organizations: [Organization]) throws {
+        try state.withLock { s in
+            let provinceCode = try workspace(s).directory().province?.code ?? organizations.first { $0.kind == .province }?.code
+            guard let provinceCode else { throw HubError.noProvince }
+            let admin = Workspace(store: s.store, actor: Actor(org: provinceCode, role: .province), author: "hub",
+                                  extraTemplates: configuration.extraTemplates)
+            // The province first: it must exist before it may register the others.
+            let ordered = organizations.filter { $0.kind == .province } + organizations.filter { $0.kind != .province }
+            for org in ordered {
+                try admin.save(org)
+            }
+        }
+    }
+
+    /// Runs `body` with the hub's store viewed as the province (for reports and tables on the hub).
+    public func withWorkspace<T: Sendable>(_ body: (Workspace) throws -> T) throws -> T {
+        try state.withLock { s in try body(try workspace(s)) }
+    }
+
+    /// A workspace over the hub's store acting as the province.
+    func workspace(_ s: State) throws -> Workspace {
+        let probe = Workspace(store: s.store, actor: Actor(org: "", role: .province), extraTemplates: configuration.extraTemplates)
+        let province = try probe.directory().province?.code ?? ""
+        return Workspace(store: s.store, actor: Actor(org: province, role: .province), author: "hub", extraTemplates: configuration.extraTemplates)
+    }
+
+    // MARK: Serving
+
+    /// Answers one HTTP request.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let started = Date()
+        let route: String
+        var response: HTTPResponse
+        switch (request.method, request.path) {
+        case ("GET", "/healthz"), ("HEAD", "/healthz"):
+            route = "/healthz"
+            response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array("{\"status\":\"ok\"}".utf8))
+        case ("GET", "/metrics"):
+            route = "/metrics"
+            let replicas = (try? state.withLock { try $0.tables.enrollments() }) ?? []
+            let text = metrics.render(replicas: replicas.filter { $0.revoked == nil }.map { ($0.replica.hex, $0.org, $0.role, $0.lastSync) })
+            response = HTTPResponse.text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+        case ("POST", SyncProtocol.path):
+            route = SyncProtocol.path
+            response = sync(request)
+            metrics.sync(seconds: Date().timeIntervalSince(started))
+        case (_, "/healthz"), (_, "/metrics"), (_, SyncProtocol.path):
+            route = request.path
+            response = HTTPResponse.error(405, code: "method_not_allowed", message: "\(request.method) is not allowed on \(request.path)")
+        default:
+            route = "other"
+            response = HTTPResponse.error(404, code: "not_found", message: "no such endpoint: \(request.path); see Sync/PROTOCOL.md")
+        }
+        metrics.request(route: route, status: response.status)
+        return response.compressed(for: request)
+    }
+
+    /// Starts serving on `host:port`, logging one line per request on standard error.
+    public func serve(host: String, port: UInt16, limits: HTTPLimits = HTTPLimits(),
+                      log: (@Sendable (String) -> Void)? = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) throws -> (HTTPServer, UInt16) {
+        var logger: (@Sendable (HTTPServer.AccessEntry) -> Void)?
+        if let log { logger = { entry in log(Hub.logLine(entry)) } }
+        let server = HTTPServer(limits: limits, logger: logger) { [self] request in handle(request) }
+        let bound = try server.start(host: host, port: port)
+        return (server, bound)
+    }
+
+    /// `time principal method path status bytes-in bytes-out ms`: never a token or a value.
+    static func logLine(_ e: HTTPServer.AccessEntry) -> String {
+        let time = ISO8601DateFormatter().string(from: Date())
+        return "\(time) \(e.principal ?? "-") \(e.method) \(e.path) \(e.status) in=\(e.bytesIn) out=\(e.bytesOut) \(String(format: "%.1f", e.milliseconds))ms"
+    }
+}
+
+/// Why an administrative operation on the hub failed.
+public enum HubError: Error, Equatable, CustomStringConvertible {
+    case unknownOrganization(String, known: [String])
+    case roleMismatch(org: String, kind: String, role: String)
+    case noProvince
+    case bundleRefused(String)
+
+    public var description: String {
+        switch self {
+        case .unknownOrganization(let code, let known):
+            return "organisation '\(code)' is not registered on this hub; registered: \(known.isEmpty ? "none — add them with 'tianbao hub orgs'" : known.joined(separator: ", "))"
+        case .roleMismatch(let org, let kind, let role):
+            return "\(org) is a \(kind); it cannot be enrolled as \(role)"
+        case .noProvince:
+            return "register the province first ('tianbao hub orgs add --kind province …')"
+        case .bundleRefused(let reason):
+            return "bundle refused, nothing applied: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Crypto
+import Foundation
+import Replication
+import SQLite
+
+/// The hub's own tables, in the same SQLite file as its replica store: enrolled replicas with
+/// the hash of their token, what each replica has been granted whole, and withdrawn dots.
+final class HubDatabase {
+    let db: Database
+
+    init(path: String) throws {
+        var options = Database.Options()
+        options.synchronous = .full
+        db = try Database(path: path, options: options)
+        // Created alongside the store's schema (which owns user_version), idempotently.
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS hub_enrollments (
+                replica TEXT PRIMARY KEY,
+                org TEXT NOT NULL,
+                role TEXT NOT NULL,
+                token_hash BLOB NOT NULL,
+                label TEXT,
+                created INTEGER NOT NULL,
+                revoked INTEGER,
+                last_sync INTEGER,
+                last_status INTEGER
+            );
+            -- A record sent whole to a replica, and the arrival position it was sent at.
+            CREATE TABLE IF NOT EXISTS hub_grants (
+                replica TEXT NOT NULL,
+                record TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (replica, record)
+            ) WITHOUT ROWID;
+            -- Own changes a replica withdrew after the hub refused them.
+            CREATE TABLE IF NOT EXISTS hub_withdrawn (
+                replica TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                code TEXT,
+                PRIMARY KEY (replica, seq)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    func close() { db.close() }
+
+    // MARK: Enrolments
+
+    struct Enrollment: Sendable, Equatable {
+        let replica: ReplicaID
+        let org: String
+        let role: String
+        let label: String?
+        let created: Int64
+        let revoked: Int64?
+        let lastSync: Int64?
+        let lastStatus: Int?
+    }
+
+    func insertEnrollment(replica: ReplicaID, org: String, role: String, tokenHash: [UInt8], label: String?, now: Int64) throws {
+        try db.run("INSERT INTO hub_enrollments (replica, org, role, token_hash, label, created) VALUES (?, ?, ?, ?, ?, ?)",
+                   replica.hex, org, role, tokenHash, label, now)
+    }
+
+    func enrollment(_ replica: ReplicaID) throws -> (Enrollment, [UInt8])? {
+        try db.first("SELECT replica, org, role, label, created, revoked, last_sync, last_status, token_hash FROM hub_enrollments WHERE replica = ?",
+                     replica.hex) { (Self.enrollment(from: $0), $0.blob(8)) }
+    }
+
+    func enrollments() throws -> [Enrollment] {
+        try db.rows("SELECT replica, org, role, label, created, revoked, last_sync, last_status FROM hub_enrollments ORDER BY created, replica",
+                    map: Self.enrollment(from:))
+    }
+
+    @discardableResult
+    func revoke(_ replica: ReplicaID, now: Int64) throws -> Bool {
+        try db.run("UPDATE hub_enrollments SET revoked = ? WHERE replica = ? AND revoked IS NULL", now, replica.hex)
+        return db.changes == 1
+    }
+
+    func noteSync(_ replica: ReplicaID, status: Int, now: Int64) throws {
+        try db.run("UPDATE hub_enrollments SET last_sync = ?, last_status = ? WHERE replica = ?", now, status, replica.hex)
+    }
+
+    private static func enrollment(from row: Statement) -> Enrollment {
+        Enrollment(replica: ReplicaID(hex: row.text(0)) ?? ReplicaID(high: 0, low: 0), org: row.text(1), role: row.text(2),
+                   label: row.isNull(3) ? nil : row.text(3), created: row.int64(4),
+                   revoked: row.isNull(5) ? nil : row.int64(5), lastSync: row.isNull(6) ? nil : row.int64(6),
+                   lastStatus: row.isNull(7) ? nil : row.int(7))
+    }
+
+    // MARK: Grants
+
+    /// The arrival position at which `record` was sent whole to `replica`, if ever.
+    func grant(_ replica: ReplicaID, _ record: String) throws -> Int64? {
+        try db.first("SELECT position FROM hub_grants WHERE replica = ? AND record = ?", replica.hex, record) { $0.int64(0) }
+    }
+
+    func setGrant(_ replica: ReplicaID, _ record: String, position: Int64) throws {
+        try db.run("INSERT INTO hub_grants (replica, record, position) VALUES (?, ?, ?) ON CONFLICT(replica, record) DO UPDATE SET position = excluded.position",
+                   replica.hex, record, position)
+    }
+
+    // MARK: Withdrawn changes
+
+    func withdraw(_ replica: ReplicaID, seq: UInt64) throws {
+        try db.run("INSERT OR IGNORE INTO hub_withdrawn (replica, seq) VALUES (?, ?)", replica.hex, Int64(seq))
+    }
+
+    func isWithdrawn(_ replica: ReplicaID, seq: UInt64) throws -> Bool {
+        try db.first("SELECT 1 FROM hub_withdrawn WHERE replica = ? AND seq = ?", replica.hex, Int64(seq)) { _ in true } ?? false
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Replication
+import SQLite
+import SyncProtocol
+
+/// A replica's side of the sync: push its own new changes, pull pages of what it may read,
+/// until both are done. State lives in the replica's store, so a killed sync resumes.
+public final class SyncClient {
+    /// What one sync did.
+    public struct Report: Sendable, Equatable {
+        public var pushed = 0
+        public var pulled = 0
+        public var roundTrips = 0
+        public var bytesSent = 0
+        public var bytesReceived = 0
+        /// Changes the hub refused in this sync, with its reasons.
+        public var refused: [ChangeResult] = []
+        public init() {}
+    }
+
+    /// Why a sync stopped.
+    public enum Failure: Error, CustomStringConvertible {
+        /// The hub is unreachable or busy: try again later.
+        case unavailable(String)
+        /// The token was refused (401).
+        case unauthorized(String)
+        /// The hub answered with an error.
+        case rejected(status: Int, code: String, message: String)
+
+        public var description: String {
+            switch self {
+            case .unavailable(let m): "hub unavailable: \(m)"
+            case .unauthorized(let m): "the hub refused this replica's token: \(m)"
+            case .rejected(let status, let code, let m): "the hub answered \(status) (\(code)): \(m)"
+            }
+        }
+    }
+
+    public let store: ReplicaStore
+    public let hub: URL
+    private let token: String
+    private let transport: any SyncTransport
+    /// Own changes sent per request.
+    public var pushBatch = 500
+    /// The most bytes of changes asked for per reply.
+    public var pageBytes = SyncProtocol.defaultPageBytes
+
+    public init(store: ReplicaStore, hub: URL, token: String, transport: any SyncTransport = URLSessionTransport()) {
+        self.store = store
+        self.hub = hub
+        self.token = token
+        self.transport = transport
+    }
+
+    enum Key {
+        static let checkpoint = "sync.checkpoint"
+        static let received = "sync.received"
+        static let withdraw = "sync.withdraw"
+        static let refusals = "sync.refusals"
+    }
+
+    /// Pushes and pulls until nothing is left; `progress` hears after every round trip.
+    @discardableResult
+    public func sync(progress: ((Report) -> Void)? = nil) throws -> Report {
+        var report = Report()
+        let url = hub.appendingPathComponent(String(SyncProtocol.path.dropFirst()))
+        while true {
+            let checkpoint = try store.meta(Key.checkpoint)?.integer ?? 0
+            let received = UInt64(try store.meta(Key.received)?.integer ?? 0)
+            let withdraw = try pendingWithdrawals()
+            let withdrawn = Set(withdraw)
+            var own: [Change] = []
+            try store.changes(from: store.replicaID, after: received, batchSize: pushBatch) { batch in
+                if own.isEmpty { own = batch.filter { !withdrawn.contains($0.dot) } }
+            }
+            let request = SyncRequest(replica: store.replicaID, checkpoint: checkpoint, changes: own, withdrawn: withdraw, maxBytes: pageBytes)
+            let body = Array(try JSONEncoder().encode(request))
+            let reply: (status: Int, body: [UInt8])
+            do {
+                reply = try transport.post(url, body: body, token: token)
+            } catch {
+                throw Failure.unavailable(error.description)
+            }
+            report.roundTrips += 1
+            report.bytesSent += body.count
+            report.bytesReceived += reply.body.count
+
+            switch reply.status {
+            case 200:
+                let response = try decode(SyncResponse.self, reply)
+                // Apply, then move the checkpoint: a sync killed in between pulls the page again.
+                if !response.changes.isEmpty { report.pulled += try store.apply(response.changes).applied }
+                try store.setMeta(Key.checkpoint, .integer(response.checkpoint))
+                try store.setMeta(Key.received, .integer(Int64(response.received)))
+                try store.setMeta(Key.withdraw, nil)
+                report.pushed += response.results.filter { $0.status == .accepted }.count
+                progress?(report)
+                // Go on while the hub has more pages, or a full batch suggests more own changes.
+                if !response.more && own.count < pushBatch { return report }
+            case 403 where (try? decode(ErrorReply.self, reply))?.results != nil:
+                let refusal = try decode(ErrorReply.self, reply)
+                let refused = (refusal.results ?? []).filter { $0.status == .refused }
+                guard !refused.isEmpty else { throw Failure.rejected(status: 403, code: refusal.error.code, message: refusal.error.message) }
+                // Record why, withdraw them, and send the rest again.
+                try remember(refused)
+                report.refused += refused
+                progress?(report)
+            case 401:
+                throw Failure.unauthorized((try? decode(ErrorReply.self, reply))?.error.message ?? "401")
+            case 503, 502, 504, 429, 408:
+                throw Failure.unavailable("the hub answered \(reply.status); try again later")
+            default:
+                let error = try? decode(ErrorReply.self, reply)
+                throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? String(decoding: reply.body.prefix(200), as: UTF8.self))
+            }
+        }
+    }
+
+    /// Changes the hub has refused (with its reasons), oldest first: for `tianbao status`.
+    public func refusals() throws -> [ChangeResult] {
+        guard let text = try store.meta(Key.refusals)?.text else { return [] }
+        return (try? JSONDecoder().decode([ChangeResult].self, from: Data(text.utf8))) ?? []
+    }
+
+    private func remember(_ refused: [ChangeResult]) throws {
+        let all = try refusals() + refused
+        try store.setMeta(Key.refusals, .text(String(decoding: try JSONEncoder().encode(all), as: UTF8.self)))
+        let withdraw = try pendingWithdrawals() + refused.compactMap { Dot($0.dot) }
+        try store.setMeta(Key.withdraw, .text(withdraw.map(\.description).joined(separator: ",")))
+    }
+
+    private func pendingWithdrawals() throws -> [Dot] {
+        guard let text = try store.meta(Key.withdraw)?.text, !text.isEmpty else { return [] }
+        return text.split(separator: ",").compactMap { Dot($0) }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ reply: (status: Int, body: [UInt8])) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(reply.body))
+        } catch {
+            throw Failure.rejected(status: reply.status, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?)")
+        }
+    }
+}

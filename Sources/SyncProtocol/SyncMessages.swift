@@ -1,0 +1,113 @@
+import Replication
+
+/// The sync protocol's messages: one POST to ``SyncProtocol/path`` pushes the replica's new
+/// changes and pulls a page of what it lacks. See `Sync/PROTOCOL.md`, part 2.
+public enum SyncProtocol {
+    /// The protocol version this build speaks. Every request names the version it speaks.
+    public static let version = 1
+    public static let path = "/v1/sync"
+    /// The reply's default page size, in bytes of changes.
+    public static let defaultPageBytes = 1 << 20
+}
+
+/// A replica's request: its new changes, and where its pull stands.
+public struct SyncRequest: Codable, Sendable {
+    /// The protocol version the replica speaks.
+    public var `protocol`: Int
+    /// The replica's id; it must be the one its token was issued to.
+    public var replica: String
+    /// The hub's arrival position up to which the replica has applied what it pulled.
+    public var checkpoint: Int64
+    /// The replica's own changes the hub does not hold yet, in sequence order.
+    public var changes: [Change]
+    /// Own changes the hub refused before, which the replica withdraws: the hub counts them as
+    /// received and never applies them.
+    public var withdrawn: [String]?
+    /// The most bytes of changes the replica wants in the reply.
+    public var maxBytes: Int?
+
+    public init(replica: ReplicaID, checkpoint: Int64, changes: [Change], withdrawn: [Dot] = [], maxBytes: Int? = nil) {
+        self.protocol = SyncProtocol.version
+        self.replica = replica.hex
+        self.checkpoint = checkpoint
+        self.changes = changes
+        self.withdrawn = withdrawn.isEmpty ? nil : withdrawn.map(\.description)
+        self.maxBytes = maxBytes
+    }
+}
+
+/// What became of one pushed change.
+public struct ChangeResult: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// Applied.
+        case accepted
+        /// The hub already held it.
+        case duplicate
+        /// Not allowed; `code` and `reason` say why.
+        case refused
+        /// Allowed, but not applied because another change of the batch was refused.
+        case held
+    }
+
+    public var dot: String
+    public var status: Status
+    public var code: String?
+    public var reason: String?
+
+    public init(dot: Dot, status: Status, code: String? = nil, reason: String? = nil) {
+        self.dot = dot.description
+        self.status = status
+        self.code = code
+        self.reason = reason
+    }
+}
+
+/// The hub's reply: the fate of each pushed change, and a page of what the replica lacks.
+public struct SyncResponse: Codable, Sendable {
+    public var `protocol`: Int
+    /// The hub's replica id.
+    public var hub: String
+    /// One result per pushed change, in order.
+    public var results: [ChangeResult]
+    /// The hub's version-vector entry for this replica: how many of its changes the hub holds
+    /// without a gap (withdrawn ones counted). The replica pushes from here next time.
+    public var received: UInt64
+    /// Changes the replica lacks, in the hub's arrival order.
+    public var changes: [Change]
+    /// The arrival position to send as `checkpoint` once these changes are applied.
+    public var checkpoint: Int64
+    /// Whether more changes wait beyond this page.
+    public var more: Bool
+
+    public init(hub: ReplicaID, results: [ChangeResult], received: UInt64, changes: [Change], checkpoint: Int64, more: Bool) {
+        self.protocol = SyncProtocol.version
+        self.hub = hub.hex
+        self.results = results
+        self.received = received
+        self.changes = changes
+        self.checkpoint = checkpoint
+        self.more = more
+    }
+}
+
+/// Every error reply: `{"error": {"code": …, "message": …}, "results": […]}`; `results` only when
+/// a pushed batch was refused.
+public struct ErrorReply: Codable, Sendable, Error {
+    public struct Body: Codable, Sendable {
+        public var code: String
+        public var message: String
+    }
+
+    public var error: Body
+    public var results: [ChangeResult]?
+
+    public init(code: String, message: String, results: [ChangeResult]? = nil) {
+        self.error = Body(code: code, message: message)
+        self.results = results
+    }
+}
+
+/// Just the version, read before anything else so an unknown version gets a clear answer.
+public struct VersionProbe: Codable, Sendable {
+    public var `protocol`: Int?
+}
