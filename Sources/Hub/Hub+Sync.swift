@@ -139,6 +139,14 @@ extension Hub {
         var sent = Set<Dot>()
         var bytes = 0
         var position = checkpoint
+        // Each record is judged once per page: already granted, newly visible, or out of scope.
+        enum Standing { case granted, outOfScope }
+        var standing: [String: Standing] = [:]
+        func take(_ c: Change) {
+            out.append(c)
+            sent.insert(c.dot)
+            bytes += Self.size(c)
+        }
         while true {
             let arrivals = try s.store.changes(afterArrival: position, limit: 512)
             if arrivals.isEmpty { return (out, position, false) }
@@ -146,23 +154,28 @@ extension Hub {
                 if bytes >= maxBytes && !out.isEmpty { return (out, position, true) }
                 position = arrival
                 if change.dot.replica == principal.replica || sent.contains(change.dot) { continue }
-                func take(_ c: Change) {
-                    out.append(c)
-                    sent.insert(c.dot)
-                    bytes += Self.size(c)
-                }
                 guard change.collection == Workspace.Collection.submissions else { take(change); continue }
+                switch standing[change.record] {
+                case .granted?: take(change); continue
+                case .outOfScope?: continue
+                case nil: break
+                }
                 if let granted = try s.tables.grant(principal.replica, change.record), granted <= checkpoint {
+                    standing[change.record] = .granted
                     take(change)
                     continue
                 }
-                let record = try s.store.record(change.record).flatMap(Submission.init)
-                guard ReadScope.visible(record, to: principal.actor, directory: directory) else { continue }
+                guard ReadScope.visible(try s.store.record(change.record), to: principal.actor, directory: directory) else {
+                    standing[change.record] = .outOfScope
+                    continue
+                }
+                // Entering the replica's scope: the record's whole history, once.
                 for earlier in try s.store.history(of: change.record)
                 where earlier.dot.replica != principal.replica && !sent.contains(earlier.dot) {
                     take(earlier)
                 }
                 try s.tables.setGrant(principal.replica, change.record, position: arrival)
+                standing[change.record] = .granted
             }
         }
     }

@@ -9,13 +9,16 @@ import Submissions
 /// - scope only grows: a record that entered a replica's scope stays in it (a returned record
 ///   stays with its city), because a replica cannot unlearn the changes it holds.
 enum ReadScope {
-    static func visible(_ submission: Submission?, to actor: Actor, directory: Directory) -> Bool {
-        guard let submission else { return false }
-        if submission.unit == actor.org || submission.status == .selected { return true }
-        let everSubmitted = submission.record.fields[WorkflowField.submission] != nil
+    /// Decided on the record's fields alone (no revision hash): this runs for every record a
+    /// pull walks past.
+    static func visible(_ record: RecordState?, to actor: Actor, directory: Directory) -> Bool {
+        guard let record, let unit = record[WorkflowField.unit]?.text else { return false }
+        if unit == actor.org { return true }
+        if WorkflowEntry(record[WorkflowField.decision])?.action == .select { return true }
+        let everSubmitted = record.fields[WorkflowField.submission] != nil
         switch actor.role {
         case .province: return everSubmitted
-        case .city: return everSubmitted && directory[submission.unit]?.reportingUnit == actor.org
+        case .city: return everSubmitted && directory[unit]?.reportingUnit == actor.org
         case .hospital: return false
         }
     }
