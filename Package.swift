@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "Replication", targets: ["Replication"]),
         .library(name: "Submissions", targets: ["Submissions"]),
+        .executable(name: "tianbao", targets: ["tianbao"]),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +29,7 @@ let package = Package(
         ),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "HTTP", dependencies: ["CZlib"]),
-        .target(name: "SyncProtocol", dependencies: ["Replication"]),
+        .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto"]),
         .target(name: "Hub", dependencies: ["HTTP", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
         .target(name: "SyncClient", dependencies: ["SyncProtocol", "Replication", "SQLite", "HTTP"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
@@ -38,10 +39,13 @@ let package = Package(
             dependencies: ["Replication", "Crypto"],
             resources: [.copy("Resources")]
         ),
+        .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP"]),
+        .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
         .executableTarget(name: "TianbaoBench", dependencies: ["Replication", "SQLite"]),
         .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "Submissions", "Replication", "SQLite", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),

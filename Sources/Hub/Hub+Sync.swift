@@ -41,6 +41,60 @@ extension Hub {
         return .success(Principal(replica: replica, actor: Actor(org: enrollment.org, role: role)))
     }
 
+    /// Who the token belongs to.
+    func whoami(_ request: HTTPRequest) -> HTTPResponse {
+        state.withLock { s in
+            switch authenticate(request, s) {
+            case .failure(let refusal): return refusal.response
+            case .success(let principal):
+                let name = (try? workspace(s).directory())?[principal.actor.org]?.name
+                var response = Self.json(200, WhoAmI(hub: replicaID.hex, replica: principal.replica.hex, org: principal.actor.org,
+                                                     role: principal.actor.role.rawValue, name: name))
+                response.headers.add("X-Log-Principal", principal.logName)
+                return response
+            }
+        }
+    }
+
+    /// Applies a bundle carried from an offline replica, with the same checks as its push: all of
+    /// it, or none. Importing it again changes nothing.
+    public func importBundle(_ bytes: [UInt8]) throws -> [ChangeResult] {
+        let contents: ChangeBundle.Contents
+        do { contents = try ChangeBundle.decode(bytes) } catch { throw HubError.bundleRefused(error.description) }
+        return try state.withLock { s in
+            guard let (enrollment, _) = try s.tables.enrollment(contents.replica) else {
+                throw HubError.bundleRefused("replica \(contents.replica.hex) is not enrolled on this hub")
+            }
+            guard enrollment.revoked == nil, let role = Role(rawValue: enrollment.role) else {
+                throw HubError.bundleRefused("replica \(contents.replica.hex)'s enrolment was revoked")
+            }
+            let workspace = try workspace(s)
+            var authorizer = PushAuthorizer(replica: contents.replica, actor: Actor(org: enrollment.org, role: role), workspace: workspace,
+                                            directory: try workspace.directory(), catalog: try workspace.catalog(), now: now,
+                                            maxSkewMilliseconds: configuration.maxClockSkewMilliseconds, batch: contents.changes)
+            var results: [ChangeResult] = []
+            for change in contents.changes {
+                if let refusal = authorizer.check(change) {
+                    results.append(refusal)
+                } else {
+                    results.append(ChangeResult(dot: change.dot, status: try s.store.holds(change.dot) ? .duplicate : .accepted))
+                }
+            }
+            let refused = results.filter { $0.status == .refused }
+            if !refused.isEmpty {
+                metrics.changes(accepted: 0, refused: refused.count)
+                throw HubError.bundleRefused("\(refused.count) of \(results.count) changes are not allowed: " +
+                                            refused.prefix(3).map { "\($0.dot) \($0.reason ?? "")" }.joined(separator: "; "))
+            }
+            try s.store.apply(contents.changes)
+            for change in contents.changes where change.field == WorkflowField.submission {
+                try? workspace.acknowledgeReceipt(change.record, receivedAt: now)
+            }
+            metrics.changes(accepted: results.filter { $0.status == .accepted }.count, refused: 0)
+            return results
+        }
+    }
+
     /// One sync round trip: push the replica's changes (all or none), then a page of what it lacks.
     func sync(_ request: HTTPRequest) -> HTTPResponse {
         // The version first, so an unknown one gets a clear answer whatever else changed.

@@ -146,11 +146,14 @@ public final class Hub: Sendable {
             let replicas = (try? state.withLock { try $0.tables.enrollments() }) ?? []
             let text = metrics.render(replicas: replicas.filter { $0.revoked == nil }.map { ($0.replica.hex, $0.org, $0.role, $0.lastSync) })
             response = HTTPResponse.text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+        case ("GET", SyncProtocol.whoamiPath):
+            route = SyncProtocol.whoamiPath
+            response = whoami(request)
         case ("POST", SyncProtocol.path):
             route = SyncProtocol.path
             response = sync(request)
             metrics.sync(seconds: Date().timeIntervalSince(started))
-        case (_, "/healthz"), (_, "/metrics"), (_, SyncProtocol.path):
+        case (_, "/healthz"), (_, "/metrics"), (_, SyncProtocol.path), (_, SyncProtocol.whoamiPath):
             route = request.path
             response = HTTPResponse.error(405, code: "method_not_allowed", message: "\(request.method) is not allowed on \(request.path)")
         default:

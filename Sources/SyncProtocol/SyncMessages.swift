@@ -6,6 +6,8 @@ public enum SyncProtocol {
     /// The protocol version this build speaks. Every request names the version it speaks.
     public static let version = 1
     public static let path = "/v1/sync"
+    /// `GET`: who the token belongs to, for `tianbao init`.
+    public static let whoamiPath = "/v1/whoami"
     /// The reply's default page size, in bytes of changes.
     public static let defaultPageBytes = 1 << 20
 }
@@ -110,4 +112,21 @@ public struct ErrorReply: Codable, Sendable, Error {
 /// Just the version, read before anything else so an unknown version gets a clear answer.
 public struct VersionProbe: Codable, Sendable {
     public var `protocol`: Int?
+}
+
+/// The reply to `GET /v1/whoami`: what the hub knows of the token's replica.
+public struct WhoAmI: Codable, Sendable {
+    public var hub: String
+    public var replica: String
+    public var org: String
+    public var role: String
+    public var name: String?
+
+    public init(hub: String, replica: String, org: String, role: String, name: String?) {
+        self.hub = hub
+        self.replica = replica
+        self.org = org
+        self.role = role
+        self.name = name
+    }
 }

@@ -1,0 +1,79 @@
+import Hub
+import Replication
+import SQLite
+import Submissions
+import SyncClient
+
+/// The exit codes, as sysexits.h names them: cron and scripts act on them.
+public enum ExitCode: Int32, Sendable {
+    case success = 0
+    case failure = 1
+    /// EX_USAGE: the command line is wrong.
+    case usage = 64
+    /// EX_DATAERR: the data is wrong (a form does not validate; the hub refused changes).
+    case data = 65
+    /// EX_NOINPUT: no such record, file or replica.
+    case noInput = 66
+    /// EX_SOFTWARE: a fault in tianbao.
+    case software = 70
+    /// EX_IOERR
+    case io = 74
+    /// EX_TEMPFAIL: the hub is unreachable or busy, or another sync runs: try again later.
+    case tempFail = 75
+    /// EX_NOPERM: not allowed (the permission check, or the token).
+    case noPermission = 77
+}
+
+/// A failure to report as one line (or a few, for a list of problems), a hint, and an exit code.
+struct CLIFailure: Error {
+    let message: String
+    let hint: String?
+    let code: ExitCode
+
+    init(_ message: String, hint: String? = nil, code: ExitCode = .failure) {
+        self.message = message
+        self.hint = hint
+        self.code = code
+    }
+
+    /// The failure for any error a command may throw.
+    static func from(_ error: any Error, invocation: Invocation?) -> CLIFailure {
+        let command = invocation?.commandLine ?? "tianbao"
+        switch error {
+        case let failure as CLIFailure:
+            return failure
+        case let error as DomainError:
+            switch error {
+            case .invalid(let issues):
+                let hint = invocation?.argument("id").map { "see 'tianbao validate \($0)'" } ?? "fix the values and try again"
+                return CLIFailure(issues.map(\.description).joined(separator: "\n       "), hint: hint, code: .data)
+            case .refused(let code, let reason):
+                return CLIFailure(reason, hint: "nothing was written (\(code))", code: code == "bad_id" || code == "id_taken" || code == "empty_text" || code == "not_reporting_unit" ? .usage : .noPermission)
+            case .noSuchRecord, .notAForm:
+                return CLIFailure(error.description, code: .noInput)
+            case .badTemplate:
+                return CLIFailure(error.description, code: .data)
+            default:
+                return CLIFailure(error.description, hint: "see '\(command) --help'", code: .usage)
+            }
+        case let error as ReplicationError:
+            switch error {
+            case .noSuchRecord: return CLIFailure(error.description, code: .noInput)
+            case .recordDeleted: return CLIFailure(error.description, hint: "see 'tianbao conflicts'", code: .data)
+            default: return CLIFailure(error.description, code: .data)
+            }
+        case let error as SyncClient.Failure:
+            switch error {
+            case .unavailable: return CLIFailure(error.description, hint: "nothing was lost; run 'tianbao sync' again later (cron will)", code: .tempFail)
+            case .unauthorized: return CLIFailure(error.description, hint: "ask the province to enrol this replica again", code: .noPermission)
+            case .rejected: return CLIFailure(error.description, hint: "see 'tianbao status'", code: .data)
+            }
+        case let error as HubError:
+            return CLIFailure(error.description, code: .data)
+        case let error as SQLiteError:
+            return CLIFailure("the local database failed: \(error.message)", hint: "check the disk and the folder's permissions", code: .io)
+        default:
+            return CLIFailure("\(error)", code: .software)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Replication
+import SQLite
+import Submissions
+
+/// `calls`, `new`, `edit`, `show`, `list`, `validate`, `log`.
+enum DraftCommands {
+    static var all: [Command] { [calls, new, edit, show, list, validate, log] }
+
+    static let setOption = Option("set", short: "s", value: "字段=值", help: "A field by its label (or key) and its value; '@file.txt' reads the value from a file.", repeating: true)
+
+    static let calls = Command("calls", abstract: "List the calls this replica knows, with their forms and tables.") { inv in
+        let catalog = try ReplicaDirectory(inv).workspace(inv).catalog()
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, catalog.all.map { call in
+                ["id": call.id, "title": call.title, "documentNumber": call.documentNumber, "deadline": call.deadline,
+                 "forms": call.forms.map { "\($0.id) \($0.attachment) \($0.title)" }.joined(separator: "; "),
+                 "tables": call.tables.map { "\($0.id) \($0.title)" }.joined(separator: "; ")]
+            })
+            return 0
+        }
+        for call in catalog.all {
+            inv.io.print("\(call.id)  \(call.documentNumber)《\(call.title)》 \(call.authority), due \(call.deadline) (v\(call.version))")
+            for form in call.forms { inv.io.print("  form  \(form.id)  \(form.attachment) \(form.title)") }
+            for table in call.tables { inv.io.print("  table \(table.id)  \(table.title)") }
+        }
+        return 0
+    }
+
+    static let new = Command(
+        "new", abstract: "Start a draft of a form; prints the new record's id.",
+        discussion: "Example: tianbao new fujian-2026 application --set 项目名称=县域影像智能辅助诊断 --set 项目简介=@summary.txt",
+        arguments: [Argument("call", help: "The call, e.g. fujian-2026 (see 'tianbao calls')."),
+                    Argument("form", help: "The form, e.g. application, or its attachment label (附件1).")],
+        options: [setOption, Option("from", value: "FILE.json", help: "Values from a JSON object of field → value.")]
+    ) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let values = try Values.from(file: inv.option("from")) + Values.parse(inv.optionList("set"), inv)
+        let id = try workspace.create(call: inv.argument("call")!, form: inv.argument("form")!, values: values)
+        if inv.flag("json") { try JSONOut.print(inv.io, ["id": id]) } else { inv.io.print(id) }
+        return 0
+    }
+
+    static let edit = Command(
+        "edit", abstract: "Change a record's answers; with no --set, opens $EDITOR on the record as a document.",
+        arguments: [Argument("id", help: "The record's id.")],
+        options: [setOption, Option("from", value: "FILE.json", help: "Values from a JSON object of field → value.")]
+    ) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let id = inv.argument("id")!
+        var values = try Values.from(file: inv.option("from")) + Values.parse(inv.optionList("set"), inv)
+        if values.isEmpty {
+            values = try EditorSession.run(workspace: workspace, id: id, environment: inv.environment)
+            if values.isEmpty {
+                inv.io.error("No changes.")
+                return 0
+            }
+        }
+        try workspace.edit(id, values: values)
+        if inv.io.isTerminal { inv.io.print("Saved \(values.count) field\(values.count == 1 ? "" : "s") of \(id).") }
+        return 0
+    }
+
+    static let show = Command("show", abstract: "Show a record: its answers, its workflow and any conflicts.",
+                              arguments: [Argument("id", help: "The record's id.")]) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let submission = try workspace.submission(inv.argument("id")!)
+        let (call, form) = try Render.template(workspace, submission)
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, Render.json(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id)))
+        } else {
+            inv.io.write(Render.document(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id)))
+        }
+        return 0
+    }
+
+    static let list = Command(
+        "list", abstract: "List the form records on this replica.",
+        options: [Option("call", value: "CALL", help: "Only this call."), Option("form", value: "FORM", help: "Only this form."),
+                  Option("status", value: "STATUS", help: "Only this status: draft, submitted, returned, recommended, selected, notSelected.")]
+    ) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        var status: Status?
+        if let text = inv.option("status") {
+            guard let s = Status(rawValue: text) ?? Status.allCases.first(where: { $0.chinese == text }) else {
+                throw UsageError("--status must be one of \(Status.allCases.map(\.rawValue).joined(separator: ", "))", path: inv.path)
+            }
+            status = s
+        }
+        let rows = try workspace.submissions(call: inv.option("call"), form: inv.option("form"), status: status)
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, try rows.map { s in
+                let (_, form) = try Render.template(workspace, s)
+                return ["id": s.id, "call": s.call, "form": s.form, "unit": s.unit, "status": s.status.rawValue,
+                        "title": Render.title(s, form: form), "conflicts": "\(s.conflictingFields.count)"]
+            })
+            return 0
+        }
+        if rows.isEmpty { inv.io.print("No records.") }
+        for s in rows {
+            let (_, form) = try Render.template(workspace, s)
+            let flag = s.conflictingFields.isEmpty ? "" : "  [\(s.conflictingFields.count) conflict\(s.conflictingFields.count == 1 ? "" : "s")]"
+            inv.io.print("\(s.id)  \(s.call) \(form.attachment)  \(s.status.chinese)  \(s.unit)  \(Render.title(s, form: form))\(flag)")
+        }
+        return 0
+    }
+
+    static let validate = Command("validate", abstract: "Check a record against every rule of its form and call, as submitting would.",
+                                  arguments: [Argument("id", help: "The record's id.")]) { inv in
+        let issues = try ReplicaDirectory(inv).workspace(inv).issues(inv.argument("id")!)
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, issues.map { ["field": $0.name, "key": $0.key, "problem": $0.problem, "expected": $0.expected] })
+        } else if issues.isEmpty {
+            inv.io.print("Ready to submit: every rule holds.")
+        } else {
+            for issue in issues { inv.io.print("✗ \(issue)") }
+        }
+        return issues.isEmpty ? 0 : ExitCode.data.rawValue
+    }
+
+    static let log = Command("log", abstract: "Show a record's history: who changed what, when, on which replica.",
+                             arguments: [Argument("id", help: "The record's id.")]) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let id = inv.argument("id")!
+        let history = try workspace.store.history(of: id)
+        guard !history.isEmpty else { throw CLIFailure("no record \(id) on this replica", hint: "check the id with 'tianbao list'", code: .noInput) }
+        let form = (try? workspace.submission(id)).flatMap { try? Render.template(workspace, $0).1 }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, history.map { c in
+                ["time": Format.time(c.timestamp.wall), "author": c.author ?? "", "replica": c.dot.replica.hex, "dot": c.dot.description,
+                 "field": Render.fieldName(c.field, form: form), "op": c.op.rawValue, "value": c.value.map { Render.short($0) } ?? ""]
+            })
+            return 0
+        }
+        for c in history {
+            let what: String
+            switch c.op {
+            case .set: what = "\(Render.fieldName(c.field, form: form)) = \(c.value.map { Render.short($0) } ?? "")"
+            case .add: what = "\(Render.fieldName(c.field, form: form)) + \(c.value.map { Render.short($0) } ?? "")"
+            case .remove: what = "\(Render.fieldName(c.field, form: form)) − \(c.value.map { Render.short($0) } ?? "")"
+            case .delete: what = "deleted the record"
+            case .restore: what = "restored the record"
+            }
+            inv.io.print("\(Format.time(c.timestamp.wall))  \(c.author ?? "?")  @\(c.dot.replica.hex.prefix(8))  \(what)")
+        }
+        return 0
+    }
+}
+
+/// `字段=值` pairs from the command line and from files.
+enum Values {
+    static func parse(_ pairs: [String], _ inv: Invocation) throws -> [(String, String)] {
+        try pairs.map { pair in
+            guard let equals = pair.firstIndex(of: "=") else {
+                throw UsageError("--set takes 字段=值, got '\(pair)'", path: inv.path)
+            }
+            let name = String(pair[..<equals])
+            var value = String(pair[pair.index(after: equals)...])
+            if value.hasPrefix("@") {
+                let file = String(value.dropFirst())
+                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                    throw CLIFailure("cannot read \(file) for \(name)", hint: "check the path (a UTF-8 text file)", code: .noInput)
+                }
+                value = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            }
+            return (name, value)
+        }
+    }
+
+    static func from(file: String?) throws -> [(String, String)] {
+        guard let file else { return [] }
+        guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CLIFailure("\(file) is not a JSON object of field → value", code: .data)
+        }
+        return object.keys.sorted().map { key in
+            let value = object[key]!
+            if let list = value as? [Any] { return (key, list.map { "\($0)" }.joined(separator: "、")) }
+            return (key, "\(value)")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// How times, durations and JSON are printed.
+enum Format {
+    static func time(_ ms: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)) + " (UTC+8)"
+    }
+
+    static func duration(_ ms: Int64) -> String {
+        let minutes = ms / 60_000
+        let days = minutes / 1440, hours = minutes % 1440 / 60, mins = minutes % 60
+        if days > 0 { return "\(days)天\(hours)小时" }
+        if hours > 0 { return "\(hours)小时\(mins)分" }
+        return "\(mins)分"
+    }
+}
+
+enum JSONOut {
+    static func print(_ io: IO, _ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        io.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}

@@ -1,0 +1,210 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTP
+import Hub
+import Replication
+import SQLite
+import Submissions
+import SyncProtocol
+
+/// `serve` and `hub …`: the province's server and its administration, on the hub's database.
+enum HubCommands {
+    static let db = Option("db", value: "PATH", help: "The hub's SQLite database (created when missing).", required: true)
+
+    static func open(_ inv: Invocation) throws -> Hub {
+        var configuration = Hub.Configuration(path: inv.option("db")!)
+        configuration.extraTemplates = try Templates.extra(inv)
+        return try Hub(configuration: configuration)
+    }
+
+    static let serve = Command(
+        "serve", abstract: "Run the hub: the HTTP sync server on the embedded SQLite store (WAL).",
+        discussion: "SIGTERM or SIGINT stops accepting, lets requests in flight finish, closes the store and exits 0.",
+        options: [db, Option("listen", value: "HOST:PORT", help: "Where to listen (default 127.0.0.1:8040; port 0 picks one)."),
+                  Option("max-body", value: "BYTES", help: "Largest request body (default 8 MiB).")]
+    ) { inv in
+        let listen = inv.option("listen") ?? "127.0.0.1:8040"
+        guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
+            throw UsageError("--listen takes HOST:PORT, e.g. 0.0.0.0:8040", path: inv.path)
+        }
+        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        var limits = HTTPLimits()
+        if let maxBody = inv.option("max-body") {
+            guard let n = Int(maxBody), n > 0 else { throw UsageError("--max-body takes a number of bytes", path: inv.path) }
+            limits.maxBodyBytes = n
+        }
+        let hub = try open(inv)
+        // Signals are taken by a dispatch source rather than a handler, so stopping runs as normal code.
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let stop = DispatchSemaphore(value: 0)
+        let sources = [SIGTERM, SIGINT].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in sources {
+            source.setEventHandler { stop.signal() }
+            source.resume()
+        }
+        let (server, bound) = try hub.serve(host: host, port: port, limits: limits)
+        inv.io.error("tianbao hub \(hub.replicaID.hex) serving on http://\(host.contains(":") ? "[\(host)]" : host):\(bound) (database \(inv.option("db")!))")
+        stop.wait()
+        inv.io.error("stopping: finishing requests in flight")
+        server.stop()
+        hub.close()
+        inv.io.error("stopped")
+        return 0
+    }
+
+    static let hub = Command("hub", abstract: "Administer the hub: enrol replicas, manage organisations, import bundles, compile tables.",
+                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, completeness])
+
+    static let publish = Command(
+        "publish", abstract: "Publish a call template to every replica through sync (a new call, or a new version of one).",
+        arguments: [Argument("file", help: "The call template (JSON, as in Sources/Submissions/Resources/calls).")], options: [db]
+    ) { inv in
+        guard let data = FileManager.default.contents(atPath: inv.argument("file")!) else { throw CLIFailure("cannot read \(inv.argument("file")!)", code: .noInput) }
+        let template = try CallTemplate.decode(data)
+        let hub = try open(inv)
+        defer { hub.close() }
+        try hub.withWorkspace { try $0.publish(template) }
+        if inv.io.isTerminal { inv.io.print("Published \(template.id) version \(template.version); replicas learn it at their next sync.") }
+        return 0
+    }
+
+    static let enroll = Command(
+        "enroll", abstract: "Enrol a replica for an organisation; prints its id and token once (the hub keeps only a hash).",
+        options: [db, Option("org", value: "ORG", help: "The organisation's code.", required: true),
+                  Option("role", value: "province|city|hospital", help: "What the replica may do.", required: true),
+                  Option("label", value: "NAME", help: "Who uses it (shown in reports)."),
+                  Option("hub-url", value: "URL", help: "The hub's address, to print the replica's init command.")]
+    ) { inv in
+        guard let role = Role(rawValue: inv.option("role")!) else {
+            throw UsageError("--role must be province, city or hospital", path: inv.path)
+        }
+        let hub = try open(inv)
+        defer { hub.close() }
+        let (replica, token) = try hub.enroll(org: inv.option("org")!, role: role, label: inv.option("label"))
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, ["replica": replica.hex, "token": token, "org": inv.option("org")!, "role": role.rawValue])
+        } else {
+            inv.io.print("replica \(replica.hex)")
+            inv.io.print("token   \(token)")
+            inv.io.print("On the replica: tianbao init --hub \(inv.option("hub-url") ?? "URL") --token \(token)")
+            inv.io.error("The token is shown once: hand it over securely. Revoke it with 'tianbao hub revoke --db \(inv.option("db")!) \(replica.hex)'.")
+        }
+        return 0
+    }
+
+    static let revoke = Command("revoke", abstract: "Revoke a replica's token; its next request is refused (401).",
+                                arguments: [Argument("replica", help: "The replica id.")], options: [db]) { inv in
+        guard let replica = ReplicaID(hex: inv.argument("replica")!) else { throw UsageError("not a replica id: \(inv.argument("replica")!)", path: inv.path) }
+        let hub = try open(inv)
+        defer { hub.close() }
+        guard try hub.revoke(replica) else {
+            throw CLIFailure("no active enrolment for \(replica.hex)", hint: "see 'tianbao hub replicas'", code: .noInput)
+        }
+        if inv.io.isTerminal { inv.io.print("Revoked \(replica.hex).") }
+        return 0
+    }
+
+    static let replicas = Command("replicas", abstract: "List enrolled replicas and when each last synced.", options: [db]) { inv in
+        let hub = try open(inv)
+        defer { hub.close() }
+        let rows = try hub.enrollments()
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, rows.map { ["replica": $0.replica.hex, "org": $0.org, "role": $0.role, "label": $0.label ?? "",
+                                                 "revoked": $0.revoked != nil ? "yes" : "no", "lastSync": $0.lastSync.map(Format.time) ?? ""] })
+            return 0
+        }
+        for r in rows {
+            inv.io.print("\(r.replica.hex)  \(r.org)  \(r.role)  \(r.label ?? "")  last sync \(r.lastSync.map(Format.time) ?? "never")\(r.revoked != nil ? "  REVOKED" : "")")
+        }
+        return 0
+    }
+
+    static let orgs = Command(
+        "orgs", abstract: "List organisations, add one (--code … --name … --kind …), or load a JSON file of them (--load FILE).",
+        options: [db, Option("load", value: "FILE.json", help: "A JSON array of organisations to register or update."),
+                  Option("code", value: "CODE", help: "Add: the organisation's code."), Option("name", value: "NAME", help: "Add: its name."),
+                  Option("kind", value: "province|city|hospital|institution", help: "Add: its kind."),
+                  Option("city", value: "CODE", help: "Add: its city commission's code."), .flag("provincial", help: "Add: it reports straight to the province (省属)."),
+                  Option("level", value: "LEVEL", help: "Add: 医院等级."), Option("uscc", value: "CODE", help: "Add: 统一社会信用代码."),
+                  Option("contact", value: "NAME", help: "Add: contact person."), Option("phone", value: "PHONE", help: "Add: contact phone.")]
+    ) { inv in
+        let hub = try open(inv)
+        defer { hub.close() }
+        var adding: [Organization] = []
+        if let file = inv.option("load") {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
+            do { adding = try JSONDecoder().decode([Organization].self, from: data) } catch {
+                throw CLIFailure("\(file) is not a JSON array of organisations: \(error)", code: .data)
+            }
+        }
+        if let code = inv.option("code") {
+            guard let name = inv.option("name"), let kind = inv.option("kind").flatMap(Organization.Kind.init(rawValue:)) else {
+                throw UsageError("adding an organisation needs --code, --name and --kind province|city|hospital|institution", path: inv.path)
+            }
+            adding.append(Organization(code: code, name: name, kind: kind, city: inv.option("city"), provincial: inv.flag("provincial"),
+                                       level: inv.option("level"), uscc: inv.option("uscc"), contact: inv.option("contact"), phone: inv.option("phone")))
+        }
+        if !adding.isEmpty {
+            let problems = adding.flatMap { $0.problems() }
+            guard problems.isEmpty else { throw CLIFailure(problems.joined(separator: "; "), code: .data) }
+            try hub.saveOrganizations(adding)
+        }
+        let all = try hub.withWorkspace { try $0.directory().sorted }
+        if inv.flag("json") { try JSONOut.print(inv.io, all); return 0 }
+        if !adding.isEmpty && !inv.io.isTerminal { return 0 }
+        for org in all {
+            inv.io.print("\(org.code)  \(org.name)  \(org.kind.rawValue)\(org.city.map { " of \($0)" } ?? "")\(org.provincial ? " 省属" : "")")
+        }
+        return 0
+    }
+
+    static let importBundle = Command("import", abstract: "Apply a bundle from an offline replica, checked as its network push would be.",
+                                      arguments: [Argument("bundle", help: "The bundle file.")], options: [db]) { inv in
+        guard let data = FileManager.default.contents(atPath: inv.argument("bundle")!) else {
+            throw CLIFailure("cannot read \(inv.argument("bundle")!)", code: .noInput)
+        }
+        let hub = try open(inv)
+        defer { hub.close() }
+        let results = try hub.importBundle(Array(data))
+        let accepted = results.filter { $0.status == .accepted }.count
+        if inv.flag("json") { try JSONOut.print(inv.io, ["accepted": accepted, "duplicates": results.count - accepted]) } else if inv.io.isTerminal {
+            inv.io.print("Imported \(accepted) changes (\(results.count - accepted) already here).")
+        }
+        return 0
+    }
+
+    static let compile = Command(
+        "compile", abstract: "Compile a summary table from the hub's records (to confirm a city's offline table before it is stamped).",
+        arguments: [Argument("call", help: "The call."), Argument("table", help: "The table, e.g. 附件2.")],
+        options: [db, Option("unit", value: "ORG", help: "The reporting unit; province-wide without it."),
+                  Option("format", value: "csv|md|html|json", help: "Output format (default md on a terminal, csv otherwise)."),
+                  Option("out", value: "FILE", help: "Write to FILE instead of standard output.")]
+    ) { inv in
+        let hub = try open(inv)
+        defer { hub.close() }
+        let table = try hub.withWorkspace { try $0.compile(call: inv.argument("call")!, table: inv.argument("table")!, unit: inv.option("unit")) }
+        let formatName = inv.option("format") ?? (inv.flag("json") ? "json" : inv.io.isTerminal && inv.option("out") == nil ? "md" : "csv")
+        guard let format = TableFormat(rawValue: formatName) else { throw UsageError("--format must be csv, md, html or json", path: inv.path) }
+        let bytes = format.render(table)
+        if let out = inv.option("out") { try Data(bytes).write(to: URL(fileURLWithPath: out)) } else { inv.io.write(String(decoding: bytes, as: UTF8.self)) }
+        return 0
+    }
+
+    static let completeness = Command("completeness", abstract: "The completeness report from the hub's records.",
+                                      arguments: [Argument("call", help: "The call.")], options: [db]) { inv in
+        let hub = try open(inv)
+        defer { hub.close() }
+        let report = try hub.withWorkspace { try $0.completeness(call: inv.argument("call")!) }
+        if inv.flag("json") { try JSONOut.print(inv.io, report); return 0 }
+        inv.io.print("\(report.call): deadline \(report.deadline), \(report.millisecondsLeft > 0 ? "\(Format.duration(report.millisecondsLeft)) left" : "deadline passed")")
+        for unit in report.units {
+            let counts = unit.forms.map { "\($0.attachment) \($0.reported)\($0.quota > 0 ? "/\($0.quota)" : "")" }.joined(separator: "  ")
+            inv.io.print("  \(unit.quotaMet ? "✓" : (unit.late ? "✗ late" : "…"))  \(unit.name) (\(unit.code))  \(counts)  furthest: \(unit.furthest.rawValue)")
+        }
+        return 0
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Where a command writes, and whether a person is watching: cron gets quiet success.
+public final class IO: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out: (String) -> Void
+    private var err: (String) -> Void
+    /// Standard output is a terminal.
+    public let isTerminal: Bool
+
+    public init(isTerminal: Bool, out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+        self.isTerminal = isTerminal
+        self.out = out
+        self.err = err
+    }
+
+    /// The process's standard output and error.
+    public static func standard() -> IO {
+        IO(isTerminal: isatty(STDOUT_FILENO) == 1,
+           out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+           err: { FileHandle.standardError.write(Data($0.utf8)) })
+    }
+
+    public func print(_ text: String) { lock.withLock { out(text + "\n") } }
+    public func write(_ text: String) { lock.withLock { out(text) } }
+    public func error(_ text: String) { lock.withLock { err(text + "\n") } }
+    /// A progress line that rewrites itself, shown only on a terminal.
+    public func progress(_ text: String) {
+        guard isTerminal else { return }
+        lock.withLock { err("\r\u{1B}[2K" + text) }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Replication
+import SQLite
+import Submissions
+
+/// Records as people read them: the notice's labels, values as the notices print them.
+enum Render {
+    static func template(_ workspace: Workspace, _ submission: Submission) throws -> (CallTemplate, Form) {
+        let call = try workspace.call(submission.call)
+        guard let form = call.form(submission.form) else { throw DomainError.unknownForm(submission.form, call: call.id, known: call.forms.map(\.id)) }
+        return (call, form)
+    }
+
+    /// The record's name: its first text field's value.
+    static func title(_ s: Submission, form: Form) -> String {
+        let key = form.fields.first { $0.key.hasSuffix("name") }?.key ?? form.fields.first?.key ?? ""
+        return s.value(key)?.text ?? "（未命名）"
+    }
+
+    static func fieldName(_ key: String, form: Form?) -> String {
+        if let spec = form?.fields.first(where: { $0.key == key }) { return spec.name }
+        switch key {
+        case WorkflowField.submission: return "提交"
+        case WorkflowField.review: return "审核"
+        case WorkflowField.decision: return "遴选"
+        case WorkflowField.received: return "收到时间"
+        case WorkflowField.call: return "征集"
+        case WorkflowField.form: return "表单"
+        case WorkflowField.unit: return "单位"
+        case WorkflowField.template: return "模板版本"
+        default: return key
+        }
+    }
+
+    static func value(_ s: Submission, _ spec: FieldSpec) -> String {
+        spec.type.isSet ? FieldCodec.display(elements: s.elements(spec.key), spec) : FieldCodec.display(s.value(spec.key), spec)
+    }
+
+    static func short(_ value: FieldValue) -> String {
+        let text: String
+        if let entry = WorkflowEntry(value) { text = "\(entry.action.rawValue)\(entry.text.map { "「\($0)」" } ?? "") by \(entry.by)" } else { text = value.description }
+        let line = text.replacingOccurrences(of: "\n", with: " ⏎ ")
+        return line.count > 60 ? String(line.prefix(60)) + "…" : line
+    }
+
+    /// The record as a readable document; `tianbao edit` with no --set opens this in $EDITOR.
+    static func document(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding? = nil, forEditing: Bool = false) -> String {
+        var out = ""
+        if forEditing {
+            out += "# \(call.id) \(form.attachment) \(form.title) — record \(s.id)\n"
+            out += "# Change the values after the colons and save. A value of several lines starts with '|' and\n"
+            out += "# continues on lines indented by two spaces. Lines starting with # are ignored.\n"
+        } else {
+            out += "\(form.attachment) \(form.title)\n"
+            out += "记录 \(s.id) · \(call.id) · 单位 \(s.unit) · 模板版本 \(s.templateVersion) · 状态 \(s.status.chinese)\n"
+        }
+        var section: String?
+        for spec in form.fields {
+            if spec.section != section, let next = spec.section {
+                out += forEditing ? "\n# \(next)\n" : "\n【\(next)】\n"
+                section = next
+            }
+            let text = value(s, spec)
+            if text.contains("\n") {
+                out += "\(spec.name): |\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }.joined(separator: "\n") + "\n"
+            } else {
+                out += "\(spec.name): \(text)\n"
+            }
+            if !forEditing, let register = s.record.fields[spec.key], register.isConflict {
+                out += "  ⚠ 冲突: " + register.versions.enumerated().map { "[\($0.offset + 1)] \(FieldCodec.display($0.element.value, spec)) (\($0.element.author ?? "?"))" }.joined(separator: "  ") + "\n"
+            }
+        }
+        guard !forEditing else { return out }
+        out += "\n【流程】\n"
+        if let sub = s.workflow.submission { out += "提交: \(Format.time(sub.at.wall)) by \(sub.entry.by), revision \(sub.entry.revision)\n" }
+        if let review = s.workflow.review {
+            out += "\(review.entry.action == .recommend ? "推荐（审核意见）" : "退回（理由）"): \(review.entry.text ?? "") — \(review.entry.by), \(Format.time(review.at.wall))\n"
+        }
+        if let decision = s.workflow.decision {
+            out += "遴选: \(decision.entry.action == .select ? "入库" : "未入选")\(decision.entry.text.map { "（\($0)）" } ?? "") — \(Format.time(decision.at.wall))\n"
+        }
+        if case .offlineBeforeDeadline(let received)? = standing {
+            out += "截止: submitted offline before the deadline, received at \(Format.time(received))\n"
+        }
+        for note in s.workflow.notes { out += "注意: \(note)\n" }
+        out += "当前修订: \(s.revision)\n"
+        return out
+    }
+
+    struct RecordJSON: Encodable {
+        let id: String, call: String, form: String, unit: String, status: String, revision: String, templateVersion: Int
+        let fields: [String: String]
+        let conflicts: [String: [String]]
+        let notes: [String]
+        let review: String?
+        let deadline: String
+    }
+
+    static func json(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding) -> RecordJSON {
+        var fields: [String: String] = [:]
+        var conflicts: [String: [String]] = [:]
+        for spec in form.fields {
+            fields[spec.name] = value(s, spec)
+            if let register = s.record.fields[spec.key], register.isConflict {
+                conflicts[spec.name] = register.versions.map { FieldCodec.display($0.value, spec) }
+            }
+        }
+        let deadline: String = switch standing {
+        case .notSubmitted: "not submitted"
+        case .onTime: "on time"
+        case .late: "late"
+        case .offlineBeforeDeadline(let at): "submitted offline before the deadline, received at \(Format.time(at))"
+        }
+        return RecordJSON(id: s.id, call: s.call, form: s.form, unit: s.unit, status: s.status.rawValue, revision: s.revision,
+                          templateVersion: s.templateVersion, fields: fields, conflicts: conflicts, notes: s.workflow.notes,
+                          review: s.workflow.review?.entry.text, deadline: deadline)
+    }
+}
+
+/// `tianbao edit ID` with no --set: the record as a document in $EDITOR, and what changed.
+enum EditorSession {
+    static func run(workspace: Workspace, id: String, environment: [String: String]) throws -> [(String, String)] {
+        let submission = try workspace.submission(id)
+        let (call, form) = try Render.template(workspace, submission)
+        let original = Render.document(submission, form: form, call: call, forEditing: true)
+        let file = NSTemporaryDirectory() + "tianbao-\(id).txt"
+        _ = FileManager.default.createFile(atPath: file, contents: Data(original.utf8), attributes: [.posixPermissions: 0o600])
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let editor = environment["VISUAL"] ?? environment["EDITOR"] ?? "vi"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\(editor) \"$1\"", "editor", file]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLIFailure("the editor '\(editor)' exited with status \(process.terminationStatus); nothing was changed", code: .failure)
+        }
+        let edited = (try? String(contentsOfFile: file, encoding: .utf8)) ?? original
+        let before = parse(original), after = parse(edited)
+        return after.filter { name, value in before.first(where: { $0.0 == name })?.1 != value }
+    }
+
+    /// `name: value` lines; `name: |` starts a value continued on lines indented two spaces.
+    static func parse(_ text: String) -> [(String, String)] {
+        var out: [(String, String)] = []
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        while let line = lines.popFirst() {
+            if line.hasPrefix("#") || line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+            var value = String(line[line.index(after: colon)...])
+            if value.hasPrefix(" ") { value.removeFirst() }
+            if value == "|" {
+                var block: [String] = []
+                while let next = lines.first, next.hasPrefix("  ") || next.isEmpty {
+                    block.append(String(next.dropFirst(min(2, next.count))))
+                    lines = lines.dropFirst()
+                }
+                while block.last == "" { block.removeLast() }
+                value = block.joined(separator: "\n")
+            }
+            out.append((name, value))
+        }
+        return out
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Replication
+import SQLite
+import Submissions
+import SyncClient
+import SyncProtocol
+
+/// `init` and `status`.
+enum ReplicaCommands {
+    static var all: [Command] { [initialize, status] }
+
+    static let initialize = Command(
+        "init", abstract: "Create this replica, enrolled at the hub with the token the province gave you.",
+        discussion: "Needs the network once: it asks the hub which organisation and role the token belongs to, then pulls what this replica may read.",
+        options: [Option("hub", value: "URL", help: "The hub's address, e.g. https://hub.example.gov.cn.", required: true),
+                  Option("token", value: "TOKEN", help: "The token from 'tianbao hub enroll' (stored readable by you only).", required: true)]
+    ) { inv in
+        let directory = ReplicaDirectory(inv)
+        if directory.exists {
+            throw CLIFailure("\(directory.path) already holds a replica", hint: "use another --dir, or remove it first", code: .usage)
+        }
+        let token = inv.option("token")!
+        guard let hub = URL(string: inv.option("hub")!), hub.scheme == "http" || hub.scheme == "https" else {
+            throw UsageError("--hub must be an http:// or https:// address", path: inv.path)
+        }
+        guard let replicaHex = token.split(separator: ".").first, let replica = ReplicaID(hex: replicaHex), token.split(separator: ".").count == 2 else {
+            throw UsageError("--token is not a Tianbao token (<replica id>.<secret>)", path: inv.path)
+        }
+        let who = try whoami(hub: hub, token: token)
+        guard who.replica == replica.hex else {
+            throw CLIFailure("the hub says the token belongs to \(who.replica)", hint: "check the token", code: .data)
+        }
+        try directory.write(.init(hub: hub.absoluteString, replica: replica.hex, org: who.org, role: who.role, name: who.name), token: token)
+        let store = try directory.openStore(replica: replica)
+        let report = try SyncClient(store: store, hub: hub, token: token).sync()
+        try store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
+        try store.setMeta("sync.outcome", .text("ok: pulled \(report.pulled)"))
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, ["replica": replica.hex, "org": who.org, "role": who.role, "pulled": "\(report.pulled)"])
+        } else {
+            inv.io.print("Replica \(replica.hex) created in \(directory.path) for \(who.name ?? who.org) (\(who.role)); \(report.pulled) changes pulled.")
+        }
+        return 0
+    }
+
+    static func whoami(hub: URL, token: String) throws -> WhoAmI {
+        var request = URLRequest(url: hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), timeoutInterval: 30)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            box.set(data, (response as? HTTPURLResponse)?.statusCode, error)
+            done.signal()
+        }.resume()
+        done.wait()
+        let (data, status, error) = box.get()
+        if let error { throw SyncClient.Failure.unavailable("cannot reach \(hub.absoluteString): \(error.localizedDescription)") }
+        if status == 401 { throw SyncClient.Failure.unauthorized("the hub does not know this token") }
+        guard status == 200, let data, let who = try? JSONDecoder().decode(WhoAmI.self, from: data) else {
+            throw CLIFailure("\(hub.absoluteString) did not answer as a Tianbao hub (status \(status ?? 0))", hint: "check --hub", code: .data)
+        }
+        return who
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: (Data?, Int?, (any Error)?) = (nil, nil, nil)
+        func set(_ d: Data?, _ s: Int?, _ e: (any Error)?) { lock.withLock { value = (d, s, e) } }
+        func get() -> (Data?, Int?, (any Error)?) { lock.withLock { value } }
+    }
+
+    static let status = Command(
+        "status", abstract: "Show this replica: identity, hub, last sync, pending and refused changes, conflicts, deadlines."
+    ) { inv in
+        let directory = ReplicaDirectory(inv)
+        let config = try directory.config()
+        let workspace = try directory.workspace(inv)
+        let store = workspace.store
+        let received = UInt64(try store.meta("sync.received")?.integer ?? 0)
+        let pending = store.versionVector()[store.replicaID] - min(received, store.versionVector()[store.replicaID])
+        let lastSync = try store.meta("sync.last")?.integer
+        let outcome = try store.meta("sync.outcome")?.text
+        let client = SyncClient(store: store, hub: URL(string: config.hub)!, token: "")
+        let refused = try client.refusals()
+        let conflicts = try store.conflicts()
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let deadlines = try workspace.catalog().all.map { call -> (String, String, Int64) in
+            (call.id, call.deadline, DeadlineStanding.end(of: call) - now)
+        }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, StatusJSON(replica: config.replica, org: config.org, role: config.role, hub: config.hub,
+                                                 lastSync: lastSync, lastOutcome: outcome, pendingChanges: Int(pending),
+                                                 refused: refused, conflicts: conflicts.count,
+                                                 deadlines: deadlines.map { .init(call: $0.0, deadline: $0.1, millisecondsLeft: $0.2) }))
+            return 0
+        }
+        let io = inv.io
+        io.print("Replica   \(config.replica)")
+        io.print("Unit      \(config.name ?? config.org) (\(config.org), \(config.role))")
+        io.print("Hub       \(config.hub)")
+        io.print("Last sync \(lastSync.map(Format.time) ?? "never")\(outcome.map { " — \($0)" } ?? "")")
+        io.print("Pending   \(pending) local change\(pending == 1 ? "" : "s") not yet at the hub")
+        if refused.isEmpty {
+            io.print("Refused   none")
+        } else {
+            io.print("Refused   \(refused.count) change\(refused.count == 1 ? "" : "s") the hub would not take:")
+            for r in refused { io.print("          \(r.dot) \(r.code ?? ""): \(r.reason ?? "")") }
+        }
+        io.print("Conflicts \(conflicts.isEmpty ? "none" : "\(conflicts.count) — see 'tianbao conflicts'")")
+        for (call, deadline, left) in deadlines {
+            io.print("Deadline  \(call): \(deadline) (\(left > 0 ? Format.duration(left) + " left" : "passed"))")
+        }
+        return 0
+    }
+
+    struct StatusJSON: Encodable {
+        struct Deadline: Encodable { let call: String; let deadline: String; let millisecondsLeft: Int64 }
+        let replica: String, org: String, role: String, hub: String
+        let lastSync: Int64?, lastOutcome: String?
+        let pendingChanges: Int
+        let refused: [ChangeResult]
+        let conflicts: Int
+        let deadlines: [Deadline]
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Replication
+import SQLite
+import Submissions
+
+/// A replica's folder: its store, its configuration, and its token (readable by its owner only).
+struct ReplicaDirectory {
+    let path: String
+
+    /// `--dir`, else `$TIANBAO_DIR`, else `./.tianbao`.
+    init(_ invocation: Invocation) {
+        path = invocation.option("dir") ?? invocation.environment["TIANBAO_DIR"] ?? ".tianbao"
+    }
+
+    var storePath: String { "\(path)/replica.sqlite" }
+    var configPath: String { "\(path)/config.json" }
+    var tokenPath: String { "\(path)/token" }
+    var lockPath: String { "\(path)/sync.lock" }
+
+    struct Config: Codable {
+        var hub: String
+        var replica: String
+        var org: String
+        var role: String
+        var name: String?
+    }
+
+    var exists: Bool { FileManager.default.fileExists(atPath: configPath) }
+
+    func config() throws -> Config {
+        guard let data = FileManager.default.contents(atPath: configPath) else {
+            throw CLIFailure("no replica at \(path)", hint: "create one with 'tianbao init --hub URL --token TOKEN', or point --dir (or TIANBAO_DIR) at it", code: .noInput)
+        }
+        do { return try JSONDecoder().decode(Config.self, from: data) } catch {
+            throw CLIFailure("\(configPath) is damaged", hint: "restore it from a backup, or create the replica again with 'tianbao init'", code: .data)
+        }
+    }
+
+    func token() throws -> String {
+        guard let data = FileManager.default.contents(atPath: tokenPath) else {
+            throw CLIFailure("no token at \(tokenPath)", hint: "enrol the replica again ('tianbao init')", code: .noInput)
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func write(_ config: Config, token: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(config).write(to: URL(fileURLWithPath: configPath))
+        // Created owner-only before the secret is written into it.
+        _ = FileManager.default.createFile(atPath: tokenPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tokenPath))
+        try handle.write(contentsOf: Data((token + "\n").utf8))
+        try handle.close()
+    }
+
+    func openStore(replica: ReplicaID? = nil) throws -> ReplicaStore {
+        var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
+        configuration.newReplicaID = replica
+        return try ReplicaStore(path: storePath, configuration: configuration)
+    }
+
+    /// The replica's workspace, acting as its enrolled organisation and role.
+    func workspace(_ invocation: Invocation) throws -> Workspace {
+        let config = try config()
+        guard let role = Role(rawValue: config.role) else {
+            throw CLIFailure("\(configPath) names an unknown role '\(config.role)'", hint: "create the replica again with 'tianbao init'", code: .data)
+        }
+        let store = try openStore()
+        let author = invocation.option("as") ?? invocation.environment["TIANBAO_USER"] ?? config.name ?? config.org
+        return Workspace(store: store, actor: Actor(org: config.org, role: role), author: author,
+                         extraTemplates: try Templates.extra(invocation))
+    }
+}
+
+/// Call templates from `$TIANBAO_TEMPLATES` (a folder of JSON files), beside the built-in ones.
+enum Templates {
+    static func extra(_ invocation: Invocation) throws -> [CallTemplate] {
+        guard let folder = invocation.environment["TIANBAO_TEMPLATES"] else { return [] }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return try files.map { file in
+            guard let data = FileManager.default.contents(atPath: "\(folder)/\(file)") else { throw CLIFailure("cannot read \(folder)/\(file)", code: .noInput) }
+            do { return try CallTemplate.decode(data) } catch { throw CLIFailure("\(folder)/\(file): \(error)", code: .data) }
+        }
+    }
+}

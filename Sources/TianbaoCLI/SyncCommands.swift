@@ -1,0 +1,138 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Replication
+import SQLite
+import SyncClient
+import SyncProtocol
+
+/// `sync` and `bundle`.
+enum SyncCommands {
+    static var all: [Command] { [sync, bundle] }
+
+    static let sync = Command(
+        "sync", abstract: "Push this replica's changes to the hub and pull what it may read.",
+        discussion: """
+        Made for cron: quiet on success when not on a terminal; retries a hub that is unreachable or busy
+        within --budget seconds. Exit codes: 0 done, 75 hub unreachable or busy (or another sync is running:
+        try later), 77 token refused, 65 some changes refused (see 'tianbao status'), 64 usage.
+        """,
+        options: [Option("budget", value: "SECONDS", help: "How long to keep retrying (default 60).")]
+    ) { inv in
+        let directory = ReplicaDirectory(inv)
+        let config = try directory.config()
+        let token = try directory.token()
+        guard let hub = URL(string: config.hub) else { throw CLIFailure("the hub address \(config.hub) is not a URL", code: .data) }
+        let budget = Double(inv.option("budget") ?? "60") ?? 60
+        let lock = try SyncLock(path: directory.lockPath)
+        guard lock.acquire() else {
+            throw CLIFailure("another 'tianbao sync' is running for \(directory.path)", hint: "it will finish on its own; nothing to do", code: .tempFail)
+        }
+        defer { lock.release() }
+        let store = try directory.openStore()
+        let client = SyncClient(store: store, hub: hub, token: token)
+        let started = Date()
+        var delay = 1.0
+        var report = SyncClient.Report()
+        while true {
+            do {
+                report = try client.sync { progress in
+                    inv.io.progress("sync: \(progress.roundTrips) round trips, pushed \(progress.pushed), pulled \(progress.pulled), \(progress.bytesSent + progress.bytesReceived) bytes")
+                }
+                break
+            } catch SyncClient.Failure.unavailable(let message) {
+                if Date().timeIntervalSince(started) + delay > budget {
+                    try? store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
+                    try? store.setMeta("sync.outcome", .text("hub unavailable: \(message)"))
+                    throw SyncClient.Failure.unavailable(message)
+                }
+                inv.io.progress("sync: hub unavailable, retrying in \(Int(delay)) s")
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 30)
+            } catch {
+                try? store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
+                try? store.setMeta("sync.outcome", .text("failed: \(error)"))
+                throw error
+            }
+        }
+        if inv.io.isTerminal { inv.io.progress("") ; inv.io.write("\r\u{1B}[2K") }
+        let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
+        try store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
+        try store.setMeta("sync.outcome", .text(outcome))
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, ["pushed": report.pushed, "pulled": report.pulled, "roundTrips": report.roundTrips,
+                                       "bytesSent": report.bytesSent, "bytesReceived": report.bytesReceived, "refused": report.refused.count])
+        } else if inv.io.isTerminal {
+            inv.io.print("Synced with \(config.hub): pushed \(report.pushed), pulled \(report.pulled) (\(report.roundTrips) round trip\(report.roundTrips == 1 ? "" : "s"), \(report.bytesSent + report.bytesReceived) bytes).")
+        }
+        if !report.refused.isEmpty {
+            for r in report.refused { inv.io.error("Refused \(r.dot): \(r.reason ?? r.code ?? "")") }
+            throw CLIFailure("the hub refused \(report.refused.count) change\(report.refused.count == 1 ? "" : "s"); the rest went through",
+                             hint: "see 'tianbao status', fix the records and sync again", code: .data)
+        }
+        return 0
+    }
+
+    static let bundle = Command("bundle", abstract: "Hand changes over as a file when the network is down or forbidden.",
+                                subcommands: [export, importBundle])
+
+    static let export = Command(
+        "export", abstract: "Write the changes the hub lacks (as far as this replica knows) to one checksummed file.",
+        options: [Option("out", value: "FILE", help: "The bundle file to write.", required: true)]
+    ) { inv in
+        let directory = ReplicaDirectory(inv)
+        _ = try directory.config()
+        let store = try directory.openStore()
+        let received = UInt64(try store.meta("sync.received")?.integer ?? 0)
+        var changes: [Change] = []
+        try store.changes(from: store.replicaID, after: received) { changes += $0 }
+        let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes)
+        do { try Data(bytes).write(to: URL(fileURLWithPath: inv.option("out")!)) } catch {
+            throw CLIFailure("cannot write \(inv.option("out")!): \(error.localizedDescription)", code: .io)
+        }
+        if inv.flag("json") { try JSONOut.print(inv.io, ["changes": changes.count, "bytes": bytes.count]) } else if inv.io.isTerminal {
+            inv.io.print("Wrote \(changes.count) changes to \(inv.option("out")!); import it on the hub with 'tianbao hub import'.")
+        }
+        return 0
+    }
+
+    static let importBundle = Command(
+        "import", abstract: "Apply a bundle file to this replica (importing it twice changes nothing).",
+        arguments: [Argument("file", help: "The bundle file.")]
+    ) { inv in
+        let directory = ReplicaDirectory(inv)
+        _ = try directory.config()
+        let store = try directory.openStore()
+        guard let data = FileManager.default.contents(atPath: inv.argument("file")!) else {
+            throw CLIFailure("cannot read \(inv.argument("file")!)", code: .noInput)
+        }
+        let contents = try ChangeBundle.decode(Array(data))
+        if let stranger = contents.changes.first(where: { $0.dot.replica != contents.replica }) {
+            throw CLIFailure("the bundle says it holds replica \(contents.replica.hex)'s changes but carries \(stranger.dot)", code: .data)
+        }
+        let report = try store.apply(contents.changes)
+        if inv.flag("json") { try JSONOut.print(inv.io, ["applied": report.applied, "duplicates": report.duplicates]) } else if inv.io.isTerminal {
+            inv.io.print("Applied \(report.applied) changes (\(report.duplicates) already here).")
+        }
+        return 0
+    }
+}
+
+/// An exclusive lock file: two overlapping syncs of one replica never run at once.
+final class SyncLock {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_CREAT | O_RDWR, 0o600)
+        guard fd >= 0 else { throw CLIFailure("cannot open the lock file \(path)", code: .io) }
+    }
+
+    /// Takes the lock without waiting; false when another process holds it.
+    func acquire() -> Bool { flock(fd, LOCK_EX | LOCK_NB) == 0 }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Submissions
+
+/// `compile` and `completeness`.
+enum TableCommands {
+    static var all: [Command] { [compile, completeness] }
+
+    static let compile = Command(
+        "compile", abstract: "Compile a summary table (e.g. 附件2 推荐汇总表) from this replica's records, offline.",
+        discussion: "The footer carries the version vector and the table's SHA-256, which the hub recomputes before it is stamped (盖章).",
+        arguments: [Argument("call", help: "The call, e.g. fujian-2026."), Argument("table", help: "The table, e.g. 附件2.")],
+        options: [Option("unit", value: "ORG", help: "The reporting unit (a city commission or provincial institution); province-wide without it."),
+                  Option("format", value: "csv|md|html|json", help: "Output format (default md on a terminal, csv otherwise)."),
+                  Option("out", value: "FILE", help: "Write to FILE instead of standard output.")]
+    ) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let table = try workspace.compile(call: inv.argument("call")!, table: inv.argument("table")!, unit: inv.option("unit"))
+        let formatName = inv.option("format") ?? (inv.flag("json") ? "json" : inv.io.isTerminal && inv.option("out") == nil ? "md" : "csv")
+        guard let format = TableFormat(rawValue: formatName) else {
+            throw UsageError("--format must be csv, md, html or json", path: inv.path)
+        }
+        let bytes = format.render(table)
+        if let out = inv.option("out") {
+            do { try Data(bytes).write(to: URL(fileURLWithPath: out)) } catch {
+                throw CLIFailure("cannot write \(out): \(error.localizedDescription)", code: .io)
+            }
+            if inv.io.isTerminal { inv.io.print("Wrote \(out): \(table.rows.count) rows, SHA-256 \(table.sha256)") }
+        } else {
+            inv.io.write(String(decoding: bytes, as: UTF8.self))
+        }
+        return 0
+    }
+
+    static let completeness = Command(
+        "completeness", abstract: "Show each expected unit's counts against its quota, how far it got, and whether it is late.",
+        arguments: [Argument("call", help: "The call, e.g. anhui-2023.")]
+    ) { inv in
+        let report = try ReplicaDirectory(inv).workspace(inv).completeness(call: inv.argument("call")!)
+        if inv.flag("json") { try JSONOut.print(inv.io, report); return 0 }
+        let left = report.millisecondsLeft > 0 ? "\(Format.duration(report.millisecondsLeft)) left" : "deadline passed"
+        inv.io.print("\(report.call): deadline \(report.deadline), \(left)")
+        for unit in report.units {
+            let counts = unit.forms.map { "\($0.attachment) \($0.reported)\($0.quota > 0 ? "/\($0.quota)" : "")" }.joined(separator: "  ")
+            let mark = unit.quotaMet ? "✓" : (unit.late ? "✗ late" : "…")
+            inv.io.print("  \(mark)  \(unit.name) (\(unit.code))  \(counts)  furthest: \(unit.furthest.rawValue)")
+        }
+        return 0
+    }
+}

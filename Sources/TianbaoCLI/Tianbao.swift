@@ -1,0 +1,46 @@
+import Foundation
+
+/// The `tianbao` command line, as a library so tests can run it in-process too.
+public enum Tianbao {
+    public static let version = "0.1.0"
+
+    static var root: Command {
+        Command("tianbao", abstract: "Fill in, review and sync provincial smart-healthcare calls (填报), offline first.",
+                discussion: """
+                Each city commission and hospital keeps a local replica; every command except init, sync and the
+                hub commands works with no network. Fields are named by the notice's Chinese labels.
+                """,
+                subcommands: ReplicaCommands.all + DraftCommands.all + WorkflowCommands.all + ConflictCommands.all
+                    + TableCommands.all + SyncCommands.all + [HubCommands.serve, HubCommands.hub])
+    }
+
+    /// Runs `tianbao` with `arguments` (without the program name); returns the exit code.
+    public static func main(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                            io: IO = .standard()) -> Int32 {
+        let root = root
+        var invocation: Invocation?
+        do {
+            switch try ArgumentParser.parse(arguments, root: root, environment: environment, io: io) {
+            case .help(let text):
+                io.write(text)
+                return 0
+            case .version:
+                io.print("tianbao \(version)")
+                return 0
+            case .run(let command, let parsed):
+                invocation = parsed
+                return try command.run!(parsed)
+            }
+        } catch let error as UsageError {
+            let chain = ArgumentParser.chain(error.path, root: root)
+            io.error("Error: \(error.message)")
+            io.error("Usage: \(ArgumentParser.usage(for: chain))")
+            io.error("  See '\(error.path.joined(separator: " ")) --help' for more.")
+            return ExitCode.usage.rawValue
+        } catch {
+            let failure = CLIFailure.from(error, invocation: invocation)
+            io.error("Error: \(failure.message)" + (failure.hint.map { " — \($0)" } ?? ""))
+            return failure.code.rawValue
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import TianbaoCLI
+
+exit(Tianbao.main(Array(CommandLine.arguments.dropFirst())))
