@@ -49,18 +49,19 @@ struct PushAuthorizer {
             return decide(action, Permission.Target(unit: nil, status: nil, madeAt: change.timestamp.wall, call: nil), change)
         }
 
-        let existing = (try? workspace.store.record(change.record)).flatMap { $0 }.flatMap(Submission.init)
-        if WorkflowField.identity.contains(change.field) {
-            if let existing, let value = change.value?.text ?? change.value.map({ "\($0)" }),
-               Self.identityValue(existing, change.field) != value {
-                return refuse("identity_fixed", "a record's \(change.field.dropFirst()) is fixed when it is created")
-            }
+        let state = (try? workspace.store.record(change.record)).flatMap { $0 }
+        let existing = state.flatMap(Submission.init)
+        if WorkflowField.identity.contains(change.field), let stored = state?.fields[change.field]?.value,
+           let value = change.value, stored != value {
+            return refuse("identity_fixed", "a record's \(change.field.dropFirst()) is fixed when it is created")
         }
-        let unitCode = existing?.unit ?? batchIdentity[change.record]?[WorkflowField.unit]
+        // The raw fields, not a complete record: a push split into batches may have brought only
+        // the unit so far.
+        let unitCode = state?[WorkflowField.unit]?.text ?? batchIdentity[change.record]?[WorkflowField.unit]
         guard let unitCode else {
             return refuse("unknown_record", "record \(change.record) is not on the hub and this batch does not create it; push its first changes with it")
         }
-        let callID = existing?.call ?? batchIdentity[change.record]?[WorkflowField.call]
+        let callID = state?[WorkflowField.call]?.text ?? batchIdentity[change.record]?[WorkflowField.call]
         let action = Action.of(change, existing: existing)
         let everRecommended = (action == .select || action == .reject) ? ((try? workspace.everRecommended(change.record)) ?? false) : false
         let target = Permission.Target(unit: directory[unitCode], status: existing?.status, everRecommended: everRecommended,
@@ -72,15 +73,6 @@ struct PushAuthorizer {
         switch Permission.check(actor, action, on: target, directory: directory) {
         case .allowed: return nil
         case .refused(let code, let reason): return ChangeResult(dot: change.dot, status: .refused, code: code, reason: reason)
-        }
-    }
-
-    private static func identityValue(_ submission: Submission, _ field: String) -> String {
-        switch field {
-        case WorkflowField.call: submission.call
-        case WorkflowField.form: submission.form
-        case WorkflowField.unit: submission.unit
-        default: submission.value(field).map { "\($0)" } ?? ""
         }
     }
 }

@@ -52,6 +52,8 @@ extension ReplicaStore {
     func writing<T>(_ body: (inout Set<Int64>) throws -> T) throws -> T {
         do {
             return try db.transaction {
+                // Under the write lock: what another process wrote is now visible and stable.
+                try refreshIfChangedElsewhere()
                 var touched: Set<Int64> = []
                 let result = try body(&touched)
                 let save = try db.cached("UPDATE replicas SET contiguous = ?, max_seq = ? WHERE ord = ?")

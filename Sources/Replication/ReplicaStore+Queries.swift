@@ -35,6 +35,7 @@ extension ReplicaStore {
 
     /// The change with this dot, if held.
     public func change(_ dot: Dot) throws -> Change? {
+        try refreshIfChangedElsewhere()
         guard let ord = replicaOrds[dot.replica] else { return nil }
         return try storedChange(key: StoredChange.key(ord: ord, seq: dot.seq))
     }
@@ -71,6 +72,7 @@ extension ReplicaStore {
     ///
     /// - Complexity: one index range scan over the record's entries.
     public func record(_ id: String) throws -> RecordState? {
+        try refreshIfChangedElsewhere()
         guard let ref = try existingRecord(id) else { return nil }
         var state = RecordState(id: id, collection: ref.collection)
         try db.cached("""
@@ -85,6 +87,7 @@ extension ReplicaStore {
     /// and kept only where `filter` says so.
     public func records(in collection: String, includeDeleted: Bool = false,
                         where filter: (RecordState) -> Bool = { _ in true }) throws -> [RecordState] {
+        try refreshIfChangedElsewhere()
         var result: [RecordState] = []
         var current: RecordState?
         func flush() {
@@ -112,6 +115,7 @@ extension ReplicaStore {
 
     /// Every change ever made to a record, oldest first (by clock stamp): who, when, where, what.
     public func history(of id: String) throws -> [Change] {
+        try refreshIfChangedElsewhere()
         guard let ref = try existingRecord(id) else { return [] }
         return try db.cached("""
             SELECT \(Self.changeColumns) FROM entries e JOIN changes c ON c.key = e.key
@@ -122,6 +126,7 @@ extension ReplicaStore {
     /// Every open conflict: fields with concurrent values, and records deleted while edited.
     /// Ordered by record id, then field name (delete conflicts first).
     public func conflicts() throws -> [Conflict] {
+        try refreshIfChangedElsewhere()
         let ids = try db.rows("""
             SELECT r.id FROM entries e JOIN records r ON r.ord = e.record WHERE e.live = 1
             GROUP BY e.record
@@ -152,6 +157,7 @@ extension ReplicaStore {
     public func changes(missingFrom vector: VersionVector, batchSize: Int = ReplicaStore.defaultBatchSize,
                         _ body: ([Change]) throws -> Void) throws {
         precondition(batchSize > 0)
+        try refreshIfChangedElsewhere()
         var batch: [Change] = []
         batch.reserveCapacity(batchSize)
         for (replica, ord) in replicaOrds.sorted(by: { $0.key < $1.key }) {

@@ -5,7 +5,8 @@ extension ReplicaStore {
     /// Changes in the order they reached this store, after arrival position `position`, at most
     /// `limit`; each with its position. Needs ``Configuration/recordsArrivals``.
     public func changes(afterArrival position: Int64, limit: Int) throws -> [(position: Int64, change: Change)] {
-        try db.cached("""
+        try refreshIfChangedElsewhere()
+        return try db.cached("""
             SELECT a.seq, \(Self.changeColumns) FROM arrivals a JOIN changes c ON c.key = a.key
             JOIN records r ON r.ord = c.record WHERE a.seq > ? ORDER BY a.seq LIMIT ?
             """).map([position, limit]) { row in
@@ -22,6 +23,7 @@ extension ReplicaStore {
     /// The changes made by `origin` with a sequence above `seq`, in sequence order, in batches.
     public func changes(from origin: ReplicaID, after seq: UInt64, batchSize: Int = ReplicaStore.defaultBatchSize,
                         _ body: ([Change]) throws -> Void) throws {
+        try refreshIfChangedElsewhere()
         guard let ord = replicaOrds[origin] else { return }
         var batch: [Change] = []
         try stream(ord: ord, after: seq, into: &batch, batchSize: batchSize, body)
@@ -30,6 +32,7 @@ extension ReplicaStore {
 
     /// Whether the store holds the change `dot`.
     public func holds(_ dot: Dot) throws -> Bool {
+        try refreshIfChangedElsewhere()
         guard let ord = replicaOrds[dot.replica] else { return false }
         return try statements.changeExists.first([StoredChange.key(ord: ord, seq: dot.seq)]) { _ in true } ?? false
     }

@@ -45,6 +45,9 @@ public final class ReplicaStore {
     var recordCache: [String: RecordRef] = [:]
     var pendingCount = 0
     let localOrd: Int64
+    /// SQLite's `data_version` when the caches were last known to match the file: it moves when
+    /// another connection (another process: `tianbao hub import` beside `tianbao serve`) commits.
+    var dataVersion: Int64 = 0
 
     struct SeqProgress: Equatable {
         var contiguous: UInt64
@@ -94,6 +97,7 @@ public final class ReplicaStore {
 
     /// This replica's version vector: for each replica, the changes held without a gap.
     public func versionVector() -> VersionVector {
+        try? refreshIfChangedElsewhere()
         var entries: [ReplicaID: UInt64] = [:]
         for (ord, p) in progress where p.contiguous > 0 {
             if let id = replicaIDs[ord] { entries[id] = p.contiguous }
@@ -107,6 +111,7 @@ public final class ReplicaStore {
     /// Drops the caches and reads them again from the tables: after a rollback, they may hold
     /// what the rolled-back transaction wrote.
     func reloadCaches() throws {
+        dataVersion = try db.first("PRAGMA data_version") { $0.int64(0) } ?? 0
         replicaOrds = [:]
         replicaIDs = [:]
         progress = [:]
@@ -123,6 +128,14 @@ public final class ReplicaStore {
         if let stamp, stamp > clock.last {
             clock = HybridClock(last: stamp, maxSkewMilliseconds: clock.maxSkewMilliseconds, wallClock: configuration.wallClock)
         }
+    }
+}
+
+extension ReplicaStore {
+    /// Reloads the caches when another connection has committed since they were filled.
+    func refreshIfChangedElsewhere() throws {
+        let version = try db.cached("PRAGMA data_version").first([]) { $0.int64(0) } ?? 0
+        if version != dataVersion { try reloadCaches() }
     }
 }
 

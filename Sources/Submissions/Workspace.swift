@@ -126,10 +126,12 @@ public final class Workspace {
             if let prefill = spec.prefill, let value = Self.prefill(prefill, unit: unit), !value.isEmpty { inputs.append((spec, value)) }
         }
         inputs += try values.map { (try resolve($0.0, in: form), $0.1) }
+        // The unit first: a hub judges every later change of the record by it, and a push split
+        // into batches always carries the unit in the first batch that touches the record.
         var edits: [Edit] = [
+            .set(collection: Collection.submissions, record: id, field: WorkflowField.unit, value: .text(unit.code)),
             .set(collection: Collection.submissions, record: id, field: WorkflowField.call, value: .text(call.id)),
             .set(collection: Collection.submissions, record: id, field: WorkflowField.form, value: .text(form.id)),
-            .set(collection: Collection.submissions, record: id, field: WorkflowField.unit, value: .text(unit.code)),
             .set(collection: Collection.submissions, record: id, field: WorkflowField.template, value: .int(Int64(call.version))),
         ]
         edits += try contentEdits(record: id, current: nil, inputs: inputs)

@@ -55,4 +55,23 @@ import TestSupport
         #expect(try fresh.snapshot().records == a.snapshot().records)
         #expect(fresh.versionVector() == a.versionVector())
     }
+
+    @Test func twoConnectionsToOneFileSeeEachOthersWrites() throws {
+        // `tianbao hub import` writes to the hub's file while `tianbao serve` holds it open.
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let path = dir.file("shared.sqlite")
+        let server = try ReplicaStore(path: path, configuration: Replicas.configuration(clock: clock))
+        let other = try ReplicaStore(path: path, configuration: Replicas.configuration(clock: clock))
+        let remote = try Replicas.memory(clock: clock, id: Replicas.id(9))
+        let r = RecordID.make(wallMilliseconds: clock.now)
+        let first = try remote.commit([.set(collection: "forms", record: r, field: "f", value: .text("1"))])
+        try other.apply(first)   // registers replica 9 through the other connection
+        #expect(server.versionVector()[Replicas.id(9)] == 1)
+        #expect(try server.record(r)?["f"] == .text("1"))
+        let second = try remote.commit([.set(collection: "forms", record: r, field: "f", value: .text("2"))])
+        try server.apply(second)  // would collide on the replica's number with stale caches
+        #expect(try other.record(r)?["f"] == .text("2"))
+        #expect(other.versionVector() == server.versionVector())
+    }
 }

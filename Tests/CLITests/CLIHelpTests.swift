@@ -1,0 +1,67 @@
+import Testing
+@testable import TianbaoCLI
+import TestSupport
+
+/// `--help` for every command, `--version`, and usage errors, from the real binary.
+@Suite struct CLIHelpTests {
+    /// Every command path in the tree.
+    static func paths(_ command: Command = Tianbao.root, prefix: [String] = []) -> [[String]] {
+        let here = prefix + [command.name]
+        return [here] + command.subcommands.flatMap { paths($0, prefix: here) }
+    }
+
+    @Test func topLevelHelpListsEveryCommand() {
+        let result = Subprocess.run(["--help"])
+        #expect(result.status == 0)
+        for name in ["init", "status", "calls", "new", "edit", "show", "list", "validate", "log", "submit", "recommend", "return",
+                     "select", "reject", "conflicts", "resolve", "compile", "completeness", "sync", "bundle", "serve", "hub"] {
+            #expect(result.stdout.contains("\n  \(name) "), "tianbao --help does not list \(name)")
+        }
+        #expect(Subprocess.run([]).stdout.hasPrefix("OVERVIEW:"))
+    }
+
+    @Test(arguments: paths().dropFirst().map { $0.dropFirst().joined(separator: " ") })
+    func everyCommandHasCompleteHelp(_ path: String) {
+        let words = path.split(separator: " ").map(String.init)
+        let result = Subprocess.run(words + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("OVERVIEW: "))
+        #expect(result.stdout.contains("USAGE: tianbao \(path)"))
+        #expect(result.stdout.contains("OPTIONS:"))
+        #expect(result.stdout.contains("--dir <DIR>") && result.stdout.contains("--json"))
+        #expect(result.stderr.isEmpty)
+        #expect(Subprocess.run(words + ["-h"]).stdout == result.stdout)
+    }
+
+    @Test func versionAndUsageErrors() {
+        let version = Subprocess.run(["--version"])
+        #expect(version.status == 0 && version.stdout == "tianbao \(Tianbao.version)\n")
+        #expect(Subprocess.run(["sync", "--version"]).status == 0)
+
+        let unknown = Subprocess.run(["frobnicate"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.hasPrefix("Error: unknown command 'frobnicate'"))
+        #expect(unknown.stdout.isEmpty)
+
+        let missing = Subprocess.run(["new", "fujian-2026"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr == "Error: missing form\nUsage: tianbao new <call> <form> [options]\n  See 'tianbao new --help' for more.\n")
+
+        let badOption = Subprocess.run(["list", "--colour"])
+        #expect(badOption.status == 64 && badOption.stderr.hasPrefix("Error: unknown option '--colour'"))
+        let noValue = Subprocess.run(["hub", "enroll", "--db"])
+        #expect(noValue.status == 64 && noValue.stderr.contains("'--db' needs a value"))
+        let required = Subprocess.run(["hub", "enroll", "--db", "/tmp/x.sqlite", "--org", "a"])
+        #expect(required.status == 64 && required.stderr.contains("missing '--role province|city|hospital'"))
+        // `--` ends the options: what follows is an argument even if it looks like one.
+        let dashed = Subprocess.run(["show", "--dir", "/nonexistent", "--", "--help"])
+        #expect(dashed.status == 66)
+        #expect(dashed.stderr.contains("no replica at /nonexistent"))
+    }
+
+    @Test func aMissingReplicaSaysHowToCreateOne() {
+        let result = Subprocess.run(["list"], environment: ["TIANBAO_DIR": "/nonexistent/replica"])
+        #expect(result.status == 66)
+        #expect(result.stderr == "Error: no replica at /nonexistent/replica — create one with 'tianbao init --hub URL --token TOKEN', or point --dir (or TIANBAO_DIR) at it\n")
+    }
+}

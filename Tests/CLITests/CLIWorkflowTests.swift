@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The product as its users run it: the binary, temporary folders, a hub on a loopback port.
+@Suite(.serialized) struct CLIWorkflowTests {
+    static let application: [String] = [
+        "单位简介=三级甲等综合医院，国家区域医疗中心建设单位。", "单位联系人=陈丽", "单位联系人手机号码=13905910002",
+        "单位联系人电子邮箱=chenli@fzsdyyy.cn", "项目负责人=黄志强", "项目负责人手机号码=13905910001",
+        "项目负责人电子邮箱=huangzq@fzsdyyy.cn", "团队简介=影像科与信息中心骨干。", "应用场景方向=基层能力提升方向、高水平诊疗能力方向",
+        "研发进展=内部立项阶段", "培育周期=2026年12月-2028年6月", "项目推进计划=2027年试点，2028年推广。", "申报意见=是", "日期=2026-11-20",
+    ].flatMap { ["--set", $0] }
+
+    @Test func aProjectTravelsFromHospitalToCityToProvince() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        try w.replica("province", org: "fj-province", role: "province")
+        #expect(try w.check(["calls"], in: "hospital").stdout.contains("fujian-2027"))
+
+        // Drafting works with the hub gone.
+        #expect(w.stopHub()?.status == 0)
+        try "面向县域医共体的影像智能辅助诊断。\n第二段：数据安全措施。".write(toFile: w.dir.file("summary.txt"), atomically: true, encoding: .utf8)
+        let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=县域影像智能辅助诊断", "--set", "项目简介=@\(w.dir.file("summary.txt"))"] + Self.application, in: "hospital").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(id.count == 36)
+        let invalid = w.run("hospital", ["edit", id, "--set", "统一社会信用代码=91350100M000100Y44"])
+        #expect(invalid.status == 65)
+        #expect(invalid.stderr == "Error: 统一社会信用代码 has a wrong check character (expected '3') — the unit's 18-character 统一社会信用代码 as printed on its licence — see 'tianbao validate \(id)'\n")
+        #expect(w.run("hospital", ["validate", id]).stdout == "Ready to submit: every rule holds.\n")
+        try w.check(["submit", id], in: "hospital")
+        let offline = w.run("hospital", ["sync", "--budget", "1"])
+        #expect(offline.status == 75)
+        #expect(offline.stderr.contains("hub unavailable"))
+        try w.startHub()
+
+        // The hub is back: the city receives the submission and recommends it.
+        #expect(try w.check(["sync"], in: "hospital").stdout.isEmpty)   // quiet for cron
+        try w.check(["sync"], in: "city")
+        #expect(try w.check(["list", "--status", "submitted"], in: "city").stdout.contains("县域影像智能辅助诊断"))
+        let show = try w.check(["show", id], in: "city").stdout
+        #expect(show.contains("项目简介: |\n  面向县域医共体的影像智能辅助诊断。\n  第二段：数据安全措施。"))
+        let hospitalRecommends = w.run("hospital", ["recommend", id, "--opinion", "自荐"])
+        #expect(hospitalRecommends.status == 77)
+        #expect(hospitalRecommends.stderr.hasPrefix("Error: only a city commission (设区市卫健委) recommends or returns"))
+        try w.check(["recommend", id, "--opinion", "同意推荐。"], in: "city")
+        let table = try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--format", "csv"], in: "city").stdout
+        #expect(table.contains("1,福州市第一医院,县域影像智能辅助诊断,基层能力提升方向、高水平诊疗能力方向"))
+        try w.check(["sync"], in: "city")
+
+        // The province selects; everyone sees it.
+        try w.check(["sync"], in: "province")
+        #expect(w.run("city", ["select", id]).status == 77)
+        try w.check(["select", id, "--note", "入库"], in: "province")
+        try w.check(["sync"], in: "province")
+        try w.check(["sync"], in: "hospital")
+        let json = try w.check(["show", id, "--json"], in: "hospital").stdout
+        #expect(json.contains("\"status\" : \"selected\""))
+        let log = try w.check(["log", id], in: "hospital").stdout
+        #expect(log.contains("项目名称 = 县域影像智能辅助诊断"))
+        #expect(log.contains("遴选 = select「入库」 by fj-province"))
+        // The hub's own table of the city's records carries the same hash as the city's.
+        let cityHash = try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"], in: "city").stdout
+        let hubHash = try w.check(["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"]).stdout
+        #expect(Self.sha(cityHash) == Self.sha(hubHash))
+        #expect(Self.sha(cityHash)?.count == 64)
+        let status = try w.check(["status"], in: "hospital").stdout
+        #expect(status.contains("Refused   none") && status.contains("Pending   0 local changes"))
+    }
+
+    static func sha(_ json: String) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["sha256"] as? String
+    }
+
+    @Test func aConflictMadeOnTwoReplicasIsListedAndResolved() throws {
+        let w = try CLIWorld()
+        try w.replica("a", org: "fz-first", role: "hospital")
+        try w.replica("b", org: "fz-first", role: "hospital")
+        let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=初稿"], in: "a").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try w.check(["sync"], in: "a")
+        try w.check(["sync"], in: "b")
+        try w.check(["edit", id, "--set", "项目名称=智能导诊", "--as", "陈丽"], in: "a")
+        try w.check(["edit", id, "--set", "项目名称=智能分诊", "--as", "王强"], in: "b")
+        for name in ["a", "b", "a"] { try w.check(["sync"], in: name) }
+        let conflicts = try w.check(["conflicts"], in: "a").stdout
+        #expect(conflicts.contains("\(id)  项目名称"))
+        #expect(conflicts.contains("智能导诊   — 陈丽"))
+        #expect(conflicts.contains("智能分诊   — 王强"))
+        let listed = try w.check(["conflicts", "--json"], in: "b").stdout
+        #expect(listed.contains("\"pick\" : \"2\""))
+        #expect(w.run("a", ["resolve", id, "项目名称"]).status == 64)
+        try w.check(["resolve", id, "项目名称", "--pick", "2"], in: "a")
+        try w.check(["sync"], in: "a")
+        try w.check(["sync"], in: "b")
+        #expect(try w.check(["conflicts"], in: "b").stdout == "No conflicts.\n")
+        let shown = try w.check(["show", id, "--json"], in: "b").stdout
+        #expect(shown.contains("\"项目名称\" : \"智能导诊\"") || shown.contains("\"项目名称\" : \"智能分诊\""))
+    }
+
+    @Test func aBundleCarriesAnOfflineHospitalsWorkToTheHub() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=离网医院的项目", "--set", "项目简介=院内网络不通外网。"] + Self.application, in: "hospital").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try w.check(["submit", id], in: "hospital")
+        try w.check(["bundle", "export", "--out", w.dir.file("usb.bundle")], in: "hospital")
+        try w.check(["hub", "import", "--db", w.hubDB, w.dir.file("usb.bundle")])
+        try w.check(["hub", "import", "--db", w.hubDB, w.dir.file("usb.bundle")])   // twice changes nothing
+        try w.check(["sync"], in: "city")
+        #expect(try w.check(["list", "--json"], in: "city").stdout.contains("离网医院的项目"))
+        // A damaged bundle is refused whole.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: w.dir.file("usb.bundle")))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: w.dir.file("bad.bundle")))
+        let bad = w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("bad.bundle")])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("checksum does not match"))
+        // The hospital learns at its next sync that the hub has everything: nothing is pushed twice.
+        let report = try w.check(["sync", "--json"], in: "hospital").stdout
+        #expect(report.contains("\"pushed\" : 0"))
+    }
+
+    @Test func overlappingSyncsDoNotRunTogether() throws {
+        let w = try CLIWorld()
+        let folder = try w.replica("hospital", org: "fz-first", role: "hospital")
+        let fd = open(folder + "/sync.lock", O_CREAT | O_RDWR, 0o600)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)   // as a sync in progress holds it
+        let second = w.run("hospital", ["sync"])
+        #expect(second.status == 75)
+        #expect(second.stderr.hasPrefix("Error: another 'tianbao sync' is running"))
+        flock(fd, LOCK_UN)
+        #expect(w.run("hospital", ["sync"]).status == 0)
+    }
+
+    @Test func aKilledSyncLosesNothingAndTheNextOneFinishes() throws {
+        let w = try CLIWorld()
+        let folder = try w.replica("hospital", org: "fz-first", role: "hospital")
+        // Many drafts, written straight into the replica's store.
+        try Bulk.drafts(in: folder + "/replica.sqlite", count: 400)
+        let running = Subprocess.start(["sync", "--dir", folder])
+        usleep(300_000)
+        _ = running.stop(SIGKILL)
+        let next = w.run("hospital", ["sync", "--json"])
+        #expect(next.status == 0, "\(next.stderr)")
+        let hubCount = try Bulk.changeCount(hub: w.hubDB, origin: folder + "/replica.sqlite")
+        #expect(hubCount.hub == hubCount.local)
+        #expect(hubCount.local > 4_000)
+        let again = try w.check(["sync", "--json"], in: "hospital").stdout
+        #expect(again.contains("\"pushed\" : 0"))
+    }
+
+    @Test func serveStopsCleanlyOnSIGTERM() throws {
+        let w = try CLIWorld()
+        let result = try #require(w.stopHub())
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("stopping: finishing requests in flight"))
+        #expect(result.stderr.contains("stopped"))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Runs the built `tianbao` binary as a user would, capturing its output and exit code.
+///
+/// Output goes to files, not pipes, so a child that prints a lot never blocks on a full pipe.
+public enum Subprocess {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// The package's build folder, found from this file's path.
+    public static let buildDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/debug")
+
+    public static var tianbao: String { buildDirectory.appendingPathComponent("tianbao").path }
+
+    /// Runs `tianbao` with `arguments`; the environment is a clean one plus `environment`.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+                           timeout: Double = 120) -> Result {
+        let process = start(arguments, environment: environment, directory: directory)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.process.isRunning && Date() < deadline { usleep(5_000) }
+        if process.process.isRunning { process.process.terminate() }
+        process.process.waitUntilExit()
+        return process.result()
+    }
+
+    /// A running `tianbao`.
+    public final class Running: @unchecked Sendable {
+        public let process: Process
+        let out: String, err: String
+
+        init(process: Process, out: String, err: String) {
+            self.process = process
+            self.out = out
+            self.err = err
+        }
+
+        public var stderrSoFar: String { (try? String(contentsOfFile: err, encoding: .utf8)) ?? "" }
+
+        public func result() -> Result {
+            Result(status: process.terminationStatus,
+                   stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                   stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        }
+
+        /// Sends `signal` and waits for the process to end.
+        public func stop(_ signal: Int32 = SIGTERM, timeout: Double = 15) -> Result {
+            kill(process.processIdentifier, signal)
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(5_000) }
+            process.waitUntilExit()
+            return result()
+        }
+    }
+
+    public static func start(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tianbao)
+        process.arguments = arguments
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let base = NSTemporaryDirectory() + "tianbao-run-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: base + ".out")
+        process.standardError = FileHandle(forWritingAtPath: base + ".err")
+        process.standardInput = FileHandle.nullDevice
+        try! process.run()
+        return Running(process: process, out: base + ".out", err: base + ".err")
+    }
+}
