@@ -118,6 +118,11 @@ public final class Hub: Sendable {
         }
     }
 
+    /// Writes a consistent copy of the hub's database to `path`, while it keeps serving.
+    public func backup(to path: String) throws {
+        try state.withLock { try $0.tables.db.backup(to: path) }
+    }
+
     /// Runs `body` with the hub's store viewed as the province (for reports and tables on the hub).
     public func withWorkspace<T: Sendable>(_ body: (Workspace) throws -> T) throws -> T {
         try state.withLock { s in try body(try workspace(s)) }

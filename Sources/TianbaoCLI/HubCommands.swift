@@ -57,7 +57,18 @@ enum HubCommands {
     }
 
     static let hub = Command("hub", abstract: "Administer the hub: enrol replicas, manage organisations, import bundles, compile tables.",
-                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, completeness])
+                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, completeness, backup])
+
+    static let backup = Command(
+        "backup", abstract: "Copy the hub's database with SQLite's online backup, while the hub keeps serving.",
+        options: [db, Option("out", value: "FILE", help: "The backup file to write.", required: true)]
+    ) { inv in
+        let hub = try open(inv)
+        defer { hub.close() }
+        try hub.backup(to: inv.option("out")!)
+        if inv.io.isTerminal { inv.io.print("Backed up \(inv.option("db")!) to \(inv.option("out")!).") }
+        return 0
+    }
 
     static let publish = Command(
         "publish", abstract: "Publish a call template to every replica through sync (a new call, or a new version of one).",

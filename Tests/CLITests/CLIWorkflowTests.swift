@@ -149,6 +149,18 @@ import TestSupport
         #expect(again.contains("\"pushed\" : 0"))
     }
 
+    @Test func theHubIsBackedUpWhileItServes() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=备份前"], in: "hospital")
+        try w.check(["sync"], in: "hospital")
+        try w.check(["hub", "backup", "--db", w.hubDB, "--out", w.dir.file("backup.sqlite")])
+        let copy = try w.check(["hub", "replicas", "--db", w.dir.file("backup.sqlite"), "--json"]).stdout
+        #expect(copy.contains("\"org\" : \"fz-first\""))
+        let records = try Bulk.changeCount(hub: w.dir.file("backup.sqlite"), origin: w.dir.file("hospital/replica.sqlite"))
+        #expect(records.hub == records.local && records.local > 0)
+    }
+
     @Test func serveStopsCleanlyOnSIGTERM() throws {
         let w = try CLIWorld()
         let result = try #require(w.stopHub())

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The README's first command, kept true: the demo runs to a successful end and leaves its files.
+@Suite struct DemoTests {
+    @Test func theDemoRunsToASuccessfulEnd() throws {
+        let dir = TemporaryDirectory(prefix: "tianbao-demo")
+        let script = Subprocess.buildDirectory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Examples/demo.sh").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script]
+        process.environment = ["PATH": "/usr/bin:/bin", "TIANBAO_BIN": Subprocess.tianbao, "TIANBAO_DEMO_DIR": dir.file("demo"), "LANG": "C.UTF-8"]
+        let log = dir.file("demo.log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        process.waitUntilExit()
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("every expectation held"))
+        #expect(!output.contains("✗"))
+        // The compiled 附件2 opens with Chinese intact and the notice's columns.
+        let csv = try Data(contentsOf: URL(fileURLWithPath: dir.file("demo/fuzhou-附件2-offline.csv")))
+        #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: csv.dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix("附件2 福建省“人工智能+医疗卫生”应用场景研发项目推荐汇总表\r\n设区市卫健委（盖章）：福州市卫生健康委员会\r\n序号,项目申报单位,项目名称,应用领域\r\n"))
+        let html = try String(contentsOfFile: dir.file("demo/fuzhou-附件2.html"), encoding: .utf8)
+        #expect(html.contains("<meta charset=\"utf-8\">"))
+        #expect(html.contains("<th>序号</th><th>项目申报单位</th><th>项目名称</th><th>应用领域</th>"))
+        #expect(html.contains("设区市卫健委联系人：林晓"))
+    }
+}
