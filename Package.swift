@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Replication", targets: ["Replication"]),
         .library(name: "Submissions", targets: ["Submissions"]),
         .executable(name: "tianbao", targets: ["tianbao"]),
+        .executable(name: "tianbao-bench", targets: ["TianbaoBench"]),
     ],
     targets: [
         .systemLibrary(
@@ -41,7 +42,7 @@ let package = Package(
         ),
         .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP"]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
-        .executableTarget(name: "TianbaoBench", dependencies: ["Replication", "SQLite"]),
+        .executableTarget(name: "TianbaoBench", dependencies: ["Hub", "SyncClient", "Submissions", "HTTP", "Replication", "SQLite"]),
         .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),

@@ -25,3 +25,40 @@ struct Workload {
         return result
     }
 }
+
+extension Workload {
+    /// `count` changes that make whole form records of `unit` (identity fields first, then
+    /// content), as a hospital's replica would push them.
+    static func records(count: Int, origin: ReplicaID, unit: String, call: String = "fujian-2026",
+                        startSeq: UInt64 = 1, startWall: Int64 = 1_763_800_000_000) -> [Change] {
+        var result: [Change] = []
+        result.reserveCapacity(count)
+        var record = ""
+        for i in 0..<count {
+            let slot = i % 20
+            if slot == 0 { record = RecordID.make(wallMilliseconds: startWall + Int64(i)) }
+            let (field, value): (String, FieldValue) = switch slot {
+            case 0: ("_unit", .text(unit))
+            case 1: ("_call", .text(call))
+            case 2: ("_form", .text("application"))
+            case 3: ("_template", .int(1))
+            default: (fields[slot - 4], slot % 4 == 3 ? .text(longValue) : .text(shortValues[i % shortValues.count]))
+            }
+            result.append(Change(dot: Dot(replica: origin, seq: startSeq + UInt64(i)),
+                                 timestamp: Timestamp(wall: startWall + Int64(i / 16), counter: UInt16(i % 16)),
+                                 collection: "submissions", record: record, field: field, op: .set, value: value,
+                                 author: "福州市第一医院 信息科"))
+        }
+        return result
+    }
+
+    /// The bytes of the values themselves: what a transfer must carry at the least.
+    static func valueBytes(_ changes: [Change]) -> Int {
+        changes.reduce(0) { sum, c in
+            switch c.value {
+            case .text(let t)?: sum + t.utf8.count
+            default: sum + 8
+            }
+        }
+    }
+}

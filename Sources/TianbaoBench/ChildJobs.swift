@@ -1,0 +1,49 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Replication
+import Submissions
+import SyncClient
+
+/// Work the benchmark runs in a child process, so the client is measured alone.
+enum ChildJobs {
+    /// `clone URL TOKEN DIR EXPECTED` · `sync URL TOKEN DIR` · `healthz URL`
+    static func run(_ arguments: [String]) -> Int32 {
+        do {
+            switch arguments.first {
+            case "clone", "sync":
+                guard arguments.count >= 4, let url = URL(string: arguments[1]), let replica = ReplicaID(hex: arguments[2].split(separator: ".")[0]) else { return 64 }
+                var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
+                configuration.newReplicaID = replica
+                configuration.maxClockSkewMilliseconds = .max / 4
+                let store = try ReplicaStore(path: "\(arguments[3])/replica.sqlite", configuration: configuration)
+                let report = try SyncClient(store: store, hub: url, token: arguments[2]).sync()
+                if arguments.first == "clone", let expected = arguments.dropFirst(4).first.flatMap(Int.init), report.pulled < expected { return 1 }
+                return 0
+            case "healthz":
+                guard arguments.count >= 2, let url = URL(string: arguments[1] + "/healthz") else { return 64 }
+                let done = DispatchSemaphore(value: 0)
+                let ok = Box()
+                URLSession.shared.dataTask(with: url) { _, response, _ in
+                    ok.set((response as? HTTPURLResponse)?.statusCode == 200)
+                    done.signal()
+                }.resume()
+                done.wait()
+                return ok.get() ? 0 : 1
+            default:
+                return 64
+            }
+        } catch {
+            FileHandle.standardError.write(Data("child failed: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    final class Box: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set(_ v: Bool) { lock.withLock { value = v } }
+        func get() -> Bool { lock.withLock { value } }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Hub
+import Replication
+import Submissions
+
+/// (3) A fresh replica pulls N changes from a hub through the real HTTP server, paging.
+struct CloneBench {
+    let scale: Scale
+    let mergeRate: Double
+
+    func run() throws -> [Figure] {
+        let n = scale.cloneChanges
+        let hub = try BenchHub(name: "clone")
+        defer { hub.stop() }
+        let origin = try hub.hub.enroll(org: "fz-first", role: .hospital).replica
+        let changes = Workload.records(count: n, origin: origin, unit: "fz-first")
+        try hub.load(changes)
+        let clone = try hub.hub.enroll(org: "fz-first", role: .hospital)
+        let dir = Bench.scratch("clone-client")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = hub.wire.take()
+        let child = Bench.child(["--child", "clone", hub.url, clone.token, dir, String(n)])
+        let wire = hub.wire.take()
+        guard child.status == 0 else {
+            return [Figure(name: "clone \(n) over loopback", ours: "child exited \(child.status)", reference: "", ratio: nil, target: "", pass: false)]
+        }
+        let rate = Double(n) / child.seconds
+        let perChange = Double(wire.bytesOut) / Double(n)
+        let rawPerChange = Double(Workload.valueBytes(changes)) / Double(n)
+        return [
+            Figure(name: "clone \(n) changes over loopback (paged)", ours: String(format: "%.0f/s end to end", rate),
+                   reference: String(format: "%.0f/s merge only", mergeRate), ratio: rate / mergeRate, target: "≥ 0.50", pass: rate / mergeRate >= 0.5),
+            Figure(name: "clone client peak RSS", ours: String(format: "%.1f MiB", child.peakMiB), reference: "64 MiB",
+                   ratio: child.peakMiB / 64, target: "≤ 1.00", pass: child.peakMiB <= 64),
+            Figure(name: "clone bytes on the wire per change (gzip)", ours: String(format: "%.0f B", perChange),
+                   reference: String(format: "%.0f B of values", rawPerChange), ratio: perChange / rawPerChange, target: "≤ 1.10",
+                   pass: perChange / rawPerChange <= 1.1),
+        ]
+    }
+}
