@@ -16,7 +16,11 @@ enum CSVRenderer {
 
     /// Quotes a field when it holds a comma, a quote or a line break; doubles its quotes.
     static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingAll(["\""], with: "\"\"") + "\""
+        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
+        var out = "\""
+        for c in field.unicodeScalars {
+            if c == "\"" { out.append("\"\"") } else { out.unicodeScalars.append(c) }
+        }
+        return out + "\""
     }
 }

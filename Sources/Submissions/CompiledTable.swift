@@ -52,18 +52,52 @@ public struct CompiledTable: Hashable, Sendable, Codable {
                                                          records: records))
     }
 
-    /// The bytes hashed: the content as JSON with sorted keys (documented in PROTOCOL.md's tables section).
+    /// The bytes hashed: the content as JSON with sorted keys, no white space, `/` not escaped
+    /// (PROTOCOL.md 3.3), written by hand exactly as `JSONEncoder` would.
     static func contentDigestInput(call: String, table: String, title: String, unit: String?, header: [Line], columns: [String],
                                    rows: [[String]], footer: [Line], note: String?, records: [String]) -> [UInt8] {
-        struct Content: Encodable {
-            let call: String, table: String, title: String, unit: String?, header: [Line], columns: [String]
-            let rows: [[String]], footer: [Line], note: String?, records: [String]
+        var out = CanonicalJSON()
+        func lines(_ lines: [Line]) {
+            out.raw("[")
+            for (i, line) in lines.enumerated() {
+                if i > 0 { out.raw(",") }
+                out.raw("{\"label\":")
+                out.string(line.label)
+                out.raw(",\"value\":")
+                out.string(line.value)
+                out.raw("}")
+            }
+            out.raw("]")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let content = Content(call: call, table: table, title: title, unit: unit, header: header, columns: columns,
-                              rows: rows, footer: footer, note: note, records: records)
-        return Array((try? encoder.encode(content)) ?? Data())
+        out.raw("{\"call\":")
+        out.string(call)
+        out.raw(",\"columns\":")
+        out.array(columns)
+        out.raw(",\"footer\":")
+        lines(footer)
+        out.raw(",\"header\":")
+        lines(header)
+        if let note {
+            out.raw(",\"note\":")
+            out.string(note)
+        }
+        out.raw(",\"records\":")
+        out.array(records)
+        out.raw(",\"rows\":[")
+        for (i, row) in rows.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.array(row)
+        }
+        out.raw("],\"table\":")
+        out.string(table)
+        out.raw(",\"title\":")
+        out.string(title)
+        if let unit {
+            out.raw(",\"unit\":")
+            out.string(unit)
+        }
+        out.raw("}")
+        return out.bytes
     }
 
     /// The closing lines every format prints: the stamp a hub recomputes before it is 盖章.

@@ -12,9 +12,11 @@ public struct Submission: Hashable, Sendable {
     public let unit: String
     /// The template version the record was made under.
     public let templateVersion: Int
-    /// SHA-256 (first 16 hex digits) of the answers: what a review names as the revision it saw.
-    public let revision: String
     public let workflow: WorkflowState
+
+    /// SHA-256 (first 16 hex digits) of the answers: what a review names as the revision it saw.
+    /// Computed when asked.
+    public var revision: String { Submission.revision(of: record) }
 
     public init?(_ record: RecordState) {
         guard let call = record[WorkflowField.call]?.text, let form = record[WorkflowField.form]?.text,
@@ -24,8 +26,7 @@ public struct Submission: Hashable, Sendable {
         self.form = form
         self.unit = unit
         if case .int(let v)? = record[WorkflowField.template] { templateVersion = Int(v) } else { templateVersion = 0 }
-        revision = Submission.revision(of: record)
-        workflow = WorkflowState(record: record, revision: revision)
+        workflow = WorkflowState(record: record)
     }
 
     public var id: String { record.id }
@@ -52,9 +53,16 @@ public struct Submission: Hashable, Sendable {
         return String(SHA256.hex(canonical.joined(separator: "\n")).prefix(16))
     }
 
-    private static func encode(_ value: FieldValue) -> String {
-        let data = (try? JSONEncoder().encode(value)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+    /// The value's JSON form (PROTOCOL.md 1.6), written by hand: this runs for every field.
+    static func encode(_ value: FieldValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let b): "{\"bool\":\(b)}"
+        case .int(let i): "{\"int\":\(i)}"
+        case .real(let d): "{\"real\":\(d)}"
+        case .text(let t): "{\"text\":\(CanonicalJSON.quoted(t))}"
+        case .bytes(let b): "{\"bytes\":\"\(Base64.encode(b))\"}"
+        }
     }
 }
 

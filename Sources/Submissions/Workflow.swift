@@ -81,8 +81,10 @@ public struct WorkflowEntry: Codable, Hashable, Sendable {
     }
 
     public init?(_ value: FieldValue?) {
-        guard let text = value?.text, let entry = try? JSONDecoder().decode(WorkflowEntry.self, from: Data(text.utf8)) else { return nil }
-        self = entry
+        guard let text = value?.text, let members = FlatJSON.parse(text),
+              let action = members["action"].flatMap(Action.init(rawValue:)), let revision = members["revision"], let by = members["by"]
+        else { return nil }
+        self.init(action: action, revision: revision, text: members["text"], by: by)
     }
 }
 
@@ -93,22 +95,20 @@ public struct WorkflowState: Hashable, Sendable {
     public let submission: (entry: WorkflowEntry, at: Timestamp)?
     public let review: (entry: WorkflowEntry, at: Timestamp)?
     public let decision: (entry: WorkflowEntry, at: Timestamp)?
-    /// Things a reviewer should know, in words.
-    public let notes: [String]
+    private let record: RecordState
 
     public static func == (a: WorkflowState, b: WorkflowState) -> Bool {
-        a.status == b.status && a.notes == b.notes && a.submission?.entry == b.submission?.entry
-            && a.review?.entry == b.review?.entry && a.decision?.entry == b.decision?.entry
+        a.status == b.status && a.record == b.record
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(status)
-        hasher.combine(notes)
+        hasher.combine(record)
     }
 
     /// Derives the state: the province's decision stands over a review; a review counts when made
     /// after the current submission; a resubmission after a return is submitted again.
-    init(record: RecordState, revision: String) {
+    init(record: RecordState) {
         func entry(_ field: String) -> (entry: WorkflowEntry, at: Timestamp)? {
             guard let register = record.fields[field], let e = WorkflowEntry(register.value) else { return nil }
             return (e, register.versions[0].timestamp)
@@ -116,14 +116,8 @@ public struct WorkflowState: Hashable, Sendable {
         let submission = entry(WorkflowField.submission)
         let review = entry(WorkflowField.review)
         let decision = entry(WorkflowField.decision)
-        var notes: [String] = []
-
-        let status: Status
         if let decision {
             status = decision.entry.action == .select ? .selected : .notSelected
-            if let review, review.entry.action == .return, review.at > decision.at || (submission.map { review.at > $0.at } ?? false) {
-                notes.append("returned by \(review.entry.by) while the province decided: the province's decision stands")
-            }
         } else if let review, let submission, review.at > submission.at {
             status = review.entry.action == .recommend ? .recommended : .returned
         } else if submission != nil {
@@ -131,6 +125,19 @@ public struct WorkflowState: Hashable, Sendable {
         } else {
             status = .draft
         }
+        self.submission = submission
+        self.review = review
+        self.decision = decision
+        self.record = record
+    }
+
+    /// Things a reviewer should know, in words. Computed when asked: tables do not need them.
+    public var notes: [String] {
+        var notes: [String] = []
+        if decision != nil, let review, review.entry.action == .return {
+            notes.append("returned by \(review.entry.by) while the province decided: the province's decision stands")
+        }
+        let revision = Submission.revision(of: record)
         if let submission, submission.entry.revision != revision {
             notes.append("edited after it was submitted")
         }
@@ -141,10 +148,6 @@ public struct WorkflowState: Hashable, Sendable {
         where record.fields[field]?.isConflict == true {
             notes.append("concurrent \(field.dropFirst()) entries: the latest is shown")
         }
-        self.status = status
-        self.submission = submission
-        self.review = review
-        self.decision = decision
-        self.notes = notes
+        return notes
     }
 }

@@ -35,16 +35,16 @@ extension Workspace {
             unit = org
         }
 
-        let rows = try submissions(call: call.id, form: form.id).filter { submission in
-            guard let owner = directory[submission.unit] else { return false }
-            return Self.reachesTables(submission, owner: owner) && (unit == nil || owner.reportingUnit == unit!.code)
+        // Sort keys computed once per record, not once per comparison.
+        let rows = try submissions(call: call.id, form: form.id).compactMap { submission -> (key: (String, Timestamp, String), submission: Submission)? in
+            guard let owner = directory[submission.unit], Self.reachesTables(submission, owner: owner),
+                  unit == nil || owner.reportingUnit == unit!.code else { return nil }
+            return ((owner.reportingUnit, submission.workflow.submission?.at ?? .zero, submission.id), submission)
         }.sorted { a, b in
-            let ua = directory[a.unit]?.reportingUnit ?? a.unit, ub = directory[b.unit]?.reportingUnit ?? b.unit
-            if ua != ub { return utf8Order(ua, ub) }
-            let ta = a.workflow.submission?.at ?? .zero, tb = b.workflow.submission?.at ?? .zero
-            if ta != tb { return ta < tb }
-            return a.id < b.id
-        }
+            if a.key.0 != b.key.0 { return utf8Order(a.key.0, b.key.0) }
+            if a.key.1 != b.key.1 { return a.key.1 < b.key.1 }
+            return a.key.2 < b.key.2
+        }.map(\.submission)
 
         let about = unit ?? directory.province
         func bound(_ binding: TableSpec.Binding) -> CompiledTable.Line {
