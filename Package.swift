@@ -47,6 +47,7 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Replication", "Submissions", "TestSupport"]),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "Replication", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "Submissions", "Replication", "SQLite", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),

@@ -98,18 +98,24 @@ extension Hub {
     /// One sync round trip: push the replica's changes (all or none), then a page of what it lacks.
     func sync(_ request: HTTPRequest) -> HTTPResponse {
         // The version first, so an unknown one gets a clear answer whatever else changed.
-        guard let probe = try? JSONDecoder().decode(VersionProbe.self, from: Data(request.body)) else {
-            return .error(400, code: "bad_json", message: Self.explainJSON(request.body))
+        let tree: JSONTree
+        do {
+            tree = try JSONTree.parse(request.body)
+        } catch {
+            return .error(400, code: "bad_json", message: request.body.isEmpty
+                          ? "the request has no body; send the sync request as JSON (see Sync/PROTOCOL.md)"
+                          : "the body is not valid JSON: \(error)")
         }
-        guard probe.protocol == SyncProtocol.version else {
+        let version = SyncCodec.protocolVersion(tree)
+        guard version == SyncProtocol.version else {
             return .error(400, code: "protocol_version",
-                          message: "this hub speaks sync protocol \(SyncProtocol.version), the request \(probe.protocol.map { "speaks \($0)" } ?? "names no version"); upgrade tianbao on the replica or the hub")
+                          message: "this hub speaks sync protocol \(SyncProtocol.version), the request \(version.map { "speaks \($0)" } ?? "names no version"); upgrade tianbao on the replica or the hub")
         }
         let body: SyncRequest
         do {
-            body = try JSONDecoder().decode(SyncRequest.self, from: Data(request.body))
+            body = try SyncCodec.request(tree)
         } catch {
-            return .error(400, code: "bad_request", message: "the sync request is malformed: \(Self.explain(error))")
+            return .error(400, code: "bad_request", message: "the sync request is malformed: \(error)")
         }
         return state.withLock { s in
             let principal: Principal
@@ -179,7 +185,7 @@ extension Hub {
                                                        workspace: workspace, directory: directory, s)
             let reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
                                      changes: changes, checkpoint: checkpoint, more: more)
-            return Self.json(200, reply)
+            return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
         } catch {
             return .error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of the batch was applied unless reported")
         }
@@ -256,26 +262,5 @@ extension Hub {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(value)) ?? Data()
         return HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body))
-    }
-
-    static func explainJSON(_ body: [UInt8]) -> String {
-        if body.isEmpty { return "the request has no body; send the sync request as JSON (see Sync/PROTOCOL.md)" }
-        if String(validating: body, as: UTF8.self) == nil { return "the body is not valid UTF-8" }
-        return "the body is not a JSON object"
-    }
-
-    static func explain(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "not valid JSON" }
-        func path(_ c: DecodingError.Context) -> String {
-            let keys = c.codingPath.map(\.stringValue).filter { !$0.isEmpty }
-            return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
-        }
-        switch error {
-        case .keyNotFound(let key, let c): return "missing '\(key.stringValue)'\(path(c))"
-        case .typeMismatch(let type, let c): return "expected \(type)\(path(c))"
-        case .valueNotFound(_, let c): return "missing value\(path(c))"
-        case .dataCorrupted(let c): return "\(c.debugDescription)\(path(c))"
-        @unknown default: return "not valid JSON"
-        }
     }
 }

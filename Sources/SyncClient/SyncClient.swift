@@ -74,7 +74,7 @@ public final class SyncClient {
                 if own.isEmpty { own = batch.filter { !withdrawn.contains($0.dot) } }
             }
             let request = SyncRequest(replica: store.replicaID, checkpoint: checkpoint, changes: own, withdrawn: withdraw, maxBytes: pageBytes)
-            let body = Array(try JSONEncoder().encode(request))
+            let body = SyncCodec.encode(request)
             let reply: (status: Int, body: [UInt8])
             do {
                 reply = try transport.post(url, body: body, token: token)
@@ -87,7 +87,12 @@ public final class SyncClient {
 
             switch reply.status {
             case 200:
-                let response = try decode(SyncResponse.self, reply)
+                let response: SyncResponse
+                do {
+                    response = try SyncCodec.response(JSONTree.parse(reply.body))
+                } catch {
+                    throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?): \(error)")
+                }
                 // Apply, then move the checkpoint: a sync killed in between pulls the page again.
                 if !response.changes.isEmpty { report.pulled += try store.apply(response.changes).applied }
                 try store.setMeta(Key.checkpoint, .integer(response.checkpoint))

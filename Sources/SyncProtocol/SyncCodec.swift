@@ -1,0 +1,281 @@
+import Replication
+
+/// Sync messages to and from JSON bytes by hand: the same documents the `Codable` conformances
+/// read and write (the tests hold both to it), at a fraction of the cost.
+public enum SyncCodec {
+    /// Why a document is not the message expected: the path to the fault and what is wrong.
+    public struct DecodeError: Error, Equatable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { path.isEmpty ? reason : "\(reason) at '\(path)'" }
+    }
+
+    // MARK: Reading
+
+    /// The `protocol` a request or reply says it speaks, if any.
+    public static func protocolVersion(_ tree: JSONTree) -> Int? {
+        if case .number(let text)? = tree["protocol"] { return Int(text) }
+        return nil
+    }
+
+    public static func request(_ tree: JSONTree) throws(DecodeError) -> SyncRequest {
+        let object = try members(tree, "")
+        var request = SyncRequest(replica: ReplicaID(high: 0, low: 0), checkpoint: 0, changes: [])
+        request.protocol = try int(object, "protocol", "")
+        request.replica = try string(object, "replica", "")
+        request.checkpoint = try int64(object, "checkpoint", "")
+        request.changes = try changes(object["changes"], "changes")
+        if let withdrawn = object["withdrawn"], withdrawn != .null {
+            guard case .array(let items) = withdrawn else { throw DecodeError(path: "withdrawn", reason: "expected an array") }
+            request.withdrawn = try items.enumerated().map { i, item throws(DecodeError) in
+                guard case .string(let s) = item else { throw DecodeError(path: "withdrawn.\(i)", reason: "expected a string") }
+                return s
+            }
+        }
+        if let max = object["maxBytes"], max != .null { request.maxBytes = try int(object, "maxBytes", "") }
+        return request
+    }
+
+    public static func response(_ tree: JSONTree) throws(DecodeError) -> SyncResponse {
+        let object = try members(tree, "")
+        guard case .array(let resultItems)? = object["results"] else { throw DecodeError(path: "results", reason: "expected an array") }
+        let results = try resultItems.enumerated().map { i, item throws(DecodeError) -> ChangeResult in
+            let r = try members(item, "results.\(i)")
+            guard let dot = Dot(try string(r, "dot", "results.\(i)")),
+                  let status = ChangeResult.Status(rawValue: try string(r, "status", "results.\(i)")) else {
+                throw DecodeError(path: "results.\(i)", reason: "not a change result")
+            }
+            return ChangeResult(dot: dot, status: status, code: try optionalString(r, "code", "results.\(i)"),
+                                reason: try optionalString(r, "reason", "results.\(i)"))
+        }
+        guard let hub = ReplicaID(hex: try string(object, "hub", "")) else { throw DecodeError(path: "hub", reason: "not a replica id") }
+        guard case .bool(let more)? = object["more"] else { throw DecodeError(path: "more", reason: "expected true or false") }
+        var response = SyncResponse(hub: hub, results: results, received: try uint64(object, "received", ""),
+                                    changes: try changes(object["changes"], "changes"), checkpoint: try int64(object, "checkpoint", ""), more: more)
+        response.protocol = try int(object, "protocol", "")
+        return response
+    }
+
+    static func changes(_ tree: JSONTree?, _ path: String) throws(DecodeError) -> [Change] {
+        guard case .array(let items)? = tree else { throw DecodeError(path: path, reason: "expected an array of changes") }
+        var out: [Change] = []
+        out.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() { out.append(try change(item, "\(path).\(i)")) }
+        return out
+    }
+
+    public static func change(_ tree: JSONTree, _ path: String) throws(DecodeError) -> Change {
+        let c = try members(tree, path)
+        guard let origin = ReplicaID(hex: try string(c, "origin", path)) else {
+            throw DecodeError(path: "\(path).origin", reason: "origin must be 32 lowercase hex digits")
+        }
+        let opText = try string(c, "op", path)
+        guard let op = Operation(rawValue: opText) else {
+            throw DecodeError(path: "\(path).op", reason: "op '\(opText)' is not one of set, add, remove, delete, restore")
+        }
+        var supersedes: [Dot] = []
+        if let list = c["supersedes"], list != .null {
+            guard case .array(let items) = list else { throw DecodeError(path: "\(path).supersedes", reason: "expected an array") }
+            for item in items {
+                guard case .string(let text) = item, let dot = Dot(text) else {
+                    throw DecodeError(path: "\(path).supersedes", reason: "'\(item)' is not a dot (<32 hex>:<seq>)")
+                }
+                supersedes.append(dot)
+            }
+        }
+        let counter: Int64 = c["counter"] == nil ? 0 : try int64(c, "counter", path)
+        guard (0...Int64(UInt16.max)).contains(counter) else { throw DecodeError(path: "\(path).counter", reason: "counter must be 0–65535") }
+        return Change(dot: Dot(replica: origin, seq: try uint64(c, "seq", path)),
+                      timestamp: Timestamp(wall: try int64(c, "wall", path), counter: UInt16(counter)),
+                      collection: try string(c, "collection", path), record: try string(c, "record", path),
+                      field: try optionalString(c, "field", path) ?? "", op: op,
+                      value: try c["value"].map { v throws(DecodeError) in try value(v, "\(path).value") },
+                      supersedes: supersedes, author: try optionalString(c, "author", path))
+    }
+
+    static func value(_ tree: JSONTree, _ path: String) throws(DecodeError) -> FieldValue {
+        if tree == .null { return .null }
+        guard case .object(let o) = tree, o.count == 1, let (key, inner) = o.first else {
+            throw DecodeError(path: path, reason: "a value is null or an object with exactly one of text, int, real, bool, bytes")
+        }
+        switch (key, inner) {
+        case ("text", .string(let s)): return .text(s)
+        case ("int", .number(let n)):
+            guard let i = Int64(n) else { throw DecodeError(path: path, reason: "int must be a whole number in 64 bits") }
+            return .int(i)
+        case ("real", .number(let n)):
+            guard let d = Double(n), d.isFinite else { throw DecodeError(path: path, reason: "real must be a finite number") }
+            return .real(d)
+        case ("bool", .bool(let b)): return .bool(b)
+        case ("bytes", .string(let s)):
+            guard let bytes = Base64.decode(s) else { throw DecodeError(path: path, reason: "bytes must be standard base64") }
+            return .bytes(bytes)
+        default:
+            throw DecodeError(path: path, reason: "'\(key)' does not hold a value of its type")
+        }
+    }
+
+    private static func members(_ tree: JSONTree, _ path: String) throws(DecodeError) -> Members {
+        guard case .object(let o) = tree else { throw DecodeError(path: path, reason: "expected an object") }
+        return Members(pairs: o)
+    }
+
+    /// An object's members, found by a linear scan (the last of a repeated key wins).
+    struct Members {
+        let pairs: [(String, JSONTree)]
+        subscript(key: String) -> JSONTree? { pairs.last { $0.0 == key }?.1 }
+    }
+
+    private static func string(_ o: Members, _ key: String, _ path: String) throws(DecodeError) -> String {
+        guard let v = o[key] else { throw DecodeError(path: path, reason: "missing '\(key)'") }
+        guard case .string(let s) = v else { throw DecodeError(path: join(path, key), reason: "expected a string") }
+        return s
+    }
+
+    private static func optionalString(_ o: Members, _ key: String, _ path: String) throws(DecodeError) -> String? {
+        guard let v = o[key], v != .null else { return nil }
+        guard case .string(let s) = v else { throw DecodeError(path: join(path, key), reason: "expected a string") }
+        return s
+    }
+
+    private static func int64(_ o: Members, _ key: String, _ path: String) throws(DecodeError) -> Int64 {
+        guard let v = o[key] else { throw DecodeError(path: path, reason: "missing '\(key)'") }
+        guard case .number(let n) = v, let i = Int64(n) else { throw DecodeError(path: join(path, key), reason: "expected a whole number") }
+        return i
+    }
+
+    private static func uint64(_ o: Members, _ key: String, _ path: String) throws(DecodeError) -> UInt64 {
+        guard let v = o[key] else { throw DecodeError(path: path, reason: "missing '\(key)'") }
+        guard case .number(let n) = v, let i = UInt64(n) else { throw DecodeError(path: join(path, key), reason: "expected a whole number, not negative") }
+        return i
+    }
+
+    private static func int(_ o: Members, _ key: String, _ path: String) throws(DecodeError) -> Int {
+        Int(try int64(o, key, path))
+    }
+
+    private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    // MARK: Writing
+
+    public static func encode(_ request: SyncRequest) -> [UInt8] {
+        var w = Writer()
+        w.raw("{\"changes\":")
+        w.changes(request.changes)
+        w.raw(",\"checkpoint\":\(request.checkpoint)")
+        if let max = request.maxBytes { w.raw(",\"maxBytes\":\(max)") }
+        w.raw(",\"protocol\":\(request.protocol),\"replica\":")
+        w.string(request.replica)
+        if let withdrawn = request.withdrawn {
+            w.raw(",\"withdrawn\":[")
+            for (i, d) in withdrawn.enumerated() { if i > 0 { w.raw(",") }; w.string(d) }
+            w.raw("]")
+        }
+        w.raw("}")
+        return w.bytes
+    }
+
+    public static func encode(_ response: SyncResponse) -> [UInt8] {
+        var w = Writer()
+        w.raw("{\"changes\":")
+        w.changes(response.changes)
+        w.raw(",\"checkpoint\":\(response.checkpoint),\"hub\":")
+        w.string(response.hub)
+        w.raw(",\"more\":\(response.more),\"protocol\":\(response.protocol),\"received\":\(response.received),\"results\":[")
+        for (i, r) in response.results.enumerated() {
+            if i > 0 { w.raw(",") }
+            if let code = r.code { w.raw("{\"code\":"); w.string(code); w.raw(",\"dot\":") } else { w.raw("{\"dot\":") }
+            w.string(r.dot)
+            if let reason = r.reason { w.raw(",\"reason\":"); w.string(reason) }
+            w.raw(",\"status\":")
+            w.string(r.status.rawValue)
+            w.raw("}")
+        }
+        w.raw("]}")
+        return w.bytes
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+
+        init() { bytes.reserveCapacity(64 * 1024) }
+
+        mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        mutating func raw(_ text: StaticString) { text.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+
+        /// A decimal integer, written without building a String.
+        mutating func number(_ value: some BinaryInteger) {
+            if value == 0 { bytes.append(0x30); return }
+            var digits: [UInt8] = []
+            var v = value.magnitude
+            while v > 0 { digits.append(0x30 + UInt8(v % 10)); v /= 10 }
+            if value < 0 { bytes.append(0x2D) }
+            bytes.append(contentsOf: digits.reversed())
+        }
+
+        mutating func string(_ text: String) {
+            bytes.append(0x22)
+            for b in text.utf8 {
+                switch b {
+                case 0x22: bytes.append(0x5C); bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0x00..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
+                default: bytes.append(b)
+                }
+            }
+            bytes.append(0x22)
+        }
+
+        mutating func changes(_ changes: [Change]) {
+            bytes.append(0x5B)
+            for (i, c) in changes.enumerated() {
+                if i > 0 { bytes.append(0x2C) }
+                change(c)
+            }
+            bytes.append(0x5D)
+        }
+
+        mutating func change(_ c: Change) {
+            raw("{")
+            if let author = c.author { raw("\"author\":"); string(author); raw(",") }
+            raw("\"collection\":"); string(c.collection)
+            raw(",\"counter\":")
+            number(c.timestamp.counter)
+            if !c.field.isEmpty { raw(",\"field\":"); string(c.field) }
+            raw(",\"op\":")
+            string(c.op.rawValue)
+            raw(",\"origin\":")
+            string(c.dot.replica.hex)
+            raw(",\"record\":")
+            string(c.record)
+            raw(",\"seq\":")
+            number(c.dot.seq)
+            if !c.supersedes.isEmpty {
+                raw(",\"supersedes\":[")
+                for (i, d) in c.supersedes.enumerated() { if i > 0 { raw(",") }; raw("\"\(d.description)\"") }
+                raw("]")
+            }
+            if let value = c.value { raw(",\"value\":"); self.value(value) }
+            raw(",\"wall\":")
+            number(c.timestamp.wall)
+            raw("}")
+        }
+
+        mutating func value(_ v: FieldValue) {
+            switch v {
+            case .null: raw("null")
+            case .text(let s): raw("{\"text\":"); string(s); raw("}")
+            case .int(let i): raw("{\"int\":\(i)}")
+            case .real(let d): raw("{\"real\":\(d)}")
+            case .bool(let b): raw("{\"bool\":\(b)}")
+            case .bytes(let b): raw("{\"bytes\":\"\(Base64.encode(b))\"}")
+            }
+        }
+    }
+}
