@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTP
 import Replication
+import SQLite
 import Submissions
 import Synchronization
 import SyncProtocol
@@ -181,8 +182,11 @@ extension Hub {
                 try? workspace.acknowledgeReceipt(change.record, receivedAt: now)
             }
 
-            let (changes, checkpoint, more) = try page(for: principal, after: body.checkpoint, maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
-                                                       workspace: workspace, directory: directory, s)
+            // The page's grants are written together: one durable commit, not one per record.
+            let (changes, checkpoint, more) = try s.tables.db.transaction {
+                try page(for: principal, after: body.checkpoint, maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
+                         workspace: workspace, directory: directory, s)
+            }
             let reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
                                      changes: changes, checkpoint: checkpoint, more: more)
             return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
@@ -208,34 +212,37 @@ extension Hub {
             bytes += Self.size(c)
         }
         while true {
-            let arrivals = try s.store.changes(afterArrival: position, limit: 512)
+            let arrivals = try s.store.arrivals(after: position, limit: 1_024)
             if arrivals.isEmpty { return (out, position, false) }
-            for (arrival, change) in arrivals {
+            for arrival in arrivals {
                 if bytes >= maxBytes && !out.isEmpty { return (out, position, true) }
-                position = arrival
-                if change.dot.replica == principal.replica || sent.contains(change.dot) { continue }
-                guard change.collection == Workspace.Collection.submissions else { take(change); continue }
-                switch standing[change.record] {
-                case .granted?: take(change); continue
+                position = arrival.position
+                if arrival.dot.replica == principal.replica || sent.contains(arrival.dot) { continue }
+                func takeArrival() throws {
+                    if let change = try s.store.change(arrival.dot) { take(change) }
+                }
+                guard arrival.collection == Workspace.Collection.submissions else { try takeArrival(); continue }
+                switch standing[arrival.record] {
+                case .granted?: try takeArrival(); continue
                 case .outOfScope?: continue
                 case nil: break
                 }
-                if let granted = try s.tables.grant(principal.replica, change.record), granted <= checkpoint {
-                    standing[change.record] = .granted
-                    take(change)
+                if let granted = try s.tables.grant(principal.replica, arrival.record), granted <= checkpoint {
+                    standing[arrival.record] = .granted
+                    try takeArrival()
                     continue
                 }
-                guard ReadScope.visible(try s.store.record(change.record), to: principal.actor, directory: directory) else {
-                    standing[change.record] = .outOfScope
+                guard ReadScope.visible(try s.store.record(arrival.record), to: principal.actor, directory: directory) else {
+                    standing[arrival.record] = .outOfScope
                     continue
                 }
                 // Entering the replica's scope: the record's whole history, once.
-                for earlier in try s.store.history(of: change.record)
+                for earlier in try s.store.history(of: arrival.record)
                 where earlier.dot.replica != principal.replica && !sent.contains(earlier.dot) {
                     take(earlier)
                 }
-                try s.tables.setGrant(principal.replica, change.record, position: arrival)
-                standing[change.record] = .granted
+                try s.tables.setGrant(principal.replica, arrival.record, position: arrival.position)
+                standing[arrival.record] = .granted
             }
         }
     }

@@ -15,6 +15,26 @@ extension ReplicaStore {
         }
     }
 
+    /// One arrival, without the change's value: enough to decide whether to send it.
+    public struct Arrival: Sendable {
+        public let position: Int64
+        public let dot: Dot
+        public let record: String
+        public let collection: String
+    }
+
+    /// Arrivals after `position`, at most `limit`, in order: the cheap walk a hub makes to find
+    /// what a replica may read, before it reads the changes it will send.
+    public func arrivals(after position: Int64, limit: Int) throws -> [Arrival] {
+        try refreshIfChangedElsewhere()
+        return try db.cached("""
+            SELECT a.seq, a.key, r.id, r.collection FROM arrivals a JOIN changes c ON c.key = a.key
+            JOIN records r ON r.ord = c.record WHERE a.seq > ? ORDER BY a.seq LIMIT ?
+            """).map([position, limit]) { row in
+            Arrival(position: row.int64(0), dot: dot(ofKey: row.int64(1)), record: row.text(2), collection: row.text(3))
+        }
+    }
+
     /// The latest arrival position (0 when nothing arrived).
     public func lastArrival() throws -> Int64 {
         try db.first("SELECT coalesce(max(seq), 0) FROM arrivals", map: { $0.int64(0) }) ?? 0

@@ -8,8 +8,13 @@ import Synchronization
 /// Bytes and requests the hub served, from its access log.
 final class WireCounter: Sendable {
     private let counts = Mutex((bytesIn: 0, bytesOut: 0, requests: 0))
+    private let serving = Mutex(0.0)
+
+    /// Milliseconds the hub spent answering, since the last call.
+    func takeServingMilliseconds() -> Double { serving.withLock { v in defer { v = 0 }; return v } }
 
     func add(_ entry: HTTPServer.AccessEntry) {
+        serving.withLock { $0 += entry.milliseconds }
         counts.withLock { c in
             c.bytesIn += entry.bytesIn
             c.bytesOut += entry.bytesOut

@@ -19,8 +19,10 @@ struct CloneBench {
         let dir = Bench.scratch("clone-client")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = hub.wire.take()
+        _ = hub.wire.takeServingMilliseconds()
         let child = Bench.child(["--child", "clone", hub.url, clone.token, dir, String(n)])
         let wire = hub.wire.take()
+        let hubShare = hub.wire.takeServingMilliseconds() / 1000 / child.seconds
         guard child.status == 0 else {
             return [Figure(name: "clone \(n) over loopback", ours: "child exited \(child.status)", reference: "", ratio: nil, target: "", pass: false)]
         }
@@ -28,7 +30,7 @@ struct CloneBench {
         let perChange = Double(wire.bytesOut) / Double(n)
         let rawPerChange = Double(Workload.valueBytes(changes)) / Double(n)
         return [
-            Figure(name: "clone \(n) changes over loopback (paged)", ours: String(format: "%.0f/s end to end", rate),
+            Figure(name: "clone \(n) changes over loopback (paged)", ours: String(format: "%.0f/s end to end (hub %.0f%% of it)", rate, hubShare * 100),
                    reference: String(format: "%.0f/s merge only", mergeRate), ratio: rate / mergeRate, target: "≥ 0.50", pass: rate / mergeRate >= 0.5),
             Figure(name: "clone client peak RSS", ours: String(format: "%.1f MiB", child.peakMiB), reference: "64 MiB",
                    ratio: child.peakMiB / 64, target: "≤ 1.00", pass: child.peakMiB <= 64),
