@@ -24,6 +24,14 @@ public struct URLSessionTransport: SyncTransport {
 
     public init(timeoutSeconds: Double = 60) { self.timeoutSeconds = timeoutSeconds }
 
+    /// No cache: sync replies are never reused, and a cache would hold every page of a long pull.
+    private static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        return URLSession(configuration: configuration)
+    }()
+
     public func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> (status: Int, body: [UInt8]) {
         var request = URLRequest(url: url, timeoutInterval: timeoutSeconds)
         request.httpMethod = "POST"
@@ -38,7 +46,7 @@ public struct URLSessionTransport: SyncTransport {
         }
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
-        let task = URLSession.shared.dataTask(with: request) { data, response, error in
+        let task = Self.session.dataTask(with: request) { data, response, error in
             outcome.set(data: data, status: (response as? HTTPURLResponse)?.statusCode, error: error)
             done.signal()
         }

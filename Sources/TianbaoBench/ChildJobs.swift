@@ -10,6 +10,14 @@ import SyncClient
 enum ChildJobs {
     /// `clone URL TOKEN DIR EXPECTED` · `sync URL TOKEN DIR` · `healthz URL`
     static func run(_ arguments: [String]) -> Int32 {
+        // The peak of this process's own address space, for the parent: ru_maxrss would include
+        // the parent's memory, which a spawned child shares until it executes.
+        defer {
+            if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
+                print(line)
+            }
+        }
         do {
             switch arguments.first {
             case "clone", "sync":
@@ -19,6 +27,7 @@ enum ChildJobs {
                 configuration.maxClockSkewMilliseconds = .max / 4
                 let store = try ReplicaStore(path: "\(arguments[3])/replica.sqlite", configuration: configuration)
                 let report = try SyncClient(store: store, hub: url, token: arguments[2]).sync()
+                store.close()
                 if arguments.first == "clone", let expected = arguments.dropFirst(4).first.flatMap(Int.init), report.pulled < expected { return 1 }
                 return 0
             case "healthz":
