@@ -29,15 +29,16 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "HTTP", dependencies: ["CZlib"]),
-        .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto"]),
-        .target(name: "Hub", dependencies: ["HTTP", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
-        .target(name: "SyncClient", dependencies: ["SyncProtocol", "Replication", "SQLite", "HTTP"]),
+        .target(name: "JSON"),
+        .target(name: "HTTP", dependencies: ["CZlib", "JSON"]),
+        .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto", "JSON"]),
+        .target(name: "Hub", dependencies: ["HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
+        .target(name: "SyncClient", dependencies: ["SyncProtocol", "JSON", "Replication", "SQLite", "HTTP"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(name: "Replication", dependencies: ["SQLite"]),
         .target(
             name: "Submissions",
-            dependencies: ["Replication", "Crypto"],
+            dependencies: ["Replication", "Crypto", "JSON"],
             resources: [.copy("Resources")]
         ),
         .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP"]),
@@ -47,11 +48,11 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Replication", "Submissions", "TestSupport"]),
-        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "Replication", "TestSupport"]),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "JSON", "Replication", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "Submissions", "Replication", "SQLite", "TestSupport"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
-        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "Replication", "SQLite", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "JSON", "Replication", "SQLite", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import JSON
 /// Header fields in arrival order; names compare case-insensitively.
 public struct HTTPHeaders: Sendable, Sequence {
     public private(set) var fields: [(name: String, value: String)] = []
@@ -127,23 +128,7 @@ public struct HTTPResponse: Sendable {
 }
 
 /// A JSON string literal for `text`.
-public func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
+public func jsonString(_ text: String) -> String { JSONWriter.quoted(text) }
 
 extension StringProtocol {
     func trimmingCharacters() -> String {

@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import Replication
 import SQLite
+import JSON
 import Submissions
 import Synchronization
 import SyncProtocol

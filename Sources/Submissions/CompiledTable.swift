@@ -1,3 +1,4 @@
+import JSON
 import Crypto
 import Foundation
 
@@ -56,7 +57,7 @@ public struct CompiledTable: Hashable, Sendable, Codable {
     /// (PROTOCOL.md 3.3), written by hand exactly as `JSONEncoder` would.
     static func contentDigestInput(call: String, table: String, title: String, unit: String?, header: [Line], columns: [String],
                                    rows: [[String]], footer: [Line], note: String?, records: [String]) -> [UInt8] {
-        var out = CanonicalJSON()
+        var out = JSONWriter()
         func lines(_ lines: [Line]) {
             out.raw("[")
             for (i, line) in lines.enumerated() {

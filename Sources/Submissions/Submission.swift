@@ -1,3 +1,4 @@
+import JSON
 import Crypto
 import Foundation
 import Replication
@@ -60,7 +61,7 @@ public struct Submission: Hashable, Sendable {
         case .bool(let b): "{\"bool\":\(b)}"
         case .int(let i): "{\"int\":\(i)}"
         case .real(let d): "{\"real\":\(d)}"
-        case .text(let t): "{\"text\":\(CanonicalJSON.quoted(t))}"
+        case .text(let t): "{\"text\":\(JSONWriter.quoted(t))}"
         case .bytes(let b): "{\"bytes\":\"\(Base64.encode(b))\"}"
         }
     }

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import Replication
 
@@ -81,10 +82,15 @@ public struct WorkflowEntry: Codable, Hashable, Sendable {
     }
 
     public init?(_ value: FieldValue?) {
-        guard let text = value?.text, let members = FlatJSON.parse(text),
-              let action = members["action"].flatMap(Action.init(rawValue:)), let revision = members["revision"], let by = members["by"]
-        else { return nil }
-        self.init(action: action, revision: revision, text: members["text"], by: by)
+        guard let text = value?.text, let tree = try? JSONTree.parse(Array(text.utf8)) else { return nil }
+        func string(_ key: String) -> String? {
+            if case .string(let s)? = tree[key] { return s }
+            return nil
+        }
+        guard case .object = tree, let action = string("action").flatMap(Action.init(rawValue:)),
+              let revision = string("revision"), let by = string("by") else { return nil }
+        if let text = tree["text"], text != .null, string("text") == nil { return nil }
+        self.init(action: action, revision: revision, text: string("text"), by: by)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Replication
 import SQLite
+import JSON
 import SyncProtocol
 
 /// A replica's side of the sync: push its own new changes, pull pages of what it may read,

@@ -1,3 +1,4 @@
+import JSON
 import Replication
 
 /// Sync messages to and from JSON bytes by hand: the same documents the `Codable` conformances
@@ -162,9 +163,12 @@ public enum SyncCodec {
         var w = Writer()
         w.raw("{\"changes\":")
         w.changes(request.changes)
-        w.raw(",\"checkpoint\":\(request.checkpoint)")
-        if let max = request.maxBytes { w.raw(",\"maxBytes\":\(max)") }
-        w.raw(",\"protocol\":\(request.protocol),\"replica\":")
+        w.raw(",\"checkpoint\":")
+        w.number(request.checkpoint)
+        if let max = request.maxBytes { w.raw(",\"maxBytes\":"); w.number(max) }
+        w.raw(",\"protocol\":")
+        w.number(request.protocol)
+        w.raw(",\"replica\":")
         w.string(request.replica)
         if let withdrawn = request.withdrawn {
             w.raw(",\"withdrawn\":[")
@@ -179,9 +183,16 @@ public enum SyncCodec {
         var w = Writer()
         w.raw("{\"changes\":")
         w.changes(response.changes)
-        w.raw(",\"checkpoint\":\(response.checkpoint),\"hub\":")
+        w.raw(",\"checkpoint\":")
+        w.number(response.checkpoint)
+        w.raw(",\"hub\":")
         w.string(response.hub)
-        w.raw(",\"more\":\(response.more),\"protocol\":\(response.protocol),\"received\":\(response.received),\"results\":[")
+        w.raw(response.more ? ",\"more\":true" : ",\"more\":false")
+        w.raw(",\"protocol\":")
+        w.number(response.protocol)
+        w.raw(",\"received\":")
+        w.number(response.received)
+        w.raw(",\"results\":[")
         for (i, r) in response.results.enumerated() {
             if i > 0 { w.raw(",") }
             if let code = r.code { w.raw("{\"code\":"); w.string(code); w.raw(",\"dot\":") } else { w.raw("{\"dot\":") }
@@ -195,50 +206,22 @@ public enum SyncCodec {
         return w.bytes
     }
 
+    /// The sync messages' writer: the shared JSON writer plus changes and values.
     struct Writer {
-        var bytes: [UInt8] = []
+        var json = JSONWriter(capacity: 64 * 1024)
+        var bytes: [UInt8] { json.bytes }
 
-        init() { bytes.reserveCapacity(64 * 1024) }
-
-        mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
-
-        mutating func raw(_ text: StaticString) { text.withUTF8Buffer { bytes.append(contentsOf: $0) } }
-
-        /// A decimal integer, written without building a String.
-        mutating func number(_ value: some BinaryInteger) {
-            if value == 0 { bytes.append(0x30); return }
-            var digits: [UInt8] = []
-            var v = value.magnitude
-            while v > 0 { digits.append(0x30 + UInt8(v % 10)); v /= 10 }
-            if value < 0 { bytes.append(0x2D) }
-            bytes.append(contentsOf: digits.reversed())
-        }
-
-        mutating func string(_ text: String) {
-            bytes.append(0x22)
-            for b in text.utf8 {
-                switch b {
-                case 0x22: bytes.append(0x5C); bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-                case 0x00..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
-                default: bytes.append(b)
-                }
-            }
-            bytes.append(0x22)
-        }
+        mutating func raw(_ text: StaticString) { json.raw(text) }
+        mutating func string(_ text: String) { json.string(text) }
+        mutating func number(_ value: some BinaryInteger) { json.number(value) }
 
         mutating func changes(_ changes: [Change]) {
-            bytes.append(0x5B)
+            raw("[")
             for (i, c) in changes.enumerated() {
-                if i > 0 { bytes.append(0x2C) }
+                if i > 0 { raw(",") }
                 change(c)
             }
-            bytes.append(0x5D)
+            raw("]")
         }
 
         mutating func change(_ c: Change) {
@@ -258,7 +241,7 @@ public enum SyncCodec {
             number(c.dot.seq)
             if !c.supersedes.isEmpty {
                 raw(",\"supersedes\":[")
-                for (i, d) in c.supersedes.enumerated() { if i > 0 { raw(",") }; raw("\"\(d.description)\"") }
+                for (i, d) in c.supersedes.enumerated() { if i > 0 { raw(",") }; string(d.description) }
                 raw("]")
             }
             if let value = c.value { raw(",\"value\":"); self.value(value) }
@@ -271,10 +254,10 @@ public enum SyncCodec {
             switch v {
             case .null: raw("null")
             case .text(let s): raw("{\"text\":"); string(s); raw("}")
-            case .int(let i): raw("{\"int\":\(i)}")
-            case .real(let d): raw("{\"real\":\(d)}")
-            case .bool(let b): raw("{\"bool\":\(b)}")
-            case .bytes(let b): raw("{\"bytes\":\"\(Base64.encode(b))\"}")
+            case .int(let i): raw("{\"int\":"); number(i); raw("}")
+            case .real(let d): raw("{\"real\":"); json.rawText(String(d)); raw("}")
+            case .bool(let b): raw(b ? "{\"bool\":true}" : "{\"bool\":false}")
+            case .bytes(let b): raw("{\"bytes\":"); string(Base64.encode(b)); raw("}")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Replication
+import JSON
 import SyncProtocol
 import TestSupport
 

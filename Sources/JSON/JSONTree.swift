@@ -38,7 +38,7 @@ public enum JSONTree: Equatable, Sendable {
         return value
     }
 
-    subscript(key: String) -> JSONTree? {
+    public subscript(key: String) -> JSONTree? {
         if case .object(let members) = self { return members.last { $0.0 == key }?.1 }
         return nil
     }

@@ -1,0 +1,66 @@
+/// JSON written as bytes, escaped exactly as `JSONEncoder` escapes (with `/` left alone), so the
+/// same bytes serve wire messages and the canonical forms that hashes are computed over.
+///
+/// Only ASCII bytes are ever escaped, so the work is done on UTF-8 bytes.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 4_096) { bytes.reserveCapacity(capacity) }
+
+    /// Literal JSON text (punctuation, keys already quoted).
+    public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Text already in JSON form (a number's digits).
+    public mutating func rawText(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// A JSON string literal.
+    public mutating func string(_ text: String) {
+        bytes.append(0x22)
+        for b in text.utf8 {
+            switch b {
+            case 0x22: bytes.append(0x5C); bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+            case 0x00..<0x20:
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(b >> 4)], Self.hex[Int(b & 0x0F)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(0x22)
+    }
+
+    /// An array of strings.
+    public mutating func array(_ items: [String]) {
+        bytes.append(0x5B)
+        for (i, item) in items.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            string(item)
+        }
+        bytes.append(0x5D)
+    }
+
+    /// A decimal integer, written without building a String.
+    public mutating func number(_ value: some BinaryInteger) {
+        if value == 0 { bytes.append(0x30); return }
+        var digits: [UInt8] = []
+        var v = value.magnitude
+        while v > 0 { digits.append(0x30 + UInt8(v % 10)); v /= 10 }
+        if value < 0 { bytes.append(0x2D) }
+        bytes.append(contentsOf: digits.reversed())
+    }
+
+    /// `text` as a JSON string literal.
+    public static func quoted(_ text: String) -> String {
+        var writer = JSONWriter(capacity: text.utf8.count + 2)
+        writer.string(text)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+}
