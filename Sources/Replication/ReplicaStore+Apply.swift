@@ -20,6 +20,13 @@ extension ReplicaStore {
     /// - Complexity: O(n) statements for n changes, each a key lookup or an append.
     @discardableResult
     public func apply(_ changes: [Change]) throws -> ApplyReport {
+        try apply(changes, settingMeta: [])
+    }
+
+    /// Merges `changes` and stores `meta` values (see ``setMeta(_:_:)``) in the same transaction:
+    /// a page pulled and the checkpoint after it are durable together, or not at all.
+    @discardableResult
+    public func apply(_ changes: [Change], settingMeta meta: [(String, SQLiteValue?)]) throws -> ApplyReport {
         var latest = changes.first
         for change in changes {
             try admit(change)
@@ -35,6 +42,7 @@ extension ReplicaStore {
                 if try merge(change, touched: &touched) { report.applied += 1 } else { report.duplicates += 1 }
             }
             if let latest { try clock.receive(latest.timestamp) }
+            for (key, value) in meta { try setMeta(key, value) }
             return report
         }
     }

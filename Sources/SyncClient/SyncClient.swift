@@ -94,11 +94,12 @@ public final class SyncClient {
                 } catch {
                     throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?): \(error)")
                 }
-                // Apply, then move the checkpoint: a sync killed in between pulls the page again.
-                if !response.changes.isEmpty { report.pulled += try store.apply(response.changes).applied }
-                try store.setMeta(Key.checkpoint, .integer(response.checkpoint))
-                try store.setMeta(Key.received, .integer(Int64(response.received)))
-                try store.setMeta(Key.withdraw, nil)
+                // The page and the checkpoint after it, in one transaction.
+                report.pulled += try store.apply(response.changes, settingMeta: [
+                    (Key.checkpoint, .integer(response.checkpoint)),
+                    (Key.received, .integer(Int64(response.received))),
+                    (Key.withdraw, nil),
+                ]).applied
                 report.pushed += response.results.filter { $0.status == .accepted }.count
                 progress?(report)
                 // Go on while the hub has more pages, or a full batch suggests more own changes.
