@@ -21,12 +21,24 @@ public final class IO: @unchecked Sendable {
            err: { FileHandle.standardError.write(Data($0.utf8)) })
     }
 
-    public func print(_ text: String) { lock.withLock { out(text + "\n") } }
-    public func write(_ text: String) { lock.withLock { out(text) } }
-    public func error(_ text: String) { lock.withLock { err(text + "\n") } }
-    /// A progress line that rewrites itself, shown only on a terminal.
+    private var progressShown = false
+
+    public func print(_ text: String) { lock.withLock { clearProgressLocked(); out(text + "\n") } }
+    public func write(_ text: String) { lock.withLock { clearProgressLocked(); out(text) } }
+    public func error(_ text: String) { lock.withLock { clearProgressLocked(); err(text + "\n") } }
+
+    /// A progress line that rewrites itself, shown only on a terminal; the next message clears it.
     public func progress(_ text: String) {
         guard isTerminal else { return }
-        lock.withLock { err("\r\u{1B}[2K" + text) }
+        lock.withLock {
+            err("\r\u{1B}[2K" + text)
+            progressShown = true
+        }
+    }
+
+    private func clearProgressLocked() {
+        guard progressShown else { return }
+        err("\r\u{1B}[2K")
+        progressShown = false
     }
 }

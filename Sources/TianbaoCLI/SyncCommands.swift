@@ -38,7 +38,7 @@ enum SyncCommands {
         while true {
             do {
                 report = try client.sync { progress in
-                    inv.io.progress("sync: \(progress.roundTrips) round trips, pushed \(progress.pushed), pulled \(progress.pulled), \(progress.bytesSent + progress.bytesReceived) bytes")
+                    inv.io.progress("sync: \(progress.roundTrips) round trip\(progress.roundTrips == 1 ? "" : "s"), pushed \(progress.pushed), pulled \(progress.pulled), \(progress.bytesSent + progress.bytesReceived) bytes")
                 }
                 break
             } catch SyncClient.Failure.unavailable(let message) {
@@ -56,7 +56,6 @@ enum SyncCommands {
                 throw error
             }
         }
-        if inv.io.isTerminal { inv.io.progress("") ; inv.io.write("\r\u{1B}[2K") }
         let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
         try store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
         try store.setMeta("sync.outcome", .text(outcome))
