@@ -119,6 +119,25 @@ import TestSupport
         #expect(report.contains("\"pushed\" : 0"))
     }
 
+    @Test func aReplicaImportsABundleAndImportingTwiceChangesNothing() throws {
+        let w = try CLIWorld()
+        try w.replica("a", org: "fz-first", role: "hospital")
+        try w.replica("b", org: "fz-first", role: "hospital")
+        let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=同事的草稿"], in: "a").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try w.check(["bundle", "export", "--out", w.dir.file("a.bundle")], in: "a")
+        let first = try w.check(["bundle", "import", w.dir.file("a.bundle"), "--json"], in: "b").stdout
+        #expect(first.contains("\"duplicates\" : 0"))
+        let second = try w.check(["bundle", "import", w.dir.file("a.bundle"), "--json"], in: "b").stdout
+        #expect(second.contains("\"applied\" : 0"))
+        #expect(try w.check(["show", id, "--json"], in: "b").stdout.contains("同事的草稿"))
+        // A bundle cut short is refused whole.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: w.dir.file("a.bundle")))
+        try bytes.prefix(bytes.count - 40).write(to: URL(fileURLWithPath: w.dir.file("cut.bundle")))
+        let cut = w.run("b", ["bundle", "import", w.dir.file("cut.bundle")])
+        #expect(cut.status == 65)
+        #expect(cut.stderr.contains("cut short"))
+    }
+
     @Test func overlappingSyncsDoNotRunTogether() throws {
         let w = try CLIWorld()
         let folder = try w.replica("hospital", org: "fz-first", role: "hospital")
