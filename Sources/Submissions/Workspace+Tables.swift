@@ -19,7 +19,8 @@ extension Workspace {
     /// by record id; 序号 counts from 1. The order uses only replicated data, so every replica with
     /// the same records prints the same bytes.
     public func compile(call callID: String, table tableID: String, unit unitCode: String? = nil) throws -> CompiledTable {
-        let call = try call(callID)
+        let catalog = try catalog()
+        guard let call = catalog[callID] else { throw DomainError.unknownCall(callID, known: catalog.all.map(\.id)) }
         guard let spec = call.table(tableID) ?? call.tables.first(where: { $0.form == tableID }) else {
             throw DomainError.unknownTable(tableID, call: call.id, known: call.tables.map { "\($0.id) \($0.title)" })
         }
@@ -35,16 +36,10 @@ extension Workspace {
             unit = org
         }
 
-        // Sort keys computed once per record, not once per comparison.
-        let rows = try submissions(call: call.id, form: form.id).compactMap { submission -> (key: (String, Timestamp, String), submission: Submission)? in
-            guard let owner = directory[submission.unit], Self.reachesTables(submission, owner: owner),
-                  unit == nil || owner.reportingUnit == unit!.code else { return nil }
-            return ((owner.reportingUnit, submission.workflow.submission?.at ?? .zero, submission.id), submission)
-        }.sorted { a, b in
-            if a.key.0 != b.key.0 { return utf8Order(a.key.0, b.key.0) }
-            if a.key.1 != b.key.1 { return a.key.1 < b.key.1 }
-            return a.key.2 < b.key.2
-        }.map(\.submission)
+        // One projected row per record, already in table order.
+        let projection = TableProjection(workspace: self)
+        try projection.refresh(catalog: catalog, directory: directory)
+        let rows = try projection.rows(call: call.id, form: form.id, unit: unit?.code)
 
         let about = unit ?? directory.province
         func bound(_ binding: TableSpec.Binding) -> CompiledTable.Line {
@@ -57,18 +52,25 @@ extension Workspace {
             }
             return CompiledTable.Line(label: binding.label, value: value)
         }
-        let cells: [[String]] = rows.enumerated().map { index, submission in
-            spec.columns.map { column in
-                if column.source == "#" { return String(index + 1) }
-                if column.source == "unit.name" { return directory[submission.unit]?.name ?? submission.unit }
-                guard column.source.hasPrefix("field:"), let field = form.fields.first(where: { $0.key == String(column.source.dropFirst(6)) })
-                else { return "" }
-                return field.type.isSet ? FieldCodec.display(elements: submission.elements(field.key), field)
-                    : FieldCodec.display(submission.value(field.key), field)
+        let keys = TableProjection.keys(call: call, form: form)
+        // Where each column's text sits in a row's cells (-1: 序号; -2: none).
+        let slots: [Int] = spec.columns.map { column in
+            if column.source == "#" { return -1 }
+            if column.source == "unit.name" { return 0 }
+            guard column.source.hasPrefix("field:") else { return -2 }
+            return keys.firstIndex(of: String(column.source.dropFirst(6))) ?? -2
+        }
+        let cells: [[String]] = rows.enumerated().map { index, row in
+            slots.map { slot in
+                switch slot {
+                case -1: String(index + 1)
+                case 0..<row.cells.count: row.cells[slot]
+                default: ""
+                }
             }
         }
         let vector = store.versionVector().entries.sorted { $0.key < $1.key }.map { "\($0.key.hex):\($0.value)" }.joined(separator: ",")
         return CompiledTable(call: call, spec: spec, unit: unit?.code, header: spec.header.map(bound), rows: cells,
-                             footer: spec.footer.map(bound), records: rows.map(\.id), versionVector: vector)
+                             footer: spec.footer.map(bound), records: rows.map(\.record), versionVector: vector)
     }
 }

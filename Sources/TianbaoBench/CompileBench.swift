@@ -54,12 +54,18 @@ struct CompileBench {
             for r in rows { try insert.run([r.0, r.1, r.2, r.3, r.4, r.5]) }
         }
 
-        var ours = Double.infinity, reference = Double.infinity
+        // The first compile builds the table projection from every record (what a city sees once
+        // after a large sync); later ones refresh it from the changes since (none here).
         var compiledRows = 0
+        let cold = try Bench.seconds {
+            let table = try workspace.compile(call: "fujian-2026", table: "附件2")
+            compiledRows = table.rows.count
+            _ = TableFormat.csv.render(table)
+        }
+        var ours = Double.infinity, reference = Double.infinity
         for _ in 0..<3 {
             ours = min(ours, try Bench.seconds {
                 let table = try workspace.compile(call: "fujian-2026", table: "附件2")
-                compiledRows = table.rows.count
                 _ = TableFormat.csv.render(table)
             })
             reference = min(reference, try Bench.seconds {
@@ -69,8 +75,13 @@ struct CompileBench {
             })
         }
         precondition(compiledRows == n, "compiled \(compiledRows) rows of \(n)")
-        return [Figure(name: "compile province-wide 附件2 over \(n) submissions (to CSV)", ours: String(format: "%.1f ms", ours * 1000),
-                       reference: String(format: "%.1f ms SELECT … ORDER BY", reference * 1000), ratio: ours / reference,
-                       target: "≤ 3.00", pass: ours / reference <= 3)]
+        return [
+            Figure(name: "compile province-wide 附件2 over \(n) submissions (to CSV)", ours: String(format: "%.1f ms", ours * 1000),
+                   reference: String(format: "%.1f ms SELECT … ORDER BY", reference * 1000), ratio: ours / reference,
+                   target: "≤ 3.00", pass: ours / reference <= 3),
+            Figure(name: "  the first compile after loading them (projection built)", ours: String(format: "%.1f ms", cold * 1000),
+                   reference: String(format: "%.1f ms SELECT … ORDER BY", reference * 1000), ratio: cold / reference,
+                   target: "report", pass: nil),
+        ]
     }
 }
