@@ -65,6 +65,7 @@ public final class SyncClient {
     public func sync(progress: ((Report) -> Void)? = nil) throws -> Report {
         var report = Report()
         let url = hub.appendingPathComponent(String(SyncProtocol.path.dropFirst()))
+        var prefetched: (checkpoint: Int64, result: Pending)?
         while true {
             let checkpoint = try store.meta(Key.checkpoint)?.integer ?? 0
             let received = UInt64(try store.meta(Key.received)?.integer ?? 0)
@@ -78,7 +79,13 @@ public final class SyncClient {
             let body = SyncCodec.encode(request)
             let reply: (status: Int, body: [UInt8])
             do {
-                reply = try transport.post(url, body: body, token: token)
+                // A pull already asked for while the previous page was applied, if it was for this checkpoint.
+                if let next = prefetched, next.checkpoint == checkpoint, own.isEmpty, withdraw.isEmpty {
+                    reply = try next.result.wait()
+                } else {
+                    reply = try transport.post(url, body: body, token: token)
+                }
+                prefetched = nil
             } catch {
                 throw Failure.unavailable(error.description)
             }
@@ -93,6 +100,11 @@ public final class SyncClient {
                     response = try SyncCodec.response(JSONTree.parse(reply.body))
                 } catch {
                     throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?): \(error)")
+                }
+                // While this page is applied, the hub already prepares the next one (a pure pull).
+                if response.more && own.count < pushBatch {
+                    let next = SyncCodec.encode(SyncRequest(replica: store.replicaID, checkpoint: response.checkpoint, changes: [], maxBytes: pageBytes))
+                    prefetched = (response.checkpoint, Pending(transport: transport, url: url, body: next, token: token))
                 }
                 // The page and the checkpoint after it, in one transaction.
                 report.pulled += try store.apply(response.changes, settingMeta: [
@@ -120,6 +132,25 @@ public final class SyncClient {
                 let error = try? decode(ErrorReply.self, reply)
                 throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? String(decoding: reply.body.prefix(200), as: UTF8.self))
             }
+        }
+    }
+
+    /// A request running on its own thread, so a page is applied while the next is fetched.
+    final class Pending: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var outcome: Result<(status: Int, body: [UInt8]), TransportError> = .failure(TransportError("not run"))
+
+        init(transport: any SyncTransport, url: URL, body: [UInt8], token: String) {
+            let thread = Thread { [self] in
+                do throws(TransportError) { outcome = .success(try transport.post(url, body: body, token: token)) } catch { outcome = .failure(error) }
+                done.signal()
+            }
+            thread.start()
+        }
+
+        func wait() throws(TransportError) -> (status: Int, body: [UInt8]) {
+            done.wait()
+            return try outcome.get()
         }
     }
 

@@ -21,8 +21,9 @@ import TestSupport
         #expect(try f.raw("GET", "/healthz", token: nil, body: [])?.status == 200, sourceLocation: sourceLocation)
     }
 
+    /// Encoded by the sync codec: its key order is fixed, so the tests can corrupt exact text.
     func request(_ replica: ReplicaStore, _ changes: [Change], checkpoint: Int64 = 0) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(SyncRequest(replica: replica.replicaID, checkpoint: checkpoint, changes: changes)))
+        SyncCodec.encode(SyncRequest(replica: replica.replicaID, checkpoint: checkpoint, changes: changes))
     }
 
     func own(_ store: ReplicaStore) throws -> [Change] {
