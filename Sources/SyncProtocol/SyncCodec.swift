@@ -234,7 +234,7 @@ public enum SyncCodec {
             raw(",\"op\":")
             string(c.op.rawValue)
             raw(",\"origin\":")
-            string(c.dot.replica.hex)
+            json.hexString(c.dot.replica.high, c.dot.replica.low)
             raw(",\"record\":")
             string(c.record)
             raw(",\"seq\":")
