@@ -91,11 +91,12 @@ extension ReplicaStore {
         }
 
         let (vtype, value) = StoredChange.columns(change.value)
+        let field = try fieldOrd(for: change.field)
         let insert = statements.insertChange
         try insert.bind(integer: key, at: 1)
         try insert.bind(integer: change.timestamp.packed, at: 2)
         try insert.bind(integer: record.ord, at: 3)
-        try insert.bind(text: change.field, at: 4)
+        try insert.bind(integer: field, at: 4)
         try insert.bind(integer: change.op.code, at: 5)
         try insert.bind(vtype, at: 6)
         try insert.bind(value, at: 7)
@@ -120,7 +121,7 @@ extension ReplicaStore {
         let entry = statements.insertEntry
         try entry.bind(integer: record.ord, at: 1)
         try entry.bind(integer: key, at: 2)
-        try entry.bind(text: change.field, at: 3)
+        try entry.bind(integer: field, at: 3)
         try entry.bind(integer: change.op.code, at: 4)
         try entry.bind(integer: live ? 1 : 0, at: 5)
         try entry.execute()
@@ -163,6 +164,16 @@ extension ReplicaStore {
             }
         }
         progress[ord] = p
+    }
+
+    /// The local number of a field name, registering the name on first sight.
+    func fieldOrd(for name: String) throws -> Int64 {
+        if let ord = fieldOrds[name] { return ord }
+        try db.run("INSERT INTO fields (name) VALUES (?)", name)
+        let ord = db.lastInsertRowID
+        fieldOrds[name] = ord
+        fieldNames[ord] = name
+        return ord
     }
 
     /// The local number of a replica id, registering the id on first sight.

@@ -67,11 +67,13 @@ extension ReplicaStore {
     /// The dots of a record's live entries, narrowed to a field, an operation and an element.
     private func liveDots(_ ref: RecordRef, field: String? = nil, op: Operation? = nil, element: FieldValue? = nil) throws -> [Dot] {
         var dots: [Dot] = []
+        // A field this store has never seen has no live values.
+        let fieldOrd = field.map { fieldOrds[$0] ?? -1 }
         try db.cached("""
             SELECT e.key, e.field, e.op, c.vtype, c.value FROM entries e JOIN changes c ON c.key = e.key
             WHERE e.record = ? AND e.live = 1
             """).forEach([ref.ord]) { row in
-            if let field, row.text(1) != field { return }
+            if let fieldOrd, row.int64(1) != fieldOrd { return }
             if let op, row.int64(2) != op.code { return }
             if let element, StoredChange.value(row, tag: 3, value: 4) != element { return }
             dots.append(dot(ofKey: row.int64(0)))

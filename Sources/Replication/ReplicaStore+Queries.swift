@@ -16,7 +16,7 @@ extension ReplicaStore {
             timestamp: Timestamp(packed: row.int64(o + 1)),
             collection: row.text(o + 3),
             record: row.text(o + 2),
-            field: row.text(o + 4),
+            field: fieldNames[row.int64(o + 4)] ?? "",
             op: Operation(code: row.int64(o + 5)) ?? .set,
             value: StoredChange.value(row, tag: o + 6, value: o + 7),
             supersedes: supersedes,
@@ -51,7 +51,7 @@ extension ReplicaStore {
             dot: dot(ofKey: row.int64(o)),
             timestamp: Timestamp(packed: row.int64(o + 3)),
             author: row.isNull(o + 6) ? nil : row.text(o + 6))
-        let field = row.text(o + 1)
+        let field = fieldNames[row.int64(o + 1)] ?? ""
         switch Operation(code: row.int64(o + 2)) {
         case .set: state.fields[field] = Register(versions: (state.fields[field]?.versions ?? []) + [version])
         case .add:

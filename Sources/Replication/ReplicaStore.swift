@@ -43,6 +43,8 @@ public final class ReplicaStore {
     var replicaIDs: [Int64: ReplicaID] = [:]
     var progress: [Int64: SeqProgress] = [:]
     var recordCache: [String: RecordRef] = [:]
+    var fieldOrds: [String: Int64] = [:]
+    var fieldNames: [Int64: String] = [:]
     var pendingCount = 0
     let localOrd: Int64
     /// SQLite's `data_version` when the caches were last known to match the file: it moves when
@@ -124,6 +126,12 @@ public final class ReplicaStore {
             progress[ord] = SeqProgress(contiguous: UInt64(row.int64(2)), maxSeq: UInt64(row.int64(3)))
         }
         pendingCount = try db.first("SELECT count(*) FROM pending") { $0.int(0) } ?? 0
+        fieldOrds = [:]
+        fieldNames = [:]
+        try db.cached("SELECT ord, name FROM fields").forEach { row in
+            fieldOrds[row.text(1)] = row.int64(0)
+            fieldNames[row.int64(0)] = row.text(1)
+        }
         let stamp = try db.first("SELECT value FROM meta WHERE key = 'clock'") { Timestamp(packed: $0.int64(0)) }
         if let stamp, stamp > clock.last {
             clock = HybridClock(last: stamp, maxSkewMilliseconds: clock.maxSkewMilliseconds, wallClock: configuration.wallClock)

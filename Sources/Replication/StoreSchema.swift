@@ -25,12 +25,18 @@ enum StoreSchema {
             );
             CREATE INDEX records_by_collection ON records(collection, id);
 
+            -- Field names, numbered locally: a change's row holds the number, not the name twice.
+            CREATE TABLE fields (
+                ord INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE
+            );
+
             -- The change log, append-only, keyed by dot: what replicates, and the history.
             CREATE TABLE changes (
                 key INTEGER PRIMARY KEY,
                 hlc INTEGER NOT NULL,
                 record INTEGER NOT NULL,
-                field TEXT NOT NULL,
+                field INTEGER NOT NULL,
                 op INTEGER NOT NULL,
                 vtype INTEGER,
                 value,
@@ -43,7 +49,7 @@ enum StoreSchema {
             CREATE TABLE entries (
                 record INTEGER NOT NULL,
                 key INTEGER NOT NULL,
-                field TEXT NOT NULL,
+                field INTEGER NOT NULL,
                 op INTEGER NOT NULL,
                 live INTEGER NOT NULL,
                 PRIMARY KEY (record, key)
