@@ -18,20 +18,6 @@ public enum SHA256 {
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 }
 
-/// HMAC-SHA-256, for keyed hashes.
-public enum HMACSHA256 {
-    public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 32
-        _ = key.withUnsafeBufferPointer { k in
-            message.withUnsafeBufferPointer { m in
-                HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, &out, &length)
-            }
-        }
-        return out
-    }
-}
-
 /// Secrets: random bytes from the operating system's generator, compared in constant time.
 public enum Secret {
     /// `count` random bytes (OpenSSL's CSPRNG).

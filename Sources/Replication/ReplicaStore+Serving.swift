@@ -2,19 +2,6 @@ import SQLite
 
 /// What a store needs to serve other replicas and to remember its sync state.
 extension ReplicaStore {
-    /// Changes in the order they reached this store, after arrival position `position`, at most
-    /// `limit`; each with its position. Needs ``Configuration/recordsArrivals``.
-    public func changes(afterArrival position: Int64, limit: Int) throws -> [(position: Int64, change: Change)] {
-        try refreshIfChangedElsewhere()
-        return try db.cached("""
-            SELECT a.seq, \(Self.changeColumns) FROM arrivals a JOIN changes c ON c.key = a.key
-            JOIN records r ON r.ord = c.record WHERE a.seq > ? ORDER BY a.seq LIMIT ?
-            """).map([position, limit]) { row in
-            // decodeChange reads columns from 0; the arrival position is column 0 here.
-            (row.int64(0), decodeChange(row, offset: 1))
-        }
-    }
-
     /// One arrival, without the change's value: enough to decide whether to send it.
     public struct Arrival: Sendable {
         public let position: Int64
@@ -33,11 +20,6 @@ extension ReplicaStore {
             """).map([position, limit]) { row in
             Arrival(position: row.int64(0), dot: dot(ofKey: row.int64(1)), record: row.text(2), collection: row.text(3))
         }
-    }
-
-    /// The latest arrival position (0 when nothing arrived).
-    public func lastArrival() throws -> Int64 {
-        try db.first("SELECT coalesce(max(seq), 0) FROM arrivals", map: { $0.int64(0) }) ?? 0
     }
 
     /// The changes made by `origin` with a sequence above `seq`, in sequence order, in batches.

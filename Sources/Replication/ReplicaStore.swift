@@ -21,8 +21,8 @@ public final class ReplicaStore {
         public var synchronous: Database.Synchronous = .full
         /// The id a new store takes (a random one when `nil`); an existing store keeps its own.
         public var newReplicaID: ReplicaID?
-        /// Keep the order in which changes arrive (``changes(afterArrival:limit:)``): for a store
-        /// that serves other replicas.
+        /// Keep the order in which changes arrive (``arrivals(after:limit:)``): for a store that
+        /// serves other replicas.
         public var recordsArrivals = false
 
         public init(collections: Set<String>) { self.collections = collections }

@@ -8,11 +8,6 @@ import Crypto
         #expect(SHA256.hex("填报") == SHA256.hex(Array("填报".utf8)))
     }
 
-    @Test func hmacMatchesRFC4231Case2() {
-        let mac = HMACSHA256.mac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
-        #expect(Hex.encode(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-    }
-
     @Test func secretsAreRandomAndComparedExactly() {
         let a = Secret.randomBytes(32), b = Secret.randomBytes(32)
         #expect(a.count == 32)
