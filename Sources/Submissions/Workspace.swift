@@ -143,7 +143,7 @@ public final class Workspace {
     public func edit(_ id: String, values: [(String, String)]) throws {
         let submission = try submission(id)
         let (call, form) = try template(of: submission)
-        try authorize(.edit, target(submission, call: call))
+        try authorize(.edit, target(submission, call: call, for: .edit))
         let inputs = try values.map { (try resolve($0.0, in: form), $0.1) }
         try store.commit(try contentEdits(record: id, current: submission, inputs: inputs), author: author)
     }
@@ -159,7 +159,7 @@ public final class Workspace {
     public func submit(_ id: String) throws {
         let submission = try submission(id)
         let (call, form) = try template(of: submission)
-        try authorize(.submit, target(submission, call: call))
+        try authorize(.submit, target(submission, call: call, for: .submit))
         let issues = SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id))
         guard issues.isEmpty else { throw DomainError.invalid(issues) }
         try writeWorkflow(id, WorkflowField.submission, WorkflowEntry(action: .submit, revision: submission.revision, by: actor.org))
@@ -189,7 +189,7 @@ public final class Workspace {
     public func delete(_ id: String) throws {
         let submission = try submission(id)
         let (call, _) = try template(of: submission)
-        try authorize(.delete, target(submission, call: call))
+        try authorize(.delete, target(submission, call: call, for: .delete))
         try store.commit([.delete(record: id)], author: author)
     }
 
@@ -197,7 +197,7 @@ public final class Workspace {
     public func restore(_ id: String) throws {
         guard let record = try store.record(id), let submission = Submission(record) else { throw DomainError.noSuchRecord(id) }
         let (call, _) = try template(of: submission)
-        try authorize(.delete, target(submission, call: call))
+        try authorize(.delete, target(submission, call: call, for: .delete))
         try store.commit([.restore(record: id)], author: author)
     }
 
@@ -250,14 +250,14 @@ public final class Workspace {
         guard !text.isEmpty else { throw DomainError.refused(code: "empty_text", reason: "\(what) is empty: write it with the command") }
         let submission = try submission(id)
         let (call, _) = try template(of: submission)
-        try authorize(action, target(submission, call: call))
+        try authorize(action, target(submission, call: call, for: action))
         try writeWorkflow(id, WorkflowField.review, WorkflowEntry(action: kind, revision: submission.revision, text: text, by: actor.org))
     }
 
     private func decide(_ id: String, _ kind: WorkflowEntry.Action, note: String?, action: Action) throws {
         let submission = try submission(id)
         let (call, _) = try template(of: submission)
-        try authorize(action, target(submission, call: call))
+        try authorize(action, target(submission, call: call, for: action))
         let note = note?.trimmingSpaces()
         try writeWorkflow(id, WorkflowField.decision,
                           WorkflowEntry(action: kind, revision: submission.revision, text: note?.isEmpty == false ? note : nil, by: actor.org))
@@ -268,9 +268,11 @@ public final class Workspace {
     }
 
     /// What the permission check needs to know about an existing record.
-    func target(_ submission: Submission, call: CallTemplate) throws -> Permission.Target {
-        Permission.Target(unit: try directory()[submission.unit], status: submission.status,
-                          everRecommended: try everRecommended(submission.id), madeAt: now, call: call)
+    /// The history scan behind `everRecommended` runs only for the actions that read it.
+    func target(_ submission: Submission, call: CallTemplate, for action: Action) throws -> Permission.Target {
+        let decides = action == .select || action == .reject
+        return Permission.Target(unit: try directory()[submission.unit], status: submission.status,
+                                 everRecommended: decides ? try everRecommended(submission.id) : false, madeAt: now, call: call)
     }
 
     /// Whether any city recommendation of the record was ever made, even if later replaced.

@@ -44,6 +44,19 @@ public struct URLSessionTransport: SyncTransport {
         } else {
             request.httpBody = Data(body)
         }
+        return try send(request)
+    }
+
+    /// A GET with the bearer `token` (`/v1/whoami`, `/healthz`).
+    public func get(_ url: URL, token: String? = nil) throws(TransportError) -> (status: Int, body: [UInt8]) {
+        var request = URLRequest(url: url, timeoutInterval: timeoutSeconds)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        return try send(request)
+    }
+
+    /// Sends one request and waits for its answer.
+    private func send(_ request: URLRequest) throws(TransportError) -> (status: Int, body: [UInt8]) {
+        let url = request.url!
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         let task = Self.session.dataTask(with: request) { data, response, error in

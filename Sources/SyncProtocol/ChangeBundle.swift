@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import Replication
 
 /// A file of changes for when the network is down or forbidden: one replica's changes as a
@@ -32,7 +33,7 @@ public enum ChangeBundle {
         }
         let batch = Array(bytes[..<lastLineStart])
         let trailerBytes = Array(bytes[lastLineStart...].dropLast())
-        guard let trailer = try? JSONDecoderLite.decode(Trailer.self, trailerBytes), let replica = ReplicaID(hex: trailer.bundle.replica) else {
+        guard let trailer = try? JSONDecoder().decode(Trailer.self, from: Data(trailerBytes)), let replica = ReplicaID(hex: trailer.bundle.replica) else {
             throw .malformedBatch("the bundle's last line is missing or damaged: the file was cut short")
         }
         guard SHA256.hex(batch) == trailer.bundle.sha256 else {

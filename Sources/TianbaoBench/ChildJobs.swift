@@ -32,14 +32,7 @@ enum ChildJobs {
                 return 0
             case "healthz":
                 guard arguments.count >= 2, let url = URL(string: arguments[1] + "/healthz") else { return 64 }
-                let done = DispatchSemaphore(value: 0)
-                let ok = Box()
-                URLSession.shared.dataTask(with: url) { _, response, _ in
-                    ok.set((response as? HTTPURLResponse)?.statusCode == 200)
-                    done.signal()
-                }.resume()
-                done.wait()
-                return ok.get() ? 0 : 1
+                return (try? URLSessionTransport().get(url))?.status == 200 ? 0 : 1
             default:
                 return 64
             }
@@ -47,12 +40,5 @@ enum ChildJobs {
             FileHandle.standardError.write(Data("child failed: \(error)\n".utf8))
             return 1
         }
-    }
-
-    final class Box: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set(_ v: Bool) { lock.withLock { value = v } }
-        func get() -> Bool { lock.withLock { value } }
     }
 }

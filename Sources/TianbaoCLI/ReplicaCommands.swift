@@ -47,29 +47,17 @@ enum ReplicaCommands {
     }
 
     static func whoami(hub: URL, token: String) throws -> WhoAmI {
-        var request = URLRequest(url: hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), timeoutInterval: 30)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            box.set(data, (response as? HTTPURLResponse)?.statusCode, error)
-            done.signal()
-        }.resume()
-        done.wait()
-        let (data, status, error) = box.get()
-        if let error { throw SyncClient.Failure.unavailable("cannot reach \(hub.absoluteString): \(error.localizedDescription)") }
-        if status == 401 { throw SyncClient.Failure.unauthorized("the hub does not know this token") }
-        guard status == 200, let data, let who = try? JSONDecoder().decode(WhoAmI.self, from: data) else {
-            throw CLIFailure("\(hub.absoluteString) did not answer as a Tianbao hub (status \(status ?? 0))", hint: "check --hub", code: .data)
+        let reply: (status: Int, body: [UInt8])
+        do {
+            reply = try URLSessionTransport(timeoutSeconds: 30).get(hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), token: token)
+        } catch {
+            throw SyncClient.Failure.unavailable(error.description)
+        }
+        if reply.status == 401 { throw SyncClient.Failure.unauthorized("the hub does not know this token") }
+        guard reply.status == 200, let who = try? JSONDecoder().decode(WhoAmI.self, from: Data(reply.body)) else {
+            throw CLIFailure("\(hub.absoluteString) did not answer as a Tianbao hub (status \(reply.status))", hint: "check --hub", code: .data)
         }
         return who
-    }
-
-    final class ResultBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: (Data?, Int?, (any Error)?) = (nil, nil, nil)
-        func set(_ d: Data?, _ s: Int?, _ e: (any Error)?) { lock.withLock { value = (d, s, e) } }
-        func get() -> (Data?, Int?, (any Error)?) { lock.withLock { value } }
     }
 
     static let status = Command(

@@ -1,0 +1,87 @@
+import Replication
+import Submissions
+
+/// `conflicts`, `resolve` and `restore`.
+enum ConflictCommands {
+    static var all: [Command] { [conflicts, resolve, restore] }
+
+    static let conflicts = Command("conflicts", abstract: "List concurrent edits waiting for a person: record, field, every value with who and when.") { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        var rows: [[String: String]] = []
+        for conflict in try workspace.store.conflicts() {
+            let submission = try? workspace.submission(conflict.record)
+            let form = submission.flatMap { try? Render.template(workspace, $0).1 }
+            switch conflict.kind {
+            case .field(let key):
+                let spec = form?.fields.first { $0.key == key }
+                let name = Render.fieldName(key, form: form)
+                if !inv.flag("json") { inv.io.print("\(conflict.record)  \(name)") }
+                for (n, version) in conflict.versions.enumerated() {
+                    let shown = spec.map { FieldCodec.display(version.value, $0) } ?? Render.short(version.value)
+                    if inv.flag("json") {
+                        rows.append(["record": conflict.record, "field": name, "pick": "\(n + 1)", "value": shown,
+                                     "author": version.author ?? "", "time": Format.time(version.timestamp.wall), "replica": version.dot.replica.hex])
+                    } else {
+                        inv.io.print("  [\(n + 1)]\(n == 0 ? "*" : " ") \(shown)   — \(version.author ?? "?"), \(Format.time(version.timestamp.wall)), @\(version.dot.replica.hex.prefix(8))")
+                    }
+                }
+            case .deleteWhileEdited:
+                if inv.flag("json") {
+                    rows.append(["record": conflict.record, "field": "", "pick": "", "value": "deleted while edited", "author": conflict.versions.first?.author ?? "", "time": "", "replica": ""])
+                } else {
+                    inv.io.print("\(conflict.record)  deleted by \(conflict.versions.first?.author ?? "?") while edited elsewhere — 'tianbao restore ID' keeps it, 'tianbao delete ID' confirms")
+                }
+            }
+        }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, rows)
+        } else if try workspace.store.conflicts().isEmpty {
+            inv.io.print("No conflicts.")
+        }
+        return 0
+    }
+
+    static let resolve = Command(
+        "resolve", abstract: "Settle a conflict: keep one of the values (--pick N, as numbered by 'conflicts') or write a new one.",
+        arguments: [Argument("id", help: "The record's id."), Argument("field", help: "The field, by its label or key.")],
+        options: [Option("pick", value: "N", help: "Keep value N."), Option("value", value: "V", help: "Write this value instead.")]
+    ) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let id = inv.argument("id")!, name = inv.argument("field")!
+        let submission = try workspace.submission(id)
+        let (_, form) = try Render.template(workspace, submission)
+        guard let spec = form.field(name) else { throw DomainError.unknownField(name, form: form.title, known: form.fields.map(\.name)) }
+        let value: String
+        switch (inv.option("pick"), inv.option("value")) {
+        case (let pick?, nil):
+            let versions = submission.record.fields[spec.key]?.versions ?? []
+            guard let n = Int(pick), (1...max(versions.count, 1)).contains(n), n <= versions.count else {
+                throw UsageError("--pick must be 1 to \(versions.count) (see 'tianbao conflicts')", path: inv.path)
+            }
+            value = storedInput(versions[n - 1].value, spec)
+        case (nil, let text?):
+            value = text
+        default:
+            throw UsageError("give exactly one of --pick N or --value V", path: inv.path)
+        }
+        try workspace.edit(id, values: [(spec.key, value)])
+        if inv.io.isTerminal { inv.io.print("Resolved \(spec.name) of \(id).") }
+        return 0
+    }
+
+    /// A stored value as input that parses back to it.
+    static func storedInput(_ value: FieldValue, _ spec: FieldSpec) -> String {
+        if value == .null { return "" }
+        guard let text = value.text else { return value.description }
+        if spec.type == .publishConsent, text.hasPrefix("同意|") { return "同意 " + text.dropFirst(3) }
+        return text
+    }
+}
+
+extension ConflictCommands {
+    static let restore = Command("restore", abstract: "Keep a record that was deleted while someone edited it.",
+                                 arguments: [Argument("id", help: "The record's id.")]) { inv in
+        try ReplicaDirectory(inv).workspace(inv).restore(inv.argument("id")!)
+        return 0
+    }
+}
