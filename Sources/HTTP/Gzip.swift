@@ -12,19 +12,18 @@ public enum Gzip {
         var stream = z_stream()
         guard tianbao_deflate_init_gzip(&stream, level) == Z_OK else { return bytes }
         defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
-        var input = bytes
-        let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
+        // zlib reads the input without writing it, and fills the output it reports.
+        let bound = Int(deflateBound(&stream, UInt(bytes.count))) + 32
+        return bytes.withUnsafeBufferPointer { inBuf in
+            [UInt8](unsafeUninitializedCapacity: bound) { outBuf, produced in
+                stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
                 stream.avail_in = UInt32(inBuf.count)
                 stream.next_out = outBuf.baseAddress
                 stream.avail_out = UInt32(outBuf.count)
                 _ = deflate(&stream, Z_FINISH)
-                return outBuf.count - Int(stream.avail_out)
+                produced = outBuf.count - Int(stream.avail_out)
             }
         }
-        return Array(output.prefix(produced))
     }
 
     /// Decompresses gzip (or zlib) data, refusing to produce more than `limit` bytes.

@@ -190,7 +190,9 @@ extension Hub {
             }
             let reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
                                      changes: changes, checkpoint: checkpoint, more: more)
-            return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
+            var headers = HTTPHeaders([("Content-Type", "application/json")])
+            if more { headers.add(SyncProtocol.nextCheckpointHeader, String(checkpoint)) }
+            return HTTPResponse(status: 200, headers: headers, body: SyncCodec.encode(reply))
         } catch {
             return .error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of the batch was applied unless reported")
         }
@@ -212,39 +214,43 @@ extension Hub {
             sent.insert(c.dot)
             bytes += Self.size(c)
         }
+        var full = false
         while true {
-            let arrivals = try s.store.arrivals(after: position, limit: 1_024)
-            if arrivals.isEmpty { return (out, position, false) }
-            for arrival in arrivals {
-                if bytes >= maxBytes && !out.isEmpty { return (out, position, true) }
+            let seen = try s.store.walkArrivals(after: position, limit: 1_024) { arrival in
+                if bytes >= maxBytes && !out.isEmpty { full = true; return false }
                 position = arrival.position
-                if arrival.dot.replica == principal.replica || sent.contains(arrival.dot) { continue }
-                func takeArrival() throws {
-                    if let change = try s.store.change(arrival.dot) { take(change) }
-                }
-                guard arrival.collection == Workspace.Collection.submissions else { try takeArrival(); continue }
+                if arrival.dot.replica == principal.replica || sent.contains(arrival.dot) { return true }
+                guard arrival.collection == Workspace.Collection.submissions else { take(arrival.change()); return true }
                 switch standing[arrival.record] {
-                case .granted?: try takeArrival(); continue
-                case .outOfScope?: continue
+                case .granted?: take(arrival.change()); return true
+                case .outOfScope?: return true
                 case nil: break
                 }
                 if let granted = try s.tables.grant(principal.replica, arrival.record), granted <= checkpoint {
                     standing[arrival.record] = .granted
-                    try takeArrival()
-                    continue
+                    take(arrival.change())
+                    return true
                 }
-                guard ReadScope.visible(try s.store.record(arrival.record), to: principal.actor, directory: directory) else {
+                guard ReadScope.visible(try s.store.record(arrival.record, only: ReadScope.fields), to: principal.actor, directory: directory) else {
                     standing[arrival.record] = .outOfScope
-                    continue
+                    return true
                 }
-                // Entering the replica's scope: the record's whole history, once.
-                for earlier in try s.store.history(of: arrival.record)
-                where earlier.dot.replica != principal.replica && !sent.contains(earlier.dot) {
-                    take(earlier)
+                if arrival.opensRecord {
+                    // Nothing of it came before: the walk meets the rest of it in order.
+                    take(arrival.change())
+                } else {
+                    // Entering the replica's scope: the record's whole history, once.
+                    for earlier in try s.store.history(of: arrival.record)
+                    where earlier.dot.replica != principal.replica && !sent.contains(earlier.dot) {
+                        take(earlier)
+                    }
                 }
                 try s.tables.setGrant(principal.replica, arrival.record, position: arrival.position)
                 standing[arrival.record] = .granted
+                return true
             }
+            if full { return (out, position, true) }
+            if seen == 0 { return (out, position, false) }
         }
     }
 

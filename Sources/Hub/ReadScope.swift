@@ -9,6 +9,9 @@ import Submissions
 /// - scope only grows: a record that entered a replica's scope stays in it (a returned record
 ///   stays with its city), because a replica cannot unlearn the changes it holds.
 enum ReadScope {
+    /// The fields ``visible(_:to:directory:)`` reads: a record need not be loaded beyond them.
+    static let fields = [WorkflowField.unit, WorkflowField.decision, WorkflowField.submission]
+
     /// Decided on the record's fields alone (no revision hash): this runs for every record a
     /// pull walks past.
     static func visible(_ record: RecordState?, to actor: Actor, directory: Directory) -> Bool {

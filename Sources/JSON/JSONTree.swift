@@ -138,7 +138,10 @@ public enum JSONTree: Equatable, Sendable {
             // The common case: no escapes, copied in one go (validated as UTF-8).
             while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C, bytes[index] >= 0x20 { index += 1 }
             if index < bytes.count, bytes[index] == 0x22 {
-                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw fail("a string is not valid UTF-8") }
+                let end = index
+                guard let text = bytes.withUnsafeBufferPointer({ UTF8Text.string(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else {
+                    throw fail("a string is not valid UTF-8")
+                }
                 index += 1
                 return text
             }
@@ -148,7 +151,7 @@ public enum JSONTree: Equatable, Sendable {
                 index += 1
                 switch b {
                 case 0x22:
-                    guard let text = String(validating: out, as: UTF8.self) else { throw fail("a string is not valid UTF-8") }
+                    guard let text = UTF8Text.string(out) else { throw fail("a string is not valid UTF-8") }
                     return text
                 case 0x5C:
                     guard index < bytes.count else { throw fail("unexpected end of the document") }

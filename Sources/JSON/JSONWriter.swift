@@ -66,14 +66,29 @@ public struct JSONWriter: Sendable {
         bytes.append(0x5D)
     }
 
-    /// A decimal integer, written without building a String.
-    public mutating func number(_ value: some BinaryInteger) {
-        if value == 0 { bytes.append(0x30); return }
-        var digits: [UInt8] = []
-        var v = value.magnitude
-        while v > 0 { digits.append(0x30 + UInt8(v % 10)); v /= 10 }
+    /// A decimal integer, written without building a String. Concrete, not generic: a generic
+    /// across modules runs unspecialised, through witness tables, and this is written per change.
+    public mutating func number(_ value: Int64) {
         if value < 0 { bytes.append(0x2D) }
-        bytes.append(contentsOf: digits.reversed())
+        number(value.magnitude)
+    }
+
+    public mutating func number(_ value: Int) { number(Int64(value)) }
+
+    public mutating func number(_ value: UInt64) {
+        if value < 10 { bytes.append(0x30 + UInt8(value)); return }
+        // At most 20 digits, written backwards into a fixed buffer, then copied in one go.
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { digits in
+            var v = value
+            var i = digits.count
+            while v > 0 {
+                i -= 1
+                digits[i] = 0x30 + UInt8(v % 10)
+                v /= 10
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[i...]))
+        }
     }
 
     /// `text` as a JSON string literal.

@@ -10,6 +10,7 @@ struct MergeStatements {
     let takePending: Statement
     let changeExists: Statement
     let recordArrival: Statement
+    let markFirstArrival: Statement
 
     init(_ db: Database) throws {
         insertChange = try db.prepare("""
@@ -22,5 +23,6 @@ struct MergeStatements {
         takePending = try db.prepare("DELETE FROM pending WHERE record = ? AND key = ?")
         changeExists = try db.prepare("SELECT 1 FROM changes WHERE key = ?")
         recordArrival = try db.prepare("INSERT INTO arrivals (key) VALUES (?)")
+        markFirstArrival = try db.prepare("UPDATE records SET first_arrival = ? WHERE ord = ?")
     }
 }

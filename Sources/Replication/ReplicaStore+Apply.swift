@@ -83,7 +83,7 @@ extension ReplicaStore {
     func merge(_ change: Change, touched: inout Set<Int64>) throws -> Bool {
         let ord = try ord(for: change.dot.replica)
         let key = StoredChange.key(ord: ord, seq: change.dot.seq)
-        let record = try recordRef(change.record, collection: change.collection)
+        let (record, created) = try recordRef(change.record, collection: change.collection)
         var supersededKeys: [Int64] = []
         supersededKeys.reserveCapacity(change.supersedes.count)
         for dot in change.supersedes {
@@ -145,6 +145,11 @@ extension ReplicaStore {
         if configuration.recordsArrivals {
             try statements.recordArrival.bind(integer: key, at: 1)
             try statements.recordArrival.execute()
+            if created {
+                try statements.markFirstArrival.bind(integer: db.lastInsertRowID, at: 1)
+                try statements.markFirstArrival.bind(integer: record.ord, at: 2)
+                try statements.markFirstArrival.execute()
+            }
         }
         try advance(ord: ord, seq: change.dot.seq)
         touched.insert(ord)
@@ -187,10 +192,11 @@ extension ReplicaStore {
         return ord
     }
 
-    /// The record's local number, creating the record on first sight; refuses a change that
-    /// moves a record to another collection.
-    func recordRef(_ id: String, collection: String) throws -> RecordRef {
+    /// The record's local number, creating the record on first sight (`created`); refuses a
+    /// change that moves a record to another collection.
+    func recordRef(_ id: String, collection: String) throws -> (ref: RecordRef, created: Bool) {
         let ref: RecordRef
+        var created = false
         if let cached = recordCache[id] {
             ref = cached
         } else if let found = try existingRecord(id) {
@@ -198,12 +204,13 @@ extension ReplicaStore {
         } else {
             try db.run("INSERT INTO records (id, collection) VALUES (?, ?)", id, collection)
             ref = RecordRef(ord: db.lastInsertRowID, collection: collection)
+            created = true
             remember(id, ref)
         }
         guard ref.collection == collection else {
             throw ReplicationError.collectionMismatch(record: id, existing: ref.collection, given: collection)
         }
-        return ref
+        return (ref, created)
     }
 
     /// The record's local number and collection, if the store has it.

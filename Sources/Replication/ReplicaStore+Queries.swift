@@ -83,6 +83,23 @@ extension ReplicaStore {
         return state
     }
 
+    /// A record's state restricted to `fields`: what a check that reads a few fields needs,
+    /// without reading (and decoding) every value of the record.
+    public func record(_ id: String, only fields: [String]) throws -> RecordState? {
+        try refreshIfChangedElsewhere()
+        guard let ref = try existingRecord(id) else { return nil }
+        var state = RecordState(id: id, collection: ref.collection)
+        let ords = fields.compactMap { fieldOrds[$0] }
+        guard !ords.isEmpty else { return state }
+        let marks = Array(repeating: "?", count: ords.count).joined(separator: ", ")
+        try db.cached("""
+            SELECT \(Self.liveColumns) FROM entries e JOIN changes c ON c.key = e.key
+            WHERE e.record = ? AND e.live = 1 AND e.field IN (\(marks))
+            """).forEach(([ref.ord] + ords).map { $0 as any SQLiteBindable }) { accumulate($0, offset: 0, into: &state) }
+        finish(&state)
+        return state
+    }
+
     /// The records of a collection, ordered by id, deleted ones left out unless asked for,
     /// and kept only where `filter` says so.
     public func records(in collection: String, includeDeleted: Bool = false,

@@ -2,24 +2,47 @@ import SQLite
 
 /// What a store needs to serve other replicas and to remember its sync state.
 extension ReplicaStore {
-    /// One arrival, without the change's value: enough to decide whether to send it.
-    public struct Arrival: Sendable {
+    /// One arrival, read during a walk of the arrival log (``walkArrivals(after:limit:_:)``).
+    /// The change itself is decoded only when asked for: most arrivals a walk passes are not sent.
+    public struct Arrival: ~Copyable {
         public let position: Int64
         public let dot: Dot
         public let record: String
         public let collection: String
+        /// Whether this is the first change of its record to reach the store: nothing of the
+        /// record arrived before it. `false` when unknown (a store older than the column).
+        public let opensRecord: Bool
+        fileprivate let store: ReplicaStore
+        fileprivate let row: Statement
+
+        /// The change that arrived.
+        public func change() -> Change { store.decodeChange(row, offset: 2) }
     }
 
-    /// Arrivals after `position`, at most `limit`, in order: the cheap walk a hub makes to find
-    /// what a replica may read, before it reads the changes it will send.
-    public func arrivals(after position: Int64, limit: Int) throws -> [Arrival] {
+    /// Walks the arrival log after `position`, in order, at most `limit` arrivals, while `body`
+    /// returns `true`. One query reads each arrival with its change and record; `body` may run
+    /// other queries of this store meanwhile.
+    ///
+    /// - Returns: how many arrivals `body` saw.
+    @discardableResult
+    public func walkArrivals(after position: Int64, limit: Int, _ body: (borrowing Arrival) throws -> Bool) throws -> Int {
         try refreshIfChangedElsewhere()
-        return try db.cached("""
-            SELECT a.seq, a.key, r.id, r.collection FROM arrivals a JOIN changes c ON c.key = a.key
-            JOIN records r ON r.ord = c.record WHERE a.seq > ? ORDER BY a.seq LIMIT ?
-            """).map([position, limit]) { row in
-            Arrival(position: row.int64(0), dot: dot(ofKey: row.int64(1)), record: row.text(2), collection: row.text(3))
+        let walk = try db.cached("""
+            SELECT a.seq, r.first_arrival, \(Self.changeColumns) FROM arrivals a
+            JOIN changes c ON c.key = a.key JOIN records r ON r.ord = c.record
+            WHERE a.seq > ? ORDER BY a.seq LIMIT ?
+            """)
+        try walk.bind([position, limit])
+        defer { try? walk.reset() }
+        var seen = 0
+        while try walk.step() {
+            seen += 1
+            let seq = walk.int64(0)
+            let arrival = Arrival(position: seq, dot: dot(ofKey: walk.int64(2)), record: walk.text(4), collection: walk.text(5),
+                                  opensRecord: !walk.isNull(1) && walk.int64(1) == seq, store: self, row: walk)
+            if try !body(arrival) { break }
         }
+        return seen
     }
 
     /// The changes made by `origin` with a sequence above `seq`, in sequence order, in batches.

@@ -70,6 +70,11 @@ enum StoreSchema {
                 key INTEGER NOT NULL
             );
             """)
+        m.add(version: 3, name: "first arrival of each record", sql: """
+            -- Where in the arrival log a record's first change lies: a hub walking the log knows
+            -- a record it meets there for the first time has no earlier history to send.
+            ALTER TABLE records ADD COLUMN first_arrival INTEGER;
+            """)
         return m
     }
 }

@@ -77,7 +77,7 @@ public final class SyncClient {
             }
             let request = SyncRequest(replica: store.replicaID, checkpoint: checkpoint, changes: own, withdrawn: withdraw, maxBytes: pageBytes)
             let body = SyncCodec.encode(request)
-            let reply: (status: Int, body: [UInt8])
+            let reply: TransportReply
             do {
                 // A pull already asked for while the previous page was applied, if it was for this checkpoint.
                 if let next = prefetched, next.checkpoint == checkpoint, own.isEmpty, withdraw.isEmpty {
@@ -95,16 +95,17 @@ public final class SyncClient {
 
             switch reply.status {
             case 200:
+                // While this page is read and applied, the hub already prepares the next one (a
+                // pure pull). The header names it, so the request leaves before the body is parsed.
+                if own.count < pushBatch, let next = reply.headers[SyncProtocol.nextCheckpointHeader.lowercased()].flatMap({ Int64($0) }) {
+                    let body = SyncCodec.encode(SyncRequest(replica: store.replicaID, checkpoint: next, changes: [], maxBytes: pageBytes))
+                    prefetched = (next, Pending(transport: transport, url: url, body: body, token: token))
+                }
                 let response: SyncResponse
                 do {
                     response = try SyncCodec.response(JSONTree.parse(reply.body))
                 } catch {
                     throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?): \(error)")
-                }
-                // While this page is applied, the hub already prepares the next one (a pure pull).
-                if response.more && own.count < pushBatch {
-                    let next = SyncCodec.encode(SyncRequest(replica: store.replicaID, checkpoint: response.checkpoint, changes: [], maxBytes: pageBytes))
-                    prefetched = (response.checkpoint, Pending(transport: transport, url: url, body: next, token: token))
                 }
                 // The page and the checkpoint after it, in one transaction.
                 report.pulled += try store.apply(response.changes, settingMeta: [
@@ -138,7 +139,7 @@ public final class SyncClient {
     /// A request running on its own thread, so a page is applied while the next is fetched.
     final class Pending: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
-        private var outcome: Result<(status: Int, body: [UInt8]), TransportError> = .failure(TransportError("not run"))
+        private var outcome: Result<TransportReply, TransportError> = .failure(TransportError("not run"))
 
         init(transport: any SyncTransport, url: URL, body: [UInt8], token: String) {
             let thread = Thread { [self] in
@@ -148,7 +149,7 @@ public final class SyncClient {
             thread.start()
         }
 
-        func wait() throws(TransportError) -> (status: Int, body: [UInt8]) {
+        func wait() throws(TransportError) -> TransportReply {
             done.wait()
             return try outcome.get()
         }
@@ -172,7 +173,7 @@ public final class SyncClient {
         return text.split(separator: ",").compactMap { Dot($0) }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ reply: (status: Int, body: [UInt8])) throws -> T {
+    private func decode<T: Decodable>(_ type: T.Type, _ reply: TransportReply) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(reply.body))
         } catch {

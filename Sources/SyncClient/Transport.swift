@@ -6,8 +6,23 @@ import HTTP
 
 /// How a replica reaches the hub: one POST, answered or failed.
 public protocol SyncTransport: Sendable {
-    /// Posts `body` to `url` with the bearer `token`; returns the status and the (decompressed) body.
-    func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> (status: Int, body: [UInt8])
+    /// Posts `body` to `url` with the bearer `token`; returns the status, the headers the sync
+    /// reads and the (decompressed) body.
+    func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply
+}
+
+/// A hub's answer.
+public struct TransportReply: Sendable {
+    public var status: Int
+    public var body: [UInt8]
+    /// Response headers, names in lower case.
+    public var headers: [String: String]
+
+    public init(status: Int, body: [UInt8], headers: [String: String] = [:]) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+    }
 }
 
 /// The hub could not be reached, or the connection broke: worth trying again later.
@@ -32,7 +47,7 @@ public struct URLSessionTransport: SyncTransport {
         return URLSession(configuration: configuration)
     }()
 
-    public func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> (status: Int, body: [UInt8]) {
+    public func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply {
         var request = URLRequest(url: url, timeoutInterval: timeoutSeconds)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -48,27 +63,32 @@ public struct URLSessionTransport: SyncTransport {
     }
 
     /// A GET with the bearer `token` (`/v1/whoami`, `/healthz`).
-    public func get(_ url: URL, token: String? = nil) throws(TransportError) -> (status: Int, body: [UInt8]) {
+    public func get(_ url: URL, token: String? = nil) throws(TransportError) -> TransportReply {
         var request = URLRequest(url: url, timeoutInterval: timeoutSeconds)
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         return try send(request)
     }
 
     /// Sends one request and waits for its answer.
-    private func send(_ request: URLRequest) throws(TransportError) -> (status: Int, body: [UInt8]) {
+    private func send(_ request: URLRequest) throws(TransportError) -> TransportReply {
         let url = request.url!
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         let task = Self.session.dataTask(with: request) { data, response, error in
-            outcome.set(data: data, status: (response as? HTTPURLResponse)?.statusCode, error: error)
+            let http = response as? HTTPURLResponse
+            var headers: [String: String] = [:]
+            for (name, value) in http?.allHeaderFields ?? [:] {
+                if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+            }
+            outcome.set(data: data, status: http?.statusCode, headers: headers, error: error)
             done.signal()
         }
         task.resume()
         done.wait()
-        let (data, status, error) = outcome.get()
+        let (data, status, headers, error) = outcome.get()
         if let error { throw TransportError("cannot reach the hub at \(url.host ?? url.absoluteString): \(error.localizedDescription)") }
         guard let status else { throw TransportError("the hub at \(url.host ?? "?") sent no HTTP response") }
-        return (status, Array(data ?? Data()))
+        return TransportReply(status: status, body: Array(data ?? Data()), headers: headers)
     }
 
     /// The completion handler's results, handed across threads.
@@ -76,12 +96,13 @@ public struct URLSessionTransport: SyncTransport {
         private let lock = NSLock()
         private var data: Data?
         private var status: Int?
+        private var headers: [String: String] = [:]
         private var error: (any Error)?
 
-        func set(data: Data?, status: Int?, error: (any Error)?) {
-            lock.withLock { self.data = data; self.status = status; self.error = error }
+        func set(data: Data?, status: Int?, headers: [String: String], error: (any Error)?) {
+            lock.withLock { self.data = data; self.status = status; self.headers = headers; self.error = error }
         }
 
-        func get() -> (Data?, Int?, (any Error)?) { lock.withLock { (data, status, error) } }
+        func get() -> (Data?, Int?, [String: String], (any Error)?) { lock.withLock { (data, status, headers, error) } }
     }
 }

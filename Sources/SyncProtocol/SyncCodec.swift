@@ -180,7 +180,8 @@ public enum SyncCodec {
     }
 
     public static func encode(_ response: SyncResponse) -> [UInt8] {
-        var w = Writer()
+        // A page is written into one buffer, not grown (and copied) a dozen times on the way.
+        var w = Writer(capacity: 4_096 + response.changes.reduce(0) { $0 + Writer.estimate($1) })
         w.raw("{\"changes\":")
         w.changes(response.changes)
         w.raw(",\"checkpoint\":")
@@ -208,12 +209,27 @@ public enum SyncCodec {
 
     /// The sync messages' writer: the shared JSON writer plus changes and values.
     struct Writer {
-        var json = JSONWriter(capacity: 64 * 1024)
+        var json: JSONWriter
         var bytes: [UInt8] { json.bytes }
+
+        init(capacity: Int = 64 * 1024) { json = JSONWriter(capacity: capacity) }
+
+        /// About the bytes `c` takes in JSON (more when its text needs escapes).
+        static func estimate(_ c: Change) -> Int {
+            let value = switch c.value {
+            case .text(let t)?: t.utf8.count
+            case .bytes(let b)?: b.count * 4 / 3
+            default: 24
+            }
+            return 200 + c.collection.utf8.count + c.record.utf8.count + c.field.utf8.count + (c.author?.utf8.count ?? 0)
+                + c.supersedes.count * 56 + value
+        }
 
         mutating func raw(_ text: StaticString) { json.raw(text) }
         mutating func string(_ text: String) { json.string(text) }
-        mutating func number(_ value: some BinaryInteger) { json.number(value) }
+        mutating func number(_ value: Int64) { json.number(value) }
+        mutating func number(_ value: UInt64) { json.number(value) }
+        mutating func number(_ value: Int) { json.number(Int64(value)) }
 
         mutating func changes(_ changes: [Change]) {
             raw("[")
@@ -229,7 +245,7 @@ public enum SyncCodec {
             if let author = c.author { raw("\"author\":"); string(author); raw(",") }
             raw("\"collection\":"); string(c.collection)
             raw(",\"counter\":")
-            number(c.timestamp.counter)
+            number(UInt64(c.timestamp.counter))
             if !c.field.isEmpty { raw(",\"field\":"); string(c.field) }
             raw(",\"op\":")
             string(c.op.rawValue)

@@ -10,6 +10,9 @@ public enum SyncProtocol {
     public static let whoamiPath = "/v1/whoami"
     /// The reply's default page size, in bytes of changes.
     public static let defaultPageBytes = 1 << 20
+    /// Sent with a reply that has more pages, naming the checkpoint of the next: a replica can
+    /// ask for that page before it has read this one. Only a hint; the body is authoritative.
+    public static let nextCheckpointHeader = "Tianbao-Next-Checkpoint"
 }
 
 /// A replica's request: its new changes, and where its pull stands.

@@ -47,7 +47,7 @@ enum ReplicaCommands {
     }
 
     static func whoami(hub: URL, token: String) throws -> WhoAmI {
-        let reply: (status: Int, body: [UInt8])
+        let reply: TransportReply
         do {
             reply = try URLSessionTransport(timeoutSeconds: 30).get(hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), token: token)
         } catch {

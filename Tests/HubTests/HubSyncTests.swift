@@ -198,7 +198,7 @@ final class FlakyTransport: SyncTransport, @unchecked Sendable {
 
     init(failAfter: Int) { self.failAfter = failAfter }
 
-    func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> (status: Int, body: [UInt8]) {
+    func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply {
         let n = lock.withLock { calls += 1; return calls }
         if n > failAfter { throw TransportError("connection reset") }
         return try inner.post(url, body: body, token: token)
