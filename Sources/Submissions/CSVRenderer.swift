@@ -10,17 +10,33 @@ enum CSVRenderer {
         if !table.footer.isEmpty { lines.append(table.footer.map { "\($0.label)：\($0.value)" }) }
         if let note = table.note { lines.append([note]) }
         for line in table.provenance { lines.append(["\(line.label)：\(line.value)"]) }
-        let text = lines.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        out.reserveCapacity(lines.reduce(64) { $0 + $1.reduce(4) { $0 + $1.utf8.count + 3 } })
+        for line in lines {
+            for (i, field) in line.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                append(field, to: &out)
+            }
+            out.append(0x0D)
+            out.append(0x0A)
+        }
+        return out
     }
 
-    /// Quotes a field when it holds a comma, a quote or a line break; doubles its quotes.
-    static func quote(_ field: String) -> String {
-        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
-        var out = "\""
-        for c in field.unicodeScalars {
-            if c == "\"" { out.append("\"\"") } else { out.unicodeScalars.append(c) }
+    /// Appends a field, quoted when it holds a comma, a quote or a line break (its quotes doubled).
+    static func append(_ field: String, to out: inout [UInt8]) {
+        var field = field
+        field.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            out.append(0x22)
+            for b in bytes {
+                if b == 0x22 { out.append(0x22) }
+                out.append(b)
+            }
+            out.append(0x22)
         }
-        return out + "\""
     }
 }

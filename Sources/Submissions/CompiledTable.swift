@@ -57,7 +57,7 @@ public struct CompiledTable: Hashable, Sendable, Codable {
     /// (PROTOCOL.md 3.3), written by hand exactly as `JSONEncoder` would.
     static func contentDigestInput(call: String, table: String, title: String, unit: String?, header: [Line], columns: [String],
                                    rows: [[String]], footer: [Line], note: String?, records: [String]) -> [UInt8] {
-        var out = JSONWriter()
+        var out = JSONWriter(capacity: 1_024 + rows.reduce(0) { $0 + $1.reduce(8) { $0 + $1.utf8.count + 3 } } + records.count * 32)
         func lines(_ lines: [Line]) {
             out.raw("[")
             for (i, line) in lines.enumerated() {

@@ -12,18 +12,23 @@ import SQLite
 struct TableProjection {
     let workspace: Workspace
 
+    /// Rows are stored in table order (the primary key), so a compile reads one range of the
+    /// table and looks nothing up. `projection_rows` was the first layout, indexed apart.
     static let schema = """
-        CREATE TABLE IF NOT EXISTS projection_rows (
-            record TEXT PRIMARY KEY,
+        DROP TABLE IF EXISTS projection_rows;
+        DROP TABLE IF EXISTS projection_meta;
+        CREATE TABLE IF NOT EXISTS table_rows (
             call TEXT NOT NULL,
             form TEXT NOT NULL,
-            reporting_unit TEXT NOT NULL,
             reached INTEGER NOT NULL,
+            reporting_unit TEXT NOT NULL,
             submitted INTEGER NOT NULL,
-            cells TEXT NOT NULL
+            record TEXT NOT NULL,
+            cells TEXT NOT NULL,
+            PRIMARY KEY (call, form, reached, reporting_unit, submitted, record)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS projection_rows_order ON projection_rows(call, form, reached, reporting_unit, submitted, record);
-        CREATE TABLE IF NOT EXISTS projection_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+        CREATE UNIQUE INDEX IF NOT EXISTS table_rows_by_record ON table_rows(record);
+        CREATE TABLE IF NOT EXISTS table_rows_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
         """
 
     /// One projected row: the record, and the display text of the cells in ``keys(call:form:)`` order.
@@ -40,13 +45,13 @@ struct TableProjection {
         try store.withDatabase { db in
             try db.execute(Self.schema)
             try db.transaction {
-                let storedSignature = try db.first("SELECT value FROM projection_meta WHERE key = 'signature'") { $0.text(0) }
-                let storedVector = try db.first("SELECT value FROM projection_meta WHERE key = 'vector'") { $0.text(0) }
+                let storedSignature = try db.first("SELECT value FROM table_rows_meta WHERE key = 'signature'") { $0.text(0) }
+                let storedVector = try db.first("SELECT value FROM table_rows_meta WHERE key = 'vector'") { $0.text(0) }
                 var touched = Set<String>()
                 let current = Self.text(vector)
                 if storedSignature == signature, storedVector == current, !Self.hasChangesBeyondVector(store) { return }
                 if storedSignature != signature || storedVector == nil {
-                    try db.execute("DELETE FROM projection_rows")
+                    try db.execute("DELETE FROM table_rows")
                     touched = Set(try store.records(in: Workspace.Collection.submissions, includeDeleted: true).map(\.id))
                 } else {
                     try store.changes(missingFrom: Self.vector(from: storedVector!)) { batch in
@@ -54,27 +59,24 @@ struct TableProjection {
                     }
                 }
                 if !touched.isEmpty {
-                    let upsert = try db.cached("""
-                        INSERT INTO projection_rows (record, call, form, reporting_unit, reached, submitted, cells)
-                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(record) DO UPDATE SET call = excluded.call, form = excluded.form,
-                        reporting_unit = excluded.reporting_unit, reached = excluded.reached, submitted = excluded.submitted, cells = excluded.cells
+                    // A row's key moves when its status or submission does: out, then in again.
+                    let insert = try db.cached("""
+                        INSERT INTO table_rows (call, form, reached, reporting_unit, submitted, record, cells) VALUES (?, ?, ?, ?, ?, ?, ?)
                         """)
-                    let remove = try db.cached("DELETE FROM projection_rows WHERE record = ?")
+                    let remove = try db.cached("DELETE FROM table_rows WHERE record = ?")
                     for id in touched {
+                        try remove.run([id])
                         guard let state = try store.record(id), !state.isDeleted, let submission = Submission(state),
-                              let call = catalog[submission.call], let form = call.form(submission.form) else {
-                            try remove.run([id])
-                            continue
-                        }
+                              let call = catalog[submission.call], let form = call.form(submission.form) else { continue }
                         let owner = directory[submission.unit]
                         let reached = owner.map { Workspace.reachesTables(submission, owner: $0) } ?? false
-                        try upsert.run([id, submission.call, submission.form, owner?.reportingUnit ?? submission.unit, reached,
-                                        submission.workflow.submission?.at.packed ?? 0,
+                        try insert.run([submission.call, submission.form, reached, owner?.reportingUnit ?? submission.unit,
+                                        submission.workflow.submission?.at.packed ?? 0, id,
                                         Self.cells(submission, form: form, call: call, ownerName: owner?.name ?? submission.unit)])
                     }
                 }
-                try db.run("INSERT INTO projection_meta (key, value) VALUES ('signature', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", signature)
-                try db.run("INSERT INTO projection_meta (key, value) VALUES ('vector', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                try db.run("INSERT INTO table_rows_meta (key, value) VALUES ('signature', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", signature)
+                try db.run("INSERT INTO table_rows_meta (key, value) VALUES ('vector', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                            current)
             }
         }
@@ -85,12 +87,12 @@ struct TableProjection {
     func rows(call: String, form: String, unit: String?) throws -> [Row] {
         try workspace.store.withDatabase { db in
             let sql = """
-                SELECT record, cells FROM projection_rows WHERE call = ? AND form = ? AND reached = 1
+                SELECT record, cells FROM table_rows WHERE call = ? AND form = ? AND reached = 1
                 \(unit == nil ? "" : "AND reporting_unit = ?") ORDER BY reporting_unit, submitted, record
                 """
             let values: [any SQLiteBindable] = unit.map { [call, form, $0] } ?? [call, form]
             return try db.cached(sql).map(values) { row in
-                Row(record: row.text(0), cells: Self.split(row.text(1)))
+                Row(record: row.text(0), cells: row.withText(1, Self.split))
             }
         }
     }
@@ -129,14 +131,20 @@ struct TableProjection {
         return out
     }
 
-    static func split(_ text: String) -> [String] {
+    /// The cells of ``cells(_:form:call:ownerName:)``'s text, read straight from its bytes.
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var cells: [String] = []
-        var bytes = Substring(text).utf8[...]
-        while let colon = bytes.firstIndex(of: UInt8(ascii: ":")), let length = Int(String(decoding: bytes[..<colon], as: UTF8.self)) {
-            let start = bytes.index(after: colon)
-            guard let end = bytes.index(start, offsetBy: length, limitedBy: bytes.endIndex) else { break }
-            cells.append(String(decoding: bytes[start..<end], as: UTF8.self))
-            bytes = bytes[end...]
+        var i = 0
+        while i < bytes.count {
+            var length = 0
+            while i < bytes.count, bytes[i] != UInt8(ascii: ":") {
+                length = length * 10 + Int(bytes[i] &- 0x30)
+                i += 1
+            }
+            let start = i + 1
+            guard start + length <= bytes.count else { break }
+            cells.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(start + length)]), as: UTF8.self))
+            i = start + length
         }
         return cells
     }
