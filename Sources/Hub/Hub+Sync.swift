@@ -109,9 +109,9 @@ extension Hub {
                           : "the body is not valid JSON: \(error)")
         }
         let version = SyncCodec.protocolVersion(tree)
-        guard version == SyncProtocol.version else {
+        guard let version, SyncProtocol.supported.contains(version) else {
             return .error(400, code: "protocol_version",
-                          message: "this hub speaks sync protocol \(SyncProtocol.version), the request \(version.map { "speaks \($0)" } ?? "names no version"); upgrade tianbao on the replica or the hub")
+                          message: "this hub speaks sync protocol \(SyncProtocol.supported.lowerBound)–\(SyncProtocol.supported.upperBound), the request \(version.map { "speaks \($0)" } ?? "names no version"); upgrade tianbao on the replica or the hub")
         }
         let body: SyncRequest
         do {
@@ -188,8 +188,9 @@ extension Hub {
                 try page(for: principal, after: body.checkpoint, maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
                          workspace: workspace, directory: directory, s)
             }
-            let reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
+            var reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
                                      changes: changes, checkpoint: checkpoint, more: more)
+            reply.protocol = body.protocol   // answered in the form the replica reads
             var headers = HTTPHeaders([("Content-Type", "application/json")])
             if more { headers.add(SyncProtocol.nextCheckpointHeader, String(checkpoint)) }
             return HTTPResponse(status: 200, headers: headers, body: SyncCodec.encode(reply))

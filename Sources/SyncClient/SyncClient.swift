@@ -45,6 +45,8 @@ public final class SyncClient {
     public var pushBatch = 500
     /// The most bytes of changes asked for per reply.
     public var pageBytes = SyncProtocol.defaultPageBytes
+    /// The protocol version spoken; lowered once if the hub is older than this build.
+    public var protocolVersion = SyncProtocol.version
 
     public init(store: ReplicaStore, hub: URL, token: String, transport: any SyncTransport = URLSessionTransport()) {
         self.store = store
@@ -75,7 +77,8 @@ public final class SyncClient {
             try store.changes(from: store.replicaID, after: received, batchSize: pushBatch) { batch in
                 if own.isEmpty { own = batch.filter { !withdrawn.contains($0.dot) } }
             }
-            let request = SyncRequest(replica: store.replicaID, checkpoint: checkpoint, changes: own, withdrawn: withdraw, maxBytes: pageBytes)
+            var request = SyncRequest(replica: store.replicaID, checkpoint: checkpoint, changes: own, withdrawn: withdraw, maxBytes: pageBytes)
+            request.protocol = protocolVersion
             let body = SyncCodec.encode(request)
             let reply: TransportReply
             do {
@@ -98,7 +101,9 @@ public final class SyncClient {
                 // While this page is read and applied, the hub already prepares the next one (a
                 // pure pull). The header names it, so the request leaves before the body is parsed.
                 if own.count < pushBatch, let next = reply.headers[SyncProtocol.nextCheckpointHeader.lowercased()].flatMap({ Int64($0) }) {
-                    let body = SyncCodec.encode(SyncRequest(replica: store.replicaID, checkpoint: next, changes: [], maxBytes: pageBytes))
+                    var pull = SyncRequest(replica: store.replicaID, checkpoint: next, changes: [], maxBytes: pageBytes)
+                    pull.protocol = protocolVersion
+                    let body = SyncCodec.encode(pull)
                     prefetched = (next, Pending(transport: transport, url: url, body: body, token: token))
                 }
                 let response: SyncResponse
@@ -125,6 +130,9 @@ public final class SyncClient {
                 try remember(refused)
                 report.refused += refused
                 progress?(report)
+            case 400 where protocolVersion > 1 && (try? decode(ErrorReply.self, reply))?.error.code == "protocol_version":
+                // A hub older than this build: speak version 1, which every hub answers.
+                protocolVersion = 1
             case 401:
                 throw Failure.unauthorized((try? decode(ErrorReply.self, reply))?.error.message ?? "401")
             case 503, 502, 504, 429, 408:

@@ -1,8 +1,10 @@
 import JSON
 import Replication
 
-/// Sync messages to and from JSON bytes by hand: the same documents the `Codable` conformances
-/// read and write (the tests hold both to it), at a fraction of the cost.
+/// Sync messages to and from JSON bytes by hand, at a fraction of `Codable`'s cost. In protocol
+/// version 1 they are the documents the `Codable` conformances read and write (the tests hold
+/// both to it); version 2 leaves out members a change shares with the one before it, which only
+/// this codec reads.
 public enum SyncCodec {
     /// Why a document is not the message expected: the path to the fault and what is wrong.
     public struct DecodeError: Error, Equatable, CustomStringConvertible {
@@ -25,7 +27,7 @@ public enum SyncCodec {
         request.protocol = try int(object, "protocol", "")
         request.replica = try string(object, "replica", "")
         request.checkpoint = try int64(object, "checkpoint", "")
-        request.changes = try changes(object["changes"], "changes")
+        request.changes = try changes(object["changes"], "changes", inheriting: request.protocol >= 2)
         if let withdrawn = object["withdrawn"], withdrawn != .null {
             guard case .array(let items) = withdrawn else { throw DecodeError(path: "withdrawn", reason: "expected an array") }
             request.withdrawn = try items.enumerated().map { i, item throws(DecodeError) in
@@ -51,24 +53,37 @@ public enum SyncCodec {
         }
         guard let hub = ReplicaID(hex: try string(object, "hub", "")) else { throw DecodeError(path: "hub", reason: "not a replica id") }
         guard case .bool(let more)? = object["more"] else { throw DecodeError(path: "more", reason: "expected true or false") }
+        let version = try int(object, "protocol", "")
         var response = SyncResponse(hub: hub, results: results, received: try uint64(object, "received", ""),
-                                    changes: try changes(object["changes"], "changes"), checkpoint: try int64(object, "checkpoint", ""), more: more)
-        response.protocol = try int(object, "protocol", "")
+                                    changes: try changes(object["changes"], "changes", inheriting: version >= 2),
+                                    checkpoint: try int64(object, "checkpoint", ""), more: more)
+        response.protocol = version
         return response
     }
 
-    static func changes(_ tree: JSONTree?, _ path: String) throws(DecodeError) -> [Change] {
+    /// A `changes` array. `inheriting` (protocol 2): a change may leave out `origin`,
+    /// `collection`, `record` and `author`, which then are the previous change's.
+    static func changes(_ tree: JSONTree?, _ path: String, inheriting: Bool) throws(DecodeError) -> [Change] {
         guard case .array(let items)? = tree else { throw DecodeError(path: path, reason: "expected an array of changes") }
         var out: [Change] = []
         out.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() { out.append(try change(item, "\(path).\(i)")) }
+        for (i, item) in items.enumerated() {
+            out.append(try change(item, "\(path).\(i)", previous: inheriting ? out.last : nil))
+        }
         return out
     }
 
-    public static func change(_ tree: JSONTree, _ path: String) throws(DecodeError) -> Change {
+    /// One change; the members it leaves out come from `previous` when given (protocol 2).
+    public static func change(_ tree: JSONTree, _ path: String, previous: Change? = nil) throws(DecodeError) -> Change {
         let c = try members(tree, path)
-        guard let origin = ReplicaID(hex: try string(c, "origin", path)) else {
-            throw DecodeError(path: "\(path).origin", reason: "origin must be 32 lowercase hex digits")
+        let origin: ReplicaID
+        if let previous, c["origin"] == nil {
+            origin = previous.dot.replica
+        } else {
+            guard let parsed = ReplicaID(hex: try string(c, "origin", path)) else {
+                throw DecodeError(path: "\(path).origin", reason: "origin must be 32 lowercase hex digits")
+            }
+            origin = parsed
         }
         let opText = try string(c, "op", path)
         guard let op = Operation(rawValue: opText) else {
@@ -84,14 +99,18 @@ public enum SyncCodec {
                 supersedes.append(dot)
             }
         }
+        let inherit = { (key: String) in previous != nil && c[key] == nil }
+        let collection = inherit("collection") ? previous!.collection : try string(c, "collection", path)
+        let record = inherit("record") ? previous!.record : try string(c, "record", path)
+        let author = inherit("author") ? previous!.author : try optionalString(c, "author", path)
         let counter: Int64 = c["counter"] == nil ? 0 : try int64(c, "counter", path)
         guard (0...Int64(UInt16.max)).contains(counter) else { throw DecodeError(path: "\(path).counter", reason: "counter must be 0–65535") }
         return Change(dot: Dot(replica: origin, seq: try uint64(c, "seq", path)),
                       timestamp: Timestamp(wall: try int64(c, "wall", path), counter: UInt16(counter)),
-                      collection: try string(c, "collection", path), record: try string(c, "record", path),
+                      collection: collection, record: record,
                       field: try optionalString(c, "field", path) ?? "", op: op,
                       value: try c["value"].map { v throws(DecodeError) in try value(v, "\(path).value") },
-                      supersedes: supersedes, author: try optionalString(c, "author", path))
+                      supersedes: supersedes, author: author)
     }
 
     static func value(_ tree: JSONTree, _ path: String) throws(DecodeError) -> FieldValue {
@@ -162,7 +181,7 @@ public enum SyncCodec {
     public static func encode(_ request: SyncRequest) -> [UInt8] {
         var w = Writer()
         w.raw("{\"changes\":")
-        w.changes(request.changes)
+        w.changes(request.changes, compact: request.protocol >= 2)
         w.raw(",\"checkpoint\":")
         w.number(request.checkpoint)
         if let max = request.maxBytes { w.raw(",\"maxBytes\":"); w.number(max) }
@@ -183,7 +202,7 @@ public enum SyncCodec {
         // A page is written into one buffer, not grown (and copied) a dozen times on the way.
         var w = Writer(capacity: 4_096 + response.changes.reduce(0) { $0 + Writer.estimate($1) })
         w.raw("{\"changes\":")
-        w.changes(response.changes)
+        w.changes(response.changes, compact: response.protocol >= 2)
         w.raw(",\"checkpoint\":")
         w.number(response.checkpoint)
         w.raw(",\"hub\":")
@@ -231,38 +250,47 @@ public enum SyncCodec {
         mutating func number(_ value: UInt64) { json.number(value) }
         mutating func number(_ value: Int) { json.number(Int64(value)) }
 
-        mutating func changes(_ changes: [Change]) {
+        /// `compact` (protocol 2): members equal to the previous change's are left out.
+        mutating func changes(_ changes: [Change], compact: Bool) {
             raw("[")
+            var previous: Change?
             for (i, c) in changes.enumerated() {
                 if i > 0 { raw(",") }
-                change(c)
+                change(c, after: compact ? previous : nil)
+                previous = c
             }
             raw("]")
         }
 
-        mutating func change(_ c: Change) {
-            raw("{")
-            if let author = c.author { raw("\"author\":"); string(author); raw(",") }
-            raw("\"collection\":"); string(c.collection)
-            raw(",\"counter\":")
-            number(UInt64(c.timestamp.counter))
-            if !c.field.isEmpty { raw(",\"field\":"); string(c.field) }
-            raw(",\"op\":")
-            string(c.op.rawValue)
-            raw(",\"origin\":")
-            json.hexString(c.dot.replica.high, c.dot.replica.low)
-            raw(",\"record\":")
-            string(c.record)
-            raw(",\"seq\":")
-            number(c.dot.seq)
+        /// One change, members in sorted order; those `previous` already says are left out.
+        mutating func change(_ c: Change, after previous: Change?) {
+            var first = true
+            func key(_ name: StaticString) {
+                raw(first ? "{" : ",")
+                first = false
+                raw(name)
+            }
+            if let previous, c.author == previous.author {
+                // Inherited.
+            } else if let author = c.author {
+                key("\"author\":"); string(author)
+            } else if previous != nil {
+                key("\"author\":null")
+            }
+            if previous?.collection != c.collection { key("\"collection\":"); string(c.collection) }
+            key("\"counter\":"); number(UInt64(c.timestamp.counter))
+            if !c.field.isEmpty { key("\"field\":"); string(c.field) }
+            key("\"op\":"); string(c.op.rawValue)
+            if previous?.dot.replica != c.dot.replica { key("\"origin\":"); json.hexString(c.dot.replica.high, c.dot.replica.low) }
+            if previous?.record != c.record { key("\"record\":"); string(c.record) }
+            key("\"seq\":"); number(c.dot.seq)
             if !c.supersedes.isEmpty {
-                raw(",\"supersedes\":[")
+                key("\"supersedes\":[")
                 for (i, d) in c.supersedes.enumerated() { if i > 0 { raw(",") }; string(d.description) }
                 raw("]")
             }
-            if let value = c.value { raw(",\"value\":"); self.value(value) }
-            raw(",\"wall\":")
-            number(c.timestamp.wall)
+            if let value = c.value { key("\"value\":"); self.value(value) }
+            key("\"wall\":"); number(c.timestamp.wall)
             raw("}")
         }
 

@@ -4,7 +4,11 @@ import Replication
 /// changes and pulls a page of what it lacks. See `Sync/PROTOCOL.md`, part 2.
 public enum SyncProtocol {
     /// The protocol version this build speaks. Every request names the version it speaks.
-    public static let version = 1
+    /// Version 2 is version 1 with lighter `changes` arrays: a change leaves out the origin,
+    /// collection, record and author it shares with the one before it (PROTOCOL.md 2.4).
+    public static let version = 2
+    /// The versions a hub of this build answers, each in its own form.
+    public static let supported = 1...2
     public static let path = "/v1/sync"
     /// `GET`: who the token belongs to, for `tianbao init`.
     public static let whoamiPath = "/v1/whoami"

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import HTTP
+import JSON
 @testable import Hub
 import Replication
 import Submissions
@@ -134,7 +135,7 @@ import TestSupport
         let count = try f.hubChangeCount()
         let second = try #require(try f.raw(token: hospital.token, body: body))
         #expect(second.status == 200)
-        let reply = try JSONDecoder().decode(SyncResponse.self, from: Data(second.body))
+        let reply = try SyncCodec.response(JSONTree.parse(second.body))
         #expect(reply.results.allSatisfy { $0.status == .duplicate })
         #expect(try f.hubChangeCount() == count)
         #expect(try f.hub.withWorkspace { try $0.store.record(id) } != nil)

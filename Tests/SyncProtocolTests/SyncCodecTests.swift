@@ -27,8 +27,10 @@ import TestSupport
         var rng = SeededRandom(seed: seed)
         for _ in 0..<200 {
             let changes = (0..<Int.random(in: 0...5, using: &rng)).map { _ in Self.randomChange(&rng) }
-            let request = SyncRequest(replica: ReplicaID(high: rng.next(), low: 7), checkpoint: Int64.random(in: 0...1_000_000, using: &rng),
+            // Version 1 is the form the Codable conformances read and write.
+            var request = SyncRequest(replica: ReplicaID(high: rng.next(), low: 7), checkpoint: Int64.random(in: 0...1_000_000, using: &rng),
                                       changes: changes, withdrawn: changes.prefix(1).map(\.dot), maxBytes: Bool.random(using: &rng) ? 4096 : nil)
+            request.protocol = 1
             // Ours → Codable, Codable → ours.
             let decodedByFoundation = try JSONDecoder().decode(SyncRequest.self, from: Data(SyncCodec.encode(request)))
             #expect(decodedByFoundation.changes == changes, "seed \(seed)")
@@ -37,13 +39,85 @@ import TestSupport
             #expect(ours.changes == changes, "seed \(seed)")
             #expect(ours.replica == request.replica && ours.maxBytes == request.maxBytes)
 
-            let response = SyncResponse(hub: ReplicaID(high: 1, low: 2), results: changes.map { ChangeResult(dot: $0.dot, status: .refused, code: "x", reason: "因为\"…\"") },
+            var response = SyncResponse(hub: ReplicaID(high: 1, low: 2), results: changes.map { ChangeResult(dot: $0.dot, status: .refused, code: "x", reason: "因为\"…\"") },
                                         received: UInt64.random(in: 0...1000, using: &rng), changes: changes, checkpoint: 42, more: Bool.random(using: &rng))
+            response.protocol = 1
             let back = try SyncCodec.response(JSONTree.parse(SyncCodec.encode(response)))
             #expect(back.changes == changes && back.results == response.results && back.more == response.more && back.received == response.received)
             let viaFoundation = try JSONDecoder().decode(SyncResponse.self, from: Data(SyncCodec.encode(response)))
             #expect(viaFoundation.changes == changes, "seed \(seed)")
         }
+    }
+
+    /// Changes that share origins, records and authors in runs, as pages do.
+    static func runsOfChanges(_ rng: inout SeededRandom) -> [Change] {
+        var out: [Change] = []
+        for _ in 0..<Int.random(in: 0...40, using: &rng) {
+            var c = randomChange(&rng)
+            if let last = out.last, Bool.random(using: &rng) {
+                c = Change(dot: Dot(replica: Bool.random(using: &rng) ? last.dot.replica : c.dot.replica, seq: c.dot.seq), timestamp: c.timestamp,
+                           collection: Bool.random(using: &rng) ? last.collection : "organizations",
+                           record: Bool.random(using: &rng) ? last.record : c.record, field: c.field, op: c.op, value: c.value,
+                           supersedes: c.supersedes, author: Bool.random(using: &rng) ? last.author : c.author)
+            }
+            out.append(c)
+        }
+        return out
+    }
+
+    @Test func version2LeavesOutWhatThePreviousChangeSaysAndReadsBackTheSame() throws {
+        let seed = SeededRandom.seed(fromEnvironment: "TIANBAO_SEED")
+        var rng = SeededRandom(seed: seed)
+        for _ in 0..<300 {
+            let changes = Self.runsOfChanges(&rng)
+            let request = SyncRequest(replica: ReplicaID(high: 3, low: 4), checkpoint: 9, changes: changes)
+            #expect(request.protocol == 2)
+            let compact = SyncCodec.encode(request)
+            let back = try SyncCodec.request(JSONTree.parse(compact))
+            #expect(back.changes == changes, "seed \(seed)")
+
+            var response = SyncResponse(hub: ReplicaID(high: 1, low: 2), results: [], received: 0, changes: changes, checkpoint: 7, more: false)
+            response.protocol = 2
+            #expect(try SyncCodec.response(JSONTree.parse(SyncCodec.encode(response))).changes == changes, "seed \(seed)")
+        }
+    }
+
+    @Test func version2PagesOfOneRecordAreSmaller() {
+        let origin = ReplicaID(high: 5, low: 6)
+        let changes = (1...20).map { i in
+            Change(dot: Dot(replica: origin, seq: UInt64(i)), timestamp: Timestamp(wall: 10, counter: UInt16(i)), collection: "submissions",
+                   record: "01JD0000000000000000000001", field: "项目名称", op: .set, value: .text("县域影像"), author: "福州市第一医院 信息科")
+        }
+        var request = SyncRequest(replica: origin, checkpoint: 0, changes: changes)
+        let compact = SyncCodec.encode(request).count
+        request.protocol = 1
+        let full = SyncCodec.encode(request).count
+        // Each change after the first leaves out its origin, collection, record and author.
+        let shared = #","origin":"00000000000000050000000000000006","record":"01JD0000000000000000000001","collection":"submissions","author":"福州市第一医院 信息科""#.utf8.count
+        #expect(full - compact == 19 * shared)
+    }
+
+    @Test func version2SaysNoAuthorExplicitlyAfterOne() throws {
+        let origin = ReplicaID(high: 5, low: 6)
+        let first = Change(dot: Dot(replica: origin, seq: 1), timestamp: Timestamp(wall: 10, counter: 0), collection: "submissions",
+                           record: "r1", field: "项目名称", op: .set, value: .text("甲"), author: "林晓")
+        let second = Change(dot: Dot(replica: origin, seq: 2), timestamp: Timestamp(wall: 11, counter: 0), collection: "submissions",
+                            record: "r1", field: "单位简介", op: .set, value: .text("乙"), author: nil)
+        let text = String(decoding: SyncCodec.encode(SyncRequest(replica: origin, checkpoint: 0, changes: [first, second])), as: UTF8.self)
+        #expect(text.contains(#"{"author":null,"counter":0,"field":"单位简介","op":"set","seq":2,"#))
+        #expect(try SyncCodec.request(JSONTree.parse(Array(text.utf8))).changes == [first, second])
+    }
+
+    @Test func onlyVersion2InheritsAndNeverTheFirstChange() throws {
+        let origin = String(repeating: "ab", count: 16)
+        let second = #"{"counter":0,"op":"set","seq":2,"wall":5}"#
+        let first = #"{"collection":"submissions","counter":0,"op":"set","origin":"\#(origin)","record":"r","seq":1,"wall":5}"#
+        let v1 = try JSONTree.parse(Array(#"{"protocol":1,"replica":"r","checkpoint":0,"changes":[\#(first),\#(second)]}"#.utf8))
+        #expect { try SyncCodec.request(v1) } throws: { ($0 as? SyncCodec.DecodeError)?.description == "missing 'origin' at 'changes.1'" }
+        let v2 = try JSONTree.parse(Array(#"{"protocol":2,"replica":"r","checkpoint":0,"changes":[\#(first),\#(second)]}"#.utf8))
+        #expect(try SyncCodec.request(v2).changes.map(\.record) == ["r", "r"])
+        let headless = try JSONTree.parse(Array(#"{"protocol":2,"replica":"r","checkpoint":0,"changes":[\#(second)]}"#.utf8))
+        #expect { try SyncCodec.request(headless) } throws: { ($0 as? SyncCodec.DecodeError)?.description == "missing 'origin' at 'changes.0'" }
     }
 
     @Test(arguments: ["", "{", "{\"a\":}", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"\\x\"", "\"a\u{01}\"", "{\"a\":\"\\ud800\"}", "nul", "{} {}", "[\"\u{FF}\"]"])
