@@ -21,7 +21,7 @@ public final class ReplicaStore {
         public var synchronous: Database.Synchronous = .full
         /// The id a new store takes (a random one when `nil`); an existing store keeps its own.
         public var newReplicaID: ReplicaID?
-        /// Keep the order in which changes arrive (``arrivals(after:limit:)``): for a store that
+        /// Keep the order in which changes arrive (``walkArrivals(after:limit:_:)``): for a store that
         /// serves other replicas.
         public var recordsArrivals = false
 
