@@ -213,7 +213,7 @@ extension Hub {
         func take(_ c: Change) {
             out.append(c)
             sent.insert(c.dot)
-            bytes += Self.size(c)
+            bytes += SyncCodec.estimatedBytes(c)
         }
         var full = false
         while true {
@@ -260,16 +260,6 @@ extension Hub {
         var n = s.store.versionVector()[replica]
         while try s.store.holds(Dot(replica: replica, seq: n + 1)) || s.tables.isWithdrawn(replica, seq: n + 1) { n += 1 }
         return n
-    }
-
-    static func size(_ change: Change) -> Int {
-        let value: Int
-        switch change.value {
-        case .text(let t)?: value = t.utf8.count
-        case .bytes(let b)?: value = b.count * 4 / 3
-        default: value = 8
-        }
-        return 200 + change.field.utf8.count + value + change.supersedes.count * 48
     }
 
     static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {

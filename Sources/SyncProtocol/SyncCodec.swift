@@ -178,6 +178,18 @@ public enum SyncCodec {
 
     // MARK: Writing
 
+    /// About the bytes a change takes in a page: what a hub counts against a page's size, and
+    /// what a page's buffer is sized by.
+    public static func estimatedBytes(_ change: Change) -> Int {
+        let value: Int
+        switch change.value {
+        case .text(let t)?: value = t.utf8.count
+        case .bytes(let b)?: value = b.count * 4 / 3
+        default: value = 8
+        }
+        return 200 + change.field.utf8.count + value + change.supersedes.count * 48
+    }
+
     public static func encode(_ request: SyncRequest) -> [UInt8] {
         var w = Writer()
         w.raw("{\"changes\":")
@@ -200,7 +212,7 @@ public enum SyncCodec {
 
     public static func encode(_ response: SyncResponse) -> [UInt8] {
         // A page is written into one buffer, not grown (and copied) a dozen times on the way.
-        var w = Writer(capacity: 4_096 + response.changes.reduce(0) { $0 + Writer.estimate($1) })
+        var w = Writer(capacity: 4_096 + response.changes.reduce(0) { $0 + estimatedBytes($1) })
         w.raw("{\"changes\":")
         w.changes(response.changes, compact: response.protocol >= 2)
         w.raw(",\"checkpoint\":")
@@ -232,17 +244,6 @@ public enum SyncCodec {
         var bytes: [UInt8] { json.bytes }
 
         init(capacity: Int = 64 * 1024) { json = JSONWriter(capacity: capacity) }
-
-        /// About the bytes `c` takes in JSON (more when its text needs escapes).
-        static func estimate(_ c: Change) -> Int {
-            let value = switch c.value {
-            case .text(let t)?: t.utf8.count
-            case .bytes(let b)?: b.count * 4 / 3
-            default: 24
-            }
-            return 200 + c.collection.utf8.count + c.record.utf8.count + c.field.utf8.count + (c.author?.utf8.count ?? 0)
-                + c.supersedes.count * 56 + value
-        }
 
         mutating func raw(_ text: StaticString) { json.raw(text) }
         mutating func string(_ text: String) { json.string(text) }
