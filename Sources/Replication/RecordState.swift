@@ -40,10 +40,16 @@ public struct RecordState: Hashable, Sendable {
         self.collection = collection
     }
 
-    /// Deleted, with nothing written concurrently with the delete.
-    public var isDeleted: Bool { !tombstones.isEmpty && fields.isEmpty && sets.isEmpty }
+    /// Deleted, with nothing written concurrently with the delete. A delete spares reserved
+    /// fields (``RetireRule``), so a deleted record still shows them.
+    public var isDeleted: Bool { !tombstones.isEmpty && !hasContent }
     /// Deleted on one replica while edited on another: the edits are kept, and a person decides.
-    public var hasDeleteConflict: Bool { !tombstones.isEmpty && !(fields.isEmpty && sets.isEmpty) }
+    public var hasDeleteConflict: Bool { !tombstones.isEmpty && hasContent }
+
+    /// Whether any unreserved field has a live value.
+    public var hasContent: Bool {
+        fields.keys.contains { !RetireRule.isReserved($0) } || sets.keys.contains { !RetireRule.isReserved($0) }
+    }
 
     /// The shown value of a single-value field.
     public subscript(field: String) -> FieldValue? { fields[field]?.value }

@@ -110,13 +110,20 @@ extension ReplicaStore {
 
         var live = change.op.leavesEntry
         if pendingCount > 0 {
-            try statements.takePending.bind(.integer(record.ord), at: 1)
-            try statements.takePending.bind(.integer(key), at: 2)
-            try statements.takePending.execute()
-            if db.changes > 0 {
-                live = false
-                pendingCount -= 1
-            }
+            // Listed before it arrived: it arrives dead if a change that may retire it listed it.
+            let take = statements.takePending
+            try take.bind(integer: record.ord, at: 1)
+            try take.bind(integer: key, at: 2)
+            try take.bind(integer: field, at: 3)
+            try take.bind(integer: change.op.code, at: 4)
+            try take.bind(integer: RetireRule.isReserved(change.field) ? 1 : 0, at: 5)
+            try take.execute()
+            let retired = db.changes
+            if retired > 0 && live { live = false }
+            try statements.dropPending.bind(.integer(record.ord), at: 1)
+            try statements.dropPending.bind(.integer(key), at: 2)
+            try statements.dropPending.execute()
+            pendingCount -= retired + db.changes
         }
         let entry = statements.insertEntry
         try entry.bind(integer: record.ord, at: 1)
@@ -127,18 +134,28 @@ extension ReplicaStore {
         try entry.execute()
 
         if !supersededKeys.isEmpty {
-            let kill = statements.supersede
+            let retire = switch change.op {
+            case .set: statements.retireBySet
+            case .add, .remove: statements.retireBySetElement
+            case .delete: statements.retireByDelete
+            case .restore: statements.retireByRestore
+            }
             for superseded in supersededKeys {
-                try kill.bind(integer: record.ord, at: 1)
-                try kill.bind(integer: superseded, at: 2)
-                try kill.execute()
-                if db.changes == 0 {
-                    // Not here yet: remember, so it arrives dead.
-                    try statements.rememberPending.bind(.integer(record.ord), at: 1)
-                    try statements.rememberPending.bind(.integer(superseded), at: 2)
-                    try statements.rememberPending.execute()
-                    pendingCount += db.changes
-                }
+                try retire.bind(integer: record.ord, at: 1)
+                try retire.bind(integer: superseded, at: 2)
+                if change.op.isFieldLevel { try retire.bind(integer: field, at: 3) }
+                try retire.execute()
+                guard db.changes == 0 else { continue }
+                // Held but not this change's to retire: nothing. Not here yet: remember it, with
+                // what listed it, so it arrives dead only if this change may retire it.
+                if try statements.entryExists.first([record.ord, superseded], { _ in true }) == true { continue }
+                let remember = statements.rememberPending
+                try remember.bind(integer: record.ord, at: 1)
+                try remember.bind(integer: superseded, at: 2)
+                try remember.bind(integer: field, at: 3)
+                try remember.bind(integer: change.op.code, at: 4)
+                try remember.execute()
+                pendingCount += db.changes
             }
         }
 

@@ -32,24 +32,25 @@ extension ReplicaStore {
         switch edit {
         case .set(let collection, let record, let field, let value):
             let ref = try editable(record, required: false)
-            let seen = try ref.map { try liveDots($0, field: field, op: .set) } ?? []
+            let seen = try ref.map { try liveDots($0, field: field, op: .set).map(\.dot) } ?? []
             return stamp(collection, field, .set, value, seen)
         case .add(let collection, let record, let field, let element):
             let ref = try editable(record, required: false)
-            let seen = try ref.map { try liveDots($0, field: field, op: .add, element: element) } ?? []
+            let seen = try ref.map { try liveDots($0, field: field, op: .add, element: element).map(\.dot) } ?? []
             return stamp(collection, field, .add, element, seen)
         case .remove(let record, let field, let element):
             guard let ref = try editable(record, required: true) else { return nil }
-            let seen = try liveDots(ref, field: field, op: .add, element: element)
+            let seen = try liveDots(ref, field: field, op: .add, element: element).map(\.dot)
             return seen.isEmpty ? nil : stamp(ref.collection, field, .remove, element, seen)
         case .delete(let record):
             guard let ref = try existingRecord(record) else { throw ReplicationError.noSuchRecord(record) }
-            let seen = try liveDots(ref)
-            let onlyTombstones = try liveDots(ref, op: .delete).count == seen.count
-            return seen.isEmpty || onlyTombstones ? nil : stamp(ref.collection, "", .delete, nil, seen)
+            // What a delete may retire (RetireRule): earlier tombstones and unreserved fields.
+            let seen = try liveDots(ref).filter { RetireRule.retires(.delete, "", entry: $0.op, $0.field) }
+            let onlyTombstones = !seen.contains { $0.op != .delete }
+            return onlyTombstones ? nil : stamp(ref.collection, "", .delete, nil, seen.map(\.dot))
         case .restore(let record):
             guard let ref = try existingRecord(record) else { throw ReplicationError.noSuchRecord(record) }
-            let seen = try liveDots(ref, op: .delete)
+            let seen = try liveDots(ref, op: .delete).map(\.dot)
             return seen.isEmpty ? nil : stamp(ref.collection, "", .restore, nil, seen)
         }
     }
@@ -64,9 +65,10 @@ extension ReplicaStore {
         return ref
     }
 
-    /// The dots of a record's live entries, narrowed to a field, an operation and an element.
-    private func liveDots(_ ref: RecordRef, field: String? = nil, op: Operation? = nil, element: FieldValue? = nil) throws -> [Dot] {
-        var dots: [Dot] = []
+    /// A record's live entries, narrowed to a field, an operation and an element.
+    private func liveDots(_ ref: RecordRef, field: String? = nil, op: Operation? = nil,
+                          element: FieldValue? = nil) throws -> [(dot: Dot, op: Operation, field: String)] {
+        var found: [(dot: Dot, op: Operation, field: String)] = []
         // A field this store has never seen has no live values.
         let fieldOrd = field.map { fieldOrds[$0] ?? -1 }
         try db.cached("""
@@ -76,8 +78,8 @@ extension ReplicaStore {
             if let fieldOrd, row.int64(1) != fieldOrd { return }
             if let op, row.int64(2) != op.code { return }
             if let element, StoredChange.value(row, tag: 3, value: 4) != element { return }
-            dots.append(dot(ofKey: row.int64(0)))
+            found.append((dot(ofKey: row.int64(0)), Operation(code: row.int64(2)) ?? .set, fieldNames[row.int64(1)] ?? ""))
         }
-        return dots
+        return found
     }
 }

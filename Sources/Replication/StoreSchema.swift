@@ -75,6 +75,21 @@ enum StoreSchema {
             -- a record it meets there for the first time has no earlier history to send.
             ALTER TABLE records ADD COLUMN first_arrival INTEGER;
             """)
+        m.add(version: 4, name: "pending supersedes remember what may retire them", sql: """
+            -- A dot listed before it arrived, with the field and operation of the change that
+            -- listed it: when it arrives it is dead only if that change may retire it (RetireRule).
+            -- by_op -1: remembered before the rule was per field (retires whatever arrives).
+            CREATE TABLE pending_by_class (
+                record INTEGER NOT NULL,
+                key INTEGER NOT NULL,
+                by_field INTEGER NOT NULL,
+                by_op INTEGER NOT NULL,
+                PRIMARY KEY (record, key, by_field, by_op)
+            ) WITHOUT ROWID;
+            INSERT INTO pending_by_class (record, key, by_field, by_op) SELECT record, key, 0, -1 FROM pending;
+            DROP TABLE pending;
+            ALTER TABLE pending_by_class RENAME TO pending;
+            """)
         return m
     }
 }
