@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CZlib", "JSON"]),
         .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto", "JSON"]),
         .target(name: "Hub", dependencies: ["HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
-        .target(name: "SyncClient", dependencies: ["SyncProtocol", "JSON", "Replication", "SQLite", "HTTP"]),
+        .target(name: "SyncClient", dependencies: ["SyncProtocol", "JSON", "Replication", "SQLite", "HTTP", "Crypto"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(name: "Replication", dependencies: ["SQLite"]),
         .target(
@@ -41,7 +41,7 @@ let package = Package(
             dependencies: ["Replication", "Crypto", "JSON"],
             resources: [.copy("Resources")]
         ),
-        .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP"]),
+        .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP", "Crypto"]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
         .executableTarget(name: "TianbaoBench", dependencies: ["Hub", "SyncClient", "Submissions", "HTTP", "Replication", "SQLite"]),
         .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Replication", "Submissions", "TestSupport"]),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "JSON", "Replication", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "Submissions", "Replication", "SQLite", "TestSupport"]),
+        .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "Submissions", "Replication", "SQLite", "TestSupport", "Crypto", "JSON"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "JSON", "Replication", "SQLite", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),

@@ -58,11 +58,33 @@ extension Hub {
         }
     }
 
-    /// Applies a bundle carried from an offline replica, with the same checks as its push: all of
-    /// it, or none. Importing it again changes nothing.
+    /// Registers a replica's signing key (``KeyRegistration``): once, proved with its token. The
+    /// same key again is harmless; another key is refused (enrol a new replica instead).
+    func registerKey(_ registration: KeyRegistration, _ s: State) throws(HubError) {
+        guard let (enrollment, tokenHash) = try? s.tables.enrollment(registration.replica), enrollment.revoked == nil else {
+            throw .keyRefused("replica \(registration.replica.hex) is not enrolled on this hub, or was revoked")
+        }
+        guard registration.isProved(byTokenHash: tokenHash) else {
+            throw .keyRefused("the key registration's proof was not made with replica \(registration.replica.hex)'s token")
+        }
+        let current = try? s.tables.publicKey(registration.replica)
+        if let current {
+            guard current == registration.publicKey else {
+                throw .keyRefused("replica \(registration.replica.hex) already has another signing key; a copied or rebuilt replica is enrolled anew ('tianbao hub enroll')")
+            }
+            return
+        }
+        do { try s.tables.setPublicKey(registration.replica, registration.publicKey, now: now) } catch {
+            throw .keyRefused("the hub could not store the key: \(error)")
+        }
+    }
+
+    /// Applies a bundle carried from an offline replica through the same accept path as its
+    /// network push: signed by the replica it names, every change judged, all of it or none.
+    /// Importing it again changes nothing.
     public func importBundle(_ bytes: [UInt8]) throws -> [ChangeResult] {
         let contents: ChangeBundle.Contents
-        do { contents = try ChangeBundle.decode(bytes) } catch { throw HubError.bundleRefused(error.description) }
+        do { contents = try ChangeBundle.decode(bytes) } catch { throw HubError.bundleRefused("\(error)") }
         return try state.withLock { s in
             guard let (enrollment, _) = try s.tables.enrollment(contents.replica) else {
                 throw HubError.bundleRefused("replica \(contents.replica.hex) is not enrolled on this hub")
@@ -70,30 +92,22 @@ extension Hub {
             guard enrollment.revoked == nil, let role = Role(rawValue: enrollment.role) else {
                 throw HubError.bundleRefused("replica \(contents.replica.hex)'s enrolment was revoked")
             }
+            if let key = contents.key {
+                guard key.replica == contents.replica else { throw HubError.bundleRefused("the bundle registers a key for another replica") }
+                do { try registerKey(key, s) } catch { throw HubError.bundleRefused("\(error)") }
+            }
             let workspace = try workspace(s)
-            var authorizer = PushAuthorizer(replica: contents.replica, actor: Actor(org: enrollment.org, role: role), workspace: workspace,
-                                            directory: try workspace.directory(), catalog: try workspace.catalog(), now: now,
-                                            maxSkewMilliseconds: configuration.maxClockSkewMilliseconds, batch: contents.changes)
-            var results: [ChangeResult] = []
-            for change in contents.changes {
-                if let refusal = authorizer.check(change) {
-                    results.append(refusal)
-                } else {
-                    results.append(ChangeResult(dot: change.dot, status: try s.store.holds(change.dot) ? .duplicate : .accepted))
-                }
+            let principal = Principal(replica: contents.replica, actor: Actor(org: enrollment.org, role: role))
+            switch try accept(contents.changes, signature: contents.signature, from: principal, signatureRequired: true,
+                              workspace: workspace, directory: try workspace.directory(), catalog: try workspace.catalog(), s) {
+            case .applied(let results):
+                return results
+            case .refused(let results, let count):
+                throw HubError.bundleRefused("\(count) of \(results.count) changes are not allowed: " +
+                                            results.filter { $0.status == .refused }.prefix(3).map { "\($0.dot) \($0.reason ?? "")" }.joined(separator: "; "))
+            case .rejected(_, let message):
+                throw HubError.bundleRefused(message)
             }
-            let refused = results.filter { $0.status == .refused }
-            if !refused.isEmpty {
-                metrics.changes(accepted: 0, refused: refused.count)
-                throw HubError.bundleRefused("\(refused.count) of \(results.count) changes are not allowed: " +
-                                            refused.prefix(3).map { "\($0.dot) \($0.reason ?? "")" }.joined(separator: "; "))
-            }
-            try s.store.apply(contents.changes)
-            for change in contents.changes where change.field == WorkflowField.submission {
-                try? workspace.acknowledgeReceipt(change.record, receivedAt: now)
-            }
-            metrics.changes(accepted: results.filter { $0.status == .accepted }.count, refused: 0)
-            return results
         }
     }
 
@@ -126,7 +140,9 @@ extension Hub {
             case .failure(let refusal): return refusal.response
             }
             var response = sync(body, principal, s)
-            try? s.tables.noteSync(principal.replica, status: response.status, now: now)
+            // Nothing pushed and answered: the replica had nothing left to push at this moment.
+            let drained = response.status == 200 && body.changes.isEmpty ? try? received(principal.replica, s) : nil
+            try? s.tables.noteSync(principal.replica, status: response.status, now: now, drained: drained)
             response.headers.add("X-Log-Principal", principal.logName)
             return response
         }
@@ -141,46 +157,29 @@ extension Hub {
             let directory = try workspace.directory()
             let catalog = try workspace.catalog()
 
-            for text in body.withdrawn ?? [] {
-                guard let dot = Dot(text), dot.replica == principal.replica else {
-                    return .error(400, code: "bad_withdrawal", message: "'\(text)' is not one of this replica's dots")
+            if let key = body.key {
+                guard key.replica == principal.replica else {
+                    return .error(403, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s")
                 }
-                try s.tables.withdraw(principal.replica, seq: dot.seq)
+                do { try registerKey(key, s) } catch { return .error(409, code: "key_refused", message: "\(error)") }
             }
+            if let error = try withdraw(body.withdrawn ?? [], principal, s) { return error }
 
-            // Judge every change before applying any.
-            var authorizer = PushAuthorizer(replica: principal.replica, actor: principal.actor, workspace: workspace, directory: directory,
-                                            catalog: catalog, now: now, maxSkewMilliseconds: configuration.maxClockSkewMilliseconds,
-                                            batch: body.changes)
-            var results: [ChangeResult] = []
-            var refused = 0
-            for change in body.changes {
-                if let refusal = authorizer.check(change) {
-                    results.append(refusal)
-                    refused += 1
-                } else {
-                    let held = (try? s.store.holds(change.dot)) ?? false
-                    results.append(ChangeResult(dot: change.dot, status: held ? .duplicate : .accepted))
-                }
-            }
-            if refused > 0 {
-                metrics.changes(accepted: 0, refused: refused)
-                let held = results.map { $0.status == .refused ? $0 : ChangeResult(dot: Dot($0.dot)!, status: .held) }
-                let reply = ErrorReply(code: "changes_refused",
-                                       message: "\(refused) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
-                                       results: held)
-                return Self.json(403, reply)
-            }
+            let results: [ChangeResult]
             do {
-                try s.store.apply(body.changes)
+                switch try accept(body.changes, signature: body.signature, from: principal, signatureRequired: false,
+                                  workspace: workspace, directory: directory, catalog: catalog, s) {
+                case .applied(let applied):
+                    results = applied
+                case .refused(let held, let count):
+                    return Self.json(403, ErrorReply(code: "changes_refused",
+                                                     message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
+                                                     results: held))
+                case .rejected(let code, let message):
+                    return .error(403, code: code, message: message)
+                }
             } catch let error as ReplicationError {
                 return .error(422, code: "refused_by_store", message: "nothing applied: \(error.description)")
-            }
-            metrics.changes(accepted: results.filter { $0.status == .accepted }.count, refused: 0)
-
-            // Submissions made before the deadline that arrive after it are accepted, and said so.
-            for change in body.changes where change.field == WorkflowField.submission {
-                try? workspace.acknowledgeReceipt(change.record, receivedAt: now)
             }
 
             // The page's grants are written together: one durable commit, not one per record.
@@ -198,6 +197,29 @@ extension Hub {
             return .error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of the batch was applied unless reported")
         }
     }
+
+    /// Withdrawals: own dots the hub does not hold, at most ``withdrawalLimit`` a request, written in
+    /// one transaction. `nil` when all were taken; the error response otherwise (none taken).
+    private func withdraw(_ texts: [String], _ principal: Principal, _ s: State) throws -> HTTPResponse? {
+        guard texts.count <= Self.withdrawalLimit else {
+            return .error(400, code: "bad_withdrawal", message: "\(texts.count) withdrawn dots in one request; at most \(Self.withdrawalLimit) — send the rest with the next request")
+        }
+        var seqs: [UInt64] = []
+        for text in texts {
+            guard let dot = Dot(text), dot.replica == principal.replica else {
+                return .error(400, code: "bad_withdrawal", message: "'\(text)' is not one of this replica's dots")
+            }
+            guard try !s.store.holds(dot) else {
+                return .error(400, code: "bad_withdrawal", message: "\(dot) is held by the hub: an accepted change cannot be withdrawn (write a new change instead)")
+            }
+            seqs.append(dot.seq)
+        }
+        try s.tables.withdraw(principal.replica, seqs: seqs)
+        return nil
+    }
+
+    /// The most withdrawn dots one request may carry: each is a write under the store lock.
+    static let withdrawalLimit = 1_024
 
     /// A page of what `principal` lacks and may read, walking the arrival log from `checkpoint`.
     /// A record entering the replica's scope is sent whole, once per acknowledged grant.

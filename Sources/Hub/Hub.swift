@@ -192,6 +192,7 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     case roleMismatch(org: String, kind: String, role: String)
     case noProvince
     case bundleRefused(String)
+    case keyRefused(String)
 
     public var description: String {
         switch self {
@@ -203,6 +204,8 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
             return "register the province first ('tianbao hub orgs add --kind province …')"
         case .bundleRefused(let reason):
             return "bundle refused, nothing applied: \(reason)"
+        case .keyRefused(let reason):
+            return "signing key refused: \(reason)"
         }
     }
 }

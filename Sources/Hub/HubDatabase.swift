@@ -40,6 +40,12 @@ final class HubDatabase {
                 PRIMARY KEY (replica, seq)
             ) WITHOUT ROWID;
             """)
+        // Columns added after the first release, to files made before them.
+        let columns = Set(try db.rows("PRAGMA table_info(hub_enrollments)") { $0.text(1) })
+        for (name, type) in [("public_key", "BLOB"), ("key_registered", "INTEGER"), ("drained_at", "INTEGER"), ("drained_seq", "INTEGER")]
+        where !columns.contains(name) {
+            try db.execute("ALTER TABLE hub_enrollments ADD COLUMN \(name) \(type)")
+        }
     }
 
     func close() { db.close() }
@@ -78,8 +84,33 @@ final class HubDatabase {
         return db.changes == 1
     }
 
-    func noteSync(_ replica: ReplicaID, status: Int, now: Int64) throws {
-        try db.run("UPDATE hub_enrollments SET last_sync = ?, last_status = ? WHERE replica = ?", now, status, replica.hex)
+    /// Notes a sync request's outcome. `drained` is the replica's received count when it pushed
+    /// nothing and the hub answered 200: it had nothing left to push then, so what it pushes later
+    /// above that count was made after `now` (PROTOCOL.md 2.3, stamps).
+    func noteSync(_ replica: ReplicaID, status: Int, now: Int64, drained: UInt64?) throws {
+        if let drained {
+            try db.run("UPDATE hub_enrollments SET last_sync = ?, last_status = ?, drained_at = ?, drained_seq = ? WHERE replica = ?",
+                       now, status, now, Int64(drained), replica.hex)
+        } else {
+            try db.run("UPDATE hub_enrollments SET last_sync = ?, last_status = ? WHERE replica = ?", now, status, replica.hex)
+        }
+    }
+
+    /// When the replica last had nothing left to push, and how many of its changes the hub held then.
+    func lastDrained(_ replica: ReplicaID) throws -> (at: Int64, seq: UInt64)? {
+        try db.first("SELECT drained_at, drained_seq FROM hub_enrollments WHERE replica = ? AND drained_at IS NOT NULL", replica.hex) {
+            ($0.int64(0), UInt64($0.int64(1)))
+        }
+    }
+
+    // MARK: Signing keys
+
+    func publicKey(_ replica: ReplicaID) throws -> [UInt8]? {
+        try db.first("SELECT public_key FROM hub_enrollments WHERE replica = ? AND public_key IS NOT NULL", replica.hex) { $0.blob(0) }
+    }
+
+    func setPublicKey(_ replica: ReplicaID, _ key: [UInt8], now: Int64) throws {
+        try db.run("UPDATE hub_enrollments SET public_key = ?, key_registered = ? WHERE replica = ? AND public_key IS NULL", key, now, replica.hex)
     }
 
     private static func enrollment(from row: Statement) -> Enrollment {
@@ -103,8 +134,12 @@ final class HubDatabase {
 
     // MARK: Withdrawn changes
 
-    func withdraw(_ replica: ReplicaID, seq: UInt64) throws {
-        try db.run("INSERT OR IGNORE INTO hub_withdrawn (replica, seq) VALUES (?, ?)", replica.hex, Int64(seq))
+    /// Records withdrawn dots in one transaction (one durable write, however many).
+    func withdraw(_ replica: ReplicaID, seqs: [UInt64]) throws {
+        guard !seqs.isEmpty else { return }
+        try db.transaction {
+            for seq in seqs { try db.run("INSERT OR IGNORE INTO hub_withdrawn (replica, seq) VALUES (?, ?)", replica.hex, Int64(seq)) }
+        }
     }
 
     func isWithdrawn(_ replica: ReplicaID, seq: UInt64) throws -> Bool {

@@ -93,9 +93,19 @@ public enum Permission {
         }
         let own = unit.code == actor.org
         switch action {
-        case .create, .edit, .delete:
+        case .create, .edit:
             return own ? .allowed
                 : .refused(code: "not_owner", reason: "\(actorOrg.name) may not \(action.rawValue) a record of \(unit.name): only its own unit writes it")
+        case .delete:
+            guard own else {
+                return .refused(code: "not_owner", reason: "\(actorOrg.name) may not delete a record of \(unit.name): only its own unit deletes it")
+            }
+            // Once submitted, a record is also its city's and the province's business: its unit
+            // may delete (or restore) it only while it is back in its hands.
+            if let status = target.status, status != .draft && status != .returned {
+                return .refused(code: "submitted_record", reason: "the record is \(status.chinese) (\(status.rawValue)): a submitted record is no longer \(unit.name)'s alone to delete; ask \(directory[unit.reportingUnit]?.name ?? "the city") to return it first")
+            }
+            return .allowed
         case .submit:
             guard own else { return .refused(code: "not_owner", reason: "only \(unit.name) submits its own records") }
             if let call = target.call, let deadline = SimpleDate(call.deadline),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Replication
 import SQLite
@@ -47,6 +48,20 @@ public final class SyncClient {
     public var pageBytes = SyncProtocol.defaultPageBytes
     /// The protocol version spoken; lowered once if the hub is older than this build.
     public var protocolVersion = SyncProtocol.version
+    /// Signs every push with the replica's key, and registers the key with the hub until a reply
+    /// confirms it. Without one, pushes are unsigned (accepted only by a hub holding no key for this replica).
+    public var signer: Signer?
+
+    /// A replica's signing key and its registration (proved with the token).
+    public struct Signer: Sendable {
+        public let privateKey: [UInt8]
+        public let registration: KeyRegistration
+
+        public init(privateKey: [UInt8], token: String) throws {
+            self.privateKey = privateKey
+            registration = try KeyRegistration.make(token: token, privateKey: privateKey)
+        }
+    }
 
     public init(store: ReplicaStore, hub: URL, token: String, transport: any SyncTransport = URLSessionTransport()) {
         self.store = store
@@ -60,6 +75,8 @@ public final class SyncClient {
         static let received = "sync.received"
         static let withdraw = "sync.withdraw"
         static let refusals = "sync.refusals"
+        /// The public key (hex) the hub confirmed holding.
+        static let registeredKey = "sync.key"
     }
 
     /// Pushes and pulls until nothing is left; `progress` hears after every round trip.
@@ -79,6 +96,15 @@ public final class SyncClient {
             }
             var request = SyncRequest(replica: store.replicaID, checkpoint: checkpoint, changes: own, withdrawn: withdraw, maxBytes: pageBytes)
             request.protocol = protocolVersion
+            var registering: String?
+            if let signer {
+                if !own.isEmpty { request.signature = try BatchSignature.sign(replica: store.replicaID, changes: own, privateKey: signer.privateKey) }
+                let publicKey = Hex.encode(signer.registration.publicKey)
+                if try store.meta(Key.registeredKey)?.text != publicKey {
+                    request.key = signer.registration
+                    registering = publicKey
+                }
+            }
             let body = SyncCodec.encode(request)
             let reply: TransportReply
             do {
@@ -113,11 +139,13 @@ public final class SyncClient {
                     throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?): \(error)")
                 }
                 // The page and the checkpoint after it, in one transaction.
-                report.pulled += try store.apply(response.changes, settingMeta: [
+                var meta: [(String, SQLiteValue?)] = [
                     (Key.checkpoint, .integer(response.checkpoint)),
                     (Key.received, .integer(Int64(response.received))),
                     (Key.withdraw, nil),
-                ]).applied
+                ]
+                if let registering { meta.append((Key.registeredKey, .text(registering))) }
+                report.pulled += try store.apply(response.changes, settingMeta: meta).applied
                 report.pushed += response.results.filter { $0.status == .accepted }.count
                 progress?(report)
                 // Go on while the hub has more pages, or a full batch suggests more own changes.

@@ -1,29 +1,35 @@
 import Crypto
 import Foundation
+import JSON
 import Replication
 
-/// A file of changes for when the network is down or forbidden: one replica's changes as a
-/// change batch, then a line naming the replica and the batch's SHA-256. A copy damaged or cut
-/// short on the way is refused whole.
+/// A file of changes for when the network is down or forbidden: one replica's changes as a change
+/// batch, then a line naming the replica, the batch's SHA-256 and the replica's Ed25519 signature
+/// over the changes (``BatchSignature``). A copy damaged or cut short on the way is refused whole,
+/// and one altered, or made by anyone but the named replica, fails the signature.
 ///
 ///     {"tianbao":"changes","format":1}
 ///     …one change per line…
 ///     {"end":{"count":N}}
-///     {"bundle":{"replica":"<32 hex>","sha256":"<hash of all lines above>"}}
+///     {"bundle":{"key":{…},"replica":"<32 hex>","sha256":"<hash of all lines above>","signature":"<base64>"}}
+///
+/// `key` (optional) is the replica's ``KeyRegistration``, so a replica that never reaches the network
+/// registers its key with its first bundle. The token never travels.
 public enum ChangeBundle {
     public struct Contents: Sendable {
         public let replica: ReplicaID
         public let changes: [Change]
+        /// `nil` in a bundle from a build before signatures: no hub accepts it.
+        public let signature: [UInt8]?
+        public let key: KeyRegistration?
     }
 
-    private struct Trailer: Codable {
-        struct Body: Codable { var replica: String; var sha256: String }
-        var bundle: Body
-    }
-
-    public static func encode(replica: ReplicaID, changes: [Change]) throws -> [UInt8] {
+    public static func encode(replica: ReplicaID, changes: [Change], privateKey: [UInt8], key: KeyRegistration? = nil) throws -> [UInt8] {
         let batch = try ChangeBatch.encode(changes)
-        let trailer = "{\"bundle\":{\"replica\":\"\(replica.hex)\",\"sha256\":\"\(SHA256.hex(batch))\"}}\n"
+        let signature = try BatchSignature.sign(replica: replica, changes: changes, privateKey: privateKey)
+        var trailer = "{\"bundle\":{"
+        if let key { trailer += "\"key\":" + String(decoding: key.json, as: UTF8.self) + "," }
+        trailer += "\"replica\":\"\(replica.hex)\",\"sha256\":\"\(SHA256.hex(batch))\",\"signature\":\"\(Base64.encode(signature))\"}}\n"
         return batch + Array(trailer.utf8)
     }
 
@@ -32,14 +38,26 @@ public enum ChangeBundle {
             throw .malformedBatch("not a Tianbao bundle, or cut short")
         }
         let batch = Array(bytes[..<lastLineStart])
-        let trailerBytes = Array(bytes[lastLineStart...].dropLast())
-        guard let trailer = try? JSONDecoder().decode(Trailer.self, from: Data(trailerBytes)), let replica = ReplicaID(hex: trailer.bundle.replica) else {
+        guard let tree = try? JSONTree.parse(Array(bytes[lastLineStart...].dropLast())), let trailer = tree["bundle"],
+              case .string(let replicaHex)? = trailer["replica"], let replica = ReplicaID(hex: replicaHex),
+              case .string(let sha256)? = trailer["sha256"] else {
             throw .malformedBatch("the bundle's last line is missing or damaged: the file was cut short")
         }
-        guard SHA256.hex(batch) == trailer.bundle.sha256 else {
+        guard SHA256.hex(batch) == sha256 else {
             throw .malformedBatch("the bundle's checksum does not match: the file was damaged in transit; export it again")
         }
+        var signature: [UInt8]?
+        if let member = trailer["signature"] {
+            guard case .string(let text) = member, let bytes = Base64.decode(text) else {
+                throw .malformedBatch("the bundle's signature is not base64")
+            }
+            signature = bytes
+        }
+        var key: KeyRegistration?
+        if let member = trailer["key"] {
+            do { key = try KeyRegistration(json: member) } catch { throw .malformedBatch("the bundle's key registration is damaged: \(error)") }
+        }
         let changes = try ChangeBatch.decode(batch)
-        return Contents(replica: replica, changes: changes)
+        return Contents(replica: replica, changes: changes, signature: signature, key: key)
     }
 }

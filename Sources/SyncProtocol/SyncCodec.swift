@@ -36,6 +36,15 @@ public enum SyncCodec {
             }
         }
         if let max = object["maxBytes"], max != .null { request.maxBytes = try int(object, "maxBytes", "") }
+        if let signature = object["signature"], signature != .null {
+            guard case .string(let s) = signature, let bytes = Base64.decode(s) else {
+                throw DecodeError(path: "signature", reason: "expected the batch's Ed25519 signature in standard base64")
+            }
+            request.signature = bytes
+        }
+        if let key = object["key"], key != .null {
+            do { request.key = try KeyRegistration(json: key) } catch { throw DecodeError(path: "key.\(error.path)", reason: error.reason) }
+        }
         return request
     }
 
@@ -196,11 +205,13 @@ public enum SyncCodec {
         w.changes(request.changes, compact: request.protocol >= 2)
         w.raw(",\"checkpoint\":")
         w.number(request.checkpoint)
+        if let key = request.key { w.raw(",\"key\":"); w.json.rawText(String(decoding: key.json, as: UTF8.self)) }
         if let max = request.maxBytes { w.raw(",\"maxBytes\":"); w.number(max) }
         w.raw(",\"protocol\":")
         w.number(request.protocol)
         w.raw(",\"replica\":")
         w.string(request.replica)
+        if let signature = request.signature { w.raw(",\"signature\":"); w.string(Base64.encode(signature)) }
         if let withdrawn = request.withdrawn {
             w.raw(",\"withdrawn\":[")
             for (i, d) in withdrawn.enumerated() { if i > 0 { w.raw(",") }; w.string(d) }

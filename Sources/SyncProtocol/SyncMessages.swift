@@ -34,6 +34,11 @@ public struct SyncRequest: Codable, Sendable {
     public var withdrawn: [String]?
     /// The most bytes of changes the replica wants in the reply.
     public var maxBytes: Int?
+    /// The replica's Ed25519 signature over `changes` (``BatchSignature``); required by a hub that
+    /// holds the replica's public key, whenever `changes` is not empty.
+    public var signature: [UInt8]?
+    /// The replica's signing key, sent until a reply confirms the hub holds it (``KeyRegistration``).
+    public var key: KeyRegistration?
 
     public init(replica: ReplicaID, checkpoint: Int64, changes: [Change], withdrawn: [Dot] = [], maxBytes: Int? = nil) {
         self.protocol = SyncProtocol.version

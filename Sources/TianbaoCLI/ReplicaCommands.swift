@@ -35,7 +35,9 @@ enum ReplicaCommands {
         }
         try directory.write(.init(hub: hub.absoluteString, replica: replica.hex, org: who.org, role: who.role, name: who.name), token: token)
         let store = try directory.openStore(replica: replica)
-        let report = try SyncClient(store: store, hub: hub, token: token).sync()
+        let client = SyncClient(store: store, hub: hub, token: token)
+        client.signer = try directory.signer()   // made here, registered by this first sync
+        let report = try client.sync()
         try store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
         try store.setMeta("sync.outcome", .text("ok: pulled \(report.pulled)"))
         if inv.flag("json") {

@@ -1,7 +1,9 @@
+import Crypto
 import Foundation
 import Replication
 import SQLite
 import Submissions
+import SyncClient
 
 /// A replica's folder: its store, its configuration, and its token (readable by its owner only).
 struct ReplicaDirectory {
@@ -16,6 +18,8 @@ struct ReplicaDirectory {
     var configPath: String { "\(path)/config.json" }
     var tokenPath: String { "\(path)/token" }
     var lockPath: String { "\(path)/sync.lock" }
+    /// The replica's Ed25519 private key (64 hex digits), made on this machine, readable by its owner only.
+    var signingKeyPath: String { "\(path)/signing.key" }
 
     struct Config: Codable {
         var hub: String
@@ -43,16 +47,42 @@ struct ReplicaDirectory {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The replica's signing key, made on first use (a replica from a build before keys gets one
+    /// at its next sync, and registers it with the hub then).
+    func signingKey() throws -> [UInt8] {
+        if let data = FileManager.default.contents(atPath: signingKeyPath) {
+            guard let key = Hex.decode(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+                  key.count == Ed25519.privateKeyBytes else {
+                throw CLIFailure("\(signingKeyPath) is damaged", hint: "restore the replica folder from a backup, or enrol a new replica", code: .data)
+            }
+            return key
+        }
+        let key = Ed25519.makePrivateKey()
+        try writeOwnerOnly(signingKeyPath, Hex.encode(key))
+        return key
+    }
+
+    /// What signs this replica's pushes and bundles.
+    func signer() throws -> SyncClient.Signer {
+        do { return try SyncClient.Signer(privateKey: try signingKey(), token: try token()) } catch let failure as CLIFailure { throw failure } catch {
+            throw CLIFailure("the replica's token or signing key is damaged", hint: "enrol a new replica ('tianbao hub enroll', then 'tianbao init')", code: .data)
+        }
+    }
+
+    private func writeOwnerOnly(_ file: String, _ text: String) throws {
+        // Created owner-only before the secret is written into it.
+        _ = FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+        try handle.write(contentsOf: Data((text + "\n").utf8))
+        try handle.close()
+    }
+
     func write(_ config: Config, token: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(config).write(to: URL(fileURLWithPath: configPath))
-        // Created owner-only before the secret is written into it.
-        _ = FileManager.default.createFile(atPath: tokenPath, contents: nil, attributes: [.posixPermissions: 0o600])
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tokenPath))
-        try handle.write(contentsOf: Data((token + "\n").utf8))
-        try handle.close()
+        try writeOwnerOnly(tokenPath, token)
     }
 
     func openStore(replica: ReplicaID? = nil) throws -> ReplicaStore {

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Replication
 import SQLite
+import Submissions
 import SyncClient
 import SyncProtocol
 
@@ -32,6 +33,7 @@ enum SyncCommands {
         defer { lock.release() }
         let store = try directory.openStore()
         let client = SyncClient(store: store, hub: hub, token: token)
+        client.signer = try directory.signer()
         let started = Date()
         var delay = 1.0
         var report = SyncClient.Report()
@@ -86,7 +88,8 @@ enum SyncCommands {
         let received = UInt64(try store.meta("sync.received")?.integer ?? 0)
         var changes: [Change] = []
         try store.changes(from: store.replicaID, after: received) { changes += $0 }
-        let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes)
+        let signer = try directory.signer()
+        let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes, privateKey: signer.privateKey, key: signer.registration)
         do { try Data(bytes).write(to: URL(fileURLWithPath: inv.option("out")!)) } catch {
             throw CLIFailure("cannot write \(inv.option("out")!): \(error.localizedDescription)", code: .io)
         }
@@ -109,6 +112,19 @@ enum SyncCommands {
         let contents = try ChangeBundle.decode(Array(data))
         if let stranger = contents.changes.first(where: { $0.dot.replica != contents.replica }) {
             throw CLIFailure("the bundle says it holds replica \(contents.replica.hex)'s changes but carries \(stranger.dot)", code: .data)
+        }
+        // A replica cannot check a colleague's signature (only the hub knows the keys), so it takes
+        // from a bundle only changes its own unit may make: a forged review or decision is refused.
+        let workspace = try directory.workspace(inv)
+        var authorizer = ChangeAuthorizer(actor: workspace.actor, workspace: workspace, directory: try workspace.directory(), catalog: try workspace.catalog())
+        for change in contents.changes {
+            if let held = try store.change(change.dot) {
+                guard held == change else { throw CLIFailure("the bundle carries \(change.dot), which differs from the change this replica holds under that dot", hint: "the bundle comes from a copied replica; do not import it", code: .data) }
+                continue
+            }
+            if let refusal = authorizer.check(change) {
+                throw CLIFailure("the bundle carries \(change.dot), which this replica's unit may not make (\(refusal.code)): \(refusal.reason)", hint: "nothing was applied; a colleague's bundle holds only your unit's own work — send anything else through the hub", code: .data)
+            }
         }
         let report = try store.apply(contents.changes)
         if inv.flag("json") { try JSONOut.print(inv.io, ["applied": report.applied, "duplicates": report.duplicates]) } else if inv.io.isTerminal {

@@ -14,7 +14,8 @@ import Testing
         })
     }
 
-    static let ownWork: Set<Action> = [.create, .edit, .delete, .submit]
+    /// A recommended record: its unit may no longer delete it.
+    static let ownWork: Set<Action> = [.create, .edit, .submit]
     static let review: Set<Action> = [.recommend, .returnForRevision]
     static let decide: Set<Action> = [.select, .reject]
     static let admin: Set<Action> = [.publishCall, .manageOrganizations, .acknowledgeReceipt]
@@ -45,6 +46,17 @@ import Testing
         #expect(allowed(actor, on: "xm-first") == Self.decide.union(Self.admin))
         #expect(allowed(actor, on: "fj-slyy") == Self.decide.union(Self.admin))
         #expect(allowed(actor, on: "fj-fuzhou") == Self.decide.union(Self.admin))
+    }
+
+    @Test func aUnitDeletesItsRecordOnlyWhileItIsInItsHands() {
+        let hospital = Actor(org: "fz-first", role: .hospital)
+        for status in Status.allCases {
+            let inHand = status == .draft || status == .returned
+            #expect(reason(hospital, .delete, on: "fz-first", status: status) == (inHand ? nil : "submitted_record"), "\(status)")
+        }
+        #expect(reason(hospital, .delete, on: "fz-second", status: .draft) == "not_owner")
+        #expect(reason(Actor(org: "fj-fuzhou", role: .city), .delete, on: "fz-first", status: .returned) == "not_owner")
+        #expect(reason(Actor(org: "fj-province", role: .province), .delete, on: "fz-first", status: .selected) == "not_owner")
     }
 
     func reason(_ actor: Actor, _ action: Action, on unit: String, status: Status = .submitted,

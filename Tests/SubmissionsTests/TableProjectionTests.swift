@@ -31,13 +31,15 @@ import TestSupport
         let before = try hub.compile(call: "fujian-2026", table: "附件2")   // builds the projection
         #expect(before.rows.count == 4)
 
-        // Edits, a return, a resubmission, a deletion and a new record arrive after it.
+        // Edits, returns, a resubmission, a deletion and a new record arrive after it.
         try world["fz-first"].edit(SummaryTableTests.id(2), values: [("项目名称", "县域影像智能辅助诊断（二期）"), ("应用场景方向", "高水平诊疗能力方向")])
         try world["fj-xiamen"].returnForRevision(SummaryTableTests.id(4), reason: "请补充")
         try world["fz-first"].edit(SummaryTableTests.id(3), values: [("项目名称", "门诊病历智能质控（修订）")])
         try world["fz-first"].submit(SummaryTableTests.id(3))
         try world.sync()
         try world["fj-fuzhou"].recommend(SummaryTableTests.id(3), opinion: "同意")
+        try world["fj-fuzhou"].returnForRevision(SummaryTableTests.id(1), reason: "申报单位撤回")   // back in its unit's hands
+        try world.sync()
         try world["fz-second"].delete(SummaryTableTests.id(1))
         try world.sync()
         let after = try hub.compile(call: "fujian-2026", table: "附件2")

@@ -1,0 +1,120 @@
+import Crypto
+import Foundation
+import Replication
+import Submissions
+import SyncProtocol
+
+extension Hub {
+    /// What became of a batch offered to the hub.
+    enum Acceptance {
+        /// Applied (or already held), with a result per change.
+        case applied([ChangeResult])
+        /// Nothing applied: the refused changes with their reasons, the rest `held`.
+        case refused([ChangeResult], count: Int)
+        /// Nothing applied: the batch as a whole failed (its signature), with the code and why.
+        case rejected(code: String, message: String)
+    }
+
+    /// The one way changes enter the hub: a network push and a bundle import both come here and
+    /// meet the same rules, each run once per change: the signature over the batch, the origin,
+    /// a held dot's content, the clock and the replica's stamp history, what the replica may see,
+    /// then the domain's rules for what the change does (``ChangeAuthorizer``). Every change is
+    /// judged before any is applied; the batch is applied whole or not at all.
+    func accept(_ changes: [Change], signature: [UInt8]?, from principal: Principal, signatureRequired: Bool,
+                workspace: Workspace, directory: Directory, catalog: CallCatalog, _ s: State) throws -> Acceptance {
+        guard !changes.isEmpty else { return .applied([]) }
+        let replica = principal.replica
+        let key = try s.tables.publicKey(replica)
+        if key != nil || signatureRequired {
+            guard let key else {
+                return .rejected(code: "no_key", message: "replica \(replica.hex) has registered no signing key, so nothing it carries can be verified; run 'tianbao sync' once on the network, or export the bundle again with a build that signs")
+            }
+            guard let signature else {
+                return .rejected(code: "unsigned", message: "the batch carries no signature; replica \(replica.hex) signs what it sends (upgrade tianbao on the replica)")
+            }
+            guard BatchSignature.verify(signature, replica: replica, changes: changes, publicKey: key) else {
+                return .rejected(code: "bad_signature", message: "the batch's signature does not verify with replica \(replica.hex)'s key: it was altered, or not made by that replica; nothing was applied")
+            }
+        }
+
+        let skew = configuration.maxClockSkewMilliseconds
+        let enrolled = try s.tables.enrollment(replica)?.0.created ?? 0
+        let drained = try s.tables.lastDrained(replica)
+        var authorizer = ChangeAuthorizer(actor: principal.actor, workspace: workspace, directory: directory, catalog: catalog)
+        var stamps: [UInt64: Timestamp] = [:]
+        var results: [ChangeResult] = []
+        var refused = 0
+        for change in changes {
+            if let refusal = try judge(change, principal: principal, enrolled: enrolled, drained: drained, skew: skew,
+                                       stamps: &stamps, authorizer: &authorizer, directory: directory, s) {
+                if refusal.status == .refused { refused += 1 }
+                results.append(refusal)
+            } else {
+                results.append(ChangeResult(dot: change.dot, status: .accepted))
+            }
+        }
+        if refused > 0 {
+            metrics.changes(accepted: 0, refused: refused)
+            return .refused(results.enumerated().map { i, r in r.status == .refused ? r : ChangeResult(dot: changes[i].dot, status: .held) }, count: refused)
+        }
+        try s.store.apply(changes.enumerated().filter { results[$0.offset].status == .accepted }.map(\.element))
+        // Submissions made before the deadline that arrive after it are accepted, and said so.
+        for (i, change) in changes.enumerated() where results[i].status == .accepted && change.field == WorkflowField.submission {
+            try? workspace.acknowledgeReceipt(change.record, receivedAt: now)
+        }
+        metrics.changes(accepted: results.filter { $0.status == .accepted }.count, refused: 0)
+        return .applied(results)
+    }
+
+    /// One change's hub-level checks, then the domain's. `nil` when it is new and allowed; a
+    /// `duplicate` result when the hub holds exactly it; a refusal otherwise.
+    private func judge(_ change: Change, principal: Principal, enrolled: Int64, drained: (at: Int64, seq: UInt64)?, skew: Int64,
+                       stamps: inout [UInt64: Timestamp], authorizer: inout ChangeAuthorizer, directory: Directory, _ s: State) throws -> ChangeResult? {
+        func refuse(_ code: String, _ reason: String) -> ChangeResult { ChangeResult(dot: change.dot, status: .refused, code: code, reason: reason) }
+        let replica = principal.replica
+        guard change.dot.replica == replica else {
+            return refuse("wrong_origin", "change \(change.dot) was made by replica \(change.dot.replica.hex), not by \(replica.hex): a replica sends only its own changes")
+        }
+        // A re-sent change is a duplicate, whatever it does; a different change under a held dot
+        // means two stores share one replica id.
+        if let held = try s.store.change(change.dot) {
+            guard held == change else {
+                return refuse("dot_reused", "the hub holds a different change \(change.dot): two copies of this replica are making changes; stop using this copy and enrol a new replica")
+            }
+            stamps[change.dot.seq] = change.timestamp
+            return ChangeResult(dot: change.dot, status: .duplicate)
+        }
+        let wall = change.timestamp.wall
+        if wall > now + skew {
+            return refuse("clock_ahead", "change \(change.dot) is stamped \((wall - now) / 1000) s ahead of the hub's clock; fix the replica's clock, then edit again")
+        }
+        // Stamps the replica's history makes impossible (PROTOCOL.md 2.3): before it was enrolled,
+        // before its last contact with nothing left to push, or not after its previous change.
+        if wall < enrolled - skew {
+            return refuse("stamp_impossible", "change \(change.dot) is stamped \(Self.date(wall)), before this replica was enrolled (\(Self.date(enrolled))); fix the replica's clock")
+        }
+        if let drained, change.dot.seq > drained.seq, wall < drained.at - skew {
+            return refuse("stamp_impossible", "change \(change.dot) is stamped \(Self.date(wall)), but at \(Self.date(drained.at)) this replica had pushed everything it had made; a later change cannot be older")
+        }
+        let previous = try stamps[change.dot.seq - 1] ?? s.store.change(Dot(replica: replica, seq: change.dot.seq - 1))?.timestamp
+        if let previous, change.timestamp <= previous {
+            return refuse("stamp_impossible", "change \(change.dot) is stamped \(change.timestamp), not after the replica's previous change (\(previous)); a replica's clock never goes back")
+        }
+        stamps[change.dot.seq] = change.timestamp
+
+        // A record the replica may not see is answered as one that does not exist.
+        if change.collection == Workspace.Collection.submissions,
+           let scope = try s.store.record(change.record, only: ReadScope.fields), scope[WorkflowField.unit] != nil,
+           !ReadScope.visible(scope, to: principal.actor, directory: directory), try s.tables.grant(replica, change.record) == nil {
+            let refusal = ChangeAuthorizer.unknownRecord(change.record)
+            return refuse(refusal.code, refusal.reason)
+        }
+        if let refusal = authorizer.check(change) { return refuse(refusal.code, refusal.reason) }
+        return nil
+    }
+
+    /// A time for a refusal's reason, in UTC.
+    static func date(_ milliseconds: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+}

@@ -1,0 +1,38 @@
+import Replication
+
+/// What may be written into a form record's reserved fields (names beginning with `_`): its
+/// identity once, at creation; each workflow entry in its own field, naming its real writer.
+/// Judged on the change's content, so a raw client cannot write a review "by" another city.
+public enum ReservedFieldRules {
+    public static func check(_ change: Change, actor: Actor) -> Decision {
+        guard RetireRule.isReserved(change.field) else { return .allowed }
+        func refuse(_ reason: String) -> Decision { .refused(code: "malformed_entry", reason: "\(change.field): \(reason)") }
+        guard change.collection == Workspace.Collection.submissions, WorkflowField.all.contains(change.field) else {
+            return .refused(code: "unknown_field", reason: "'\(change.field)' is not a field of a \(change.collection) record: names beginning with '_' are reserved for \(WorkflowField.all.sorted().joined(separator: ", "))")
+        }
+        guard change.op == .set else { return refuse("a reserved field is a register: write it with set, not \(change.op.rawValue)") }
+        switch change.field {
+        case WorkflowField.unit, WorkflowField.call, WorkflowField.form:
+            guard case .text(let text)? = change.value, !text.isEmpty else { return refuse("expected non-empty text") }
+            return .allowed
+        case WorkflowField.template, WorkflowField.received:
+            guard case .int? = change.value else { return refuse("expected an integer") }
+            return .allowed
+        default:
+            break
+        }
+        guard let entry = WorkflowEntry(change.value) else {
+            return refuse("expected a workflow entry {\"action\",\"by\",\"revision\",\"text\"} as JSON text")
+        }
+        let fits: Bool = switch change.field {
+        case WorkflowField.submission: entry.action == .submit
+        case WorkflowField.review: entry.action == .recommend || entry.action == .return
+        default: entry.action == .select || entry.action == .reject
+        }
+        guard fits else { return refuse("'\(entry.action.rawValue)' does not belong in \(change.field)") }
+        guard entry.by == actor.org else {
+            return .refused(code: "wrong_author", reason: "the \(change.field) entry says it is by '\(entry.by)', but \(actor.org) wrote it: an entry names its real writer")
+        }
+        return .allowed
+    }
+}
