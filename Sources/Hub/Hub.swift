@@ -19,6 +19,9 @@ public final class Hub: Sendable {
         public var wallClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
         public var pageBytes = SyncProtocol.defaultPageBytes
         public var extraTemplates: [CallTemplate] = []
+        /// SHA-256 of the bearer token that unlocks `/metrics`' per-replica series; without it (or
+        /// without the token in a request) `/metrics` serves aggregates only, naming no replica.
+        public var metricsTokenHash: [UInt8]?
 
         public init(path: String) { self.path = path }
     }
@@ -64,13 +67,17 @@ public final class Hub: Sendable {
     /// Enrols a replica for `org` in `role`: returns its new replica id and its token, which is
     /// shown once and never stored (only its hash is).
     public func enroll(org: String, role: Role, label: String? = nil) throws -> (replica: ReplicaID, token: String) {
+        try enroll(org: org, role: role, label: label, replica: ReplicaID.random())
+    }
+
+    /// Enrols with a given replica id: for conformance vectors, whose changes name their origins.
+    func enroll(org: String, role: Role, label: String?, replica: ReplicaID) throws -> (replica: ReplicaID, token: String) {
         try state.withLock { s in
             let directory = try workspace(s).directory()
             guard let organization = directory[org] else { throw HubError.unknownOrganization(org, known: directory.sorted.map(\.code)) }
             guard Permission.role(role, fits: organization.kind) else {
                 throw HubError.roleMismatch(org: organization.name, kind: organization.kind.rawValue, role: role.rawValue)
             }
-            let replica = ReplicaID.random()
             let (token, hash) = Token.make(for: replica)
             try s.tables.insertEnrollment(replica: replica, org: org, role: role.rawValue, tokenHash: hash, label: label, now: now)
             return (replica, token)
@@ -148,8 +155,9 @@ public final class Hub: Sendable {
             response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array("{\"status\":\"ok\"}".utf8))
         case ("GET", "/metrics"):
             route = "/metrics"
-            let replicas = (try? state.withLock { try $0.tables.enrollments() }) ?? []
-            let text = metrics.render(replicas: replicas.filter { $0.revoked == nil }.map { ($0.replica.hex, $0.org, $0.role, $0.lastSync) })
+            let replicas = ((try? state.withLock { try $0.tables.enrollments() }) ?? []).filter { $0.revoked == nil }
+            let text = metrics.render(replicas: replicas.count,
+                                      perReplica: metricsAuthorized(request) ? replicas.map { ($0.replica.hex, $0.org, $0.role, $0.lastSync) } : [])
             response = HTTPResponse.text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         case ("GET", SyncProtocol.whoamiPath):
             route = SyncProtocol.whoamiPath
@@ -167,6 +175,12 @@ public final class Hub: Sendable {
         }
         metrics.request(route: route, status: response.status)
         return response.compressed(for: request)
+    }
+
+    /// Whether the request carries the metrics token.
+    func metricsAuthorized(_ request: HTTPRequest) -> Bool {
+        guard let expected = configuration.metricsTokenHash, let header = request.headers["Authorization"], header.hasPrefix("Bearer ") else { return false }
+        return Secret.constantTimeEqual(SHA256.digest(Array(header.dropFirst(7).utf8)), expected)
     }
 
     /// Starts serving on `host:port`, logging one line per request on standard error.

@@ -34,8 +34,9 @@ final class HubMetrics: Sendable {
         }
     }
 
-    /// The exposition text; `replicas` are (replica, org, role, last sync ms) from the enrolment table.
-    func render(replicas: [(String, String, String, Int64?)]) -> String {
+    /// The exposition text: `replicas` enrolled (not revoked), and `perReplica` (replica, org, role,
+    /// last sync ms) only for a scraper holding the metrics token.
+    func render(replicas: Int, perReplica: [(String, String, String, Int64?)]) -> String {
         let s = state.withLock { $0 }
         var out = "# HELP tianbao_http_requests_total HTTP requests by route and status.\n# TYPE tianbao_http_requests_total counter\n"
         for key in s.requests.keys.sorted() {
@@ -53,9 +54,9 @@ final class HubMetrics: Sendable {
         out += "tianbao_sync_duration_seconds_bucket{le=\"+Inf\"} \(s.syncCount)\n"
         out += "tianbao_sync_duration_seconds_sum \(s.syncSum)\ntianbao_sync_duration_seconds_count \(s.syncCount)\n"
         out += "# HELP tianbao_replicas Enrolled replicas (revoked ones excluded).\n# TYPE tianbao_replicas gauge\n"
-        out += "tianbao_replicas \(replicas.count)\n"
+        out += "tianbao_replicas \(replicas)\n"
         out += "# HELP tianbao_replica_last_sync_timestamp_seconds When each replica last synced.\n# TYPE tianbao_replica_last_sync_timestamp_seconds gauge\n"
-        for (replica, org, role, last) in replicas {
+        for (replica, org, role, last) in perReplica {
             guard let last else { continue }
             out += "tianbao_replica_last_sync_timestamp_seconds{replica=\"\(replica)\",org=\"\(org)\",role=\"\(role)\"} \(Double(last) / 1000)\n"
         }

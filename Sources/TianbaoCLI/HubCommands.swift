@@ -1,4 +1,5 @@
 import Dispatch
+import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,9 +15,17 @@ import SyncProtocol
 enum HubCommands {
     static let db = Option("db", value: "PATH", help: "The hub's SQLite database (created when missing).", required: true)
 
-    static func open(_ inv: Invocation) throws -> Hub {
+    static func open(_ inv: Invocation, metricsTokenFile: String? = nil) throws -> Hub {
         var configuration = Hub.Configuration(path: inv.option("db")!)
         configuration.extraTemplates = try Templates.extra(inv)
+        if let file = metricsTokenFile {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
+            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard token.utf8.count >= 32 else {
+                throw CLIFailure("\(file) holds a metrics token of \(token.utf8.count) characters", hint: "use at least 32 random characters, e.g. 'openssl rand -hex 32 > \(file)'", code: .data)
+            }
+            configuration.metricsTokenHash = SHA256.digest(Array(token.utf8))
+        }
         return try Hub(configuration: configuration)
     }
 
@@ -24,7 +33,8 @@ enum HubCommands {
         "serve", abstract: "Run the hub: the HTTP sync server on the embedded SQLite store (WAL).",
         discussion: "SIGTERM or SIGINT stops accepting, lets requests in flight finish, closes the store and exits 0.",
         options: [db, Option("listen", value: "HOST:PORT", help: "Where to listen (default 127.0.0.1:8040; port 0 picks one)."),
-                  Option("max-body", value: "BYTES", help: "Largest request body (default 8 MiB).")]
+                  Option("max-body", value: "BYTES", help: "Largest request body (default 8 MiB)."),
+                  Option("metrics-token-file", value: "FILE", help: "A file holding the bearer token Prometheus sends for /metrics' per-replica series (without it, /metrics serves aggregates only).")]
     ) { inv in
         let listen = inv.option("listen") ?? "127.0.0.1:8040"
         guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
@@ -36,7 +46,7 @@ enum HubCommands {
             guard let n = Int(maxBody), n > 0 else { throw UsageError("--max-body takes a number of bytes", path: inv.path) }
             limits.maxBodyBytes = n
         }
-        let hub = try open(inv)
+        let hub = try open(inv, metricsTokenFile: inv.option("metrics-token-file"))
         // Signals are taken by a dispatch source rather than a handler, so stopping runs as normal code.
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTP
 import Hub
@@ -56,7 +57,7 @@ final class HubFixture: @unchecked Sendable {
     ]
 
     /// Enrols a replica for `org` and opens its store in the fixture's folder.
-    func replica(_ org: String, role: Role, name: String? = nil) throws -> Replica {
+    func replica(_ org: String, role: Role, name: String? = nil, signed: Bool = false) throws -> Replica {
         let (id, token) = try hub.enroll(org: org, role: role, label: name)
         var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
         configuration.wallClock = clock.reading
@@ -64,7 +65,9 @@ final class HubFixture: @unchecked Sendable {
         configuration.synchronous = .normal
         let store = try ReplicaStore(path: dir.file("\(name ?? org)-\(id.hex.prefix(6)).sqlite"), configuration: configuration)
         let workspace = Workspace(store: store, actor: Actor(org: org, role: role), author: name ?? org)
-        return Replica(workspace: workspace, client: SyncClient(store: store, hub: url, token: token), token: token)
+        let client = SyncClient(store: store, hub: url, token: token)
+        if signed { client.signer = try SyncClient.Signer(privateKey: Ed25519.makePrivateKey(), token: token) }
+        return Replica(workspace: workspace, client: client, token: token)
     }
 
     /// How many changes the hub holds.
