@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Replication", "Submissions", "SyncProtocol", "Crypto", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Replication", "Submissions", "SyncProtocol", "Crypto", "HTTP", "TestSupport"]),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "JSON", "Replication", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "Submissions", "Replication", "SQLite", "TestSupport", "Crypto", "JSON"]),

@@ -26,7 +26,8 @@ public enum Gzip {
         }
     }
 
-    /// Decompresses gzip (or zlib) data, refusing to produce more than `limit` bytes.
+    /// Decompresses one gzip (or zlib) stream, refusing to produce more than `limit` bytes, and
+    /// refusing bytes after the stream's end: whatever hides there was never checked by anyone.
     public static func decompress(_ bytes: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard tianbao_inflate_init_auto(&stream) == Z_OK else { throw .corrupt }
@@ -35,6 +36,7 @@ public enum Gzip {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var input = bytes
         var status: Int32 = Z_OK
+        var leftover = 0
         input.withUnsafeMutableBufferPointer { inBuf in
             stream.next_in = inBuf.baseAddress
             stream.avail_in = UInt32(inBuf.count)
@@ -48,9 +50,10 @@ public enum Gzip {
                 output.append(contentsOf: chunk.prefix(produced))
                 if output.count > limit { status = Z_MEM_ERROR; break }
             } while status == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0)
+            leftover = Int(stream.avail_in)
         }
         if output.count > limit { throw .tooLarge(limit: limit) }
-        guard status == Z_STREAM_END else { throw .corrupt }
+        guard status == Z_STREAM_END, leftover == 0 else { throw .corrupt }
         return output
     }
 }

@@ -26,6 +26,27 @@ public struct HTTPHeaders: Sendable, Sequence {
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 }
 
+/// A request as far as its head: what an ``HTTPServer/Admission`` hook decides on, before the
+/// server reads a byte of the body.
+public struct HTTPRequestHead: Sendable {
+    public var method: String
+    /// The request target as sent (`/v1/sync?x=1`).
+    public var target: String
+    public var headers: HTTPHeaders
+    /// HTTP/1.0 or HTTP/1.1, as (1, 0) or (1, 1).
+    public var version: (major: Int, minor: Int)
+
+    public init(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), version: (Int, Int) = (1, 1)) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.version = (version.0, version.1)
+    }
+
+    /// The target without its query.
+    public var path: String { HTTPRequest.path(of: target) }
+}
+
 /// A request as the handler sees it: whole, body decoded.
 public struct HTTPRequest: Sendable {
     public var method: String
@@ -44,8 +65,14 @@ public struct HTTPRequest: Sendable {
         self.version = (version.0, version.1)
     }
 
+    init(head: HTTPRequestHead, body: [UInt8]) {
+        self.init(method: head.method, target: head.target, headers: head.headers, body: body, version: head.version)
+    }
+
     /// The target without its query.
-    public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
+    public var path: String { Self.path(of: target) }
+
+    static func path(of target: String) -> String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
 
     /// Whether the client accepts a gzip-encoded response.
     public var acceptsGzip: Bool {

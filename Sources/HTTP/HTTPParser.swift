@@ -1,6 +1,8 @@
 /// Reads a request head from the bytes received so far, strictly: a malformed head is a 400, a
 /// head over a limit a 414 or 431, and ambiguous framing (both `Content-Length` and
-/// `Transfer-Encoding`, or two `Content-Length`s) a 400 — the request-smuggling cases.
+/// `Transfer-Encoding`, or two `Content-Length`s) a 400 — the request-smuggling cases. So is a
+/// control character anywhere in the head, and any byte in the target but visible ASCII: what
+/// one component reads as a line break another reads as data.
 struct HTTPParser {
     let limits: HTTPLimits
 
@@ -11,10 +13,7 @@ struct HTTPParser {
     }
 
     struct Head {
-        var method: String
-        var target: String
-        var version: (major: Int, minor: Int)
-        var headers: HTTPHeaders
+        var request: HTTPRequestHead
         var framing: Framing
         var expectsContinue: Bool
     }
@@ -40,6 +39,8 @@ struct HTTPParser {
             if buffer.count > limits.maxRequestLineBytes + limits.maxHeaderBytes {
                 throw Refusal(status: 431, message: "headers larger than \(limits.maxHeaderBytes) bytes")
             }
+            // A client ending its lines with a bare LF would otherwise wait out the request timeout.
+            if Self.findBareLF(buffer) { throw Self.bareLineBreak }
             return .needMore
         }
         let lines = Self.split(Array(buffer[..<end]))
@@ -54,6 +55,10 @@ struct HTTPParser {
               parts[1].hasPrefix("/") || parts[1] == "*" else {
             throw Refusal(status: 400, message: "malformed request line")
         }
+        // The target reaches the handler and the access log: a control byte in it could forge a log line.
+        guard parts[1].utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw Refusal(status: 400, message: "the request target holds a space, a control character or a non-ASCII byte; percent-encode it")
+        }
         let version: (Int, Int)
         switch parts[2] {
         case "HTTP/1.1": version = (1, 1)
@@ -66,6 +71,7 @@ struct HTTPParser {
         var headers = HTTPHeaders()
         for raw in lines.dropFirst() {
             guard let first = raw.first, first != 32, first != 9 else { throw Refusal(status: 400, message: "folded header lines are not accepted") }
+            try Self.checkFieldBytes(raw)
             guard let colon = raw.firstIndex(of: 58) else { throw Refusal(status: 400, message: "header line without a colon") }
             let nameBytes = raw[..<colon]
             guard !nameBytes.isEmpty, nameBytes.allSatisfy(Self.isTokenByte) else { throw Refusal(status: 400, message: "malformed header name") }
@@ -95,8 +101,8 @@ struct HTTPParser {
             framing = .none
         }
         let expects = headers["Expect"]?.lowercased() == "100-continue"
-        return .head(Head(method: String(parts[0]), target: String(parts[1]), version: version, headers: headers,
-                          framing: framing, expectsContinue: expects), consumed: end + 4)
+        let request = HTTPRequestHead(method: String(parts[0]), target: String(parts[1]), headers: headers, version: version)
+        return .head(Head(request: request, framing: framing, expectsContinue: expects), consumed: end + 4)
     }
 
     static func isTokenByte(_ b: UInt8) -> Bool {
@@ -107,6 +113,22 @@ struct HTTPParser {
              UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): true
         default: false
         }
+    }
+
+    /// A header or trailer line may hold visible characters, spaces, tabs and non-ASCII text; a
+    /// bare CR or LF, a NUL or another control character is a smuggling or log-forging attempt.
+    static func checkFieldBytes(_ line: ArraySlice<UInt8>) throws(Refusal) {
+        if let bad = line.first(where: { $0 != 9 && ($0 < 0x20 || $0 == 0x7F) }) {
+            if bad == 10 || bad == 13 { throw bareLineBreak }
+            throw Refusal(status: 400, message: "a header line holds the control character 0x\(String(bad, radix: 16, uppercase: true)); only tab, space and visible characters are allowed")
+        }
+    }
+
+    static let bareLineBreak = Refusal(status: 400, message: "a bare CR or LF inside the head; end every line with CRLF")
+
+    /// Whether `buffer` holds an LF that does not follow a CR.
+    static func findBareLF(_ buffer: [UInt8]) -> Bool {
+        buffer.indices.contains { buffer[$0] == 10 && ($0 == 0 || buffer[$0 - 1] != 13) }
     }
 
     static func find(_ buffer: [UInt8], _ needle: [UInt8], from start: Int = 0) -> Int? {
@@ -139,60 +161,5 @@ struct HTTPParser {
         }
         lines.append(bytes[start..<bytes.count])
         return lines
-    }
-}
-
-/// Decodes a chunked body as its bytes arrive.
-struct ChunkedDecoder {
-    let limit: Int
-    private(set) var body: [UInt8] = []
-    private var position = 0
-    private var remainingInChunk = 0
-    private var state = State.size
-
-    init(limit: Int) { self.limit = limit }
-
-    enum State { case size, data, dataEnd, trailers, done }
-
-    var isDone: Bool { state == .done }
-
-    /// Consumes what it can of `buffer`; returns how many bytes of it belong to the body.
-    mutating func feed(_ buffer: [UInt8]) throws(HTTPParser.Refusal) -> Int? {
-        while state != .done {
-            switch state {
-            case .size:
-                guard let end = HTTPParser.find(buffer, [13, 10], from: position) else {
-                    if buffer.count - position > 1024 { throw HTTPParser.Refusal(status: 400, message: "malformed chunk size") }
-                    return nil
-                }
-                let line = buffer[position..<end].prefix { $0 != UInt8(ascii: ";") }
-                guard !line.isEmpty, line.count <= 8, let size = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(), radix: 16), size >= 0 else {
-                    throw HTTPParser.Refusal(status: 400, message: "malformed chunk size")
-                }
-                if body.count + size > limit { throw HTTPParser.Refusal(status: 413, message: "body over the limit of \(limit) bytes") }
-                position = end + 2
-                remainingInChunk = size
-                state = size == 0 ? .trailers : .data
-            case .data:
-                let available = min(remainingInChunk, buffer.count - position)
-                if available == 0 { return nil }
-                body.append(contentsOf: buffer[position..<(position + available)])
-                position += available
-                remainingInChunk -= available
-                if remainingInChunk == 0 { state = .dataEnd }
-            case .dataEnd:
-                guard buffer.count - position >= 2 else { return nil }
-                guard buffer[position] == 13, buffer[position + 1] == 10 else { throw HTTPParser.Refusal(status: 400, message: "chunk not followed by CRLF") }
-                position += 2
-                state = .size
-            case .trailers:
-                guard let end = HTTPParser.find(buffer, [13, 10], from: position) else { return nil }
-                if end == position { state = .done } // the empty line after the trailers
-                position = end + 2
-            case .done:
-                break
-            }
-        }
-        return position
     }
 }

@@ -7,40 +7,40 @@ import Synchronization
 /// A small HTTP/1.1 server on POSIX sockets: one thread per connection, keep-alive, every read
 /// bounded by a deadline, every limit in ``HTTPLimits``. It knows nothing of what it serves.
 ///
-///     let server = HTTPServer { request in .text(200, "ok") }
+///     let server = HTTPServer(admit: { head in
+///         head.headers["Authorization"] == nil ? .error(401, code: "unauthorized", message: "send a bearer token") : nil
+///     }) { request in .text(200, "ok") }
 ///     let port = try server.start(host: "127.0.0.1", port: 0)
 ///     …
 ///     server.stop()    // finishes requests in flight, then returns
 public final class HTTPServer: Sendable {
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
 
-    /// One line of the access log: never a header value or a body.
-    public struct AccessEntry: Sendable {
-        public let method: String
-        public let path: String
-        public let status: Int
-        public let bytesIn: Int
-        public let bytesOut: Int
-        public let milliseconds: Double
-        /// Whatever the handler put in the `X-Log-Principal` response header (it is not sent).
-        public let principal: String?
-    }
+    /// Decides on a request from its head alone: nil lets it through, a response refuses it.
+    ///
+    /// It runs before the server reads, decompresses or `100 Continue`s the body, so a client
+    /// that may not send one (no credentials, say) costs a head's worth of work, never a body's.
+    /// A refusal is sent with `Connection: close` and the connection is closed, the body unread.
+    public typealias Admission = @Sendable (HTTPRequestHead) -> HTTPResponse?
 
     public let limits: HTTPLimits
     private let handler: Handler
+    private let admit: Admission?
     private let logger: (@Sendable (AccessEntry) -> Void)?
     private let state = Mutex(State())
 
     private struct State {
         var listener: Int32 = -1
         var stopping = false
-        var active = 0
+        var connections = ConnectionTable()
         var acceptThreadDone = true
     }
 
-    public init(limits: HTTPLimits = HTTPLimits(), logger: (@Sendable (AccessEntry) -> Void)? = nil, handler: @escaping Handler) {
+    public init(limits: HTTPLimits = HTTPLimits(), logger: (@Sendable (AccessEntry) -> Void)? = nil,
+                admit: Admission? = nil, handler: @escaping Handler) {
         self.limits = limits
         self.handler = handler
+        self.admit = admit
         self.logger = logger
     }
 
@@ -60,7 +60,10 @@ public final class HTTPServer: Sendable {
     }
 
     /// Connections being served now.
-    public var activeConnections: Int { state.withLock { $0.active } }
+    public var activeConnections: Int { state.withLock { $0.connections.count } }
+
+    /// Connections waiting for a request, which a newcomer at the cap may displace.
+    var idleConnections: Int { state.withLock { $0.connections.idleCount } }
 
     /// Stops accepting, lets requests in flight finish (up to the grace period), closes idle
     /// connections, and returns when all are done.
@@ -68,7 +71,7 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.stopping = true }
         let deadline = Date().addingTimeInterval(limits.shutdownGraceSeconds)
         while Date() < deadline {
-            let (active, acceptDone) = state.withLock { ($0.active, $0.acceptThreadDone) }
+            let (active, acceptDone) = state.withLock { ($0.connections.count, $0.acceptThreadDone) }
             if active == 0 && acceptDone { break }
             usleep(10_000)
         }
@@ -84,117 +87,157 @@ public final class HTTPServer: Sendable {
         while !stopping {
             guard Socket.wait(listener, milliseconds: 200) else { continue }
             let fd = accept(listener, nil, nil)
-            if fd < 0 { continue }
-            let admitted = state.withLock { s -> Bool in
-                guard s.active < limits.maxConnections, !s.stopping else { return false }
-                s.active += 1
-                return true
+            if fd < 0 {
+                // Out of descriptors: the pending connection stays readable, so without a pause
+                // this loop would spin a core until one is freed.
+                if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM { usleep(50_000) }
+                continue
             }
-            guard admitted else {
-                let busy = HTTPResponse.error(503, code: "busy", message: "the server is at its connection limit; try again shortly")
+            let (admitted, stoppingNow) = state.withLock { s -> (Int?, Bool) in
+                s.stopping ? (nil, true) : (s.connections.admit(fd, capacity: limits.maxConnections), false)
+            }
+            guard let id = admitted else {
+                let busy = HTTPResponse.error(503, code: "busy", message: stoppingNow ? "the server is stopping; try again shortly"
+                    : "all \(limits.maxConnections) connections are mid-request; try again shortly")
                 _ = Socket.send(fd, Self.serialize(busy, keepAlive: false), deadline: Date().addingTimeInterval(1))
                 close(fd)
                 continue
             }
             let thread = Thread { [self] in
-                serve(fd)
+                serve(fd, id)
+                state.withLock { $0.connections.remove(id) }
                 close(fd)
-                state.withLock { $0.active -= 1 }
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
     }
 
-    /// Serves requests on one connection until it closes, times out or the server stops.
-    private func serve(_ fd: Int32) {
+    /// Serves requests on one connection until it closes, times out, is evicted or the server stops.
+    private func serve(_ fd: Int32, _ id: Int) {
         var buffer: [UInt8] = []
-        let parser = HTTPParser(limits: limits)
         while true {
-            var requestDeadline: Date? = buffer.isEmpty ? nil : Date().addingTimeInterval(limits.requestTimeoutSeconds)
-            let idleDeadline = Date().addingTimeInterval(limits.idleTimeoutSeconds)
-            var head: HTTPParser.Head
-            var consumed: Int
-            // The head.
-            while true {
-                do {
-                    if case .head(let h, let c) = try parser.parseHead(buffer) { head = h; consumed = c; break }
-                } catch {
-                    return refuse(fd, error, started: Date(), bytesIn: buffer.count)
-                }
-                if buffer.isEmpty && stopping { return }
-                let deadline = requestDeadline ?? idleDeadline
-                let left = Int(deadline.timeIntervalSinceNow * 1000)
-                if left <= 0 {
-                    if requestDeadline == nil { return }  // idle keep-alive connection: just close
-                    return refuse(fd, .init(status: 408, message: "the request did not arrive within \(Int(limits.requestTimeoutSeconds)) s"), started: Date(), bytesIn: buffer.count)
-                }
-                guard Socket.wait(fd, milliseconds: min(left, 200)) else { continue }
-                if Socket.receive(fd, into: &buffer) == 0 { return }
-                if requestDeadline == nil { requestDeadline = Date().addingTimeInterval(limits.requestTimeoutSeconds) }
-            }
+            guard let (head, consumed, deadline) = readHead(fd, id, &buffer) else { return }
             let started = Date()
-            let deadline = requestDeadline ?? Date().addingTimeInterval(limits.requestTimeoutSeconds)
             buffer.removeFirst(consumed)
+            if let admit, let refusal = admit(head.request) {
+                _ = respond(fd, refusal, to: head.request, keepAlive: false, started: started, bytesIn: consumed)
+                return
+            }
+            let gzipped: Bool
+            switch head.request.headers["Content-Encoding"]?.lowercased() {
+            case nil, "identity": gzipped = false
+            case "gzip": gzipped = true
+            case let encoding?:
+                return refuse(fd, .init(status: 415, message: "Content-Encoding \(encoding) is not supported; send gzip or identity"),
+                              head.request, started: started, bytesIn: consumed)
+            }
             if head.expectsContinue && head.framing != .none {
                 _ = Socket.send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: deadline)
             }
-            // The body.
-            var body: [UInt8] = []
-            switch head.framing {
-            case .none:
-                break
-            case .length(let n):
-                while buffer.count < n {
-                    guard readMore(fd, &buffer, until: deadline) else {
-                        return refuse(fd, .init(status: 408, message: "the body did not arrive within \(Int(limits.requestTimeoutSeconds)) s"), started: started, bytesIn: consumed + buffer.count)
-                    }
-                }
-                body = Array(buffer.prefix(n))
-                buffer.removeFirst(n)
-            case .chunked:
-                var decoder = ChunkedDecoder(limit: limits.maxBodyBytes)
-                while true {
-                    let fed: Int?
-                    do {
-                        fed = try decoder.feed(buffer)
-                    } catch {
-                        return refuse(fd, error, started: started, bytesIn: consumed + buffer.count)
-                    }
-                    if let used = fed, decoder.isDone {
-                        buffer.removeFirst(used)
-                        break
-                    }
-                    guard readMore(fd, &buffer, until: deadline) else {
-                        return refuse(fd, .init(status: 408, message: "the body did not arrive within \(Int(limits.requestTimeoutSeconds)) s"), started: started, bytesIn: consumed + buffer.count)
-                    }
-                }
-                body = decoder.body
+            var body: [UInt8]
+            var bytesIn = consumed
+            do {
+                body = try readBody(fd, head.framing, &buffer, until: deadline, bytesIn: &bytesIn)
+                if gzipped { body = try Self.gunzip(body, limit: limits.maxBodyBytes) }
+            } catch {
+                return refuse(fd, error, head.request, started: started, bytesIn: bytesIn)
             }
-            let bytesIn = consumed + body.count
-            // A compressed body.
-            if let encoding = head.headers["Content-Encoding"]?.lowercased(), encoding != "identity" {
-                guard encoding == "gzip" else {
-                    return refuse(fd, .init(status: 415, message: "Content-Encoding \(encoding) is not supported; send gzip or identity"), started: started, bytesIn: bytesIn)
-                }
-                do {
-                    body = try Gzip.decompress(body, limit: limits.maxBodyBytes)
-                } catch .tooLarge {
-                    return refuse(fd, .init(status: 413, message: "decompressed body over the limit of \(limits.maxBodyBytes) bytes"), started: started, bytesIn: bytesIn)
-                } catch {
-                    return refuse(fd, .init(status: 400, message: "the gzip body is corrupt"), started: started, bytesIn: bytesIn)
-                }
-            }
-            let request = HTTPRequest(method: head.method, target: head.target, headers: head.headers, body: body, version: head.version)
-            var response = handler(request)
-            let principal = response.headers["X-Log-Principal"]
-            response.headers = HTTPHeaders(response.headers.fields.filter { $0.name != "X-Log-Principal" }.map { ($0.name, $0.value) })
-            let keepAlive = request.keepAlive && !stopping
-            let bytes = Self.serialize(response, keepAlive: keepAlive, head: request.method == "HEAD")
-            let sent = Socket.send(fd, bytes, deadline: Date().addingTimeInterval(limits.writeTimeoutSeconds))
-            log(request.method, request.path, response.status, bytesIn, bytes.count, started, principal)
+            let request = HTTPRequest(head: head.request, body: body)
+            let response = handler(request)
+            let keepAlive = request.keepAlive && !stopping  // after the handler: a stop may have begun meanwhile
+            let sent = respond(fd, response, to: head.request, keepAlive: keepAlive, started: started, bytesIn: bytesIn)
             if !sent || !keepAlive { return }
         }
+    }
+
+    /// Reads until `buffer` holds a whole head; returns it with the deadline for the rest of the
+    /// request, or nil when the connection is to end (closed, idle too long, evicted, stopping,
+    /// or a refusal already sent).
+    private func readHead(_ fd: Int32, _ id: Int, _ buffer: inout [UInt8]) -> (HTTPParser.Head, consumed: Int, deadline: Date)? {
+        let parser = HTTPParser(limits: limits)
+        // Only a connection waiting for the first byte of a request may be evicted.
+        if buffer.isEmpty { state.withLock { $0.connections.markIdle(id) } }
+        var requestDeadline: Date? = buffer.isEmpty ? nil : Date().addingTimeInterval(limits.requestTimeoutSeconds)
+        let idleDeadline = Date().addingTimeInterval(limits.idleTimeoutSeconds)
+        while true {
+            do {
+                if case .head(let head, let consumed) = try parser.parseHead(buffer) {
+                    return (head, consumed, requestDeadline ?? Date().addingTimeInterval(limits.requestTimeoutSeconds))
+                }
+            } catch {
+                refuse(fd, error, nil, started: Date(), bytesIn: buffer.count)
+                return nil
+            }
+            if buffer.isEmpty && stopping { return nil }
+            let deadline = requestDeadline ?? idleDeadline
+            let left = Int(deadline.timeIntervalSinceNow * 1000)
+            if left <= 0 {
+                if requestDeadline == nil { return nil }  // idle keep-alive connection: just close
+                refuse(fd, .init(status: 408, message: "the request did not arrive within \(Int(limits.requestTimeoutSeconds)) s"), nil,
+                       started: Date(), bytesIn: buffer.count)
+                return nil
+            }
+            guard Socket.wait(fd, milliseconds: min(left, 200)) else { continue }
+            if buffer.isEmpty && !state.withLock({ $0.connections.claim(id) }) { return nil }  // evicted while idle
+            if Socket.receive(fd, into: &buffer) == 0 { return nil }
+            if requestDeadline == nil { requestDeadline = Date().addingTimeInterval(limits.requestTimeoutSeconds) }
+        }
+    }
+
+    /// Reads the body `framing` announces, leaving what follows it in `buffer`; counts the bytes
+    /// read off the wire into `bytesIn`.
+    private func readBody(_ fd: Int32, _ framing: HTTPParser.Framing, _ buffer: inout [UInt8], until deadline: Date,
+                          bytesIn: inout Int) throws(HTTPParser.Refusal) -> [UInt8] {
+        let late = HTTPParser.Refusal(status: 408, message: "the body did not arrive within \(Int(limits.requestTimeoutSeconds)) s")
+        switch framing {
+        case .none:
+            return []
+        case .length(let n):
+            while buffer.count < n {
+                guard readMore(fd, &buffer, until: deadline) else { bytesIn += buffer.count; throw late }
+            }
+            bytesIn += n
+            defer { buffer.removeFirst(n) }
+            return Array(buffer.prefix(n))
+        case .chunked:
+            var decoder = ChunkedDecoder(limits: limits)
+            while true {
+                let used: Int
+                do {
+                    used = try decoder.feed(buffer[...])
+                } catch {
+                    bytesIn += buffer.count
+                    throw error
+                }
+                buffer.removeFirst(used)
+                bytesIn += used
+                if decoder.isDone { return decoder.body }
+                guard readMore(fd, &buffer, until: deadline) else { bytesIn += buffer.count; throw late }
+            }
+        }
+    }
+
+    static func gunzip(_ body: [UInt8], limit: Int) throws(HTTPParser.Refusal) -> [UInt8] {
+        do {
+            return try Gzip.decompress(body, limit: limit)
+        } catch .tooLarge {
+            throw HTTPParser.Refusal(status: 413, message: "decompressed body over the limit of \(limit) bytes")
+        } catch {
+            throw HTTPParser.Refusal(status: 400, message: "the gzip body is corrupt, truncated or followed by other bytes")
+        }
+    }
+
+    /// Sends `response` within the write timeout and logs it; false when the client did not take it.
+    private func respond(_ fd: Int32, _ response: HTTPResponse, to request: HTTPRequestHead, keepAlive: Bool,
+                         started: Date, bytesIn: Int) -> Bool {
+        var response = response
+        let principal = response.headers["X-Log-Principal"]
+        response.headers = HTTPHeaders(response.headers.fields.filter { $0.name.lowercased() != "x-log-principal" }.map { ($0.name, $0.value) })
+        let bytes = Self.serialize(response, keepAlive: keepAlive, head: request.method == "HEAD")
+        let sent = Socket.send(fd, bytes, deadline: Date().addingTimeInterval(limits.writeTimeoutSeconds))
+        log(request.method, request.path, response.status, bytesIn, bytes.count, started, principal)
+        return sent
     }
 
     private func readMore(_ fd: Int32, _ buffer: inout [UInt8], until deadline: Date) -> Bool {
@@ -205,8 +248,9 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Answers a request the server will not handle, and closes the connection.
-    private func refuse(_ fd: Int32, _ refusal: HTTPParser.Refusal, started: Date, bytesIn: Int) {
+    /// Answers a request the server will not handle, and closes the connection. `request` is nil
+    /// when the head itself was refused: its method and path are not to be trusted, even in a log.
+    private func refuse(_ fd: Int32, _ refusal: HTTPParser.Refusal, _ request: HTTPRequestHead?, started: Date, bytesIn: Int) {
         let code = switch refusal.status {
         case 408: "timeout"
         case 413: "body_too_large"
@@ -220,12 +264,12 @@ public final class HTTPServer: Sendable {
         let response = HTTPResponse.error(refusal.status, code: code, message: refusal.message)
         let bytes = Self.serialize(response, keepAlive: false)
         _ = Socket.send(fd, bytes, deadline: Date().addingTimeInterval(2))
-        log("-", "-", refusal.status, bytesIn, bytes.count, started, nil)
+        log(request?.method ?? "-", request?.path ?? "-", refusal.status, bytesIn, bytes.count, started, nil)
     }
 
     private func log(_ method: String, _ path: String, _ status: Int, _ bytesIn: Int, _ bytesOut: Int, _ started: Date, _ principal: String?) {
-        logger?(AccessEntry(method: method, path: path, status: status, bytesIn: bytesIn, bytesOut: bytesOut,
-                            milliseconds: Date().timeIntervalSince(started) * 1000, principal: principal))
+        logger?(AccessEntry(method: Self.loggable(method), path: Self.loggable(path), status: status, bytesIn: bytesIn, bytesOut: bytesOut,
+                            milliseconds: Date().timeIntervalSince(started) * 1000, principal: principal.map(Self.loggable)))
     }
 
     static func serialize(_ response: HTTPResponse, keepAlive: Bool, head: Bool = false) -> [UInt8] {

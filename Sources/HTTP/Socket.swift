@@ -79,8 +79,12 @@ enum Socket {
     static func send(_ fd: Int32, _ bytes: [UInt8], deadline: Date) -> Bool {
         var offset = 0
         while offset < bytes.count {
+            // A client reading a trickle at a time must not stretch the write past the deadline either.
+            if Date() >= deadline { return false }
+            // MSG_DONTWAIT: a blocking send to a client that stops reading would never return, and
+            // pin the connection's thread past any deadline; the poll below waits only until it.
             let n = bytes.withUnsafeBytes { buf in
-                Glibc.send(fd, buf.baseAddress! + offset, buf.count - offset, Int32(MSG_NOSIGNAL))
+                Glibc.send(fd, buf.baseAddress! + offset, buf.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
             }
             if n > 0 { offset += n; continue }
             if n < 0 && errno == EINTR { continue }

@@ -25,7 +25,11 @@ extension Hub {
 
     /// The bearer token's replica, if the token is valid and not revoked.
     func authenticate(_ request: HTTPRequest, _ s: State) -> Result<Principal, Unauthenticated> {
-        guard let header = request.headers["Authorization"], header.hasPrefix("Bearer ") else {
+        authenticate(request.headers, s)
+    }
+
+    func authenticate(_ headers: HTTPHeaders, _ s: State) -> Result<Principal, Unauthenticated> {
+        guard let header = headers["Authorization"], header.hasPrefix("Bearer ") else {
             return .failure(Unauthenticated(.error(401, code: "missing_token", message: "send 'Authorization: Bearer <token>' with the token from 'tianbao hub enroll'")))
         }
         guard let (replica, hash) = Token.parse(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
@@ -41,6 +45,18 @@ extension Hub {
             return .failure(Unauthenticated(.error(401, code: "bad_token", message: "the enrolment has an unknown role")))
         }
         return .success(Principal(replica: replica, actor: Actor(org: enrollment.org, role: role)))
+    }
+
+    /// Judges a sync request from its head: without a valid token it is refused before its body is
+    /// read or decompressed, so a stranger costs the hub what a `/healthz` costs.
+    func admit(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard head.method == "POST", head.path == SyncProtocol.path else { return nil }
+        let refusal: HTTPResponse? = state.withLock { s in
+            if case .failure(let refusal) = authenticate(head.headers, s) { return refusal.response }
+            return nil
+        }
+        if let refusal { metrics.request(route: SyncProtocol.path, status: refusal.status) }
+        return refusal
     }
 
     /// Who the token belongs to.

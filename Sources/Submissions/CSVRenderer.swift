@@ -25,7 +25,7 @@ enum CSVRenderer {
 
     /// Appends a field, quoted when it holds a comma, a quote or a line break (its quotes doubled).
     static func append(_ field: String, to out: inout [UInt8]) {
-        var field = field
+        var field = neutralized(field)
         field.withUTF8 { bytes in
             guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
                 out.append(contentsOf: bytes)
@@ -38,5 +38,16 @@ enum CSVRenderer {
             }
             out.append(0x22)
         }
+    }
+
+    /// The cell as a spreadsheet must show it: Excel and WPS run a cell that begins with `=`, `+`,
+    /// `-` or `@` (or a tab or CR before one) as a formula, so a 项目名称 like `=HYPERLINK(…)` would
+    /// act on the official who opens the file. A leading `'` makes it text (OWASP's advice).
+    /// Only the CSV changes: the table, its hash and every other format keep the value verbatim.
+    static func neutralized(_ field: String) -> String {
+        guard let first = field.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first) else {
+            return field
+        }
+        return "'" + field
     }
 }

@@ -17,9 +17,7 @@ import TestSupport
     }
 
     func stillServes(_ port: UInt16, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let c = try RawConnection(port: port)
-        c.send("GET /alive HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        #expect(c.readResponse()?.status == 200, sourceLocation: sourceLocation)
+        try expectStillServes(port, sourceLocation: sourceLocation)
     }
 
     @Test func keepAliveServesSeveralRequestsOnOneConnection() throws {
@@ -136,21 +134,6 @@ import TestSupport
         c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(c.readResponse()?.status == 200)
         #expect(c.isClosed(within: 2))
-    }
-
-    @Test func theConnectionCapAnswers503() throws {
-        var limits = HTTPLimits()
-        limits.maxConnections = 2
-        let (server, port) = try Self.echo(limits)
-        defer { server.stop() }
-        let a = try RawConnection(port: port), b = try RawConnection(port: port)
-        a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        b.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(a.readResponse()?.status == 200)
-        #expect(b.readResponse()?.status == 200)
-        let c = try RawConnection(port: port)
-        #expect(c.readResponse()?.status == 503)
-        #expect(server.activeConnections == 2)
     }
 
     @Test func gzipBothWays() throws {

@@ -177,16 +177,26 @@ import TestSupport
     }
 
     @Test func metricsAndHealth() throws {
-        let f = try HubFixture()
+        let metricsToken = String(repeating: "m", count: 40)
+        let f = try HubFixture(metricsToken: metricsToken)
         let hospital = try f.replica("fz-first", role: .hospital)
         try hospital.sync()
         let health = try #require(try f.raw("GET", "/healthz", token: nil, body: []))
         #expect(health.status == 200)
-        let metrics = try #require(try f.raw("GET", "/metrics", token: nil, body: []))
-        #expect(metrics.text.contains("tianbao_http_requests_total{route=\"/v1/sync\",status=\"200\"} 1"))
-        #expect(metrics.text.contains("tianbao_sync_duration_seconds_count 1"))
-        #expect(metrics.text.contains("tianbao_replica_last_sync_timestamp_seconds{replica=\"\(hospital.store.replicaID.hex)\",org=\"fz-first\",role=\"hospital\"}"))
-        #expect(!metrics.text.contains(hospital.token))
+        // Anyone gets aggregates, naming no replica or organisation.
+        let open = try #require(try f.raw("GET", "/metrics", token: nil, body: []))
+        #expect(open.text.contains("tianbao_http_requests_total{route=\"/v1/sync\",status=\"200\"} 1"))
+        #expect(open.text.contains("tianbao_sync_duration_seconds_count 1"))
+        #expect(open.text.contains("tianbao_replicas 1"))
+        #expect(!open.text.contains(hospital.store.replicaID.hex))
+        #expect(!open.text.contains("fz-first"))
+        for wrong in [hospital.token, metricsToken + "x"] {
+            #expect(!(try #require(try f.raw("GET", "/metrics", token: wrong, body: []))).text.contains(hospital.store.replicaID.hex))
+        }
+        // The scraper holding the metrics token also gets each replica's last sync.
+        let scraped = try #require(try f.raw("GET", "/metrics", token: metricsToken, body: []))
+        #expect(scraped.text.contains("tianbao_replica_last_sync_timestamp_seconds{replica=\"\(hospital.store.replicaID.hex)\",org=\"fz-first\",role=\"hospital\"}"))
+        #expect(!scraped.text.contains(hospital.token))
     }
 }
 

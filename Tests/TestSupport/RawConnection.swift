@@ -28,6 +28,26 @@ public final class RawConnection {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Sends all of `bytes`, blocking while the peer's window is full; false once the peer has
+    /// closed or reset the connection (how a test sees that a server stopped reading).
+    @discardableResult
+    public func write(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Shuts the connection down both ways without closing the descriptor (that is for deinit):
+    /// the server sees end-of-file at once.
+    public func hangUp() {
+        shutdown(fd, Int32(SHUT_RDWR))
+    }
+
     /// Everything received until the peer closes or `seconds` pass.
     public func readAll(seconds: Double = 5) -> [UInt8] {
         var out: [UInt8] = []
