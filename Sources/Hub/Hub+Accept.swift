@@ -42,11 +42,12 @@ extension Hub {
         let drained = try s.tables.lastDrained(replica)
         var authorizer = ChangeAuthorizer(actor: principal.actor, workspace: workspace, directory: directory, catalog: catalog)
         var stamps: [UInt64: Timestamp] = [:]
+        var outOfScope: [String: Bool] = [:]
         var results: [ChangeResult] = []
         var refused = 0
         for change in changes {
             if let refusal = try judge(change, principal: principal, enrolled: enrolled, drained: drained, skew: skew,
-                                       stamps: &stamps, authorizer: &authorizer, directory: directory, s) {
+                                       stamps: &stamps, outOfScope: &outOfScope, authorizer: &authorizer, directory: directory, s) {
                 if refusal.status == .refused { refused += 1 }
                 results.append(refusal)
             } else {
@@ -69,7 +70,8 @@ extension Hub {
     /// One change's hub-level checks, then the domain's. `nil` when it is new and allowed; a
     /// `duplicate` result when the hub holds exactly it; a refusal otherwise.
     private func judge(_ change: Change, principal: Principal, enrolled: Int64, drained: (at: Int64, seq: UInt64)?, skew: Int64,
-                       stamps: inout [UInt64: Timestamp], authorizer: inout ChangeAuthorizer, directory: Directory, _ s: State) throws -> ChangeResult? {
+                       stamps: inout [UInt64: Timestamp], outOfScope: inout [String: Bool], authorizer: inout ChangeAuthorizer,
+                       directory: Directory, _ s: State) throws -> ChangeResult? {
         func refuse(_ code: String, _ reason: String) -> ChangeResult { ChangeResult(dot: change.dot, status: .refused, code: code, reason: reason) }
         let replica = principal.replica
         guard change.dot.replica == replica else {
@@ -102,12 +104,18 @@ extension Hub {
         }
         stamps[change.dot.seq] = change.timestamp
 
-        // A record the replica may not see is answered as one that does not exist.
-        if change.collection == Workspace.Collection.submissions,
-           let scope = try s.store.record(change.record, only: ReadScope.fields), scope[WorkflowField.unit] != nil,
-           !ReadScope.visible(scope, to: principal.actor, directory: directory), try s.tables.grant(replica, change.record) == nil {
-            let refusal = ChangeAuthorizer.unknownRecord(change.record)
-            return refuse(refusal.code, refusal.reason)
+        // A record the replica may not see is answered as one that does not exist. Judged on the
+        // hub's state before the batch, once per record.
+        if change.collection == Workspace.Collection.submissions {
+            let hidden = try outOfScope[change.record] ?? {
+                guard let scope = try s.store.record(change.record, only: ReadScope.fields), scope[WorkflowField.unit] != nil else { return false }
+                return try !ReadScope.visible(scope, to: principal.actor, directory: directory) && s.tables.grant(replica, change.record) == nil
+            }()
+            outOfScope[change.record] = hidden
+            if hidden {
+                let refusal = ChangeAuthorizer.unknownRecord(change.record)
+                return refuse(refusal.code, refusal.reason)
+            }
         }
         if let refusal = authorizer.check(change) { return refuse(refusal.code, refusal.reason) }
         return nil
