@@ -36,8 +36,7 @@ struct MergeStatements {
         // ?3 the arriving entry's field, ?4 its op, ?5 whether its field is reserved.
         takePending = try db.prepare("""
             DELETE FROM pending WHERE record = ?1 AND key = ?2 AND (
-                by_op = -1
-                OR (by_op = 0 AND by_field = ?3 AND ?4 <> 3)
+                (by_op = 0 AND by_field = ?3 AND ?4 <> 3)
                 OR (by_op IN (1, 2) AND by_field = ?3 AND ?4 = 1)
                 OR (by_op = 3 AND (?4 = 3 OR ?5 = 0))
                 OR (by_op = 4 AND ?4 = 3))

@@ -75,21 +75,47 @@ enum StoreSchema {
             -- a record it meets there for the first time has no earlier history to send.
             ALTER TABLE records ADD COLUMN first_arrival INTEGER;
             """)
-        m.add(version: 4, name: "pending supersedes remember what may retire them", sql: """
-            -- A dot listed before it arrived, with the field and operation of the change that
-            -- listed it: when it arrives it is dead only if that change may retire it (RetireRule).
-            -- by_op -1: remembered before the rule was per field (retires whatever arrives).
-            CREATE TABLE pending_by_class (
-                record INTEGER NOT NULL,
-                key INTEGER NOT NULL,
-                by_field INTEGER NOT NULL,
-                by_op INTEGER NOT NULL,
-                PRIMARY KEY (record, key, by_field, by_op)
-            ) WITHOUT ROWID;
-            INSERT INTO pending_by_class (record, key, by_field, by_op) SELECT record, key, 0, -1 FROM pending;
-            DROP TABLE pending;
-            ALTER TABLE pending_by_class RENAME TO pending;
-            """)
+        m.add(version: 4, name: "the retire rule per field") { db in
+            try db.execute("""
+                -- A dot listed before it arrived, with the field and operation of the change that
+                -- listed it: when it arrives it is dead only if that change may retire it (RetireRule).
+                CREATE TABLE pending_by_class (
+                    record INTEGER NOT NULL,
+                    key INTEGER NOT NULL,
+                    by_field INTEGER NOT NULL,
+                    by_op INTEGER NOT NULL,
+                    PRIMARY KEY (record, key, by_field, by_op)
+                ) WITHOUT ROWID;
+                DROP TABLE pending;
+                ALTER TABLE pending_by_class RENAME TO pending;
+                UPDATE entries SET live = CASE WHEN op IN (0, 1, 3) THEN 1 ELSE 0 END;
+                """)
+            try replayListings(db)
+        }
         return m
+    }
+
+    /// Recomputes which entries are live, and which listed dots are still awaited, from every
+    /// change's `supersedes` under ``RetireRule``: a store written under the earlier rule (a listing
+    /// retired any entry of its record) shows what a replica cloned afresh shows.
+    static func replayListings(_ db: Database) throws {
+        var names: [Int64: String] = [:]
+        try db.prepare("SELECT ord, name FROM fields").forEach { names[$0.int64(0)] = $0.text(1) }
+        let entry = try db.prepare("SELECT field, op FROM entries WHERE record = ? AND key = ?")
+        let retire = try db.prepare("UPDATE entries SET live = 0 WHERE record = ? AND key = ?")
+        let awaited = try db.prepare("INSERT OR IGNORE INTO pending (record, key, by_field, by_op) VALUES (?, ?, ?, ?)")
+        try db.prepare("SELECT record, field, op, supersedes FROM changes WHERE supersedes IS NOT NULL").forEach { row in
+            let (record, field, opCode) = (row.int64(0), row.int64(1), row.int64(2))
+            guard let op = Operation(code: opCode) else { return }
+            for key in StoredChange.decodeKeys(row.blob(3)) {
+                if let (entryField, entryOp) = try entry.first([record, key], { ($0.int64(0), $0.int64(1)) }) {
+                    guard let entryOp = Operation(code: entryOp),
+                          RetireRule.retires(op, names[field] ?? "", entry: entryOp, names[entryField] ?? "") else { continue }
+                    try retire.run([record, key])
+                } else {
+                    try awaited.run([record, key, field, opCode])
+                }
+            }
+        }
     }
 }

@@ -75,3 +75,48 @@ import TestSupport
         #expect(other.versionVector() == server.versionVector())
     }
 }
+
+@Suite struct RetireRuleMigrationTests {
+    /// A store written under the earlier rule (a listing retired any entry of its record) is
+    /// replayed under the per-field rule when opened, so it shows what a fresh clone shows.
+    @Test func aStoreFromTheEarlierRuleIsReplayedPerField() throws {
+        let dir = TemporaryDirectory()
+        let clock = ManualClock()
+        let path = dir.file("replica.sqlite")
+        let config = Replicas.configuration(clock: clock)
+        let r = "01900000-0000-7000-8000-000000000001"
+        let a = Replicas.id(1), b = Replicas.id(2)
+        func change(_ origin: ReplicaID, _ seq: UInt64, _ field: String, _ op: Replication.Operation, _ value: FieldValue?, _ supersedes: [Dot] = []) -> Change {
+            Change(dot: Dot(replica: origin, seq: seq), timestamp: Timestamp(wall: clock.now + Int64(seq) + (origin == b ? 10 : 0), counter: 0),
+                   collection: "forms", record: r, field: field, op: op, value: value, supersedes: supersedes)
+        }
+        let changes = [change(a, 1, "_unit", .set, .text("fz-first")), change(b, 1, "_review", .set, .text("同意")),
+                       change(a, 2, "name", .set, .text("n"), [Dot(replica: b, seq: 1)]),
+                       change(a, 3, "", .delete, nil, [Dot(replica: a, seq: 1), Dot(replica: a, seq: 2), Dot(replica: a, seq: 9)])]
+        let store = try ReplicaStore(path: path, configuration: config)
+        try store.apply(changes)
+        let expected = try store.snapshot()
+        store.close()
+
+        // What the earlier rule left: every listed entry dead, the awaited dot remembered unconditionally.
+        let db = try Database(path: path)
+        try db.execute("""
+            UPDATE entries SET live = 0 WHERE op IN (0, 1, 3) AND key IN (SELECT key FROM entries WHERE field IN (SELECT ord FROM fields WHERE name IN ('_unit', '_review')));
+            DROP TABLE pending;
+            CREATE TABLE pending (record INTEGER NOT NULL, key INTEGER NOT NULL, PRIMARY KEY (record, key)) WITHOUT ROWID;
+            PRAGMA user_version = 3;
+            """)
+        db.close()
+
+        let reopened = try ReplicaStore(path: path, configuration: config)
+        #expect(try reopened.snapshot() == expected)
+        #expect(try reopened.record(r)?[WorkflowFieldNames.unit] == .text("fz-first"))
+        #expect(try reopened.record(r)?["_review"] == .text("同意"))
+        // The awaited dot is remembered with what listed it: when it arrives, the delete retires it.
+        try reopened.apply([Change(dot: Dot(replica: a, seq: 9), timestamp: Timestamp(wall: clock.now + 50, counter: 0), collection: "forms",
+                                   record: r, field: "name", op: .set, value: .text("late"))])
+        #expect(try reopened.record(r)?.isDeleted == true)
+    }
+}
+
+enum WorkflowFieldNames { static let unit = "_unit" }
