@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP", "Crypto"]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
-        .executableTarget(name: "TianbaoBench", dependencies: ["Hub", "SyncClient", "Submissions", "HTTP", "Replication", "SQLite"]),
+        .executableTarget(name: "TianbaoBench", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Crypto", "Submissions", "HTTP", "Replication", "SQLite"]),
         .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
