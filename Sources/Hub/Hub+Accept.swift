@@ -58,11 +58,16 @@ extension Hub {
             metrics.changes(accepted: 0, refused: refused)
             return .refused(results.enumerated().map { i, r in r.status == .refused ? r : ChangeResult(dot: changes[i].dot, status: .held) }, count: refused)
         }
-        try s.store.apply(changes.enumerated().filter { results[$0.offset].status == .accepted }.map(\.element))
-        // Submissions made before the deadline that arrive after it are accepted, and said so.
-        for (i, change) in changes.enumerated() where results[i].status == .accepted && change.field == WorkflowField.submission {
-            try? workspace.acknowledgeReceipt(change.record, receivedAt: now)
+        // Submissions made before the deadline that arrive after it are accepted, and said so, in
+        // the same transaction.
+        let accepted = changes.enumerated().filter { results[$0.offset].status == .accepted }.map(\.element)
+        var receipts: [Edit] = []
+        for change in accepted where change.field == WorkflowField.submission {
+            if let call = try authorizer.call(of: change.record), let receipt = DeadlineStanding.receipt(of: change, call: call, receivedAt: now) {
+                receipts.append(receipt)
+            }
         }
+        try s.store.apply(accepted, thenCommit: receipts, author: "hub")
         metrics.changes(accepted: results.filter { $0.status == .accepted }.count, refused: 0)
         return .applied(results)
     }
@@ -86,6 +91,15 @@ extension Hub {
             stamps[change.dot.seq] = change.timestamp
             return ChangeResult(dot: change.dot, status: .duplicate)
         }
+        if try s.tables.isWithdrawn(replica, seq: change.dot.seq) {
+            return refuse("withdrawn_dot", "change \(change.dot) was withdrawn after the hub refused it; a new change takes a new sequence number")
+        }
+        // Listed dots name replicas the hub knows: a stranger's id would only cost the hub space.
+        for dot in change.supersedes where dot.replica != replicaID && dot.replica != replica {
+            guard try s.tables.isEnrolled(dot.replica) else {
+                return refuse("bad_supersedes", "change \(change.dot) lists \(dot), a dot of no replica enrolled on this hub")
+            }
+        }
         let wall = change.timestamp.wall
         if wall > now + skew {
             return refuse("clock_ahead", "change \(change.dot) is stamped \((wall - now) / 1000) s ahead of the hub's clock; fix the replica's clock, then edit again")
@@ -101,6 +115,9 @@ extension Hub {
         let previous = try stamps[change.dot.seq - 1] ?? s.store.change(Dot(replica: replica, seq: change.dot.seq - 1))?.timestamp
         if let previous, change.timestamp <= previous {
             return refuse("stamp_impossible", "change \(change.dot) is stamped \(change.timestamp), not after the replica's previous change (\(previous)); a replica's clock never goes back")
+        }
+        if let next = try s.store.change(Dot(replica: replica, seq: change.dot.seq + 1))?.timestamp, change.timestamp >= next {
+            return refuse("stamp_impossible", "change \(change.dot) is stamped \(change.timestamp), not before the replica's next change (\(next)); a replica's clock never goes back")
         }
         stamps[change.dot.seq] = change.timestamp
 

@@ -155,19 +155,31 @@ extension Hub {
             case .success(let p): principal = p
             case .failure(let refusal): return refusal.response
             }
-            var response = sync(body, principal, s)
-            // Nothing pushed and answered: the replica had nothing left to push at this moment.
-            let drained = response.status == 200 && body.changes.isEmpty ? try? received(principal.replica, s) : nil
+            var (response, pushedNew) = sync(body, principal, s)
+            // Nothing new pushed and answered: the replica had nothing left to push at this moment.
+            let drained = response.status == 200 && !pushedNew ? try? received(principal.replica, s) : nil
             try? s.tables.noteSync(principal.replica, status: response.status, now: now, drained: drained)
             response.headers.add("X-Log-Principal", principal.logName)
             return response
         }
     }
 
-    private func sync(_ body: SyncRequest, _ principal: Principal, _ s: State) -> HTTPResponse {
+    /// The reply, and whether the request pushed a change the hub did not hold.
+    private func sync(_ body: SyncRequest, _ principal: Principal, _ s: State) -> (HTTPResponse, pushedNew: Bool) {
         guard body.replica == principal.replica.hex else {
-            return .error(403, code: "replica_mismatch", message: "the request speaks for replica \(body.replica) but the token is \(principal.replica.hex)'s")
+            return (.error(403, code: "replica_mismatch", message: "the request speaks for replica \(body.replica) but the token is \(principal.replica.hex)'s"), true)
         }
+        guard body.changes.count <= Self.changesLimit else {
+            return (.error(400, code: "bad_request", message: "\(body.changes.count) changes in one request; at most \(Self.changesLimit) — push the rest with the next request"), true)
+        }
+        return syncBody(body, principal, s)
+    }
+
+    /// The most changes one request may push (a replica pushes 500 at a time): each is judged
+    /// under the store lock.
+    static let changesLimit = 5_000
+
+    private func syncBody(_ body: SyncRequest, _ principal: Principal, _ s: State) -> (HTTPResponse, Bool) {
         do {
             let workspace = try workspace(s)
             let directory = try workspace.directory()
@@ -175,11 +187,11 @@ extension Hub {
 
             if let key = body.key {
                 guard key.replica == principal.replica else {
-                    return .error(403, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s")
+                    return (.error(403, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
                 }
-                do { try registerKey(key, s) } catch { return .error(409, code: "key_refused", message: "\(error)") }
+                do { try registerKey(key, s) } catch { return (.error(409, code: "key_refused", message: "\(error)"), true) }
             }
-            if let error = try withdraw(body.withdrawn ?? [], principal, s) { return error }
+            if let error = try withdraw(body.withdrawn ?? [], principal, s) { return (error, true) }
 
             let results: [ChangeResult]
             do {
@@ -188,14 +200,15 @@ extension Hub {
                 case .applied(let applied):
                     results = applied
                 case .refused(let held, let count):
-                    return Self.json(403, ErrorReply(code: "changes_refused",
-                                                     message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
-                                                     results: held))
+                    try s.tables.noteRefused(principal.replica, seqs: held.filter { $0.status == .refused }.compactMap { Dot($0.dot)?.seq })
+                    return (Self.json(403, ErrorReply(code: "changes_refused",
+                                                      message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
+                                                      results: held)), true)
                 case .rejected(let code, let message):
-                    return .error(403, code: code, message: message)
+                    return (.error(403, code: code, message: message), true)
                 }
             } catch let error as ReplicationError {
-                return .error(422, code: "refused_by_store", message: "nothing applied: \(error.description)")
+                return (.error(422, code: "refused_by_store", message: "nothing applied: \(error.description)"), true)
             }
 
             // The page's grants are written together: one durable commit, not one per record.
@@ -208,13 +221,13 @@ extension Hub {
             reply.protocol = body.protocol   // answered in the form the replica reads
             var headers = HTTPHeaders([("Content-Type", "application/json")])
             if more { headers.add(SyncProtocol.nextCheckpointHeader, String(checkpoint)) }
-            return HTTPResponse(status: 200, headers: headers, body: SyncCodec.encode(reply))
+            return (HTTPResponse(status: 200, headers: headers, body: SyncCodec.encode(reply)), results.contains { $0.status == .accepted })
         } catch {
-            return .error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of the batch was applied unless reported")
+            return (.error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of the batch was applied unless reported"), true)
         }
     }
 
-    /// Withdrawals: own dots the hub does not hold, at most ``withdrawalLimit`` a request, written in
+    /// Withdrawals: own dots the hub refused and does not hold, at most ``withdrawalLimit`` a request, written in
     /// one transaction. `nil` when all were taken; the error response otherwise (none taken).
     private func withdraw(_ texts: [String], _ principal: Principal, _ s: State) throws -> HTTPResponse? {
         guard texts.count <= Self.withdrawalLimit else {
@@ -227,6 +240,9 @@ extension Hub {
             }
             guard try !s.store.holds(dot) else {
                 return .error(400, code: "bad_withdrawal", message: "\(dot) is held by the hub: an accepted change cannot be withdrawn (write a new change instead)")
+            }
+            guard try s.tables.wasRefused(principal.replica, seq: dot.seq) else {
+                return .error(400, code: "bad_withdrawal", message: "\(dot) was never refused by the hub: only a refused change is withdrawn")
             }
             seqs.append(dot.seq)
         }
@@ -293,10 +309,13 @@ extension Hub {
         }
     }
 
-    /// How many of `replica`'s changes the hub holds without a gap, withdrawn ones counted.
+    /// How many of `replica`'s changes the hub holds without a gap, withdrawn ones counted. Walks
+    /// on from the last mark, so a replica with many withdrawn changes costs nothing per request.
     func received(_ replica: ReplicaID, _ s: State) throws -> UInt64 {
-        var n = s.store.versionVector()[replica]
+        let mark = try s.tables.receivedMark(replica)
+        var n = max(mark, s.store.versionVector()[replica])
         while try s.store.holds(Dot(replica: replica, seq: n + 1)) || s.tables.isWithdrawn(replica, seq: n + 1) { n += 1 }
+        if n != mark { try s.tables.setReceivedMark(replica, n) }
         return n
     }
 

@@ -32,6 +32,12 @@ final class HubDatabase {
                 position INTEGER NOT NULL,
                 PRIMARY KEY (replica, record)
             ) WITHOUT ROWID;
+            -- Changes the hub refused: the only ones a replica may withdraw.
+            CREATE TABLE IF NOT EXISTS hub_refused (
+                replica TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (replica, seq)
+            ) WITHOUT ROWID;
             -- Own changes a replica withdrew after the hub refused them.
             CREATE TABLE IF NOT EXISTS hub_withdrawn (
                 replica TEXT NOT NULL,
@@ -42,7 +48,8 @@ final class HubDatabase {
             """)
         // Columns added after the first release, to files made before them.
         let columns = Set(try db.rows("PRAGMA table_info(hub_enrollments)") { $0.text(1) })
-        for (name, type) in [("public_key", "BLOB"), ("key_registered", "INTEGER"), ("drained_at", "INTEGER"), ("drained_seq", "INTEGER")]
+        for (name, type) in [("public_key", "BLOB"), ("key_registered", "INTEGER"), ("drained_at", "INTEGER"), ("drained_seq", "INTEGER"),
+                             ("received", "INTEGER")]
         where !columns.contains(name) {
             try db.execute("ALTER TABLE hub_enrollments ADD COLUMN \(name) \(type)")
         }
@@ -133,6 +140,32 @@ final class HubDatabase {
     }
 
     // MARK: Withdrawn changes
+
+    /// Remembers refused changes: a replica may withdraw these, and no others.
+    func noteRefused(_ replica: ReplicaID, seqs: [UInt64]) throws {
+        guard !seqs.isEmpty else { return }
+        try db.transaction {
+            for seq in seqs { try db.run("INSERT OR IGNORE INTO hub_refused (replica, seq) VALUES (?, ?)", replica.hex, Int64(seq)) }
+        }
+    }
+
+    func wasRefused(_ replica: ReplicaID, seq: UInt64) throws -> Bool {
+        try db.first("SELECT 1 FROM hub_refused WHERE replica = ? AND seq = ?", replica.hex, Int64(seq)) { _ in true } ?? false
+    }
+
+    /// How many of the replica's changes the hub holds without a gap, withdrawn ones counted, as
+    /// last computed (it only grows: ``Hub/received(_:_:)`` walks on from here).
+    func receivedMark(_ replica: ReplicaID) throws -> UInt64 {
+        UInt64(try db.first("SELECT received FROM hub_enrollments WHERE replica = ? AND received IS NOT NULL", replica.hex) { $0.int64(0) } ?? 0)
+    }
+
+    func setReceivedMark(_ replica: ReplicaID, _ received: UInt64) throws {
+        try db.run("UPDATE hub_enrollments SET received = ? WHERE replica = ?", Int64(received), replica.hex)
+    }
+
+    func isEnrolled(_ replica: ReplicaID) throws -> Bool {
+        try db.first("SELECT 1 FROM hub_enrollments WHERE replica = ?", replica.hex) { _ in true } ?? false
+    }
 
     /// Records withdrawn dots in one transaction (one durable write, however many).
     func withdraw(_ replica: ReplicaID, seqs: [UInt64]) throws {

@@ -18,6 +18,13 @@ public enum RecordID {
         return format(bytes)
     }
 
+    /// The UUID's version (7 for ids made by ``make(wallMilliseconds:)``, 8 for ``derived(fromHash:)``),
+    /// for an id in canonical form.
+    public static func version(_ id: String) -> Int? {
+        guard isValid(id), let digit = id.utf8.dropFirst(14).first else { return nil }
+        return Int(digit) - 0x30 < 10 ? Int(digit) - 0x30 : Int(digit) - 0x61 + 10
+    }
+
     /// Whether `id` is a UUID in canonical lowercase form.
     public static func isValid(_ id: String) -> Bool {
         var id = id

@@ -27,6 +27,18 @@ extension ReplicaStore {
     /// a page pulled and the checkpoint after it are durable together, or not at all.
     @discardableResult
     public func apply(_ changes: [Change], settingMeta meta: [(String, SQLiteValue?)]) throws -> ApplyReport {
+        try apply(changes, settingMeta: meta, thenCommit: [], author: nil).report
+    }
+
+    /// Merges `changes`, then makes local `edits` that follow from them, in one durable
+    /// transaction: a hub's note of when a submission arrived is stored with it, or not at all.
+    @discardableResult
+    public func apply(_ changes: [Change], thenCommit edits: [Edit], author: String?) throws -> (report: ApplyReport, made: [Change]) {
+        try apply(changes, settingMeta: [], thenCommit: edits, author: author)
+    }
+
+    private func apply(_ changes: [Change], settingMeta meta: [(String, SQLiteValue?)], thenCommit edits: [Edit],
+                       author: String?) throws -> (report: ApplyReport, made: [Change]) {
         var latest = changes.first
         for change in changes {
             try admit(change)
@@ -42,8 +54,9 @@ extension ReplicaStore {
                 if try merge(change, touched: &touched) { report.applied += 1 } else { report.duplicates += 1 }
             }
             if let latest { try clock.receive(latest.timestamp) }
+            let made = try commitInside(edits, author: author, touched: &touched)
             for (key, value) in meta { try setMeta(key, value) }
-            return report
+            return (report, made)
         }
     }
 

@@ -8,19 +8,22 @@ extension ReplicaStore {
     /// that is not there, restoring a record that is not deleted) makes no change.
     @discardableResult
     public func commit(_ edits: [Edit], author: String? = nil) throws -> [Change] {
-        try writing { touched in
-            var made: [Change] = []
-            for edit in edits {
-                guard let change = try makeChange(edit, author: author) else { continue }
-                try change.validate()
-                guard configuration.collections.contains(change.collection) else {
-                    throw ReplicationError.unknownCollection(change.collection, dot: nil)
-                }
-                _ = try merge(change, touched: &touched)
-                made.append(change)
+        try writing { touched in try commitInside(edits, author: author, touched: &touched) }
+    }
+
+    /// Makes and merges `edits` inside a write transaction already open.
+    func commitInside(_ edits: [Edit], author: String?, touched: inout Set<Int64>) throws -> [Change] {
+        var made: [Change] = []
+        for edit in edits {
+            guard let change = try makeChange(edit, author: author) else { continue }
+            try change.validate()
+            guard configuration.collections.contains(change.collection) else {
+                throw ReplicationError.unknownCollection(change.collection, dot: nil)
             }
-            return made
+            _ = try merge(change, touched: &touched)
+            made.append(change)
         }
+        return made
     }
 
     private func makeChange(_ edit: Edit, author: String?) throws -> Change? {
@@ -31,7 +34,8 @@ extension ReplicaStore {
         }
         switch edit {
         case .set(let collection, let record, let field, let value):
-            let ref = try editable(record, required: false)
+            // Reserved fields outlive a delete (RetireRule), and stay writable on a deleted record.
+            let ref = RetireRule.isReserved(field) ? try existingRecord(record) : try editable(record, required: false)
             let seen = try ref.map { try liveDots($0, field: field, op: .set).map(\.dot) } ?? []
             return stamp(collection, field, .set, value, seen)
         case .add(let collection, let record, let field, let element):

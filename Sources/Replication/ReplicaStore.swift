@@ -98,6 +98,11 @@ public final class ReplicaStore {
     public func close() { db.close() }
 
     /// This replica's version vector: for each replica, the changes held without a gap.
+    /// How many replicas the store has heard of (each has a row, named by a change it holds or awaits).
+    public func knownReplicaCount() throws -> Int {
+        try db.first("SELECT count(*) FROM replicas") { $0.int(0) } ?? 0
+    }
+
     public func versionVector() -> VersionVector {
         try? refreshIfChangedElsewhere()
         var entries: [ReplicaID: UInt64] = [:]

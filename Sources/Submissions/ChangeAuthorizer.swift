@@ -5,15 +5,19 @@ import Replication
 /// changes of the same batch before it, and one batch is judged before any of it is applied.
 ///
 /// What a change does is more than the field it names: it retires what it lists in `supersedes`
-/// (only what it may, ``RetireRule``, and each listed dot the store holds must be one of those),
-/// and identity fields fix a record's owner for ever.
+/// (only what it may, ``RetireRule``, and each listed dot of the record must be one of those),
+/// identity fields fix a record's owner and call for ever, and they come before anything else.
 public struct ChangeAuthorizer {
     public let actor: Actor
     let workspace: Workspace
     let directory: Directory
     let catalog: CallCatalog
+    /// Each record's reserved fields as the store holds them, read once per batch.
+    private var stored: [String: RecordState?] = [:]
     /// Identity written earlier in this batch, by record.
     private var batchIdentity: [String: [String: FieldValue]] = [:]
+    /// Records submitted earlier in this batch.
+    private var batchSubmitted: Set<String> = []
     /// Changes judged earlier in this batch, so a later one may supersede them.
     private var batch: [Dot: Change] = [:]
 
@@ -38,14 +42,36 @@ public struct ChangeAuthorizer {
         if WorkflowField.identity.contains(change.field), let value = change.value {
             batchIdentity[change.record, default: [:]][change.field] = value
         }
+        if change.field == WorkflowField.submission { batchSubmitted.insert(change.record) }
         return nil
     }
 
-    private func judge(_ change: Change) throws {
+    /// The call a record answers, as stored or as created earlier in this batch.
+    public mutating func call(of record: String) throws -> CallTemplate? {
+        let text = try state(record)?[WorkflowField.call]?.text ?? batchIdentity[record]?[WorkflowField.call]?.text
+        return text.flatMap { catalog[$0] }
+    }
+
+    private mutating func state(_ record: String) throws -> RecordState? {
+        if let known = stored[record] { return known }
+        let state = try workspace.store.record(record, only: Array(WorkflowField.all))
+        stored[record] = state
+        return state
+    }
+
+    private mutating func judge(_ change: Change) throws {
         do { try change.validate() } catch { throw Refusal(code: "malformed", reason: error.description) }
         guard Workspace.Collection.all.contains(change.collection) else {
             throw Refusal(code: "unknown_collection", reason: "collection '\(change.collection)' does not exist here")
         }
+        // Form records have ids made offline (UUIDv7); organisations and calls derive theirs from
+        // their code (UUIDv8): a form record can never squat on an organisation's id.
+        let version = RecordID.version(change.record)
+        guard (change.collection == Workspace.Collection.submissions) == (version == 7) else {
+            throw Refusal(code: "bad_record_id", reason: "record id \(change.record) is not a \(change.collection == Workspace.Collection.submissions ? "UUIDv7, as form records are" : "name-derived UUIDv8, as \(change.collection) records are")")
+        }
+        let state = try state(change.record)
+        if let state, state.collection != change.collection { throw Self.unknownRecord(change.record) }
         try require(ReservedFieldRules.check(change, actor: actor))
         try checkSupersedes(change)
 
@@ -54,40 +80,47 @@ public struct ChangeAuthorizer {
                                                 on: Permission.Target(unit: nil, status: nil, madeAt: change.timestamp.wall, call: nil),
                                                 directory: directory))
         }
-        let state = try workspace.store.record(change.record)
         let identity = batchIdentity[change.record] ?? [:]
+        func fixed(_ field: String) -> FieldValue? { state?[field] ?? identity[field] }
         if WorkflowField.identity.contains(change.field) {
             // Written once, by the changes that create the record: never again, not even with the same value.
-            if state?.fields[change.field] != nil || identity[change.field] != nil {
+            if fixed(change.field) != nil {
                 throw Refusal(code: "identity_fixed", reason: "record \(change.record)'s \(change.field.dropFirst()) was fixed when it was created; create a new record instead")
             }
+        } else if let missing = WorkflowField.identity.sorted().first(where: { fixed($0) == nil }) {
+            // Identity comes first, so every later change is judged with the record's owner and call.
+            if fixed(WorkflowField.unit) == nil { throw Self.unknownRecord(change.record) }
+            throw Refusal(code: "identity_first", reason: "record \(change.record) has no \(missing) yet: a record's \(WorkflowField.identity.sorted().joined(separator: ", ")) come before its other changes")
         }
-        // The record's owner and call: as stored, as set earlier in this batch, or set by this change.
-        func fixed(_ field: String) -> String? {
-            state?[field]?.text ?? identity[field]?.text ?? (change.field == field ? change.value?.text : nil)
+        guard let unitCode = (fixed(WorkflowField.unit) ?? (change.field == WorkflowField.unit ? change.value : nil))?.text else {
+            throw Self.unknownRecord(change.record)
         }
-        guard let unitCode = fixed(WorkflowField.unit) else { throw Self.unknownRecord(change.record) }
         let existing = state.flatMap(Submission.init)
-        let callID = fixed(WorkflowField.call)
+        let callID = (fixed(WorkflowField.call) ?? (change.field == WorkflowField.call ? change.value : nil))?.text
         let action = Action.of(change, existing: existing)
         let everRecommended = (action == .select || action == .reject) ? try workspace.everRecommended(change.record) : false
+        let everSubmitted = action == .delete ? try batchSubmitted.contains(change.record) || workspace.everSubmitted(change.record) : false
         let target = Permission.Target(unit: directory[unitCode], status: existing?.status, everRecommended: everRecommended,
-                                       madeAt: change.timestamp.wall, call: callID.flatMap { catalog[$0] })
+                                       everSubmitted: everSubmitted, madeAt: change.timestamp.wall, call: callID.flatMap { catalog[$0] })
         try require(Permission.check(actor, action, on: target, directory: directory))
     }
 
-    /// A listed dot the store (or this batch) holds must be of the same record and one the change
-    /// may retire. A dot not held yet is harmless: the merge rule retires it on arrival only if
-    /// this change may.
+    /// A listed dot of this record that the store (or this batch) holds must be one the change may
+    /// retire; the writer's own dots must be earlier than the change (it saw only those); and two
+    /// changes never retire each other. Dots of other records have no effect (PROTOCOL.md 1.3) and
+    /// are not looked at, so a refusal never tells whether another record's change exists.
     private func checkSupersedes(_ change: Change) throws {
         for dot in change.supersedes {
-            guard let listed = try batch[dot] ?? workspace.store.change(dot) else { continue }
-            guard listed.record == change.record else {
-                throw Refusal(code: "bad_supersedes", reason: "change \(change.dot) lists \(dot), which belongs to another record")
+            if dot.replica == change.dot.replica && dot.seq >= change.dot.seq {
+                throw Refusal(code: "bad_supersedes", reason: "change \(change.dot) lists \(dot), which its replica made after it: a change lists only what its writer saw")
             }
+            guard let listed = try batch[dot] ?? workspace.store.change(dot), listed.record == change.record else { continue }
             guard RetireRule.retires(change.op, change.field, entry: listed.op, listed.field) else {
                 let what = listed.op == .delete ? "a delete" : "\(listed.op.rawValue) of \(listed.field)"
                 throw Refusal(code: "bad_supersedes", reason: "change \(change.dot) (\(change.op.rawValue)\(change.field.isEmpty ? "" : " of \(change.field)")) lists \(dot) (\(what)), which it may not retire: a change retires only entries of its own field (a delete: tombstones and unreserved fields; a restore: tombstones)")
+            }
+            if listed.supersedes.contains(change.dot) {
+                throw Refusal(code: "bad_supersedes", reason: "change \(change.dot) and \(dot) list each other: neither can have seen the other")
             }
         }
     }

@@ -16,6 +16,14 @@ public enum DeadlineStanding: Hashable, Sendable {
         SimpleDate(call.deadline)?.endOfDayMilliseconds(utcOffsetHours: call.utcOffsetHours) ?? .max
     }
 
+    /// The edit a hub makes on receiving `submission` (a `_submission` change) at `receivedAt`:
+    /// `_received` when it was made before the deadline and arrives after it; `nil` otherwise.
+    public static func receipt(of submission: Change, call: CallTemplate, receivedAt: Int64) -> Edit? {
+        let end = end(of: call)
+        guard submission.field == WorkflowField.submission, submission.timestamp.wall <= end, receivedAt > end else { return nil }
+        return .set(collection: Workspace.Collection.submissions, record: submission.record, field: WorkflowField.received, value: .int(receivedAt))
+    }
+
     public static func assess(_ submission: Submission, call: CallTemplate) -> DeadlineStanding {
         guard let submitted = submission.workflow.submission?.at else { return .notSubmitted }
         let end = end(of: call)
@@ -40,8 +48,10 @@ extension Workspace {
     public func acknowledgeReceipt(_ id: String, receivedAt: Int64) throws {
         try authorizeReceipt()
         let submission = try submission(id)
-        let call = try call(submission.call)
-        guard DeadlineStanding.assess(submission, call: call) == .onTime, receivedAt > DeadlineStanding.end(of: call) else { return }
-        try store.commit([.set(collection: Collection.submissions, record: id, field: WorkflowField.received, value: .int(receivedAt))], author: author)
+        guard DeadlineStanding.assess(submission, call: try call(submission.call)) == .onTime,
+              let dot = submission.record.fields[WorkflowField.submission]?.versions.first?.dot,
+              let change = try store.change(dot),
+              let receipt = DeadlineStanding.receipt(of: change, call: try call(submission.call), receivedAt: receivedAt) else { return }
+        try store.commit([receipt], author: author)
     }
 }

@@ -52,12 +52,16 @@ public enum Permission {
         /// Whether a city has ever recommended the record (a later return does not undo that the
         /// province may have decided on it concurrently).
         public var everRecommended: Bool
+        /// Whether the record was ever submitted (a submission later undone leaves it its city's business).
+        public var everSubmitted: Bool
         /// When the change was made (its clock stamp, ms since the epoch).
         public var madeAt: Int64
         /// The call the record answers.
         public var call: CallTemplate?
 
-        public init(unit: Organization?, status: Status?, everRecommended: Bool = false, madeAt: Int64, call: CallTemplate?) {
+        public init(unit: Organization?, status: Status?, everRecommended: Bool = false, everSubmitted: Bool = false,
+                    madeAt: Int64, call: CallTemplate?) {
+            self.everSubmitted = everSubmitted
             self.unit = unit
             self.status = status
             self.everRecommended = everRecommended
@@ -102,7 +106,8 @@ public enum Permission {
             }
             // Once submitted, a record is also its city's and the province's business: its unit
             // may delete (or restore) it only while it is back in its hands.
-            if let status = target.status, status != .draft && status != .returned {
+            let inHand = target.status.map { $0 == .returned || ($0 == .draft && !target.everSubmitted) } ?? true
+            if let status = target.status, !inHand {
                 return .refused(code: "submitted_record", reason: "the record is \(status.chinese) (\(status.rawValue)): a submitted record is no longer \(unit.name)'s alone to delete; ask \(directory[unit.reportingUnit]?.name ?? "the city") to return it first")
             }
             return .allowed

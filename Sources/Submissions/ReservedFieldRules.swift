@@ -12,10 +12,12 @@ public enum ReservedFieldRules {
         }
         guard change.op == .set else { return refuse("a reserved field is a register: write it with set, not \(change.op.rawValue)") }
         switch change.field {
+        case WorkflowField.received:
+            return .refused(code: "hub_only", reason: "_received is written by the hub itself, when a submission made before the deadline reaches it after")
         case WorkflowField.unit, WorkflowField.call, WorkflowField.form:
             guard case .text(let text)? = change.value, !text.isEmpty else { return refuse("expected non-empty text") }
             return .allowed
-        case WorkflowField.template, WorkflowField.received:
+        case WorkflowField.template:
             guard case .int? = change.value else { return refuse("expected an integer") }
             return .allowed
         default:

@@ -272,7 +272,13 @@ public final class Workspace {
     func target(_ submission: Submission, call: CallTemplate, for action: Action) throws -> Permission.Target {
         let decides = action == .select || action == .reject
         return Permission.Target(unit: try directory()[submission.unit], status: submission.status,
-                                 everRecommended: decides ? try everRecommended(submission.id) : false, madeAt: now, call: call)
+                                 everRecommended: decides ? try everRecommended(submission.id) : false,
+                                 everSubmitted: action == .delete ? try everSubmitted(submission.id) : false, madeAt: now, call: call)
+    }
+
+    /// Whether the record was ever submitted, even if that submission was later replaced.
+    public func everSubmitted(_ id: String) throws -> Bool {
+        try store.history(of: id).contains { $0.field == WorkflowField.submission }
     }
 
     /// Whether any city recommendation of the record was ever made, even if later replaced.

@@ -206,7 +206,7 @@ import TestSupport
         #expect(review?.refusalCode == "unknown_record")
     }
 
-    @Test func withdrawalsAreBoundedAndWrittenTogether() throws {
+    @Test func withdrawalsAreBoundedAndOnlyOfRefusedChanges() throws {
         let f = try HubFixture()
         let r = try f.replica("fz-first", role: .hospital)
         try r.sync()
@@ -215,13 +215,22 @@ import TestSupport
         #expect(refused?.status == 400)
         #expect(refused?.refusalCode == "bad_withdrawal")
         #expect(try f.hub.state.withLock { try $0.tables.isWithdrawn(r.store.replicaID, seq: 1_001) } == false)
-        let allowed = try f.push(r, [], withdrawn: Array(flood.prefix(Hub.withdrawalLimit)))
-        #expect(allowed?.status == 200)
+        // Dots the hub never refused cannot be withdrawn (withdrawing raises what the hub counts as received).
+        let unused = try f.push(r, [], withdrawn: Array(flood.prefix(3)))
+        #expect(unused?.refusalCode == "bad_withdrawal")
         // A change the hub holds cannot be withdrawn.
         _ = try r.workspace.create(call: "fujian-2026", form: "application", values: [("project_name", "x")])
         try r.sync()
         let held = try f.push(r, [], withdrawn: [Dot(replica: r.store.replicaID, seq: 1)])
         #expect(held?.refusalCode == "bad_withdrawal")
+        // A refused change is withdrawn, and its dot never takes another change.
+        var forger = Forger(r, clock: f.clock)
+        let bad = forger.change(RecordID.make(wallMilliseconds: f.clock.now), "project_name", .text("无主记录"))
+        #expect(try f.push(r, [bad])?.refusalCode == "unknown_record")
+        #expect(try f.push(r, [], withdrawn: [bad.dot])?.status == 200)
+        var reuse = bad
+        reuse.record = try r.workspace.submissions().first!.id
+        #expect(try f.push(r, [reuse])?.refusalCode == "withdrawn_dot")
         #expect(try f.healthy())
     }
 }

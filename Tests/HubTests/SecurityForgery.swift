@@ -73,6 +73,12 @@ extension RawResponse {
         return nil
     }
 
+    /// Each pushed change's status, in order.
+    var resultStatuses: [String] {
+        guard let tree = try? JSONTree.parse(body), case .array(let results)? = tree["results"] else { return [] }
+        return results.compactMap { if case .string(let status)? = $0["status"] { return status } else { return nil } }
+    }
+
     var refusalReason: String? {
         guard let tree = try? JSONTree.parse(body), case .array(let results)? = tree["results"] else { return nil }
         for result in results { if case .string(let reason)? = result["reason"] { return reason } }
