@@ -90,7 +90,12 @@ extension Hub {
             }
             return
         }
-        do { try s.tables.setPublicKey(registration.replica, registration.publicKey, now: now) } catch {
+        do {
+            try s.tables.setPublicKey(registration.replica, registration.publicKey, now: now)
+            // Published to the replica's own unit, so colleagues can check its bundles offline.
+            try workspace(s).publish(PublishedKey(replica: registration.replica, org: enrollment.org, role: Role(rawValue: enrollment.role) ?? .hospital,
+                                                  publicKey: registration.publicKey, label: enrollment.label))
+        } catch {
             throw .keyRefused("the hub could not store the key: \(error)")
         }
     }
@@ -110,6 +115,11 @@ extension Hub {
             }
             if let key = contents.key {
                 guard key.replica == contents.replica else { throw HubError.bundleRefused("the bundle registers a key for another replica") }
+                // A key arrives with what it signs: registered only if that verifies with it.
+                guard let signature = contents.signature,
+                      BatchSignature.verify(signature, replica: contents.replica, changes: contents.changes, publicKey: key.publicKey) else {
+                    throw HubError.bundleRefused("the bundle's signature does not verify with the key it carries: it was altered, or not made by replica \(contents.replica.hex); nothing was applied")
+                }
                 do { try registerKey(key, s) } catch { throw HubError.bundleRefused("\(error)") }
             }
             let workspace = try workspace(s)
@@ -189,6 +199,10 @@ extension Hub {
                 guard key.replica == principal.replica else {
                     return (.error(403, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
                 }
+                if !body.changes.isEmpty, let signature = body.signature,
+                   !BatchSignature.verify(signature, replica: principal.replica, changes: body.changes, publicKey: key.publicKey) {
+                    return (.error(403, code: "bad_signature", message: "the batch's signature does not verify with the key the request registers; nothing was applied"), true)
+                }
                 do { try registerKey(key, s) } catch { return (.error(409, code: "key_refused", message: "\(error)"), true) }
             }
             if let error = try withdraw(body.withdrawn ?? [], principal, s) { return (error, true) }
@@ -214,7 +228,7 @@ extension Hub {
             // The page's grants are written together: one durable commit, not one per record.
             let (changes, checkpoint, more) = try s.tables.db.transaction {
                 try page(for: principal, after: body.checkpoint, maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
-                         workspace: workspace, directory: directory, s)
+                         protocol: body.protocol, directory: directory, s)
             }
             var reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
                                      changes: changes, checkpoint: checkpoint, more: more)
@@ -255,7 +269,7 @@ extension Hub {
 
     /// A page of what `principal` lacks and may read, walking the arrival log from `checkpoint`.
     /// A record entering the replica's scope is sent whole, once per acknowledged grant.
-    func page(for principal: Principal, after checkpoint: Int64, maxBytes: Int, workspace: Workspace,
+    func page(for principal: Principal, after checkpoint: Int64, maxBytes: Int, protocol version: Int,
               directory: Directory, _ s: State) throws -> ([Change], Int64, Bool) {
         var out: [Change] = []
         var sent = Set<Dot>()
@@ -275,6 +289,11 @@ extension Hub {
                 if bytes >= maxBytes && !out.isEmpty { full = true; return false }
                 position = arrival.position
                 if arrival.dot.replica == principal.replica || sent.contains(arrival.dot) { return true }
+                if arrival.collection == Workspace.Collection.replicas {
+                    // Published keys: to the replica's own unit and the province, from version 3 on.
+                    if version >= 3, try ReadScope.keyVisible(s.store.record(arrival.record, only: ["org"]), to: principal.actor) { take(arrival.change()) }
+                    return true
+                }
                 guard arrival.collection == Workspace.Collection.submissions else { take(arrival.change()); return true }
                 switch standing[arrival.record] {
                 case .granted?: take(arrival.change()); return true

@@ -86,7 +86,15 @@ public final class Hub: Sendable {
 
     /// Revokes a replica's token; its next request gets 401.
     public func revoke(_ replica: ReplicaID) throws -> Bool {
-        try state.withLock { try $0.tables.revoke(replica, now: now) }
+        try state.withLock { s in
+            guard try s.tables.revoke(replica, now: now) else { return false }
+            // Its colleagues stop taking its bundles once they learn it.
+            let workspace = try workspace(s)
+            if let key = try workspace.publishedKey(replica) {
+                try workspace.publish(PublishedKey(replica: key.replica, org: key.org, role: key.role, publicKey: key.publicKey, label: key.label, revoked: now))
+            }
+            return true
+        }
     }
 
     /// Enrolled replicas, oldest first.

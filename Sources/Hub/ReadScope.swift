@@ -25,4 +25,10 @@ enum ReadScope {
         case .hospital: return false
         }
     }
+
+    /// A published key (collection `replicas`) reaches its replica's own unit and the province.
+    static func keyVisible(_ record: RecordState?, to actor: Actor) -> Bool {
+        guard let org = record?["org"]?.text else { return false }
+        return org == actor.org || actor.role == .province
+    }
 }

@@ -64,6 +64,9 @@ public struct ChangeAuthorizer {
         guard Workspace.Collection.all.contains(change.collection) else {
             throw Refusal(code: "unknown_collection", reason: "collection '\(change.collection)' does not exist here")
         }
+        guard change.collection != Workspace.Collection.replicas else {
+            throw Refusal(code: "hub_only", reason: "replicas' keys are published by the hub itself, when a key is registered")
+        }
         // Form records have ids made offline (UUIDv7); organisations and calls derive theirs from
         // their code (UUIDv8): a form record can never squat on an organisation's id.
         let version = RecordID.version(change.record)

@@ -12,7 +12,9 @@ public final class Workspace {
         public static let calls = "calls"
         public static let orgs = "orgs"
         public static let submissions = "submissions"
-        public static let all: Set<String> = [calls, orgs, submissions]
+        /// Replicas' signing keys, published by the hub to each replica's unit (``PublishedKey``).
+        public static let replicas = "replicas"
+        public static let all: Set<String> = [calls, orgs, submissions, replicas]
     }
 
     public let store: ReplicaStore

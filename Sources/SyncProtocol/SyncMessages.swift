@@ -6,9 +6,11 @@ public enum SyncProtocol {
     /// The protocol version this build speaks. Every request names the version it speaks.
     /// Version 2 is version 1 with lighter `changes` arrays: a change leaves out the origin,
     /// collection, record and author it shares with the one before it (PROTOCOL.md 2.4).
-    public static let version = 2
+    /// Version 3 is version 2 that also carries the `replicas` collection (keys published by the
+    /// hub), which a replica of an older build would refuse as an unknown collection.
+    public static let version = 3
     /// The versions a hub of this build answers, each in its own form.
-    public static let supported = 1...2
+    public static let supported = 1...3
     public static let path = "/v1/sync"
     /// `GET`: who the token belongs to, for `tianbao init`.
     public static let whoamiPath = "/v1/whoami"

@@ -113,17 +113,32 @@ enum SyncCommands {
         if let stranger = contents.changes.first(where: { $0.dot.replica != contents.replica }) {
             throw CLIFailure("the bundle says it holds replica \(contents.replica.hex)'s changes but carries \(stranger.dot)", code: .data)
         }
-        // A replica cannot check a colleague's signature (only the hub knows the keys), so it takes
-        // from a bundle only changes its own unit may make: a forged review or decision is refused.
+        // A colleague's bundle only: signed by a replica of this unit whose key the hub published.
         let workspace = try directory.workspace(inv)
-        var authorizer = ChangeAuthorizer(actor: workspace.actor, workspace: workspace, directory: try workspace.directory(), catalog: try workspace.catalog())
+        guard contents.replica != store.replicaID else {
+            throw CLIFailure("the bundle holds this replica's own changes", hint: "nothing to import: it already has them", code: .data)
+        }
+        guard let key = try workspace.publishedKey(contents.replica) else {
+            throw CLIFailure("the bundle is made by replica \(contents.replica.hex), whose key this replica does not know",
+                             hint: "sync once so the hub tells it your colleagues' keys, or carry the bundle to the hub ('tianbao hub import')", code: .data)
+        }
+        guard key.org == workspace.actor.org, key.revoked == nil else {
+            throw CLIFailure("the bundle is made by replica \(contents.replica.hex) of \(key.org)\(key.revoked != nil ? ", revoked by the hub" : "")",
+                             hint: "a replica takes bundles only from its own unit's current replicas; carry it to the hub ('tianbao hub import')", code: .data)
+        }
+        guard let signature = contents.signature, BatchSignature.verify(signature, replica: contents.replica, changes: contents.changes, publicKey: key.publicKey) else {
+            throw CLIFailure("the bundle's signature does not verify with replica \(contents.replica.hex)'s key: it was altered, or not made by that replica",
+                             hint: "nothing was applied; ask your colleague to export it again", code: .data)
+        }
+        var authorizer = ChangeAuthorizer(actor: Actor(org: key.org, role: key.role), workspace: workspace,
+                                          directory: try workspace.directory(), catalog: try workspace.catalog())
         for change in contents.changes {
             if let held = try store.change(change.dot) {
                 guard held == change else { throw CLIFailure("the bundle carries \(change.dot), which differs from the change this replica holds under that dot", hint: "the bundle comes from a copied replica; do not import it", code: .data) }
                 continue
             }
             if let refusal = authorizer.check(change) {
-                throw CLIFailure("the bundle carries \(change.dot), which this replica's unit may not make (\(refusal.code)): \(refusal.reason)", hint: "nothing was applied; a colleague's bundle holds only your unit's own work — send anything else through the hub", code: .data)
+                throw CLIFailure("the bundle carries \(change.dot), which its replica may not make (\(refusal.code)): \(refusal.reason)", hint: "nothing was applied; carry it to the hub, which will say the same", code: .data)
             }
         }
         let report = try store.apply(contents.changes)

@@ -70,4 +70,40 @@ import TestSupport
         try w.check(["bundle", "import", w.dir.file("a.bundle")], in: "b")
         #expect(try w.check(["show", id, "--json"], in: "b").stdout.contains("同事的草稿"))
     }
+
+    @Test func aReplicaTakesBundlesOnlyFromItsOwnUnitsKnownReplicas() throws {
+        let w = try CLIWorld()
+        try w.replica("a", org: "fz-first", role: "hospital")
+        try w.replica("other", org: "xm-first", role: "hospital")
+        try w.replica("b", org: "fz-first", role: "hospital")   // learns a's key at its first sync
+        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=厦门医院的草稿"], in: "other")
+        try w.check(["bundle", "export", "--out", w.dir.file("other.bundle")], in: "other")
+        let foreign = w.run("b", ["bundle", "import", w.dir.file("other.bundle")])
+        #expect(foreign.status == 65)
+        #expect(foreign.stderr.contains("does not know") || foreign.stderr.contains("own unit"), "\(foreign.stderr)")
+        // A replica enrolled after b's last sync: b does not know its key yet.
+        try w.replica("c", org: "fz-first", role: "hospital")
+        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=新同事的草稿"], in: "c")
+        try w.check(["bundle", "export", "--out", w.dir.file("c.bundle")], in: "c")
+        let unknown = w.run("b", ["bundle", "import", w.dir.file("c.bundle")])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("does not know"), "\(unknown.stderr)")
+        try w.check(["sync"], in: "b")
+        try w.check(["bundle", "import", w.dir.file("c.bundle")], in: "b")
+        // Altered on the way (the checksum recomputed): the signature fails.
+        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=原本的名称"], in: "a")
+        try w.check(["bundle", "export", "--out", w.dir.file("a.bundle")], in: "a")
+        var text = try String(contentsOfFile: w.dir.file("a.bundle"), encoding: .utf8).replacingOccurrences(of: "原本的名称", with: "篡改的名称")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let batch = lines.dropLast(2).joined(separator: "\n") + "\n"
+        let trailer = lines[lines.count - 2]
+        let oldSum = String(trailer.split(separator: "\"sha256\":\"")[1].prefix(64))
+        lines[lines.count - 2] = trailer.replacingOccurrences(of: oldSum, with: SHA256.hex(Array(batch.utf8)))
+        text = lines.joined(separator: "\n")
+        try text.write(toFile: w.dir.file("altered.bundle"), atomically: true, encoding: .utf8)
+        let altered = w.run("b", ["bundle", "import", w.dir.file("altered.bundle")])
+        #expect(altered.status == 65)
+        #expect(altered.stderr.contains("signature does not verify"), "\(altered.stderr)")
+        #expect(!(try w.check(["list", "--json"], in: "b").stdout.contains("篡改的名称")))
+    }
 }

@@ -47,7 +47,7 @@ import TestSupport
         let id = try hospital.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "县域影像智能辅助诊断")])
         #expect(try client.sync().pushed > 0)
         #expect(client.protocolVersion == 1)
-        #expect(transport.refusedVersions == [2])
+        #expect(transport.refusedVersions == [SyncProtocol.version])
         // What it pushed in version 1 is on the hub, whole.
         let colleague = try f.replica("fz-first", role: .hospital, name: "fz-first-2")
         try colleague.sync()

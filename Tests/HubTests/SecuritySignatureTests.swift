@@ -124,3 +124,36 @@ import TestSupport
         #expect { try f.hub.importBundle(unsigned) } throws: { "\($0)".contains("no signature") }
     }
 }
+
+@Suite struct PublishedKeyTests {
+    @Test func aKeyReachesItsOwnUnitAndTheProvinceOnlyAndARevocationFollows() throws {
+        let f = try HubFixture()
+        let laptop = try f.replica("fz-first", role: .hospital, name: "laptop", signed: true)
+        let colleague = try f.replica("fz-first", role: .hospital, name: "colleague")
+        let stranger = try f.replica("fz-second", role: .hospital)
+        let city = try f.replica("fj-fuzhou", role: .city)
+        let province = try f.replica("fj-province", role: .province)
+        try laptop.sync()   // registers and publishes its key
+        for r in [colleague, stranger, city, province] { try r.sync() }
+        let id = laptop.store.replicaID
+        #expect(try colleague.workspace.publishedKey(id)?.publicKey == laptop.client.signer?.registration.publicKey)
+        #expect(try colleague.workspace.publishedKey(id)?.label == "laptop")
+        #expect(try province.workspace.publishedKey(id) != nil)
+        #expect(try stranger.workspace.publishedKey(id) == nil)
+        #expect(try city.workspace.publishedKey(id) == nil)
+        // A replica speaking version 2 never receives the collection it would not know.
+        let old = try f.replica("fz-first", role: .hospital, name: "old build")
+        old.client.protocolVersion = 2
+        try old.sync()
+        #expect(try old.store.records(in: "replicas").isEmpty)
+        // Revoked: the colleague learns it.
+        #expect(try f.hub.revoke(id))
+        try colleague.sync()
+        #expect(try colleague.workspace.publishedKey(id)?.revoked != nil)
+        // Nobody pushes a key record of their own.
+        var forger = Forger(colleague, clock: f.clock)
+        let forged = try f.push(colleague, [forger.change(PublishedKey.recordID(colleague.store.replicaID), "publicKey", .text(String(repeating: "0", count: 64)),
+                                                          collection: "replicas")])
+        #expect(forged?.refusalCode == "hub_only")
+    }
+}
