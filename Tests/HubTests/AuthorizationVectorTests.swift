@@ -17,7 +17,7 @@ import TestSupport
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
     }
 
-    @Test func theVectorsArePresent() { #expect(Self.files().count >= 7) }
+    @Test func theVectorsArePresent() { #expect(Self.files().count >= 11) }
 
     struct Vector: Decodable {
         struct Org: Decodable { let code: String; let name: String; let kind: String; let city: String?; let provincial: Bool? }
