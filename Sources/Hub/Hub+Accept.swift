@@ -43,11 +43,12 @@ extension Hub {
         var authorizer = ChangeAuthorizer(actor: principal.actor, workspace: workspace, directory: directory, catalog: catalog)
         var stamps: [UInt64: Timestamp] = [:]
         var outOfScope: [String: Bool] = [:]
+        var weight: [String: Int] = [:]
         var results: [ChangeResult] = []
         var refused = 0
         for change in changes {
             if let refusal = try judge(change, principal: principal, enrolled: enrolled, drained: drained, skew: skew,
-                                       stamps: &stamps, outOfScope: &outOfScope, authorizer: &authorizer, directory: directory, s) {
+                                       stamps: &stamps, outOfScope: &outOfScope, weight: &weight, authorizer: &authorizer, directory: directory, s) {
                 if refusal.status == .refused { refused += 1 }
                 results.append(refusal)
             } else {
@@ -75,7 +76,8 @@ extension Hub {
     /// One change's hub-level checks, then the domain's. `nil` when it is new and allowed; a
     /// `duplicate` result when the hub holds exactly it; a refusal otherwise.
     private func judge(_ change: Change, principal: Principal, enrolled: Int64, drained: (at: Int64, seq: UInt64)?, skew: Int64,
-                       stamps: inout [UInt64: Timestamp], outOfScope: inout [String: Bool], authorizer: inout ChangeAuthorizer,
+                       stamps: inout [UInt64: Timestamp], outOfScope: inout [String: Bool], weight: inout [String: Int],
+                       authorizer: inout ChangeAuthorizer,
                        directory: Directory, _ s: State) throws -> ChangeResult? {
         func refuse(_ code: String, _ reason: String) -> ChangeResult { ChangeResult(dot: change.dot, status: .refused, code: code, reason: reason) }
         let replica = principal.replica
@@ -135,7 +137,28 @@ extension Hub {
             }
         }
         if let refusal = authorizer.check(change) { return refuse(refusal.code, refusal.reason) }
+        // A record's history is sent whole when it enters a replica's scope: bound it.
+        if change.collection == Workspace.Collection.submissions {
+            let size = try weight[change.record] ?? {
+                let (bytes, count) = try s.store.historySize(of: change.record)
+                return bytes + count * 256
+            }()
+            let added = size + Self.weight(of: change)
+            guard added <= configuration.maxRecordHistoryBytes else {
+                return refuse("record_too_large", "record \(change.record)'s history would weigh \(added >> 20) MiB; at most \(configuration.maxRecordHistoryBytes >> 20) MiB — write shorter answers, or start a new record")
+            }
+            weight[change.record] = added
+        }
         return nil
+    }
+
+    static func weight(of change: Change) -> Int {
+        let value = switch change.value {
+        case .text(let t)?: t.utf8.count
+        case .bytes(let b)?: b.count
+        default: 8
+        }
+        return value + 256
     }
 
     /// A time for a refusal's reason, in UTC.

@@ -22,6 +22,9 @@ public final class Hub: Sendable {
         /// SHA-256 of the bearer token that unlocks `/metrics`' per-replica series; without it (or
         /// without the token in a request) `/metrics` serves aggregates only, naming no replica.
         public var metricsTokenHash: [UInt8]?
+        /// The most a form record's history may weigh (its values' bytes, plus 256 a change): a
+        /// record entering a replica's scope is sent whole, so its size bounds that reply.
+        public var maxRecordHistoryBytes = 16 << 20
 
         public init(path: String) { self.path = path }
     }

@@ -140,6 +140,15 @@ extension ReplicaStore {
             """).map([ref.ord], decodeChange).sorted { $0.hlc < $1.hlc }
     }
 
+    /// How large a record's history is: the bytes of its values and how many changes it has.
+    public func historySize(of id: String) throws -> (valueBytes: Int, changes: Int) {
+        try refreshIfChangedElsewhere()
+        guard let ref = try existingRecord(id) else { return (0, 0) }
+        return try db.cached("""
+            SELECT COALESCE(SUM(length(CAST(c.value AS BLOB))), 0), count(*) FROM entries e JOIN changes c ON c.key = e.key WHERE e.record = ?
+            """).first([ref.ord]) { ($0.int(0), $0.int(1)) } ?? (0, 0)
+    }
+
     /// Every open conflict: fields with concurrent values, and records deleted while edited.
     /// Ordered by record id, then field name (delete conflicts first).
     public func conflicts() throws -> [Conflict] {

@@ -122,4 +122,23 @@ import TestSupport
         #expect(response?.text.contains("at most \(Hub.changesLimit)") == true)
         #expect(try f.healthy())
     }
+
+    @Test func aRecordsHistoryIsBoundedSoItsGrantIsToo() throws {
+        let f = try HubFixture(historyLimit: 1 << 20)
+        let r = try f.replica("fz-first", role: .hospital)
+        try r.sync()
+        let id = try r.workspace.create(call: "fujian-2026", form: "application", values: [("project_name", "很长的历史")])
+        try r.sync()
+        var forger = Forger(r, clock: f.clock)
+        var last: Dot?
+        for i in 0..<3 {   // 3 × 300 KB fits
+            let edit = forger.change(id, "project_summary", .text(String(repeating: "长", count: 100_000) + "\(i)"), supersedes: last.map { [$0] } ?? [])
+            #expect(try f.push(r, [edit])?.status == 200)
+            last = edit.dot
+        }
+        let before = try f.hubChangeCount()
+        let response = try f.push(r, [forger.change(id, "project_summary", .text(String(repeating: "长", count: 100_000)), supersedes: last.map { [$0] } ?? [])])
+        #expect(response?.refusalCode == "record_too_large", "\(response?.text ?? "")")
+        #expect(try f.hubChangeCount() == before)
+    }
 }
