@@ -214,7 +214,7 @@ extension Hub {
                 case .applied(let applied):
                     results = applied
                 case .refused(let held, let count):
-                    try s.tables.noteRefused(principal.replica, seqs: held.filter { $0.status == .refused }.compactMap { Dot($0.dot)?.seq })
+                    try s.tables.add(held.filter { $0.status == .refused }.compactMap { Dot($0.dot)?.seq }, of: principal.replica, to: .refused)
                     return (Self.json(403, ErrorReply(code: "changes_refused",
                                                       message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
                                                       results: held)), true)
@@ -255,12 +255,12 @@ extension Hub {
             guard try !s.store.holds(dot) else {
                 return .error(400, code: "bad_withdrawal", message: "\(dot) is held by the hub: an accepted change cannot be withdrawn (write a new change instead)")
             }
-            guard try s.tables.wasRefused(principal.replica, seq: dot.seq) else {
+            guard try s.tables.contains(dot.seq, of: principal.replica, in: .refused) else {
                 return .error(400, code: "bad_withdrawal", message: "\(dot) was never refused by the hub: only a refused change is withdrawn")
             }
             seqs.append(dot.seq)
         }
-        try s.tables.withdraw(principal.replica, seqs: seqs)
+        try s.tables.add(seqs, of: principal.replica, to: .withdrawn)
         return nil
     }
 

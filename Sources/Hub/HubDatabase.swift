@@ -139,19 +139,28 @@ final class HubDatabase {
                    replica.hex, record, position)
     }
 
-    // MARK: Withdrawn changes
+    // MARK: Refused and withdrawn changes
 
-    /// Remembers refused changes: a replica may withdraw these, and no others.
-    func noteRefused(_ replica: ReplicaID, seqs: [UInt64]) throws {
+    /// The two sets of a replica's sequences the hub keeps: those it refused (a replica may
+    /// withdraw these, and no others) and those the replica withdrew.
+    enum SeqSet: String {
+        case refused = "hub_refused"
+        case withdrawn = "hub_withdrawn"
+    }
+
+    /// Adds `seqs` to a set in one transaction (one durable write, however many).
+    func add(_ seqs: [UInt64], of replica: ReplicaID, to set: SeqSet) throws {
         guard !seqs.isEmpty else { return }
         try db.transaction {
-            for seq in seqs { try db.run("INSERT OR IGNORE INTO hub_refused (replica, seq) VALUES (?, ?)", replica.hex, Int64(seq)) }
+            for seq in seqs { try db.run("INSERT OR IGNORE INTO \(set.rawValue) (replica, seq) VALUES (?, ?)", replica.hex, Int64(seq)) }
         }
     }
 
-    func wasRefused(_ replica: ReplicaID, seq: UInt64) throws -> Bool {
-        try db.first("SELECT 1 FROM hub_refused WHERE replica = ? AND seq = ?", replica.hex, Int64(seq)) { _ in true } ?? false
+    func contains(_ seq: UInt64, of replica: ReplicaID, in set: SeqSet) throws -> Bool {
+        try db.first("SELECT 1 FROM \(set.rawValue) WHERE replica = ? AND seq = ?", replica.hex, Int64(seq)) { _ in true } ?? false
     }
+
+    func isWithdrawn(_ replica: ReplicaID, seq: UInt64) throws -> Bool { try contains(seq, of: replica, in: .withdrawn) }
 
     /// How many of the replica's changes the hub holds without a gap, withdrawn ones counted, as
     /// last computed (it only grows: ``Hub/received(_:_:)`` walks on from here).
@@ -165,17 +174,5 @@ final class HubDatabase {
 
     func isEnrolled(_ replica: ReplicaID) throws -> Bool {
         try db.first("SELECT 1 FROM hub_enrollments WHERE replica = ?", replica.hex) { _ in true } ?? false
-    }
-
-    /// Records withdrawn dots in one transaction (one durable write, however many).
-    func withdraw(_ replica: ReplicaID, seqs: [UInt64]) throws {
-        guard !seqs.isEmpty else { return }
-        try db.transaction {
-            for seq in seqs { try db.run("INSERT OR IGNORE INTO hub_withdrawn (replica, seq) VALUES (?, ?)", replica.hex, Int64(seq)) }
-        }
-    }
-
-    func isWithdrawn(_ replica: ReplicaID, seq: UInt64) throws -> Bool {
-        try db.first("SELECT 1 FROM hub_withdrawn WHERE replica = ? AND seq = ?", replica.hex, Int64(seq)) { _ in true } ?? false
     }
 }
