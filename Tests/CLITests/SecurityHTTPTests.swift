@@ -28,6 +28,7 @@ import TestSupport
         }
         #expect(statuses.all == Array(repeating: 401, count: 48))
         let growth = try peakMiB(w) - before
+        print("gzip bombs: 48 × \(bomb.count) B inflating to 8 MiB each; the hub's peak memory grew \(String(format: "%.1f", growth)) MiB")
         #expect(growth < 32, "the hub's peak memory grew by \(growth) MiB")
         try w.check(["sync"], in: "hospital")   // still serving
     }
@@ -45,6 +46,7 @@ import TestSupport
         #expect(response.map { [400, 431].contains($0.status) } == true, "\(response?.text ?? "no response")")
         #expect(sent < 8 * 1024 * 1024, "the hub read \(sent) bytes of trailers before refusing")
         let growth = try peakMiB(w) - before
+        print("trailer flood: refused after \(sent) bytes sent; the hub's peak memory grew \(String(format: "%.1f", growth)) MiB")
         #expect(growth < 32, "the hub's peak memory grew by \(growth) MiB")
         #expect(try RawConnection(port: UInt16(w.port)).roundTrip("GET /healthz HTTP/1.1\r\nHost: hub\r\n\r\n")?.status == 200)
     }
