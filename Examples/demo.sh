@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tianbao demo: a province's hub and its replicas play a call from drafts to the provincial library.
 #
-#   bash Examples/demo.sh            builds tianbao, then runs the story in ./tianbao-demo
+#   bash Examples/demo.sh            installs what is missing, builds tianbao (release), then runs the story in ./tianbao-demo
 #   TIANBAO_BIN=path/to/tianbao bash Examples/demo.sh   uses an existing binary
 #   TIANBAO_DEMO_DIR=/tmp/x bash Examples/demo.sh       keeps its files there instead
 #
@@ -14,9 +14,10 @@ root="$(cd "$here/.." && pwd)"
 demo="${TIANBAO_DEMO_DIR:-$PWD/tianbao-demo}"
 
 if [ -z "${TIANBAO_BIN:-}" ]; then
-  echo "==> Building tianbao (swift build --product tianbao)"
-  (cd "$root" && swift build --product tianbao 2>&1 | tail -n 1)
-  TIANBAO_BIN="$root/.build/debug/tianbao"
+  bash "$root/.ci/install-deps"
+  echo "==> Building tianbao (swift build -c release --product tianbao)"
+  (cd "$root" && swift build -c release --product tianbao 2>&1 | tail -n 1)
+  TIANBAO_BIN="$root/.build/release/tianbao"
 fi
 bin="$TIANBAO_BIN"
 

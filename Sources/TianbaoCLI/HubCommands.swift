@@ -46,20 +46,14 @@ enum HubCommands {
             guard let n = Int(maxBody), n > 0 else { throw UsageError("--max-body takes a number of bytes", path: inv.path) }
             limits.maxBodyBytes = n
         }
+        // Before any thread starts, so every thread of the server inherits the mask and the
+        // signals reach only the sigwait below: stopping runs as ordinary code on this thread.
+        StopSignals.block()
         let hub = try open(inv, metricsTokenFile: inv.option("metrics-token-file"))
-        // Signals are taken by a dispatch source rather than a handler, so stopping runs as normal code.
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let stop = DispatchSemaphore(value: 0)
-        let sources = [SIGTERM, SIGINT].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        for source in sources {
-            source.setEventHandler { stop.signal() }
-            source.resume()
-        }
         let (server, bound) = try hub.serve(host: host, port: port, limits: limits)
         inv.io.error("tianbao hub \(hub.replicaID.hex) serving on http://\(host.contains(":") ? "[\(host)]" : host):\(bound) (database \(inv.option("db")!))")
-        stop.wait()
-        inv.io.error("stopping: finishing requests in flight")
+        let signal = StopSignals.wait()
+        inv.io.error("stopping (\(signal == SIGINT ? "SIGINT" : "SIGTERM")): finishing requests in flight")
         server.stop()
         hub.close()
         inv.io.error("stopped")

@@ -179,12 +179,4 @@ import TestSupport
         let records = try Bulk.changeCount(hub: w.dir.file("backup.sqlite"), origin: w.dir.file("hospital/replica.sqlite"))
         #expect(records.hub == records.local && records.local > 0)
     }
-
-    @Test func serveStopsCleanlyOnSIGTERM() throws {
-        let w = try CLIWorld()
-        let result = try #require(w.stopHub())
-        #expect(result.status == 0)
-        #expect(result.stderr.contains("stopping: finishing requests in flight"))
-        #expect(result.stderr.contains("stopped"))
-    }
 }

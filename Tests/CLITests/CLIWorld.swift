@@ -57,8 +57,8 @@ final class CLIWorld: @unchecked Sendable {
         throw CLIWorldError("the hub did not start: \(running.stderrSoFar)")
     }
 
-    func stopHub() -> Subprocess.Result? {
-        let result = server?.stop()
+    func stopHub(_ signal: Int32 = SIGTERM, timeout: Double = 15) -> Subprocess.Result? {
+        let result = server?.stop(signal, timeout: timeout)
         server = nil
         return result
     }

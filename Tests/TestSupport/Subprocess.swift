@@ -15,7 +15,12 @@ public enum Subprocess {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent(".build/debug")
 
-    public static var tianbao: String { buildDirectory.appendingPathComponent("tianbao").path }
+    /// The binary under test: `$TIANBAO_BIN` (CI sets it to the release build: test what ships),
+    /// else the debug build.
+    public static var tianbao: String {
+        ProcessInfo.processInfo.environment["TIANBAO_BIN"].map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            ?? buildDirectory.appendingPathComponent("tianbao").path
+    }
 
     /// Runs `tianbao` with `arguments`; the environment is a clean one plus `environment`.
     public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
@@ -52,6 +57,8 @@ public enum Subprocess {
             kill(process.processIdentifier, signal)
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline { usleep(5_000) }
+            // One that ignored the signal is killed, so a test fails instead of hanging.
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             return result()
         }
