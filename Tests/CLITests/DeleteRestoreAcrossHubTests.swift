@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct DeleteRestoreAcrossHubTests {
     /// What a replica shows of everything: its records and its conflicts.
     func view(_ w: CLIWorld, _ name: String) throws -> String {
-        try w.check(["list", "--json"], in: name).stdout + try w.check(["conflicts", "--json"], in: name).stdout
+        try w.check(["list", "--json"], in: name).stdout + (try w.check(["conflicts", "--json"], in: name).stdout)
     }
 
     func syncAll(_ w: CLIWorld, _ names: [String]) throws {
