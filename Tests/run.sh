@@ -5,6 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps
+# Outside tools some tests drive (they say so, and skip, when one is absent).
+if ! command -v faketime >/dev/null; then
+  echo "Installing faketime (for the clock tests)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq faketime >/dev/null) || echo "faketime could not be installed: the clock tests will be skipped" >&2
+fi
 
 log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$log"

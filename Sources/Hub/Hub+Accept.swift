@@ -104,7 +104,7 @@ extension Hub {
         }
         let wall = change.timestamp.wall
         if wall > now + skew {
-            return refuse("clock_ahead", "change \(change.dot) is stamped \((wall - now) / 1000) s ahead of the hub's clock; fix the replica's clock, then edit again")
+            return refuse("clock_ahead", "change \(change.dot) is stamped \((wall - now) / 1000) s ahead of the hub's clock; fix this machine's clock, then sync again: what was typed is made again with the right time and sent")
         }
         // Stamps the replica's history makes impossible (PROTOCOL.md 2.3): before it was enrolled,
         // before its last contact with nothing left to push, or not after its previous change.

@@ -1,8 +1,10 @@
 /// A hybrid logical clock: stamps follow the wall clock when it moves forward, never go
-/// backwards when it does not, and move past every stamp received.
+/// backwards when it does not, and move past every stamp received — up to a bound.
 ///
-/// Remote stamps further ahead of the local wall clock than ``maxSkewMilliseconds`` are refused,
-/// so one replica with a clock set to next year cannot drag every clock forward with it.
+/// A remote stamp further ahead of the local wall clock than ``maxSkewMilliseconds`` is taken in
+/// only up to that bound, so one machine with its clock set to next year can neither drag every
+/// clock forward with it nor make a store refuse what it sent: the stamp orders values, and
+/// causality is carried by `supersedes`, not by stamps.
 public struct HybridClock: Sendable {
     /// The latest stamp issued or received.
     public private(set) var last: Timestamp
@@ -30,7 +32,8 @@ public struct HybridClock: Sendable {
         return last
     }
 
-    /// Refuses a remote stamp too far in the future, without changing the clock.
+    /// Refuses a remote stamp too far in the future, without changing the clock: what a hub asks
+    /// of a change pushed to it.
     public func check(_ remote: Timestamp) throws(ClockError) {
         let now = wallClock()
         if remote.wall > now + maxSkewMilliseconds || remote.wall > Timestamp.maxWall {
@@ -38,19 +41,14 @@ public struct HybridClock: Sendable {
         }
     }
 
-    /// Takes in a remote stamp: afterwards every local stamp is later than it.
-    public mutating func receive(_ remote: Timestamp) throws(ClockError) {
-        try check(remote)
-        let wall = max(last.wall, remote.wall, wallClock())
-        if wall == last.wall && wall == remote.wall {
-            last = Self.bump(Timestamp(wall: wall, counter: max(last.counter, remote.counter)))
-        } else if wall == last.wall {
-            last = Self.bump(last)
-        } else if wall == remote.wall {
-            last = Self.bump(remote)
-        } else {
-            last = Timestamp(wall: wall, counter: 0)
-        }
+    /// Takes in a remote stamp: afterwards every local stamp is later than it, or than the local
+    /// wall clock plus the bound if it is further ahead than that.
+    public mutating func receive(_ remote: Timestamp) {
+        let ceiling = Timestamp(wall: wallClock() + maxSkewMilliseconds, counter: 0)
+        let remote = min(remote, ceiling)
+        guard remote > last else { return }
+        let wall = max(remote.wall, wallClock())
+        last = wall == remote.wall ? Self.bump(remote) : Timestamp(wall: wall, counter: 0)
     }
 
     /// The next stamp after `t`; a full counter borrows the next millisecond rather than wrap.

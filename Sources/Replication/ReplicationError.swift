@@ -2,8 +2,6 @@
 public enum ReplicationError: Error, Equatable, CustomStringConvertible {
     /// The change names a collection this store does not hold.
     case unknownCollection(String, dot: Dot?)
-    /// The change's clock stamp is further in the future than the clock accepts.
-    case stampInFuture(Dot, ClockError)
     /// The change breaks a rule of the data model; `reason` says which.
     case malformedChange(Dot?, reason: String)
     /// The record already exists in another collection.
@@ -21,8 +19,6 @@ public enum ReplicationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unknownCollection(let name, let dot):
             return "change \(dot.map(String.init(describing:)) ?? "") names unknown collection '\(name)'; this replica holds only its registered collections — upgrade the replica if the sender is newer"
-        case .stampInFuture(let dot, let error):
-            return "change \(dot) refused: \(error)"
         case .malformedChange(let dot, let reason):
             return "change \(dot.map(String.init(describing:)) ?? "(no dot)") is malformed: \(reason)"
         case .collectionMismatch(let record, let existing, let given):

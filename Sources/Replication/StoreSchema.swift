@@ -96,15 +96,21 @@ enum StoreSchema {
     }
 
     /// Recomputes which entries are live, and which listed dots are still awaited, from every
-    /// change's `supersedes` under ``RetireRule``: a store written under the earlier rule (a listing
-    /// retired any entry of its record) shows what a replica cloned afresh shows.
-    static func replayListings(_ db: Database) throws {
+    /// change's `supersedes` under ``RetireRule`` — of one record, or of the whole store. A store
+    /// written under the earlier rule (a listing retired any entry of its record) then shows what a
+    /// replica cloned afresh shows; a record whose changes were taken back shows what the rest say.
+    static func replayListings(_ db: Database, record only: Int64? = nil) throws {
+        let scope = only == nil ? "" : " WHERE record = ?1"
+        let bound: [any SQLiteBindable] = only.map { [$0] } ?? []
+        try db.prepare("UPDATE entries SET live = CASE WHEN op IN (0, 1, 3) THEN 1 ELSE 0 END" + scope).run(bound)
+        try db.prepare("DELETE FROM pending" + scope).run(bound)
         var names: [Int64: String] = [:]
         try db.prepare("SELECT ord, name FROM fields").forEach { names[$0.int64(0)] = $0.text(1) }
         let entry = try db.prepare("SELECT field, op FROM entries WHERE record = ? AND key = ?")
         let retire = try db.prepare("UPDATE entries SET live = 0 WHERE record = ? AND key = ?")
         let awaited = try db.prepare("INSERT OR IGNORE INTO pending (record, key, by_field, by_op) VALUES (?, ?, ?, ?)")
-        try db.prepare("SELECT record, field, op, supersedes FROM changes WHERE supersedes IS NOT NULL").forEach { row in
+        try db.prepare("SELECT record, field, op, supersedes FROM changes WHERE supersedes IS NOT NULL" + (only == nil ? "" : " AND record = ?1"))
+            .forEach(bound) { row in
             let (record, field, opCode) = (row.int64(0), row.int64(1), row.int64(2))
             guard let op = Operation(code: opCode) else { return }
             for key in StoredChange.decodeKeys(row.blob(3)) {

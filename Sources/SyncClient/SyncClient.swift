@@ -197,6 +197,41 @@ public final class SyncClient {
         return (try? JSONDecoder().decode([ChangeResult].self, from: Data(text.utf8))) ?? []
     }
 
+    /// Drops refused changes from this replica (``ReplicaStore/takeBack(_:remake:)``): the hub
+    /// never applied them, so the replica shows again what everyone else holds. `dots` nil: all.
+    /// Returns the refusals dropped.
+    @discardableResult
+    public func discard(_ dots: [Dot]? = nil) throws -> [ChangeResult] {
+        let all = try refusals()
+        let chosen = all.filter { result in dots.map { $0.contains { $0.description == result.dot } } ?? true }
+        try store.takeBack(chosen.compactMap { Dot($0.dot) }, remake: false)
+        try setRefusals(all.filter { r in !chosen.contains { $0.dot == r.dot } })
+        return chosen
+    }
+
+    /// After the machine's clock was fixed: changes the hub refused as stamped too far ahead
+    /// (`clock_ahead`) are made again with the clock as it is now, so nothing typed is lost. Does
+    /// nothing while the clock still runs ahead (their stamps are not beyond it then). Returns the
+    /// refusals it resolved and the changes made again.
+    public func remakeChangesFromAFastClock() throws -> (resolved: [ChangeResult], remade: [Change]) {
+        let all = try refusals()
+        let bound = store.configuration.maxClockSkewMilliseconds
+        let now = store.configuration.wallClock()
+        var fast: [ChangeResult] = []
+        for refusal in all where refusal.code == "clock_ahead" {
+            guard let dot = Dot(refusal.dot), let change = try store.change(dot), change.timestamp.wall > now + bound else { continue }
+            fast.append(refusal)
+        }
+        guard !fast.isEmpty else { return ([], []) }
+        let remade = try store.takeBack(fast.compactMap { Dot($0.dot) }, remake: true)
+        try setRefusals(all.filter { r in !fast.contains { $0.dot == r.dot } })
+        return (fast, remade)
+    }
+
+    private func setRefusals(_ list: [ChangeResult]) throws {
+        try store.setMeta(Key.refusals, list.isEmpty ? nil : .text(String(decoding: try JSONEncoder().encode(list), as: UTF8.self)))
+    }
+
     private func remember(_ refused: [ChangeResult]) throws {
         let all = try refusals() + refused
         try store.setMeta(Key.refusals, .text(String(decoding: try JSONEncoder().encode(all), as: UTF8.self)))

@@ -32,7 +32,7 @@ import TestSupport
         #expect(!orders.isEmpty)
         for order in orders {
             for oneBatch in [false, true] {
-                let clock = ManualClock(vector.changes.map(\.timestamp.wall).max()! + 86_400_000)
+                let clock = ManualClock(vector.receiverClock ?? vector.changes.map(\.timestamp.wall).max()! + 86_400_000)
                 var configuration = Replicas.configuration(clock: clock, collections: Set(vector.collections))
                 configuration.newReplicaID = ReplicaID(high: .max, low: .max)
                 let store = try ReplicaStore(path: ":memory:", configuration: configuration)
@@ -42,8 +42,11 @@ import TestSupport
                 } else {
                     for change in sequence { try store.apply([change]) }
                 }
-                let actual = try Expectation(store.snapshot())
+                let actual = try Expectation(store.snapshot(), clockAtMost: vector.expect.clockAtMost)
                 #expect(actual == vector.expect, "\(vector.name), delivery \(order)\(oneBatch ? " in one batch" : "")")
+                if let bound = vector.expect.clockAtMost {
+                    #expect(store.lastTimestamp.wall <= bound, "\(vector.name): the clock moved to \(store.lastTimestamp)")
+                }
             }
         }
     }
@@ -74,6 +77,8 @@ struct Vector: Decodable {
     let rule: String
     let collections: [String]
     let changes: [Change]
+    /// The receiving replica's wall clock, when the case is about it (else a day after the latest change).
+    let receiverClock: Int64?
     let deliveries: Deliveries
     let expect: Expectation
 }
@@ -101,8 +106,11 @@ struct Expectation: Decodable, Equatable, CustomStringConvertible {
     let records: [Record]
     let conflicts: [ConflictEntry]
     let versionVector: [String: UInt64]
+    /// The receiving replica's clock must end at or below this (its last stamp's wall time).
+    let clockAtMost: Int64?
 
-    init(_ snapshot: StoreSnapshot) {
+    init(_ snapshot: StoreSnapshot, clockAtMost: Int64? = nil) {
+        self.clockAtMost = clockAtMost
         records = snapshot.records.map { state in
             Record(id: state.id, collection: state.collection, deleted: state.isDeleted,
                    fields: state.fields.mapValues { $0.versions.map { Record.Value(dot: $0.dot.description, value: $0.value) } },

@@ -24,8 +24,8 @@ public enum Subprocess {
 
     /// Runs `tianbao` with `arguments`; the environment is a clean one plus `environment`.
     public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
-                           timeout: Double = 120) -> Result {
-        let process = start(arguments, environment: environment, directory: directory)
+                           timeout: Double = 120, executable: String? = nil) -> Result {
+        let process = start(arguments, environment: environment, directory: directory, executable: executable)
         let deadline = Date().addingTimeInterval(timeout)
         while process.process.isRunning && Date() < deadline { usleep(5_000) }
         if process.process.isRunning { process.process.terminate() }
@@ -64,9 +64,11 @@ public enum Subprocess {
         }
     }
 
-    public static func start(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) -> Running {
+    /// Starts `tianbao` (or `executable`, e.g. faketime wrapping it) with `arguments`.
+    public static func start(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+                             executable: String? = nil) -> Running {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: tianbao)
+        process.executableURL = URL(fileURLWithPath: executable ?? tianbao)
         process.arguments = arguments
         var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
         env.merge(environment) { _, new in new }

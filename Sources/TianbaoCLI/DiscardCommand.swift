@@ -1,0 +1,41 @@
+import Foundation
+import Replication
+import SyncClient
+import SyncProtocol
+
+/// `discard`: drop changes the hub refused, so `status` is clear and the records show again what
+/// everyone else holds.
+enum DiscardCommand {
+    static let discard = Command(
+        "discard", abstract: "Drop changes the hub refused (listed by 'tianbao status'), so the records show what the hub holds.",
+        discussion: "The hub never applied them and no other replica has them: dropping one changes only this replica. Name the refused changes (their dots, as 'status' prints them), or --all.",
+        arguments: [Argument("dot", help: "A refused change, as 'status' lists it (<replica>:<seq>).", optional: true, repeating: true)],
+        options: [.flag("all", help: "Every refused change.")]
+    ) { inv in
+        let directory = ReplicaDirectory(inv)
+        let config = try directory.config()
+        let store = try directory.openStore()
+        let client = SyncClient(store: store, hub: URL(string: config.hub) ?? URL(fileURLWithPath: "/"), token: "")
+        let named = inv.argumentList("dot")
+        guard inv.flag("all") != !named.isEmpty else {
+            throw UsageError("name the refused changes to drop, or give --all (not both)", path: inv.path)
+        }
+        var dots: [Dot]?
+        if !inv.flag("all") {
+            let refused = Set(try client.refusals().map(\.dot))
+            dots = try named.map { text in
+                guard let dot = Dot(text), refused.contains(dot.description) else {
+                    throw CLIFailure("\(text) is not a refused change of this replica", hint: "'tianbao status' lists the refused ones", code: .usage)
+                }
+                return dot
+            }
+        }
+        let dropped = try client.discard(dots)
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, ["discarded": dropped.map(\.dot)])
+        } else if inv.io.isTerminal {
+            inv.io.print(dropped.isEmpty ? "No refused changes to drop." : "Dropped \(dropped.count) refused change\(dropped.count == 1 ? "" : "s"): \(dropped.map(\.dot).joined(separator: ", ")).")
+        }
+        return 0
+    }
+}
