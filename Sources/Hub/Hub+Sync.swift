@@ -205,6 +205,8 @@ extension Hub {
                 }
                 do { try registerKey(key, s) } catch { return (.error(409, code: "key_refused", message: "\(error)"), true) }
             }
+            if let refusal = try checkInstance(body, principal, s) { return (refusal, true) }
+            if let after = body.recover { return (try recoverReply(body, after: after, principal, s), true) }
             if let error = try withdraw(body.withdrawn ?? [], principal, s) { return (error, true) }
 
             let results: [ChangeResult]
@@ -239,6 +241,41 @@ extension Hub {
         } catch {
             return (.error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of the batch was applied unless reported"), true)
         }
+    }
+
+    /// One copy of a replica's folder at a time (PROTOCOL.md 2.9): a copy that another copy has
+    /// replaced (by recovering its own changes) is refused for good; a new copy becomes the one in
+    /// use only by recovering.
+    private func checkInstance(_ body: SyncRequest, _ principal: Principal, _ s: State) throws -> HTTPResponse? {
+        guard let instance = body.instance else { return nil }
+        let replica = principal.replica
+        let current = try s.tables.instance(replica)
+        if current == instance { return nil }
+        if try s.tables.isRetired(instance, of: replica) || (current != nil && body.recover == nil) {
+            return .error(409, code: "replica_copied", message: "this replica's folder is in use on another machine, or was copied: another copy of replica \(replica.hex) has synced since this one. Stop using this copy; its work stays in its folder. Ask the province to enrol a new replica for this machine ('tianbao hub enroll', then 'tianbao init').")
+        }
+        try s.tables.setInstance(instance, of: replica)
+        return nil
+    }
+
+    /// The hub's copies of the replica's own changes above `after`, a page at a time: for a replica
+    /// restored from an older copy. Its checkpoint is echoed: nothing else is read or sent.
+    private func recoverReply(_ body: SyncRequest, after: UInt64, _ principal: Principal, _ s: State) throws -> HTTPResponse {
+        let maxBytes = min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes)
+        var own: [Change] = []
+        var bytes = 0
+        var more = false
+        try s.store.changes(from: principal.replica, after: after, batchSize: 256) { batch in
+            for change in batch {
+                if bytes >= maxBytes && !own.isEmpty { more = true; return }
+                own.append(change)
+                bytes += SyncCodec.estimatedBytes(change)
+            }
+        }
+        var reply = SyncResponse(hub: replicaID, results: [], received: try received(principal.replica, s),
+                                 changes: own, checkpoint: body.checkpoint, more: more)
+        reply.protocol = body.protocol
+        return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
     }
 
     /// Withdrawals: own dots the hub refused and does not hold, at most ``withdrawalLimit`` a request, written in

@@ -32,6 +32,12 @@ final class HubDatabase {
                 position INTEGER NOT NULL,
                 PRIMARY KEY (replica, record)
             ) WITHOUT ROWID;
+            -- Copies of a replica's folder that another copy replaced when it recovered its own changes.
+            CREATE TABLE IF NOT EXISTS hub_retired_instances (
+                replica TEXT NOT NULL,
+                instance TEXT NOT NULL,
+                PRIMARY KEY (replica, instance)
+            ) WITHOUT ROWID;
             -- Changes the hub refused: the only ones a replica may withdraw.
             CREATE TABLE IF NOT EXISTS hub_refused (
                 replica TEXT NOT NULL,
@@ -49,7 +55,7 @@ final class HubDatabase {
         // Columns added after the first release, to files made before them.
         let columns = Set(try db.rows("PRAGMA table_info(hub_enrollments)") { $0.text(1) })
         for (name, type) in [("public_key", "BLOB"), ("key_registered", "INTEGER"), ("drained_at", "INTEGER"), ("drained_seq", "INTEGER"),
-                             ("received", "INTEGER")]
+                             ("received", "INTEGER"), ("instance", "TEXT")]
         where !columns.contains(name) {
             try db.execute("ALTER TABLE hub_enrollments ADD COLUMN \(name) \(type)")
         }
@@ -170,6 +176,27 @@ final class HubDatabase {
 
     func setReceivedMark(_ replica: ReplicaID, _ received: UInt64) throws {
         try db.run("UPDATE hub_enrollments SET received = ? WHERE replica = ?", Int64(received), replica.hex)
+    }
+
+    // MARK: Copies of a replica's folder
+
+    /// The copy of the replica's folder in use, as last named by the replica.
+    func instance(_ replica: ReplicaID) throws -> String? {
+        try db.first("SELECT instance FROM hub_enrollments WHERE replica = ? AND instance IS NOT NULL", replica.hex) { $0.text(0) }
+    }
+
+    func isRetired(_ instance: String, of replica: ReplicaID) throws -> Bool {
+        try db.first("SELECT 1 FROM hub_retired_instances WHERE replica = ? AND instance = ?", replica.hex, instance) { _ in true } ?? false
+    }
+
+    /// `instance` is now the copy in use; the one before it (if any) is retired for good.
+    func setInstance(_ instance: String, of replica: ReplicaID) throws {
+        try db.transaction {
+            if let current = try self.instance(replica), current != instance {
+                try db.run("INSERT OR IGNORE INTO hub_retired_instances (replica, instance) VALUES (?, ?)", replica.hex, current)
+            }
+            try db.run("UPDATE hub_enrollments SET instance = ? WHERE replica = ?", instance, replica.hex)
+        }
     }
 
     func isEnrolled(_ replica: ReplicaID) throws -> Bool {

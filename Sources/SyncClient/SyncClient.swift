@@ -17,6 +17,8 @@ public final class SyncClient {
         public var bytesReceived = 0
         /// Changes the hub refused in this sync, with its reasons.
         public var refused: [ChangeResult] = []
+        /// This store had been restored from an older copy: what getting its own changes back did.
+        public var adoption: ReplicaStore.Adoption?
         public init() {}
     }
 
@@ -77,6 +79,8 @@ public final class SyncClient {
         static let refusals = "sync.refusals"
         /// The public key (hex) the hub confirmed holding.
         static let registeredKey = "sync.key"
+        /// Which copy of the replica's folder this is (PROTOCOL.md 2.9).
+        static let instance = "sync.instance"
     }
 
     /// Pushes and pulls until nothing is left; `progress` hears after every round trip.
@@ -96,6 +100,7 @@ public final class SyncClient {
             }
             var request = SyncRequest(replica: store.replicaID, checkpoint: checkpoint, changes: own, withdrawn: withdraw, maxBytes: pageBytes)
             request.protocol = protocolVersion
+            request.instance = try instance()
             var registering: String?
             if let signer {
                 if !own.isEmpty { request.signature = try BatchSignature.sign(replica: store.replicaID, changes: own, privateKey: signer.privateKey) }
@@ -148,12 +153,25 @@ public final class SyncClient {
                 report.pulled += try store.apply(response.changes, settingMeta: meta).applied
                 report.pushed += response.results.filter { $0.status == .accepted }.count
                 progress?(report)
+                // The hub holds own changes this store lacks: it was restored from an older copy.
+                if response.received > store.ownSeq {
+                    guard report.adoption == nil else { throw Self.stillBehind }
+                    report.adoption = try recoverOwnChanges(url: url)
+                    prefetched = nil
+                    continue
+                }
                 // Go on while the hub has more pages, or a full batch suggests more own changes.
                 if !response.more && own.count < pushBatch { return report }
             case 403 where (try? decode(ErrorReply.self, reply))?.results != nil:
                 let refusal = try decode(ErrorReply.self, reply)
                 let refused = (refusal.results ?? []).filter { $0.status == .refused }
                 guard !refused.isEmpty else { throw Failure.rejected(status: 403, code: refusal.error.code, message: refusal.error.message) }
+                // Own sequence numbers the hub holds with other content: restored from an older copy.
+                if refused.contains(where: { $0.code == "dot_reused" }) {
+                    guard report.adoption == nil else { throw Self.stillBehind }
+                    report.adoption = try recoverOwnChanges(url: url)
+                    continue
+                }
                 // Record why, withdraw them, and send the rest again.
                 try remember(refused)
                 report.refused += refused
@@ -170,6 +188,51 @@ public final class SyncClient {
                 throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? String(decoding: reply.body.prefix(200), as: UTF8.self))
             }
         }
+    }
+
+    /// Recovering once did not bring this store level with the hub: another copy is still at work.
+    static let stillBehind = Failure.rejected(status: 409, code: "replica_copied",
+                                              message: "the hub keeps receiving this replica's changes from another copy of its folder; stop using this copy and ask the province to enrol a new replica for this machine")
+
+    /// This copy's instance name, made on first use.
+    private func instance() throws -> String {
+        if let known = try store.meta(Key.instance)?.text { return known }
+        let made = Hex.encode(Secret.randomBytes(16))
+        try store.setMeta(Key.instance, .text(made))
+        return made
+    }
+
+    /// Gets this replica's own changes back from the hub after its store was restored from an
+    /// older copy (``ReplicaStore/adoptOwn(_:)``), as a new copy of the folder: the copy it was
+    /// made from is refused from now on, so two machines never go on under one replica id.
+    private func recoverOwnChanges(url: URL) throws -> ReplicaStore.Adoption {
+        try store.setMeta(Key.instance, .text(Hex.encode(Secret.randomBytes(16))))
+        var after = UInt64(try store.meta(Key.received)?.integer ?? 0)
+        var hubOwn: [Change] = []
+        var received: UInt64 = 0
+        while true {
+            var request = SyncRequest(replica: store.replicaID, checkpoint: try store.meta(Key.checkpoint)?.integer ?? 0, changes: [], maxBytes: pageBytes)
+            request.protocol = protocolVersion
+            request.instance = try instance()
+            request.recover = after
+            let reply: TransportReply
+            do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure.unavailable(error.description) }
+            guard reply.status == 200 else {
+                let error = try? decode(ErrorReply.self, reply)
+                throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? "the hub could not give this replica's changes back")
+            }
+            let response: SyncResponse
+            do { response = try SyncCodec.response(JSONTree.parse(reply.body)) } catch {
+                throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read: \(error)")
+            }
+            hubOwn += response.changes
+            received = response.received
+            guard response.more, let last = response.changes.last else { break }
+            after = last.dot.seq
+        }
+        let adoption = try store.adoptOwn(hubOwn)
+        try store.setMeta(Key.received, .integer(Int64(received)))
+        return adoption
     }
 
     /// A request running on its own thread, so a page is applied while the next is fetched.

@@ -42,6 +42,17 @@ public enum SyncCodec {
             }
             request.signature = bytes
         }
+        if let instance = object["instance"], instance != .null {
+            guard case .string(let text) = instance, text.utf8.count == 32, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+                throw DecodeError(path: "instance", reason: "expected 32 lowercase hex digits")
+            }
+            request.instance = text
+        }
+        if let recover = object["recover"], recover != .null {
+            let after = try int64(object, "recover", "")
+            guard after >= 0 else { throw DecodeError(path: "recover", reason: "expected a sequence number, 0 or more") }
+            request.recover = UInt64(after)
+        }
         if let key = object["key"], key != .null {
             do { request.key = try KeyRegistration(json: key) } catch { throw DecodeError(path: "key.\(error.path)", reason: error.reason) }
         }
@@ -205,10 +216,12 @@ public enum SyncCodec {
         w.changes(request.changes, compact: request.protocol >= 2)
         w.raw(",\"checkpoint\":")
         w.number(request.checkpoint)
+        if let instance = request.instance { w.raw(",\"instance\":"); w.string(instance) }
         if let key = request.key { w.raw(",\"key\":"); w.json.rawText(String(decoding: key.json, as: UTF8.self)) }
         if let max = request.maxBytes { w.raw(",\"maxBytes\":"); w.number(max) }
         w.raw(",\"protocol\":")
         w.number(request.protocol)
+        if let recover = request.recover { w.raw(",\"recover\":"); w.number(recover) }
         w.raw(",\"replica\":")
         w.string(request.replica)
         if let signature = request.signature { w.raw(",\"signature\":"); w.string(Base64.encode(signature)) }

@@ -41,6 +41,12 @@ public struct SyncRequest: Codable, Sendable {
     public var signature: [UInt8]?
     /// The replica's signing key, sent until a reply confirms the hub holds it (``KeyRegistration``).
     public var key: KeyRegistration?
+    /// This copy of the replica's folder (random, made anew when the copy recovers): the hub refuses
+    /// a copy that another copy of the same replica has replaced (PROTOCOL.md 2.9).
+    public var instance: String?
+    /// Asks for the hub's copies of this replica's own changes with a sequence above this, instead
+    /// of pushing and pulling: a replica restored from an older copy gets its own work back.
+    public var recover: UInt64?
 
     public init(replica: ReplicaID, checkpoint: Int64, changes: [Change], withdrawn: [Dot] = [], maxBytes: Int? = nil) {
         self.protocol = SyncProtocol.version

@@ -58,6 +58,10 @@ enum SyncCommands {
                 throw error
             }
         }
+        if let adoption = report.adoption {
+            inv.io.print("This replica's folder had been restored from an older copy: \(adoption.recovered) of its own change\(adoption.recovered == 1 ? "" : "s") came back from the hub" +
+                         (adoption.renumbered.isEmpty ? "." : "; \(adoption.renumbered.count) made since the copy kept their content under new numbers (\(adoption.renumbered.map { "\($0.from.seq)→\($0.to.seq)" }.joined(separator: ", "))) and were sent. Fields both copies wrote show as conflicts: 'tianbao conflicts'."))
+        }
         // The machine's clock was fixed since changes were stamped too far ahead: made again, sent.
         let (resolved, remade) = try client.remakeChangesFromAFastClock()
         if !resolved.isEmpty {
