@@ -57,8 +57,12 @@ public struct Change: Hashable, Sendable {
     public var op: Operation
     /// `set`: the new value; `add`/`remove`: the element; `delete`/`restore`: `nil`.
     public var value: FieldValue?
-    /// Dots of the same record this change replaces.
-    public var supersedes: [Dot]
+    /// Dots of the same record this change replaces: a set, kept in canonical order (ascending
+    /// replica id, then sequence) without repeats, so two changes that list the same dots in
+    /// another order are the same change.
+    public var supersedes: [Dot] {
+        didSet { supersedes = Self.canonical(supersedes) }
+    }
     /// Who made the change, as the replica knew them (a person's name, or the unit).
     public var author: String?
 
@@ -70,9 +74,22 @@ public struct Change: Hashable, Sendable {
         self.record = record
         self.field = field
         self.op = op
-        self.value = value
-        self.supersedes = supersedes
+        // -0.0 is the same number as 0.0: one spelling, so equal changes are equal bytes.
+        if case .real(let d)? = value, d == 0 { self.value = .real(0) } else { self.value = value }
+        self.supersedes = Self.canonical(supersedes)
         self.author = author
+    }
+
+    static func canonical(_ dots: [Dot]) -> [Dot] {
+        var sorted = dots.sorted()
+        guard sorted.count > 1 else { return sorted }
+        var write = 1
+        for read in 1..<sorted.count where sorted[read] != sorted[write - 1] {
+            sorted[write] = sorted[read]
+            write += 1
+        }
+        sorted.removeLast(sorted.count - write)
+        return sorted
     }
 
     /// The full clock stamp, which orders concurrent values.

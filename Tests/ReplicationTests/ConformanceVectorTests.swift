@@ -17,15 +17,32 @@ import TestSupport
     }
 
     @Test func theVectorsArePresent() {
-        #expect(Self.files().count >= 14)
+        #expect(Self.files().count >= 33)
     }
 
     @Test(arguments: files())
     func vector(_ file: String) throws {
         let data = try Data(contentsOf: Self.directory.appendingPathComponent(file))
         let vector = try JSONDecoder().decode(Vector.self, from: data)
+        if let reason = vector.refuse {
+            // The batch is refused whole, naming why, and the receiver holds nothing of it.
+            let clock = ManualClock(vector.changes.map(\.timestamp.wall).max()! + 86_400_000)
+            var configuration = Replicas.configuration(clock: clock, collections: Set(vector.collections))
+            configuration.newReplicaID = ReplicaID(high: .max, low: .max)
+            let store = try ReplicaStore(path: ":memory:", configuration: configuration)
+            #expect(throws: ReplicationError.self, "\(vector.name)") { try store.apply(vector.changes) }
+            do { try store.apply(vector.changes) } catch let error as ReplicationError {
+                #expect(error.description.contains(reason), "\(vector.name): \(error)")
+            }
+            #expect(try store.snapshot().records.isEmpty, "\(vector.name): something of a refused batch was applied")
+            return
+        }
+        guard let deliveries = vector.deliveries, let expected = vector.expect else {
+            Issue.record("\(vector.name) has neither 'refuse' nor 'deliveries' and 'expect'")
+            return
+        }
         let orders: [[Int]]
-        switch vector.deliveries {
+        switch deliveries {
         case .all: orders = Self.permutations(Array(vector.changes.indices))
         case .orders(let listed): orders = listed
         }
@@ -42,9 +59,9 @@ import TestSupport
                 } else {
                     for change in sequence { try store.apply([change]) }
                 }
-                let actual = try Expectation(store.snapshot(), clockAtMost: vector.expect.clockAtMost)
-                #expect(actual == vector.expect, "\(vector.name), delivery \(order)\(oneBatch ? " in one batch" : "")")
-                if let bound = vector.expect.clockAtMost {
+                let actual = try Expectation(store.snapshot(), clockAtMost: expected.clockAtMost)
+                #expect(actual == expected, "\(vector.name), delivery \(order)\(oneBatch ? " in one batch" : "")")
+                if let bound = expected.clockAtMost {
                     #expect(store.lastTimestamp.wall <= bound, "\(vector.name): the clock moved to \(store.lastTimestamp)")
                 }
             }
@@ -79,8 +96,10 @@ struct Vector: Decodable {
     let changes: [Change]
     /// The receiving replica's wall clock, when the case is about it (else a day after the latest change).
     let receiverClock: Int64?
-    let deliveries: Deliveries
-    let expect: Expectation
+    let deliveries: Deliveries?
+    let expect: Expectation?
+    /// A batch the receiver must refuse whole: what the refusal names.
+    let refuse: String?
 }
 
 struct Expectation: Decodable, Equatable, CustomStringConvertible {
