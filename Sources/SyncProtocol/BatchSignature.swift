@@ -7,7 +7,7 @@ import Replication
 /// Every item is a netstring (`<decimal byte length>:<bytes>,`), so no value needs escaping. A
 /// change's form is the netstrings of: `tianbao-change-1`, origin (32 hex), seq, wall, counter
 /// (decimal), collection, record, field (empty for delete/restore), op, value, supersedes (dots
-/// `<hex>:<seq>` joined by `,`, in the change's order), author (`-` when absent, else `=` and the
+/// `<hex>:<seq>` joined by `,`, in canonical order), author (`-` when absent, else `=` and the
 /// author). A value is `-` (none: delete/restore), `n` (null), `b0`/`b1`, `i<decimal>`,
 /// `r<16 hex digits of the IEEE-754 bits>`, `t<UTF-8>`, or `x<the raw bytes>`.
 ///
