@@ -81,8 +81,10 @@ public struct Change: Hashable, Sendable {
     }
 
     static func canonical(_ dots: [Dot]) -> [Dot] {
+        // Nearly every change lists zero or one dot, and many are already in order: no copy then.
+        guard dots.count > 1 else { return dots }
+        if zip(dots, dots.dropFirst()).allSatisfy({ $0 < $1 }) { return dots }
         var sorted = dots.sorted()
-        guard sorted.count > 1 else { return sorted }
         var write = 1
         for read in 1..<sorted.count where sorted[read] != sorted[write - 1] {
             sorted[write] = sorted[read]
