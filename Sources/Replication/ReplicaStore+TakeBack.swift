@@ -5,12 +5,14 @@ import SQLite
 /// hub already holds with other content.
 extension ReplicaStore {
     /// Removes this replica's changes `dots` (which the hub refused, and this replica withdrew) and
-    /// re-derives their records from the changes that remain. With `remake`, the same edits are
-    /// then made again as new changes (new sequence numbers, stamps from the current clock): what a
-    /// person typed survives a clock that was wrong. Returns the new changes.
+    /// re-derives their records from the changes that remain. With `remake`, each is then made
+    /// again — the same change but for a new dot and a stamp from the current clock, its
+    /// `supersedes` following the renumbering — so what a person typed survives a clock that was
+    /// wrong, and a value written concurrently elsewhere still shows as a conflict. Returns the
+    /// changes made again.
     ///
-    /// The clock is set back to the latest stamp that remains (or the wall clock, if later): the
-    /// taken-back stamps were the only ones that held it ahead.
+    /// The clock is set back to this replica's own latest remaining stamp, then moves past what
+    /// others stamped only up to the bound: the taken-back stamps were what held it ahead.
     @discardableResult
     public func takeBack(_ dots: [Dot], remake: Bool) throws -> [Change] {
         guard !dots.isEmpty else { return [] }
@@ -19,16 +21,32 @@ extension ReplicaStore {
         }
         return try writing { touched in
             let taken = try remove(dots)
+            let own = StoredChange.key(ord: localOrd, seq: 0)...StoredChange.key(ord: localOrd, seq: Dot.maxSeq)
+            let ownLatest = try db.first("SELECT max(hlc) FROM changes WHERE key BETWEEN ? AND ?", own.lowerBound, own.upperBound) {
+                $0.isNull(0) ? nil : Timestamp(packed: $0.int64(0))
+            } ?? nil
             let latest = try db.first("SELECT max(hlc) FROM changes") { $0.isNull(0) ? nil : Timestamp(packed: $0.int64(0)) } ?? nil
-            clock = HybridClock(last: latest ?? .zero, maxSkewMilliseconds: clock.maxSkewMilliseconds, wallClock: configuration.wallClock)
-            guard remake else { return [] }
-            var made: [Change] = []
-            for change in taken {
-                guard let edit = Self.edit(remaking: change) else { continue }
-                made += try commitInside([edit], author: change.author, touched: &touched)
-            }
-            return made
+            clock = HybridClock(last: ownLatest ?? .zero, maxSkewMilliseconds: clock.maxSkewMilliseconds, wallClock: configuration.wallClock)
+            if let latest { clock.receive(latest) }
+            return remake ? try remint(taken, touched: &touched).map(\.change) : []
         }
+    }
+
+    /// Makes `taken` again, in order, under the next dots and fresh stamps, with `supersedes`
+    /// following the renumbering. Runs inside a write transaction.
+    private func remint(_ taken: [Change], touched: inout Set<Int64>) throws -> [(from: Dot, change: Change)] {
+        var moved: [Dot: Dot] = [:]
+        var made: [(from: Dot, change: Change)] = []
+        for old in taken {
+            var change = old
+            change.dot = Dot(replica: replicaID, seq: (progress[localOrd]?.maxSeq ?? 0) + 1)
+            change.timestamp = clock.tick()
+            change.supersedes = old.supersedes.map { moved[$0] ?? $0 }
+            _ = try merge(change, touched: &touched)
+            moved[old.dot] = change.dot
+            made.append((old.dot, change))
+        }
+        return made
     }
 
     /// What adopting the hub's copy of this replica's own changes did.
@@ -51,40 +69,36 @@ extension ReplicaStore {
     /// copy under a sequence number the hub holds with other content is made again, unchanged but
     /// for a new dot after the hub's and a new stamp, its `supersedes` following the renumbering.
     /// Values the two lines wrote to one field without seeing each other then show as conflicts.
-    public func adoptOwn(_ hubOwn: [Change]) throws -> Adoption {
+    public func adoptOwn(_ hubOwn: [Change], after known: UInt64, hubReceived: UInt64) throws -> Adoption {
         var report = Adoption()
         let own = hubOwn.filter { $0.dot.replica == replicaID }.sorted { $0.dot.seq < $1.dot.seq }
+        let hubs = Dictionary(own.map { ($0.dot.seq, $0) }, uniquingKeysWith: { a, _ in a })
+        // The first number this store used for something the hub holds differently — or does not
+        // hold at all though it counts it (a change the hub refused and this line withdrew).
         var firstCollision: UInt64?
-        for change in own {
-            guard let local = try self.change(change.dot) else { report.recovered += 1; continue }
-            if local != change { firstCollision = change.dot.seq; break }
+        let hubTop = max(hubReceived, own.last?.dot.seq ?? 0)
+        try changes(from: replicaID, after: known) { batch in
+            for local in batch where firstCollision == nil && local.dot.seq <= hubTop {
+                if hubs[local.dot.seq] != local { firstCollision = local.dot.seq }
+            }
         }
+        for change in own where try self.change(change.dot) == nil && change.dot.seq < (firstCollision ?? .max) { report.recovered += 1 }
         try writing { touched in
             var taken: [Change] = []
             if let firstCollision {
-                taken = try remove((firstCollision...(progress[localOrd]?.maxSeq ?? firstCollision)).map { Dot(replica: replicaID, seq: $0) })
+                taken = try remove((firstCollision...max(firstCollision, progress[localOrd]?.maxSeq ?? firstCollision)).map { Dot(replica: replicaID, seq: $0) })
                 report.recovered += own.filter { $0.dot.seq >= firstCollision }.count
-                // The taken-back numbers are free again: the renumbered changes follow the hub's.
-                if var p = progress[localOrd] {
-                    p.maxSeq = max(own.last?.dot.seq ?? 0, firstCollision - 1)
-                    p.contiguous = min(p.contiguous, p.maxSeq)
-                    progress[localOrd] = p
-                    touched.insert(localOrd)
-                }
             }
+            // What this store numbers next comes after everything the hub counts.
+            var p = progress[localOrd] ?? SeqProgress(contiguous: 0, maxSeq: 0)
+            p.maxSeq = firstCollision.map { max(hubReceived, own.last?.dot.seq ?? 0, $0 - 1) } ?? max(p.maxSeq, hubReceived)
+            p.contiguous = min(p.contiguous, p.maxSeq)
+            progress[localOrd] = p
+            touched.insert(localOrd)
             for change in own { _ = try merge(change, touched: &touched) }
             // Renumbered changes come after the hub's in stamp order too, as a replica's changes do.
             if let latest = own.map(\.timestamp).max() { clock.receive(latest) }
-            var moved: [Dot: Dot] = [:]
-            for old in taken {
-                var change = old
-                change.dot = Dot(replica: replicaID, seq: (progress[localOrd]?.maxSeq ?? 0) + 1)
-                change.timestamp = clock.tick()
-                change.supersedes = old.supersedes.map { moved[$0] ?? $0 }
-                _ = try merge(change, touched: &touched)
-                moved[old.dot] = change.dot
-                report.renumbered.append((old.dot, change.dot))
-            }
+            report.renumbered = try remint(taken, touched: &touched).map { ($0.from, $0.change.dot) }
         }
         return report
     }
@@ -105,17 +119,6 @@ extension ReplicaStore {
         for record in records { try StoreSchema.replayListings(db, record: record) }
         pendingCount = try db.first("SELECT count(*) FROM pending") { $0.int(0) } ?? 0
         return taken
-    }
-
-    /// The edit a change made, to be made again.
-    static func edit(remaking c: Change) -> Edit? {
-        switch c.op {
-        case .set: c.value.map { .set(collection: c.collection, record: c.record, field: c.field, value: $0) }
-        case .add: c.value.map { .add(collection: c.collection, record: c.record, field: c.field, element: $0) }
-        case .remove: c.value.map { .remove(record: c.record, field: c.field, element: $0) }
-        case .delete: .delete(record: c.record)
-        case .restore: .restore(record: c.record)
-        }
     }
 
     /// The highest sequence number this replica has used.

@@ -81,6 +81,8 @@ public final class SyncClient {
         static let registeredKey = "sync.key"
         /// Which copy of the replica's folder this is (PROTOCOL.md 2.9).
         static let instance = "sync.instance"
+        /// The instance a recovery under way names itself with; it becomes ``instance`` once done.
+        static let pendingInstance = "sync.instance.pending"
     }
 
     /// Pushes and pulls until nothing is left; `progress` hears after every round trip.
@@ -92,8 +94,10 @@ public final class SyncClient {
         while true {
             let checkpoint = try store.meta(Key.checkpoint)?.integer ?? 0
             let received = UInt64(try store.meta(Key.received)?.integer ?? 0)
-            let withdraw = try pendingWithdrawals()
-            let withdrawn = Set(withdraw)
+            let waiting = try pendingWithdrawals()
+            let withdrawn = Set(waiting)
+            // The hub takes at most this many withdrawals a request; the rest go with the next.
+            let withdraw = Array(waiting.prefix(Self.withdrawalsPerRequest))
             var own: [Change] = []
             try store.changes(from: store.replicaID, after: received, batchSize: pushBatch) { batch in
                 if own.isEmpty { own = batch.filter { !withdrawn.contains($0.dot) } }
@@ -134,6 +138,7 @@ public final class SyncClient {
                 if own.count < pushBatch, let next = reply.headers[SyncProtocol.nextCheckpointHeader.lowercased()].flatMap({ Int64($0) }) {
                     var pull = SyncRequest(replica: store.replicaID, checkpoint: next, changes: [], maxBytes: pageBytes)
                     pull.protocol = protocolVersion
+                    pull.instance = request.instance
                     let body = SyncCodec.encode(pull)
                     prefetched = (next, Pending(transport: transport, url: url, body: body, token: token))
                 }
@@ -143,25 +148,28 @@ public final class SyncClient {
                 } catch {
                     throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?): \(error)")
                 }
+                // The hub holds own changes this store lacks: it was restored from an older copy.
+                // Recovered before anything of this reply is kept; the page is asked for again.
+                if response.received > store.ownSeq {
+                    guard report.adoption == nil else { throw Self.stillBehind }
+                    report.adoption = try recoverOwnChanges(url: url, after: received)
+                    prefetched = nil
+                    continue
+                }
                 // The page and the checkpoint after it, in one transaction.
+                let stillWaiting = waiting.dropFirst(withdraw.count).map(\.description).joined(separator: ",")
                 var meta: [(String, SQLiteValue?)] = [
                     (Key.checkpoint, .integer(response.checkpoint)),
                     (Key.received, .integer(Int64(response.received))),
-                    (Key.withdraw, nil),
+                    (Key.withdraw, stillWaiting.isEmpty ? nil : .text(stillWaiting)),
                 ]
                 if let registering { meta.append((Key.registeredKey, .text(registering))) }
                 report.pulled += try store.apply(response.changes, settingMeta: meta).applied
                 report.pushed += response.results.filter { $0.status == .accepted }.count
                 progress?(report)
-                // The hub holds own changes this store lacks: it was restored from an older copy.
-                if response.received > store.ownSeq {
-                    guard report.adoption == nil else { throw Self.stillBehind }
-                    report.adoption = try recoverOwnChanges(url: url)
-                    prefetched = nil
-                    continue
-                }
-                // Go on while the hub has more pages, or a full batch suggests more own changes.
-                if !response.more && own.count < pushBatch { return report }
+                // Go on while the hub has more pages, a full batch suggests more own changes, or
+                // withdrawals wait.
+                if !response.more && own.count < pushBatch && stillWaiting.isEmpty { return report }
             case 403 where (try? decode(ErrorReply.self, reply))?.results != nil:
                 let refusal = try decode(ErrorReply.self, reply)
                 let refused = (refusal.results ?? []).filter { $0.status == .refused }
@@ -169,7 +177,7 @@ public final class SyncClient {
                 // Own sequence numbers the hub holds with other content: restored from an older copy.
                 if refused.contains(where: { $0.code == "dot_reused" }) {
                     guard report.adoption == nil else { throw Self.stillBehind }
-                    report.adoption = try recoverOwnChanges(url: url)
+                    report.adoption = try recoverOwnChanges(url: url, after: received)
                     continue
                 }
                 // Record why, withdraw them, and send the rest again.
@@ -179,6 +187,10 @@ public final class SyncClient {
             case 400 where protocolVersion > 1 && (try? decode(ErrorReply.self, reply))?.error.code == "protocol_version":
                 // A hub older than this build: speak version 1, which every hub answers.
                 protocolVersion = 1
+            case 409 where (try? decode(ErrorReply.self, reply))?.error.code == "replica_copied" && ((try? store.meta(Key.pendingInstance)) ?? nil) != nil:
+                // A recovery the hub saw but this copy did not finish (its reply was lost): finish it.
+                guard report.adoption == nil else { throw Self.stillBehind }
+                report.adoption = try recoverOwnChanges(url: url, after: received)
             case 401:
                 throw Failure.unauthorized((try? decode(ErrorReply.self, reply))?.error.message ?? "401")
             case 503, 502, 504, 429, 408:
@@ -205,15 +217,18 @@ public final class SyncClient {
     /// Gets this replica's own changes back from the hub after its store was restored from an
     /// older copy (``ReplicaStore/adoptOwn(_:)``), as a new copy of the folder: the copy it was
     /// made from is refused from now on, so two machines never go on under one replica id.
-    private func recoverOwnChanges(url: URL) throws -> ReplicaStore.Adoption {
-        try store.setMeta(Key.instance, .text(Hex.encode(Secret.randomBytes(16))))
-        var after = UInt64(try store.meta(Key.received)?.integer ?? 0)
+    private func recoverOwnChanges(url: URL, after known: UInt64) throws -> ReplicaStore.Adoption {
+        // The new name is sent only with `recover` until the recovery is done: a cut before then
+        // leaves this copy able to finish it, never refused under a name the hub has not seen.
+        let pending = try store.meta(Key.pendingInstance)?.text ?? Hex.encode(Secret.randomBytes(16))
+        try store.setMeta(Key.pendingInstance, .text(pending))
+        var after = known
         var hubOwn: [Change] = []
         var received: UInt64 = 0
         while true {
             var request = SyncRequest(replica: store.replicaID, checkpoint: try store.meta(Key.checkpoint)?.integer ?? 0, changes: [], maxBytes: pageBytes)
             request.protocol = protocolVersion
-            request.instance = try instance()
+            request.instance = pending
             request.recover = after
             let reply: TransportReply
             do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure.unavailable(error.description) }
@@ -230,10 +245,15 @@ public final class SyncClient {
             guard response.more, let last = response.changes.last else { break }
             after = last.dot.seq
         }
-        let adoption = try store.adoptOwn(hubOwn)
+        let adoption = try store.adoptOwn(hubOwn, after: known, hubReceived: received)
         try store.setMeta(Key.received, .integer(Int64(received)))
+        try store.setMeta(Key.instance, .text(pending))
+        try store.setMeta(Key.pendingInstance, nil)
         return adoption
     }
+
+    /// The most withdrawals a request carries (the hub's limit).
+    static let withdrawalsPerRequest = 1_024
 
     /// A request running on its own thread, so a page is applied while the next is fetched.
     final class Pending: @unchecked Sendable {
@@ -272,17 +292,16 @@ public final class SyncClient {
         return chosen
     }
 
-    /// After the machine's clock was fixed: changes the hub refused as stamped too far ahead
-    /// (`clock_ahead`) are made again with the clock as it is now, so nothing typed is lost. Does
-    /// nothing while the clock still runs ahead (their stamps are not beyond it then). Returns the
-    /// refusals it resolved and the changes made again.
+    /// Changes the hub refused as stamped too far ahead (`clock_ahead`) are made again with the
+    /// clock as it is now (``ReplicaStore/takeBack(_:remake:)``), so nothing typed is lost once the
+    /// machine's clock is fixed. Returns the refusals it resolved and the changes made again.
     public func remakeChangesFromAFastClock() throws -> (resolved: [ChangeResult], remade: [Change]) {
         let all = try refusals()
-        let bound = store.configuration.maxClockSkewMilliseconds
-        let now = store.configuration.wallClock()
         var fast: [ChangeResult] = []
+        // Made again at each sync: with the clock fixed they go through; with it still fast they
+        // are refused again, and the refusal says to fix it. Nothing typed is dropped either way.
         for refusal in all where refusal.code == "clock_ahead" {
-            guard let dot = Dot(refusal.dot), let change = try store.change(dot), change.timestamp.wall > now + bound else { continue }
+            guard let dot = Dot(refusal.dot), try store.change(dot) != nil else { continue }
             fast.append(refusal)
         }
         guard !fast.isEmpty else { return ([], []) }

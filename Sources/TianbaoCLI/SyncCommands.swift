@@ -69,7 +69,9 @@ enum SyncCommands {
             report.pushed += again.pushed
             report.pulled += again.pulled
             report.refused = report.refused.filter { r in !resolved.contains { $0.dot == r.dot } } + again.refused
-            inv.io.print("This machine's clock had run ahead: \(resolved.count) change\(resolved.count == 1 ? " was" : "s were") refused for their stamps; made again with the current time as \(remade.map(\.dot.description).joined(separator: ", ")) and sent.")
+            if !again.refused.contains(where: { $0.code == "clock_ahead" }) {
+                inv.io.print("This machine's clock had run ahead: \(resolved.count) change\(resolved.count == 1 ? " was" : "s were") refused for their stamps; made again with the current time as \(remade.map(\.dot.description).joined(separator: ", ")) and sent.")
+            }
         }
         let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
         try store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
