@@ -193,7 +193,7 @@ public final class SyncClient {
                 report.adoption = try recoverOwnChanges(url: url, after: received)
             case 401:
                 throw Failure.unauthorized((try? decode(ErrorReply.self, reply))?.error.message ?? "401")
-            case 503, 502, 504, 429, 408:
+            case 500, 503, 502, 504, 429, 408:   // the hub failed or is busy: nothing is lost, try later
                 throw Failure.unavailable("the hub answered \(reply.status); try again later")
             default:
                 let error = try? decode(ErrorReply.self, reply)
@@ -233,6 +233,7 @@ public final class SyncClient {
             let reply: TransportReply
             do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure.unavailable(error.description) }
             guard reply.status == 200 else {
+                if reply.status >= 500 || reply.status == 429 || reply.status == 408 { throw Failure.unavailable("the hub answered \(reply.status); try again later") }
                 let error = try? decode(ErrorReply.self, reply)
                 throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? "the hub could not give this replica's changes back")
             }

@@ -74,3 +74,50 @@ final class VersionOneHub: SyncTransport, @unchecked Sendable {
         return try inner.post(url, body: body, token: token)
     }
 }
+
+/// A hub that fails (500) or is busy is "try later" for the replica (exit 75 from `sync`), never
+/// "your data is wrong" (65): nothing was applied, and the next run goes on.
+@Suite struct HubFailureTests {
+    final class Answering: SyncTransport, @unchecked Sendable {
+        let status: Int
+        init(_ status: Int) { self.status = status }
+        func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply {
+            TransportReply(status: status, body: Array("{\"error\":{\"code\":\"internal\",\"message\":\"the hub could not complete the sync\"}}".utf8))
+        }
+    }
+
+    @Test(arguments: [500, 502, 503, 504])
+    func aFailingHubIsTryLater(status: Int) throws {
+        let f = try HubFixture()
+        let r = try f.replica("fz-first", role: .hospital)
+        let client = SyncClient(store: r.store, hub: f.url, token: r.token, transport: Answering(status))
+        do {
+            try client.sync()
+            Issue.record("a \(status) was taken as success")
+        } catch SyncClient.Failure.unavailable {
+        } catch {
+            Issue.record("a \(status) gave \(error), not 'unavailable'")
+        }
+    }
+}
+
+@Suite struct ResentChangeTests {
+    /// A delete whose reply was lost is sent again: the hub holds it, so it is a duplicate,
+    /// whatever it does (it used to be judged again and refused as unknown_record).
+    @Test func aResentDeleteIsADuplicate() throws {
+        let f = try HubFixture()
+        let r = try f.replica("fz-first", role: .hospital)
+        try r.sync()
+        let id = try r.workspace.create(call: "fujian-2026", form: "application", values: [("project_name", "要删的")])
+        try r.sync()
+        try r.workspace.delete(id)
+        var own: [Change] = []
+        try r.store.changes(from: r.store.replicaID, after: 0) { own += $0 }
+        let delete = try #require(own.last)
+        #expect(delete.op == .delete)
+        #expect(try f.push(r, [delete])?.status == 200)
+        let again = try f.push(r, [delete])
+        #expect(again?.status == 200)
+        #expect(again?.resultStatuses == ["duplicate"])
+    }
+}
