@@ -65,11 +65,11 @@ public final class SyncClient {
         }
     }
 
-    public init(store: ReplicaStore, hub: URL, token: String, transport: any SyncTransport = URLSessionTransport()) {
+    public init(store: ReplicaStore, hub: URL, token: String, transport: (any SyncTransport)? = nil) {
         self.store = store
         self.hub = hub
         self.token = token
-        self.transport = transport
+        self.transport = transport ?? HubTransport.make(for: hub)
     }
 
     enum Key {

@@ -51,7 +51,7 @@ enum ReplicaCommands {
     static func whoami(hub: URL, token: String) throws -> WhoAmI {
         let reply: TransportReply
         do {
-            reply = try URLSessionTransport(timeoutSeconds: 30).get(hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), token: token)
+            reply = try HubTransport.get(hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), token: token)
         } catch {
             throw SyncClient.Failure.unavailable(error.description)
         }

@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import HTTP
+
+/// HTTP/1.1 over a plain TCP connection, for `http://` hubs (loopback, a private network).
+///
+/// URLSession (libcurl) ends the whole process with a fatal error when a reply is cut inside its
+/// status line or headers ("Transfer completed, but there's no response"). A replica must never
+/// crash on a network fault, so plain HTTP is spoken here, where a cut reply is just an error: try
+/// later. (Over TLS libcurl reports such a cut as an error, so `https://` stays with URLSession.)
+public struct SocketTransport: SyncTransport {
+    public let timeoutSeconds: Double
+    /// The most a reply may hold (after decompression): far above a page, far below a machine.
+    public static let maxReplyBytes = 64 << 20
+
+    public init(timeoutSeconds: Double = 60) { self.timeoutSeconds = timeoutSeconds }
+
+    public func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply {
+        var headers = [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")]
+        var payload = body
+        if body.count > 1024 {
+            headers.append(("Content-Encoding", "gzip"))
+            payload = Gzip.compress(body)
+        }
+        return try exchange("POST", url, headers: headers, body: payload)
+    }
+
+    public func get(_ url: URL, token: String? = nil) throws(TransportError) -> TransportReply {
+        try exchange("GET", url, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], body: [])
+    }
+
+    private func exchange(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8]) throws(TransportError) -> TransportReply {
+        guard let host = url.host else { throw TransportError("\(url.absoluteString) names no host") }
+        let port = url.port ?? 80
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        let fd = try connect(host: host, port: port, deadline: deadline)
+        defer { close(fd) }
+        var target = url.path.isEmpty ? "/" : url.path
+        if let query = url.query { target += "?" + query }
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nAccept-Encoding: gzip\r\nConnection: close\r\n"
+        head += "User-Agent: tianbao\r\nContent-Length: \(body.count)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        try write(fd, Array((head + "\r\n").utf8) + body, deadline: deadline, host: host)
+        return try readReply(fd, deadline: deadline, host: host)
+    }
+
+    private func connect(host: String, port: Int, deadline: Date) throws(TransportError) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &result)
+        guard rc == 0, let first = result else { throw TransportError("cannot reach the hub at \(host): \(String(cString: gai_strerror(rc)))") }
+        defer { freeaddrinfo(result) }
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        var reason = "no address"
+        while let info = candidate {
+            candidate = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            guard fd >= 0 else { continue }
+            let flags = fcntl(fd, F_GETFL)
+            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+            if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 || errno == EINPROGRESS {
+                if wait(fd, for: Int16(POLLOUT), deadline: deadline) {
+                    var error: Int32 = 0
+                    var length = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+                    if error == 0 { return fd }
+                    reason = String(cString: strerror(error))
+                } else {
+                    reason = "timed out"
+                }
+            } else {
+                reason = String(cString: strerror(errno))
+            }
+            close(fd)
+        }
+        throw TransportError("cannot reach the hub at \(host): \(reason)")
+    }
+
+    private func wait(_ fd: Int32, for events: Int16, deadline: Date) -> Bool {
+        while true {
+            let left = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
+            if left == 0 { return false }
+            var pfd = pollfd(fd: fd, events: events, revents: 0)
+            let n = poll(&pfd, 1, left)
+            if n > 0 { return true }
+            if n < 0 && errno != EINTR { return false }
+        }
+    }
+
+    private func write(_ fd: Int32, _ bytes: [UInt8], deadline: Date, host: String) throws(TransportError) {
+        var offset = 0
+        while offset < bytes.count {
+            guard wait(fd, for: Int16(POLLOUT), deadline: deadline) else { throw TransportError("the hub at \(host) did not take the request in time") }
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+            guard n > 0 else { throw TransportError("the connection to the hub at \(host) broke while sending: \(String(cString: strerror(errno)))") }
+            offset += n
+        }
+    }
+
+    /// Reads one reply whole: status line, headers, and a body of `Content-Length` bytes (or up to
+    /// the end of the connection). Anything cut short or malformed is an error, never a crash.
+    private func readReply(_ fd: Int32, deadline: Date, host: String) throws(TransportError) -> TransportReply {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var headEnd: Int?
+        var expected: Int?
+        var closed = false
+        while true {
+            if headEnd == nil, let end = find(buffer, [13, 10, 13, 10]) { headEnd = end }
+            if let end = headEnd {
+                if expected == nil { expected = try contentLength(buffer[..<end], host: host) }
+                if let length = expected, length >= 0, buffer.count >= end + 4 + length { break }
+                if closed { break }
+            } else if closed {
+                throw TransportError("the hub at \(host) closed the connection inside its reply's head")
+            }
+            if buffer.count > Self.maxReplyBytes { throw TransportError("the hub's reply is over \(Self.maxReplyBytes >> 20) MiB") }
+            guard wait(fd, for: Int16(POLLIN), deadline: deadline) else { throw TransportError("the hub at \(host) did not answer in time") }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+            if n < 0 { throw TransportError("the connection to the hub at \(host) broke: \(String(cString: strerror(errno)))") }
+            if n == 0 { closed = true } else { buffer.append(contentsOf: chunk[0..<n]) }
+        }
+        guard let end = headEnd else { throw TransportError("the hub at \(host) sent no reply") }
+        let lines = String(decoding: buffer[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusParts = lines[0].split(separator: " ")
+        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
+            throw TransportError("the hub at \(host) sent a malformed status line")
+        }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { throw TransportError("the hub at \(host) sent a malformed header") }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        if headers["transfer-encoding"] != nil { throw TransportError("the hub at \(host) sent a chunked reply, which this client does not read over plain HTTP") }
+        var body = Array(buffer[(end + 4)...])
+        if let length = expected {
+            guard body.count >= length else { throw TransportError("the hub at \(host) closed the connection \(length - body.count) bytes before the end of its reply") }
+            body = Array(body.prefix(length))
+        }
+        if headers["content-encoding"]?.lowercased() == "gzip" {
+            do { body = try Gzip.decompress(body, limit: Self.maxReplyBytes) } catch {
+                throw TransportError("the hub's compressed reply is damaged")
+            }
+        }
+        return TransportReply(status: status, body: body, headers: headers)
+    }
+
+    private func contentLength(_ head: ArraySlice<UInt8>, host: String) throws(TransportError) -> Int? {
+        for line in String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n").dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "content-length" else { continue }
+            guard let n = Int(parts[1].trimmingCharacters(in: .whitespaces)), n >= 0 else {
+                throw TransportError("the hub at \(host) sent a malformed Content-Length")
+            }
+            return n
+        }
+        return nil
+    }
+
+    private func find(_ buffer: [UInt8], _ needle: [UInt8]) -> Int? {
+        guard buffer.count >= needle.count else { return nil }
+        for i in 0...(buffer.count - needle.count) where buffer[i] == needle[0] && Array(buffer[i..<(i + needle.count)]) == needle { return i }
+        return nil
+    }
+}
+
+/// The transport for a hub's address: plain sockets for `http://`, URLSession (TLS) for `https://`.
+public enum HubTransport {
+    public static func make(for url: URL, timeoutSeconds: Double = 60) -> any SyncTransport {
+        url.scheme == "http" ? SocketTransport(timeoutSeconds: timeoutSeconds) : URLSessionTransport(timeoutSeconds: timeoutSeconds)
+    }
+
+    /// A GET (`/v1/whoami`, `/healthz`) by the same rule.
+    public static func get(_ url: URL, token: String? = nil, timeoutSeconds: Double = 30) throws(TransportError) -> TransportReply {
+        url.scheme == "http" ? try SocketTransport(timeoutSeconds: timeoutSeconds).get(url, token: token)
+            : try URLSessionTransport(timeoutSeconds: timeoutSeconds).get(url, token: token)
+    }
+}
