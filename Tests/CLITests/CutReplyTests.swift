@@ -17,21 +17,8 @@ import TestSupport
 
         init(reply: String) throws {
             self.reply = Array(reply.utf8)
-            (fd, port) = Self.listenOnLoopback()
+            (fd, port) = Loopback.listen()
             Thread { [self] in serve() }.start()
-        }
-
-        private static func listenOnLoopback() -> (Int32, UInt16) {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            listen(fd, 16)
-            var bound = sockaddr_in()
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            return (fd, UInt16(bigEndian: bound.sin_port))
         }
 
         private func serve() {

@@ -8,6 +8,11 @@ public enum Subprocess {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+        /// Ended by a signal (a crash, or a kill), `status` then being the signal's number.
+        public var signaled = false
+
+        /// An exit a user can act on: not a crash, not an internal error (70).
+        public var isOrderly: Bool { !signaled && status != 70 }
     }
 
     /// The package's build folder, found from this file's path.
@@ -49,7 +54,8 @@ public enum Subprocess {
         public func result() -> Result {
             Result(status: process.terminationStatus,
                    stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+                   stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "",
+                   signaled: process.terminationReason == .uncaughtSignal)
         }
 
         /// Sends `signal` and waits for the process to end.
