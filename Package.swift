@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Submissions", targets: ["Submissions"]),
         .executable(name: "tianbao", targets: ["tianbao"]),
         .executable(name: "tianbao-bench", targets: ["TianbaoBench"]),
+        .executable(name: "tianbao-fuzz", targets: ["TianbaoFuzz"]),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +46,10 @@ let package = Package(
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
         .executableTarget(name: "TianbaoBench", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Crypto", "Submissions", "HTTP", "Replication", "SQLite"]),
         .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
+        // Fuzz targets (Tests/README.md): replayed by FuzzTests, run by libFuzzer through tianbao-fuzz.
+        .target(name: "FuzzTargets", dependencies: ["HTTP", "JSON", "SyncProtocol", "Replication", "Submissions", "Crypto"], path: "Tests/Fuzz/Targets"),
+        .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        .executableTarget(name: "TianbaoFuzz", dependencies: ["FuzzTargets", "CLibFuzzer"], path: "Tests/Fuzz/Runner"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Replication", "Submissions", "SyncProtocol", "Crypto", "HTTP", "TestSupport"]),
@@ -54,6 +59,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "JSON", "Replication", "SQLite", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -158,12 +158,14 @@ public struct HTTPResponse: Sendable {
 public func jsonString(_ text: String) -> String { JSONWriter.quoted(text) }
 
 extension StringProtocol {
+    /// Without the optional white space (SP, HTAB) at either end. Byte by byte: as characters, a
+    /// space followed by a combining mark is one character and would stay (a fuzzer found it).
     func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
+        let bytes = Array(utf8)
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+              let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
-    func replacingOccurrencesOfSpaces() -> String { String(filter { $0 != " " }) }
+    func replacingOccurrencesOfSpaces() -> String { String(decoding: utf8.filter { $0 != 0x20 }, as: UTF8.self) }
 }

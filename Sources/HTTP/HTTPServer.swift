@@ -125,21 +125,21 @@ public final class HTTPServer: Sendable {
                 return
             }
             let gzipped: Bool
-            switch head.request.headers["Content-Encoding"]?.lowercased() {
-            case nil, "identity": gzipped = false
-            case "gzip": gzipped = true
-            case let encoding?:
-                return refuse(fd, .init(status: 415, message: "Content-Encoding \(encoding) is not supported; send gzip or identity"),
-                              head.request, started: started, bytesIn: consumed)
+            do {
+                gzipped = try RequestFraming.isGzipped(head.request)
+            } catch {
+                return refuse(fd, error, head.request, started: started, bytesIn: consumed)
             }
             if head.expectsContinue && head.framing != .none {
                 _ = Socket.send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: deadline)
             }
             var body: [UInt8]
             var bytesIn = consumed
-            do {
-                body = try readBody(fd, head.framing, &buffer, until: deadline, bytesIn: &bytesIn)
-                if gzipped { body = try Self.gunzip(body, limit: limits.maxBodyBytes) }
+            do throws(HTTPParser.Refusal) {
+                let late = HTTPParser.Refusal(status: 408, message: "the body did not arrive within \(Int(limits.requestTimeoutSeconds)) s")
+                guard let read = try RequestFraming.body(head.framing, &buffer, limits: limits, bytesIn: &bytesIn,
+                                                         more: { self.readMore(fd, &$0, until: deadline) }) else { throw late }
+                body = gzipped ? try RequestFraming.gunzip(read, limit: limits.maxBodyBytes) : read
             } catch {
                 return refuse(fd, error, head.request, started: started, bytesIn: bytesIn)
             }
@@ -182,49 +182,6 @@ public final class HTTPServer: Sendable {
             if buffer.isEmpty && !state.withLock({ $0.connections.claim(id) }) { return nil }  // evicted while idle
             if Socket.receive(fd, into: &buffer) == 0 { return nil }
             if requestDeadline == nil { requestDeadline = Date().addingTimeInterval(limits.requestTimeoutSeconds) }
-        }
-    }
-
-    /// Reads the body `framing` announces, leaving what follows it in `buffer`; counts the bytes
-    /// read off the wire into `bytesIn`.
-    private func readBody(_ fd: Int32, _ framing: HTTPParser.Framing, _ buffer: inout [UInt8], until deadline: Date,
-                          bytesIn: inout Int) throws(HTTPParser.Refusal) -> [UInt8] {
-        let late = HTTPParser.Refusal(status: 408, message: "the body did not arrive within \(Int(limits.requestTimeoutSeconds)) s")
-        switch framing {
-        case .none:
-            return []
-        case .length(let n):
-            while buffer.count < n {
-                guard readMore(fd, &buffer, until: deadline) else { bytesIn += buffer.count; throw late }
-            }
-            bytesIn += n
-            defer { buffer.removeFirst(n) }
-            return Array(buffer.prefix(n))
-        case .chunked:
-            var decoder = ChunkedDecoder(limits: limits)
-            while true {
-                let used: Int
-                do {
-                    used = try decoder.feed(buffer[...])
-                } catch {
-                    bytesIn += buffer.count
-                    throw error
-                }
-                buffer.removeFirst(used)
-                bytesIn += used
-                if decoder.isDone { return decoder.body }
-                guard readMore(fd, &buffer, until: deadline) else { bytesIn += buffer.count; throw late }
-            }
-        }
-    }
-
-    static func gunzip(_ body: [UInt8], limit: Int) throws(HTTPParser.Refusal) -> [UInt8] {
-        do {
-            return try Gzip.decompress(body, limit: limit)
-        } catch .tooLarge {
-            throw HTTPParser.Refusal(status: 413, message: "decompressed body over the limit of \(limit) bytes")
-        } catch {
-            throw HTTPParser.Refusal(status: 400, message: "the gzip body is corrupt, truncated or followed by other bytes")
         }
     }
 
