@@ -30,6 +30,6 @@ for target in "${targets[@]}"; do
   SWIFT_BACKTRACE=enable=no TIANBAO_FUZZ_TARGET="$target" "$fuzzer" "$work" "Tests/Fuzz/Corpus/$target" \
     "$limit" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="Tests/Fuzz/Regressions/$target/" 2>&1 \
-    | grep -E "^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::|==[0-9]+==|SUMMARY|artifact|.*Fatal error)" || true
+    | grep -aE "^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::|==[0-9]+==|SUMMARY|artifact|.*Fatal error)" || true
   [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz target $target failed: see the input saved under Tests/Fuzz/Regressions/$target/" >&2; exit 1; }
 done
