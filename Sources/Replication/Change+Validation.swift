@@ -46,6 +46,8 @@ extension Change {
         case .real(let d) where !d.isFinite: throw fail("value \(d) is not a finite number")
         case .text(let s) where s.utf8.count > Limits.valueBytes:
             throw fail("text value is \(s.utf8.count) bytes; at most \(Limits.valueBytes)")
+        case .text(let s):
+            if let violation = TextRule.violation(in: s) { throw fail("the text value \(violation.explanation)") }
         case .bytes(let b) where b.count > Limits.valueBytes:
             throw fail("binary value is \(b.count) bytes; at most \(Limits.valueBytes)")
         default: break
@@ -63,6 +65,7 @@ extension Change {
         if let author, author.utf8.count > Limits.authorBytes {
             throw fail("author is \(author.utf8.count) bytes of UTF-8; at most \(Limits.authorBytes)")
         }
+        if let author, let violation = TextRule.violation(in: author) { throw fail("the author \(violation.explanation)") }
     }
 
     private static func isCollectionByte(_ c: UInt8) -> Bool {

@@ -1,4 +1,6 @@
 import Foundation
+import JSON
+import Replication
 
 /// The calls a replica knows: built in, loaded from template files, and published by the province
 /// through sync. For one id the highest version wins.
@@ -33,6 +35,9 @@ public struct CallCatalog: Sendable {
 extension CallTemplate {
     /// Reads a template file, checking that it hangs together.
     public static func decode(_ data: Data) throws -> CallTemplate {
+        if let tree = try? JSONTree.parse(Array(data)), let (path, violation) = firstViolation(in: tree, at: "") {
+            throw DomainError.badTemplate("the text at \(path.isEmpty ? "the top" : path) \(violation.explanation)")
+        }
         let template: CallTemplate
         do {
             template = try JSONDecoder().decode(CallTemplate.self, from: data)
@@ -42,6 +47,26 @@ extension CallTemplate {
         let problems = template.problems()
         if !problems.isEmpty { throw DomainError.badTemplate(problems.joined(separator: "; ")) }
         return template
+    }
+
+    /// The first key or string anywhere in the document that ``TextRule`` refuses, with its path:
+    /// labels, options and help all reach every replica's screen and every compiled table.
+    static func firstViolation(in tree: JSONTree, at path: String) -> (String, TextRule.Violation)? {
+        switch tree {
+        case .string(let text): return TextRule.violation(in: text).map { (path, $0) }
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                if let found = firstViolation(in: item, at: "\(path)[\(i)]") { return found }
+            }
+        case .object(let members):
+            for (key, value) in members {
+                let here = path.isEmpty ? key : "\(path).\(key)"
+                if let violation = TextRule.violation(in: key) { return (here, violation) }
+                if let found = firstViolation(in: value, at: here) { return found }
+            }
+        default: break
+        }
+        return nil
     }
 
     /// The template's inconsistencies: unknown forms and fields, unreadable dates, duplicates.

@@ -100,6 +100,9 @@ public enum FieldCodec {
             if case .null = value { return nil }
             return FieldIssue(spec, "holds \(value), not text", expected: "a value written through a form")
         }
+        if let violation = TextRule.violation(in: text) {
+            return FieldIssue(spec, violation.problem, expected: violation.remedy)
+        }
         switch spec.type {
         case .text:
             let limit = spec.maxLength ?? defaultTextLimit

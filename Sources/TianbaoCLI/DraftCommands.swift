@@ -7,7 +7,7 @@ import Submissions
 enum DraftCommands {
     static var all: [Command] { [calls, new, edit, show, list, validate, log] }
 
-    static let setOption = Option("set", short: "s", value: "字段=值", help: "A field by its label (or key) and its value; '@file.txt' reads the value from a file.", repeating: true)
+    static let setOption = Option("set", short: "s", value: "字段=值", help: "A field by its label (or key) and its value; '@file.txt' reads the value from a file, '@@…' writes a value that begins with @.", repeating: true)
 
     static let calls = Command("calls", abstract: "List the calls this replica knows, with their forms and tables.") { inv in
         let catalog = try ReplicaDirectory(inv).workspace(inv).catalog()
@@ -156,10 +156,15 @@ enum Values {
             }
             let name = String(pair[..<equals])
             var value = String(pair[pair.index(after: equals)...])
-            if value.hasPrefix("@") {
+            if value.hasPrefix("@@") {
+                value.removeFirst()   // @@ writes a value that begins with @
+            } else if value.hasPrefix("@") {
                 let file = String(value.dropFirst())
-                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                    throw CLIFailure("cannot read \(file) for \(name)", hint: "check the path (a UTF-8 text file)", code: .noInput)
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CLIFailure("cannot read \(file) for \(name)", hint: "check the path", code: .noInput)
+                }
+                guard let text = String(validating: data, as: UTF8.self) else {
+                    throw CLIFailure("\(file), the value of \(name), is not UTF-8 text", hint: "save it as UTF-8 (in Notepad: Save As, Encoding UTF-8) and try again", code: .data)
                 }
                 value = text.hasSuffix("\n") ? String(text.dropLast()) : text
             }
@@ -171,7 +176,7 @@ enum Values {
         guard let file else { return [] }
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw CLIFailure("\(file) is not a JSON object of field → value", code: .data)
+            throw CLIFailure("\(file) is not a JSON object of field → value", hint: "write it as UTF-8 JSON, such as {\"项目名称\": \"…\"}", code: .data)
         }
         return object.keys.sorted().map { key in
             let value = object[key]!

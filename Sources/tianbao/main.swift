@@ -1,4 +1,4 @@
 import Foundation
 import TianbaoCLI
 
-exit(Tianbao.main(Array(CommandLine.arguments.dropFirst())))
+exit(Tianbao.main(argc: CommandLine.argc, argv: CommandLine.unsafeArgv))

@@ -62,6 +62,27 @@ import TestSupport
         try expect(f, token: r.token, body: try request(r.store, unknown), status: 403, code: "changes_refused")
     }
 
+    /// Text no one types (TextRule) is refused at the sync door too, naming the character; what a
+    /// person can type, markup and SQL included, is stored verbatim.
+    @Test func hostileTextInAValidRequest() throws {
+        let f = try HubFixture()
+        let r = try f.replica("fz-first", role: .hospital)
+        try r.sync()
+        _ = try r.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "坏数据")])
+        let text = String(decoding: try request(r.store, try own(r.store)), as: UTF8.self)
+        #expect(text.contains("坏数据"))
+        for (bad, code) in [("\\u0000", "U+0000"), ("\\u001b[2J", "U+001B"), ("\u{202E}", "U+202E"), ("\\u2069", "U+2069"), ("\\u0085", "U+0085")] {
+            let body = Array(text.replacingOccurrences(of: "坏数据", with: "坏\(bad)数据").utf8)
+            try expect(f, token: r.token, body: body, status: 403, code: "changes_refused")
+            #expect(try f.raw(token: r.token, body: body)?.text.contains(code) == true, "\(code)")
+        }
+        let typed = "'; DROP TABLE changes;-- <script>alert(1)</script> =1+1 \t\r\n 😀"
+        _ = try r.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "另一个"), ("项目简介", typed)])
+        try r.sync()
+        let stored = try f.hub.withWorkspace { try $0.store.records(in: Workspace.Collection.submissions) }
+        #expect(stored.contains { $0["project_summary"]?.text == typed })
+    }
+
     @Test func oversizedBodiesAndHeadersAndSlowClients() throws {
         var limits = HTTPLimitsForTests.small
         limits.requestTimeoutSeconds = 0.5

@@ -1,0 +1,17 @@
+extension Tianbao {
+    /// Runs with the process's arguments as the kernel gave them. Swift would quietly replace bytes
+    /// that are not UTF-8 with U+FFFD, and the replacement would be stored as if someone had typed
+    /// it; such an argument is refused instead, naming which one.
+    public static func main(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+        var arguments: [String] = []
+        for i in 1..<Int(max(argc, 1)) {
+            guard let raw = argv[i] else { continue }
+            guard let text = String(validatingCString: raw) else {
+                IO.standard().error("Error: argument \(i) is not UTF-8 text — set the terminal's encoding and the locale to UTF-8 (LANG=zh_CN.UTF-8), or put the value in a UTF-8 file and pass it as @file")
+                return ExitCode.usage.rawValue
+            }
+            arguments.append(text)
+        }
+        return main(arguments)
+    }
+}
