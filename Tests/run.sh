@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test, as CI runs them: installs what the machine lacks, builds with zero warnings, runs the
-# suite on the debug build, then the subprocess tests (the hub, sync, signals, the demo) again on
-# the release build that users run.
+# suite on the debug build, then the subprocess tests (the hub, sync, signals, the demo, the fault
+# proxy and the crash loops) again on the release build that users run, then a short libFuzzer run
+# of every fuzz target. Long modes: Tests/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps
@@ -23,3 +24,6 @@ swift test
 echo "==> The release binary: subprocess tests"
 swift build -c release --product tianbao 2>&1 | tail -n 1
 TIANBAO_BIN="$PWD/.build/release/tianbao" swift test --skip-build --filter CLITests
+
+echo "==> Fuzz targets: a short libFuzzer run of each"
+bash Tests/fuzz.sh all -runs=20000

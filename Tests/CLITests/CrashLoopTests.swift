@@ -20,7 +20,9 @@ import TestSupport
 
     // MARK: Scenarios
 
-    @Test func killedSyncs() throws {
+    @Test func killedSyncs() throws { try reportingSeed(seed) { try killedSyncsBody() } }
+
+    func killedSyncsBody() throws {
         var rng = SeededRandom(seed: seed)
         let w = try CLIWorld()
         try w.replica("r", org: "fz-first", role: "hospital")
@@ -43,7 +45,9 @@ import TestSupport
         #expect(try submissions(store(w, "peer")) == submissions(store(w, "r")), "the unit's replicas differ [\(note)]")
     }
 
-    @Test func aKilledHubWhileReplicasPushAndClone() throws {
+    @Test func aKilledHubWhileReplicasPushAndClone() throws { try reportingSeed(seed) { try aKilledHubWhileReplicasPushAndCloneBody() } }
+
+    func aKilledHubWhileReplicasPushAndCloneBody() throws {
         var rng = SeededRandom(seed: seed &+ 1)
         let w = try CLIWorld()
         try w.replica("r", org: "fz-first", role: "hospital")
@@ -91,7 +95,9 @@ import TestSupport
         }
     }
 
-    @Test func killedHubImports() throws {
+    @Test func killedHubImports() throws { try reportingSeed(seed) { try killedHubImportsBody() } }
+
+    func killedHubImportsBody() throws {
         var rng = SeededRandom(seed: seed &+ 2)
         let w = try CLIWorld()
         try w.replica("offline", org: "xm-first", role: "hospital")
@@ -114,7 +120,9 @@ import TestSupport
         #expect(try Bulk.changeCount(hub: w.hubDB, origin: store(w, "offline")).local == ownCount(store(w, "offline")))
     }
 
-    @Test func killedBundleImports() throws {
+    @Test func killedBundleImports() throws { try reportingSeed(seed) { try killedBundleImportsBody() } }
+
+    func killedBundleImportsBody() throws {
         var rng = SeededRandom(seed: seed &+ 3)
         let w = try CLIWorld()
         try w.replica("a", org: "fz-first", role: "hospital")
@@ -138,7 +146,9 @@ import TestSupport
         #expect(try submissions(store(w, "b")) == submissions(store(w, "a")), "\(note)")
     }
 
-    @Test func aBurstOfEditsKilledAtRandom() throws {
+    @Test func aBurstOfEditsKilledAtRandom() throws { try reportingSeed(seed) { try aBurstOfEditsKilledAtRandomBody() } }
+
+    func aBurstOfEditsKilledAtRandomBody() throws {
         var rng = SeededRandom(seed: seed &+ 4)
         let w = try CLIWorld()
         try w.replica("e", org: "fz-first", role: "hospital")

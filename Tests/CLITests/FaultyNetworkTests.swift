@@ -26,6 +26,10 @@ import TestSupport
 
     @Test func replicasConvergeThroughAFaultyNetwork() throws {
         let seed = SeededRandom.seed(fromEnvironment: "TIANBAO_SEED")
+        try reportingSeed(seed) { try run(seed: seed) }
+    }
+
+    func run(seed: UInt64) throws {
         let rounds = Soak.count(short: 90, long: 600)
         let note = "seed \(seed) — replay with TIANBAO_SEED=\(seed)"
         var rng = SeededRandom(seed: seed)

@@ -19,3 +19,15 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return system.next()
     }
 }
+
+/// An error of a seeded test, with the seed that replays it.
+public struct SeededFailure: Error, CustomStringConvertible {
+    public let underlying: any Error
+    public let seed: UInt64
+    public var description: String { "\(underlying) [seed \(seed) — replay with TIANBAO_SEED=\(seed)]" }
+}
+
+/// Runs a seeded test's body; an error it throws carries the seed, so every failure prints it.
+public func reportingSeed<T>(_ seed: UInt64, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw SeededFailure(underlying: error, seed: seed) }
+}
