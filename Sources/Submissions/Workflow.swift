@@ -90,6 +90,8 @@ public struct WorkflowEntry: Codable, Hashable, Sendable {
         guard case .object = tree, let action = string("action").flatMap(Action.init(rawValue:)),
               let revision = string("revision"), let by = string("by") else { return nil }
         if let text = tree["text"], text != .null, string("text") == nil { return nil }
+        // Escaped inside the JSON, a control character would slip past the store's TextRule check.
+        if [string("text"), by, revision].contains(where: { $0.map { TextRule.violation(in: $0) != nil } ?? false }) { return nil }
         self.init(action: action, revision: revision, text: string("text"), by: by)
     }
 }

@@ -250,6 +250,7 @@ public final class Workspace {
     private func review(_ id: String, _ kind: WorkflowEntry.Action, text: String, action: Action, what: String) throws {
         let text = text.trimmingSpaces()
         guard !text.isEmpty else { throw DomainError.refused(code: "empty_text", reason: "\(what) is empty: write it with the command") }
+        try Self.checkText(text, what)
         let submission = try submission(id)
         let (call, _) = try template(of: submission)
         try authorize(action, target(submission, call: call, for: action))
@@ -261,8 +262,17 @@ public final class Workspace {
         let (call, _) = try template(of: submission)
         try authorize(action, target(submission, call: call, for: action))
         let note = note?.trimmingSpaces()
+        if let note { try Self.checkText(note, "遴选意见") }
         try writeWorkflow(id, WorkflowField.decision,
                           WorkflowEntry(action: kind, revision: submission.revision, text: note?.isEmpty == false ? note : nil, by: actor.org))
+    }
+
+    /// Workflow text is stored inside a JSON entry, where a control character would be escaped and
+    /// pass the store's check: it is held to ``TextRule`` here, by name.
+    static func checkText(_ text: String, _ what: String) throws {
+        if let violation = TextRule.violation(in: text) {
+            throw DomainError.invalid([FieldIssue(rule: what, violation.problem, expected: violation.remedy)])
+        }
     }
 
     private func writeWorkflow(_ id: String, _ field: String, _ entry: WorkflowEntry) throws {

@@ -99,6 +99,9 @@ struct ReplicaDirectory {
         }
         let store = try openStore()
         let author = invocation.option("as") ?? invocation.environment["TIANBAO_USER"] ?? config.name ?? config.org
+        if let violation = TextRule.violation(in: author) {
+            throw CLIFailure("the editor's name (--as or $TIANBAO_USER) \(violation.problem)", hint: violation.remedy, code: .usage)
+        }
         return Workspace(store: store, actor: Actor(org: config.org, role: role), author: author,
                          extraTemplates: try Templates.extra(invocation))
     }

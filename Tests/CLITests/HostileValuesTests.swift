@@ -108,6 +108,21 @@ import TestSupport
                                   Subprocess.tianbao, w.dir.file("h")], executable: "/bin/sh")
         #expect(raw.status == 64 && raw.stderr.contains("argument 5 is not UTF-8 text"), "\(raw.status) \(raw.stderr)")
         #expect(try w.check(["list", "--json"], in: "h").stdout == before, "a refused value left something behind")
+
+        // Workflow text (stored inside a JSON entry) and the editor's name are held to the same rule.
+        let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=审核测试", "--set", "项目简介=简介"] + CLIWorkflowTests.application, in: "h").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = w.run("h", ["edit", id, "--set", "项目简介=简介", "--as", "张\u{1B}[2J三"])
+        #expect(name.status == 64 && name.stderr.contains("--as or $TIANBAO_USER) contains U+001B"), "\(name.stderr)")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        try w.check(["submit", id], in: "h")
+        try w.check(["sync"], in: "h")
+        try w.check(["sync"], in: "city")
+        let opinion = w.run("city", ["recommend", id, "--opinion", "同意\u{7}推荐"])
+        #expect(opinion.status == 65 && opinion.stderr.contains("审核意见 contains U+0007"), "\(opinion.stderr)")
+        let reason = w.run("city", ["return", id, "--reason", "\u{202E}请补充"])
+        #expect(reason.status == 65 && reason.stderr.contains("理由 contains U+202E"), "\(reason.stderr)")
+        #expect(try w.check(["show", id, "--json"], in: "city").stdout.contains("\"status\" : \"submitted\""))
     }
 
     @Test func aTemplateWithADirectionOverrideOrAControlCharacterIsNotPublished() throws {

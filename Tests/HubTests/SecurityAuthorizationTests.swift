@@ -121,6 +121,10 @@ import TestSupport
         try s.expectRefused(s.city, [city.change(s.id, WorkflowField.review, Forger.entry(.select, by: "fj-fuzhou"))], code: "malformed_entry")
         city.rewind(to: city.seq - 1)
         try s.expectRefused(s.city, [city.change(s.id, WorkflowField.review, .text("not an entry"))], code: "malformed_entry")
+        // A control character escaped inside the entry's JSON is still one (TextRule).
+        city.rewind(to: city.seq - 1)
+        try s.expectRefused(s.city, [city.change(s.id, WorkflowField.review, Forger.entry(.recommend, by: "fj-fuzhou", text: "同意\u{1B}[2J\u{0}"),
+                                                  supersedes: [try s.f.hubDot(s.id, WorkflowField.review)])], code: "malformed_entry")
         var hospital = Forger(s.hospital, clock: s.f.clock)
         try s.expectRefused(s.hospital, [hospital.change(s.id, "_owner", .text("fz-first"))], code: "unknown_field")
         hospital.rewind(to: hospital.seq - 1)
