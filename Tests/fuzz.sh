@@ -13,7 +13,10 @@ cd "$(dirname "$0")/.."
 targets=(http sync-request sync-response bundle template json)
 which="${1:-all}"
 budget="${2:-600}"
-[ "$which" = all ] || targets=("$which")
+if [ "$which" != all ]; then
+  [[ " ${targets[*]} " == *" $which "* ]] || { echo "unknown fuzz target '$which': one of ${targets[*]}, or all" >&2; exit 64; }
+  targets=("$which")
+fi
 case "$budget" in -runs=*) limit="$budget" ;; *) limit="-max_total_time=$budget" ;; esac
 
 # One flag for both sanitizers (two --sanitize options would build twice); lld, because gold
@@ -27,9 +30,16 @@ for target in "${targets[@]}"; do
   mkdir -p "$work" "Tests/Fuzz/Regressions/$target"
   echo "==> $target ($limit)"
   # SWIFT_BACKTRACE off: Swift's backtracer would catch the crash before libFuzzer saves the input.
+  # -timeout is generous: AddressSanitizer on a busy two-core machine is slow, not hung.
+  log="$work.log"
+  status=0
   SWIFT_BACKTRACE=enable=no TIANBAO_FUZZ_TARGET="$target" "$fuzzer" "$work" "Tests/Fuzz/Corpus/$target" \
-    "$limit" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="Tests/Fuzz/Regressions/$target/" 2>&1 \
-    | grep -aE "^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::|==[0-9]+==|SUMMARY|artifact|.*Fatal error)" || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz target $target failed: see the input saved under Tests/Fuzz/Regressions/$target/" >&2; exit 1; }
+    "$limit" -max_len=65536 -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="Tests/Fuzz/Regressions/$target/" >"$log" 2>&1 || status=$?
+  grep -aE "^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::|==[0-9]+==|SUMMARY|artifact|.*Fatal error)" "$log" || true
+  if [ "$status" -ne 0 ]; then
+    tail -n 40 "$log" >&2
+    echo "fuzz target $target failed (exit $status): the input is saved under Tests/Fuzz/Regressions/$target/" >&2
+    exit 1
+  fi
 done

@@ -31,6 +31,7 @@ extension Change {
             guard !field.unicodeScalars.contains(where: Self.isControl) else {
                 throw fail("field name '\(field)' contains a control character")
             }
+            if let violation = TextRule.violation(in: field) { throw fail("the field name \(violation.explanation)") }
         } else if !field.isEmpty {
             throw fail("\(op.rawValue) concerns the whole record and takes no field (got '\(field)')")
         }

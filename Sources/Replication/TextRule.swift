@@ -3,7 +3,9 @@
 /// and made safe where it is shown (escaped in HTML, neutralised in spreadsheets). Characters no
 /// one types are refused: NUL and the other control characters (they truncate C strings, forge
 /// terminal and log output), and the bidirectional embedding, override and isolate controls, which
-/// make a value display in another order than it is stored ("Trojan Source").
+/// make a value display in another order than it is stored ("Trojan Source"). A line break is
+/// LF: the CLI turns CRLF and CR into LF as it reads, and a CR that arrives otherwise is refused
+/// (it returns a terminal's cursor, so a value could overwrite itself).
 public enum TextRule {
     public struct Violation: Equatable, Sendable {
         public let scalar: Unicode.Scalar
@@ -22,7 +24,7 @@ public enum TextRule {
 
         /// What to do.
         public var remedy: String {
-            isBidiControl ? "remove it" : "only tabs and line breaks are allowed; remove it (it may have come with pasted text)"
+            isBidiControl ? "remove it" : "only tabs and line breaks (LF) are allowed; remove it (it may have come with pasted text)"
         }
 
         public var explanation: String { problem + "; " + remedy }
@@ -40,7 +42,7 @@ public enum TextRule {
 
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
-        if v < 0x20 { return v != 0x09 && v != 0x0A && v != 0x0D }
+        if v < 0x20 { return v != 0x09 && v != 0x0A }
         return (0x7F...0x9F).contains(v) || isBidiControl(scalar)
     }
 

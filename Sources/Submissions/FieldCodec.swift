@@ -15,6 +15,9 @@ public enum FieldCodec {
     /// Reads `input` for `spec`: normalised (phone numbers without spaces, codes in capitals,
     /// periods as `YYYY-MM/YYYY-MM`), or the issue that says what to type instead.
     public static func parse(_ input: String, for spec: FieldSpec) -> Result<Parsed, FieldIssue> {
+        // Line breaks are stored as LF, whichever system typed them; a lone CR would let a value
+        // overwrite itself on a terminal.
+        let input = input.contains("\r") || input.contains("\r\n") ? input.replacingAll(["\r\n", "\r"], with: "\n") : input
         let text = spec.type == .longText ? input : input.trimmingSpaces()
         if text.isEmpty { return .success(spec.type.isSet ? .elements([]) : .value(.null)) }
         switch spec.type {

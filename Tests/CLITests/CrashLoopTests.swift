@@ -31,10 +31,7 @@ import TestSupport
         for trial in 0...Self.trials {
             try Bulk.drafts(in: store(w, "r"), count: 300)
             let before = try ownCount(store(w, "r"))
-            let started = Date()
-            let run = Subprocess.start(["sync", "--dir", w.dir.file("r")])
-            let killed = trial > 0 ? kill(run, within: window, &rng) : run.stop(0, timeout: 120)
-            if trial == 0 { window = Date().timeIntervalSince(started); #expect(killed.status == 0, "\(killed.stderr)") }
+            runOrKill(["sync", "--dir", w.dir.file("r")], trial: trial, window: &window, &rng)
             try expectIntact(store(w, "r"))
             #expect(try ownCount(store(w, "r")) == before, "a killed sync lost local changes [\(note)]")
             try w.check(["sync"], in: "r")
@@ -106,10 +103,7 @@ import TestSupport
             try Bulk.drafts(in: store(w, "offline"), count: 300)
             let bundle = w.dir.file("offline\(trial).bundle")
             try w.check(["bundle", "export", "--out", bundle], in: "offline")
-            let started = Date()
-            let run = Subprocess.start(["hub", "import", "--db", w.hubDB, bundle])
-            let killed = trial > 0 ? kill(run, within: window, &rng) : run.stop(0, timeout: 120)
-            if trial == 0 { window = Date().timeIntervalSince(started); #expect(killed.status == 0, "\(killed.stderr)") }
+            runOrKill(["hub", "import", "--db", w.hubDB, bundle], trial: trial, window: &window, &rng)
             try expectIntact(w.hubDB)
             try w.check(["hub", "import", "--db", w.hubDB, bundle])
             let counts = try Bulk.changeCount(hub: w.hubDB, origin: store(w, "offline"))
@@ -134,10 +128,7 @@ import TestSupport
             try Bulk.drafts(in: store(w, "a"), count: 300)
             let bundle = w.dir.file("a\(trial).bundle")
             try w.check(["bundle", "export", "--out", bundle], in: "a")
-            let started = Date()
-            let run = Subprocess.start(["bundle", "import", bundle, "--dir", w.dir.file("b")])
-            let killed = trial > 0 ? kill(run, within: window, &rng) : run.stop(0, timeout: 120)
-            if trial == 0 { window = Date().timeIntervalSince(started); #expect(killed.status == 0, "\(killed.stderr)") }
+            runOrKill(["bundle", "import", bundle, "--dir", w.dir.file("b")], trial: trial, window: &window, &rng)
             try expectIntact(store(w, "b"))
             try w.check(["bundle", "import", bundle], in: "b")
             #expect(try submissions(store(w, "b")) == submissions(store(w, "a")), "b differs from a after a resumed import [\(note)]")
@@ -181,6 +172,20 @@ import TestSupport
     }
 
     // MARK: Helpers
+
+    /// Runs `arguments` through to the end on trial 0, which times the work into `window`; on
+    /// later trials kills it at a random moment within that time.
+    func runOrKill(_ arguments: [String], trial: Int, window: inout Double, _ rng: inout SeededRandom) {
+        let started = Date()
+        let run = Subprocess.start(arguments)
+        if trial > 0 {
+            _ = kill(run, within: window, &rng)
+        } else {
+            let result = run.stop(0, timeout: 120)
+            window = Date().timeIntervalSince(started)
+            #expect(result.status == 0, "\(result.stderr) [\(note)]")
+        }
+    }
 
     /// Kills `run` with SIGKILL at a random moment within `window` seconds (if it is still running).
     func kill(_ run: Subprocess.Running, within window: Double, _ rng: inout SeededRandom) -> Subprocess.Result {

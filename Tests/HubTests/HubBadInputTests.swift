@@ -71,12 +71,19 @@ import TestSupport
         _ = try r.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "坏数据")])
         let text = String(decoding: try request(r.store, try own(r.store)), as: UTF8.self)
         #expect(text.contains("坏数据"))
-        for (bad, code) in [("\\u0000", "U+0000"), ("\\u001b[2J", "U+001B"), ("\u{202E}", "U+202E"), ("\\u2069", "U+2069"), ("\\u0085", "U+0085")] {
+        for (bad, code) in [("\\u0000", "U+0000"), ("\\u001b[2J", "U+001B"), ("\u{202E}", "U+202E"), ("\\u2069", "U+2069"), ("\\u0085", "U+0085"), ("\\r", "U+000D")] {
             let body = Array(text.replacingOccurrences(of: "坏数据", with: "坏\(bad)数据").utf8)
             try expect(f, token: r.token, body: body, status: 403, code: "changes_refused")
             #expect(try f.raw(token: r.token, body: body)?.text.contains(code) == true, "\(code)")
         }
-        let typed = "'; DROP TABLE changes;-- <script>alert(1)</script> =1+1 \t\r\n 😀"
+        // A field name is text too.
+        #expect(text.contains("\"field\":\"project_name\""))
+        let renamed = Array(text.replacingOccurrences(of: "\"field\":\"project_name\"", with: "\"field\":\"project\u{202E}name\"").utf8)
+        try expect(f, token: r.token, body: renamed, status: 403, code: "changes_refused")
+        #expect(try f.raw(token: r.token, body: renamed)?.text.contains("field name contains U+202E") == true)
+        // Bytes that are not UTF-8 are not JSON.
+        try expect(f, token: r.token, body: Array(text.utf8).map { $0 == 0xE5 ? 0xFF : $0 }, status: 400, code: "bad_json")
+        let typed = "'; DROP TABLE changes;-- <script>alert(1)</script> =1+1 \t\n 😀"
         _ = try r.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "另一个"), ("项目简介", typed)])
         try r.sync()
         let stored = try f.hub.withWorkspace { try $0.store.records(in: Workspace.Collection.submissions) }
