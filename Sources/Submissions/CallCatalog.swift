@@ -35,9 +35,14 @@ public struct CallCatalog: Sendable {
 extension CallTemplate {
     /// Reads a template file, checking that it hangs together.
     public static func decode(_ data: Data) throws -> CallTemplate {
-        if let tree = try? JSONTree.parse(Array(data)), let (path, violation) = firstViolation(in: tree, at: "") {
+        // Notepad saves UTF-8 with a byte-order mark; it is not part of the JSON.
+        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(data.dropFirst(3)) : Array(data)
+        let tree: JSONTree
+        do { tree = try JSONTree.parse(bytes) } catch { throw DomainError.badTemplate("not JSON: \(error)") }
+        if let (path, violation) = firstViolation(in: tree, at: "") {
             throw DomainError.badTemplate("the text at \(path.isEmpty ? "the top" : path) \(violation.explanation)")
         }
+        let data = Data(bytes)
         let template: CallTemplate
         do {
             template = try JSONDecoder().decode(CallTemplate.self, from: data)

@@ -1,3 +1,4 @@
+import Foundation
 import Replication
 
 /// Judges raw changes by what they do, with the domain's rules: the hub on every push and bundle,
@@ -66,6 +67,11 @@ public struct ChangeAuthorizer {
         }
         guard change.collection != Workspace.Collection.replicas else {
             throw Refusal(code: "hub_only", reason: "replicas' keys are published by the hub itself, when a key is registered")
+        }
+        // A published template reaches every replica: it must load there, or it would vanish silently.
+        if change.collection == Workspace.Collection.calls && change.field == "template" {
+            guard let text = change.value?.text else { throw Refusal(code: "bad_template", reason: "a call's template is its JSON text") }
+            do { _ = try CallTemplate.decode(Data(text.utf8)) } catch { throw Refusal(code: "bad_template", reason: "\(error)") }
         }
         // Form records have ids made offline (UUIDv7); organisations and calls derive theirs from
         // their code (UUIDv8): a form record can never squat on an organisation's id.

@@ -142,6 +142,17 @@ import TestSupport
         }
     }
 
+    @Test func aTemplateSavedWithABOMLoadsAndOneNotInUTF8IsRefused() throws {
+        let w = try CLIWorld()
+        let template = try CLIWorld.nextRound().replacingOccurrences(of: "fujian-2027", with: "fujian-2028")
+        try Data([0xEF, 0xBB, 0xBF] + Array(template.utf8)).write(to: URL(fileURLWithPath: w.dir.file("bom.json")))
+        try w.check(["hub", "publish", "--db", w.hubDB, w.dir.file("bom.json")])
+        let gbk = Array(template.utf8).map { $0 == 0xE5 ? 0xB8 : $0 }   // what a GBK editor's bytes look like to UTF-8
+        try Data(gbk).write(to: URL(fileURLWithPath: w.dir.file("gbk.json")))
+        let refused = w.run(nil, ["hub", "publish", "--db", w.hubDB, w.dir.file("gbk.json")])
+        #expect(refused.status == 65 && refused.stderr.contains("not JSON"), "\(refused.status) \(refused.stderr)")
+    }
+
     @Test func aSignedBundleCarryingAControlCharacterIsRefusedWhole() throws {
         let w = try CLIWorld()
         try w.replica("a", org: "fz-first", role: "hospital")

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTP
 import Testing
@@ -177,5 +178,34 @@ enum HTTPLimitsForTests {
         var limits = HTTPLimits()
         limits.maxBodyBytes = 64 * 1024
         return limits
+    }
+}
+
+/// A call template reaches every replica through sync: one that would not load there (a direction
+/// control hidden as a JSON escape, say) is refused at the hub, not dropped silently downstream.
+@Suite struct PublishedTemplateTests {
+    @Test func aTemplatePushedThroughSyncMustLoad() throws {
+        let f = try HubFixture()
+        let province = try f.replica("fj-province", role: .province)
+        try province.sync()
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Submissions/Resources/calls/fujian-2026.json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: source)) as! [String: Any]
+        object["id"] = "fujian-2099"
+        object["title"] = "遴选\u{202E}通知"
+        let hidden = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+            .replacingOccurrences(of: "\u{202E}", with: "\\u202e")
+        #expect(hidden.contains("\\u202e"))
+        let record = RecordID.derived(fromHash: SHA256.digest(Array("tianbao:call:fujian-2099".utf8)))
+        var forger = Forger(province, clock: f.clock)
+        let changes = [forger.change(record, "id", .text("fujian-2099"), collection: Workspace.Collection.calls),
+                       forger.change(record, "version", .int(1), collection: Workspace.Collection.calls),
+                       forger.change(record, "template", .text(hidden), collection: Workspace.Collection.calls)]
+        let before = try f.hubChangeCount()
+        let response = try f.push(province, changes)
+        #expect(response?.status == 403)
+        #expect(response?.refusalCode == "bad_template", "\(response?.text ?? "")")
+        #expect(response?.text.contains("U+202E") == true)
+        #expect(try f.hubChangeCount() == before)
     }
 }
