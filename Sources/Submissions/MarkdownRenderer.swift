@@ -13,8 +13,10 @@ enum MarkdownRenderer {
         return out
     }
 
-    /// Pipes and line breaks would end the cell: escape them.
+    /// Pipes and line breaks would end the cell: escape them. A `<` or `&` would start HTML in a
+    /// viewer that renders it (a 项目名称 of `<img onerror=…>`): backslash-escaped, they are text.
     static func cell(_ text: String) -> String {
-        text.replacingAll(["\\"], with: "\\\\").replacingAll(["|"], with: "\\|").replacingAll(["\r\n", "\n", "\r"], with: "<br>")
+        text.replacingAll(["\\"], with: "\\\\").replacingAll(["|"], with: "\\|").replacingAll(["<"], with: "\\<").replacingAll(["&"], with: "\\&")
+            .replacingAll(["\r\n", "\n", "\r"], with: "<br>")
     }
 }

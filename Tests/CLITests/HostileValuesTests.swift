@@ -75,6 +75,7 @@ import TestSupport
         let rows = md.split(separator: "\n").filter { $0.hasPrefix("|") }
         let columns = Set(rows.map { Self.unescapedPipes($0) })
         #expect(columns.count == 1, "markdown rows have different column counts: \(columns)")
+        #expect(md.contains("\\<script>alert('x')\\</script>\\<img src=x") && !md.contains(" <script>"), "\(md)")
         // The hub compiles the same table from the same records (its digest, as stamping compares).
         let hub = try w.check(["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"]).stdout
         let city = try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"], in: "city").stdout
