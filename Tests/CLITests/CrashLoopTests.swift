@@ -27,19 +27,30 @@ import TestSupport
         let w = try CLIWorld()
         try w.replica("r", org: "fz-first", role: "hospital")
         try w.replica("peer", org: "fz-first", role: "hospital")
-        var window = 0.0
+        var push = 0.0, pull = 0.0
+        var partial = 0
         for trial in 0...Self.trials {
+            // Killed while pushing.
             try Bulk.drafts(in: store(w, "r"), count: 300)
             let before = try ownCount(store(w, "r"))
-            runOrKill(["sync", "--dir", w.dir.file("r")], trial: trial, window: &window, &rng)
+            let atHub = try Bulk.changeCount(hub: w.hubDB, origin: store(w, "r")).hub
+            runOrKill(["sync", "--dir", w.dir.file("r")], trial: trial, window: &push, &rng)
             try expectIntact(store(w, "r"))
             #expect(try ownCount(store(w, "r")) == before, "a killed sync lost local changes [\(note)]")
+            let reached = try Bulk.changeCount(hub: w.hubDB, origin: store(w, "r")).hub
+            if reached > atHub && reached < before { partial += 1 }
             try w.check(["sync"], in: "r")
             let counts = try Bulk.changeCount(hub: w.hubDB, origin: store(w, "r"))
             #expect(counts.hub == counts.local, "the hub holds \(counts.hub) of \(counts.local) changes after a resumed sync [\(note)]")
+
+            // Killed while pulling what was just pushed.
+            runOrKill(["sync", "--dir", w.dir.file("peer")], trial: trial, window: &pull, &rng)
+            try expectIntact(store(w, "peer"))
+            try w.check(["sync"], in: "peer")
+            #expect(try submissions(store(w, "peer")) == submissions(store(w, "r")), "the unit's replicas differ after a resumed pull [\(note)]")
         }
-        try w.check(["sync"], in: "peer")
-        #expect(try submissions(store(w, "peer")) == submissions(store(w, "r")), "the unit's replicas differ [\(note)]")
+        print("CrashLoopTests: \(partial) of \(Self.trials) killed pushes had sent part of their changes [\(note)]")
+        expectKillsLanded("sync")
     }
 
     @Test func aKilledHubWhileReplicasPushAndClone() throws { try reportingSeed(seed) { try aKilledHubWhileReplicasPushAndCloneBody() } }
@@ -85,6 +96,9 @@ import TestSupport
             let counts = try Bulk.changeCount(hub: w.hubDB, origin: store(w, "r"))
             #expect(counts.hub == counts.local, "the hub holds \(counts.hub) of \(counts.local) changes [\(note)]")
         }
+        let hubKills = Self.kills.withLock { $0["hub killed", default: 0] }
+        print("CrashLoopTests: the hub was killed mid-run \(hubKills) times [\(note)]")
+        if Soak.isLong { #expect(hubKills > 0, "the hub was never killed while it ran [\(note)]") }
         let expected = try submissions(store(w, "r"))
         for clone in clones {
             try w.check(["sync"], in: clone)
@@ -109,6 +123,7 @@ import TestSupport
             let counts = try Bulk.changeCount(hub: w.hubDB, origin: store(w, "offline"))
             #expect(counts.hub == counts.local, "the hub holds \(counts.hub) of \(counts.local) changes after a resumed import [\(note)]")
         }
+        expectKillsLanded("hub")
         // The unit's replica, back online, finds the hub has everything and matches it.
         try w.check(["sync"], in: "offline")
         #expect(try Bulk.changeCount(hub: w.hubDB, origin: store(w, "offline")).local == ownCount(store(w, "offline")))
@@ -133,6 +148,7 @@ import TestSupport
             try w.check(["bundle", "import", bundle], in: "b")
             #expect(try submissions(store(w, "b")) == submissions(store(w, "a")), "b differs from a after a resumed import [\(note)]")
         }
+        expectKillsLanded("bundle")
         for name in ["a", "b", "a", "b"] { try w.check(["sync"], in: name) }
         #expect(try submissions(store(w, "b")) == submissions(store(w, "a")), "\(note)")
     }
@@ -168,7 +184,8 @@ import TestSupport
         try w.check(["sync"], in: "e")
         let atHub = try read(w.hubDB) { try $0.history(of: id) }
         #expect(Set(atHub.map(\.dot)) == Set(history.map(\.dot)), "\(note)")
-        print("CrashLoopTests: \(acknowledged.count) acknowledged edits, \(kills) killed, seed \(seed); kills so far \(Self.kills.withLock { $0 })")
+        print("CrashLoopTests: \(acknowledged.count) acknowledged edits, \(kills) killed [\(note)]")
+        expectKillsLanded("edit")
     }
 
     // MARK: Helpers
@@ -191,12 +208,21 @@ import TestSupport
     func kill(_ run: Subprocess.Running, within window: Double, _ rng: inout SeededRandom) -> Subprocess.Result {
         usleep(UInt32(Double.random(in: 0...max(window, 0.01), using: &rng) * 1_000_000))
         let result = run.stop(SIGKILL)
-        Self.kills.withLock { $0[result.signaled ? "killed mid-run" : "finished first", default: 0] += 1 }
+        let command = run.process.arguments?.first ?? "?"
+        Self.kills.withLock { $0[command + (result.signaled ? " killed mid-run" : " finished first"), default: 0] += 1 }
         return result
     }
 
-    /// How many kills landed while the work ran (reported by the long mode).
+    /// How many kills landed while the work ran, by command.
     static let kills = Mutex<[String: Int]>([:])
+
+    /// In long mode, some kill of `command` must have landed while it ran: otherwise the scenario
+    /// tested nothing.
+    func expectKillsLanded(_ command: String) {
+        let landed = Self.kills.withLock { $0[command + " killed mid-run", default: 0] }
+        print("CrashLoopTests: \(command): \(landed) kills landed mid-run; all so far \(Self.kills.withLock { $0 }) [\(note)]")
+        if Soak.isLong { #expect(landed > 0, "no kill of \(command) landed while it ran [\(note)]") }
+    }
 
     func store(_ w: CLIWorld, _ name: String) -> String { w.dir.file(name) + "/replica.sqlite" }
 

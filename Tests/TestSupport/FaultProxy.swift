@@ -14,9 +14,10 @@ import Synchronization
 /// per request and every kind can be counted.
 public final class FaultProxy: Sendable {
     public enum Fault: String, CaseIterable, Sendable {
-        /// The request reaches the hub only in part; the connection closes.
+        /// The connection closes while the client sends: only part of the request is read, and only
+        /// that reaches the hub (a client with more to send sees a reset).
         case cutRequest
-        /// The request reaches the hub only in part; the connection is reset.
+        /// The connection is reset while the client sends; the hub sees part of the request.
         case resetRequest
         /// The hub acts on the request; the reply reaches the client only in part.
         case cutReply
@@ -26,6 +27,9 @@ public final class FaultProxy: Sendable {
         case delay
         /// The hub receives the request twice; the client sees the second reply.
         case duplicate
+        /// The client's connection is dropped unanswered, and its request reaches the hub later, after
+        /// whatever the client sent next: an old request arriving after a newer one.
+        case lateDuplicate
         /// The proxy answers 502/503 without the hub seeing anything.
         case gatewayError
         /// The hub acts on the request; the client sees 500/503 instead of its reply.
@@ -40,6 +44,7 @@ public final class FaultProxy: Sendable {
         var faultRate: Double
         var injected: [Fault: Int] = [:]
         var requests = 0
+        var stopped = false
     }
     private let state: Mutex<State>
 
@@ -66,12 +71,14 @@ public final class FaultProxy: Sendable {
     }
 
     public func stop() {
+        state.withLock { $0.stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
 
     private func acceptLoop() {
-        while true {
+        // Checked before each accept: once stopped, the listener's number may belong to another socket.
+        while !state.withLock({ $0.stopped }) {
             let client = accept(listener, nil, nil)
             if client < 0 {
                 if errno == EINTR { continue }
@@ -98,16 +105,27 @@ public final class FaultProxy: Sendable {
     private func serve(_ client: Int32) {
         var resetClient = false
         defer { if resetClient { Loopback.reset(client) } else { close(client) } }
-        guard let request = readRequest(client) else { return }
         let (fault, r) = draw()
-        switch fault {
-        case nil:
-            relay(request, to: client)
-        case .cutRequest?, .resetRequest?:
-            guard let hub = Loopback.connect(port: upstream) else { return }
-            Loopback.send(hub, request[..<Int(r % UInt64(request.count))])
-            if fault == .resetRequest { Loopback.reset(hub) } else { close(hub) }
+        if fault == .cutRequest || fault == .resetRequest {
+            // Cut within the first 4 KiB, before the whole request is read: a client still sending
+            // meets the reset while it writes.
+            let part = readPart(client, upTo: 1 + Int(r % 4_096))
+            if let hub = Loopback.connect(port: upstream) {
+                Loopback.send(hub, part[...])
+                if fault == .resetRequest { Loopback.reset(hub) } else { close(hub) }
+            }
             resetClient = fault == .resetRequest
+            return
+        }
+        guard let request = readRequest(client) else { return }
+        switch fault {
+        case nil, .cutRequest?, .resetRequest?:
+            relay(request, to: client)
+        case .lateDuplicate?:
+            Thread { [self] in
+                usleep(UInt32(100_000 + r % 1_400_000))
+                _ = exchange(request)
+            }.start()
         case .cutReply?:
             let reply = exchange(request)
             Loopback.send(client, reply[..<Int(r % UInt64(max(reply.count, 1)))])
@@ -144,26 +162,35 @@ public final class FaultProxy: Sendable {
         return reply
     }
 
+    /// At most `limit` bytes of what the client sends: fewer when its request ends first.
+    private func readPart(_ client: Int32, upTo limit: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        while bytes.count < limit && Self.requestLength(bytes).map({ bytes.count < $0 }) ?? true {
+            guard let chunk = Loopback.receive(client, seconds: 30), !chunk.isEmpty else { break }
+            bytes += chunk
+        }
+        return Array(bytes.prefix(limit))
+    }
+
+    /// The whole request the client sends (a head and its Content-Length body).
     private func readRequest(_ client: Int32) -> [UInt8]? {
         var bytes: [UInt8] = []
-        let separator: [UInt8] = Array("\r\n\r\n".utf8)
-        var headEnd: Int?
-        while headEnd == nil {
-            guard let chunk = Loopback.receive(client, seconds: 30), !chunk.isEmpty else { return nil }
+        while Self.requestLength(bytes).map({ bytes.count < $0 }) ?? true {
+            guard let chunk = Loopback.receive(client, seconds: 30), !chunk.isEmpty, bytes.count < 1 << 26 else { return nil }
             bytes += chunk
-            headEnd = bytes.firstRange(of: separator)?.upperBound
-            if bytes.count > 1 << 20 && headEnd == nil { return nil }
         }
-        let head = String(decoding: bytes[..<headEnd!], as: UTF8.self).lowercased()
+        return bytes
+    }
+
+    /// How long the request that `bytes` begins is, once its head has arrived.
+    private static func requestLength(_ bytes: [UInt8]) -> Int? {
+        guard let headEnd = bytes.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound else { return nil }
+        let head = String(decoding: bytes[..<headEnd], as: UTF8.self).lowercased()
         var length = 0
         for line in head.split(separator: "\r\n") where line.hasPrefix("content-length:") {
             length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
         }
-        while bytes.count < headEnd! + length {
-            guard let chunk = Loopback.receive(client, seconds: 30), !chunk.isEmpty else { return nil }
-            bytes += chunk
-        }
-        return bytes
+        return headEnd + length
     }
 
     private static func errorReply(_ status: Int) -> ArraySlice<UInt8> {
