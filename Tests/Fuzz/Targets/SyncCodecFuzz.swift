@@ -6,11 +6,18 @@ import SyncProtocol
 enum SyncCodecFuzz {
     static func request(_ bytes: [UInt8]) -> FuzzTarget.Outcome {
         guard let tree = try? JSONTree.parse(bytes), let decoded = try? SyncCodec.request(tree) else { return .refused }
+        // Nothing the input carried is dropped on the way in.
+        if case .array(let changes)? = tree["changes"], changes.count != decoded.changes.count {
+            return .broken("\(changes.count) changes in, \(decoded.changes.count) decoded")
+        }
         return fixedPoint(SyncCodec.encode(decoded)) { tree throws in SyncCodec.encode(try SyncCodec.request(tree)) }
     }
 
     static func response(_ bytes: [UInt8]) -> FuzzTarget.Outcome {
         guard let tree = try? JSONTree.parse(bytes), let decoded = try? SyncCodec.response(tree) else { return .refused }
+        if case .array(let changes)? = tree["changes"], changes.count != decoded.changes.count {
+            return .broken("\(changes.count) changes in, \(decoded.changes.count) decoded")
+        }
         return fixedPoint(SyncCodec.encode(decoded)) { tree throws in SyncCodec.encode(try SyncCodec.response(tree)) }
     }
 
