@@ -175,6 +175,9 @@ enum Values {
     static func from(file: String?) throws -> [(String, String)] {
         guard let file else { return [] }
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw CLIFailure("\(file) is not UTF-8 text", hint: "save it as UTF-8 (in Notepad: Save As, Encoding UTF-8) and try again", code: .data)
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw CLIFailure("\(file) is not a JSON object of field → value", hint: "write it as UTF-8 JSON, such as {\"项目名称\": \"…\"}", code: .data)
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Tianbao {
     /// Runs with the process's arguments as the kernel gave them. Swift would quietly replace bytes
     /// that are not UTF-8 with U+FFFD, and the replacement would be stored as if someone had typed
@@ -11,6 +13,13 @@ extension Tianbao {
                 return ExitCode.usage.rawValue
             }
             arguments.append(text)
+        }
+        // Foundation would repair these the same quiet way.
+        for name in ["TIANBAO_USER", "TIANBAO_DIR"] {
+            if let raw = getenv(name), String(validatingCString: raw) == nil {
+                IO.standard().error("Error: the environment variable \(name) is not UTF-8 text — set it again from a UTF-8 terminal (LANG=zh_CN.UTF-8)")
+                return ExitCode.usage.rawValue
+            }
         }
         return main(arguments)
     }

@@ -109,6 +109,22 @@ import TestSupport
         let raw = Subprocess.run(["-c", "exec \"$0\" new fujian-2027 application --set \"项目名称=$(printf '\\317\\356')\" --dir \"$1\"",
                                   Subprocess.tianbao, w.dir.file("h")], executable: "/bin/sh")
         #expect(raw.status == 64 && raw.stderr.contains("argument 5 is not UTF-8 text"), "\(raw.status) \(raw.stderr)")
+        // --from in GBK.
+        try Data([0x7B, 0x22] + [0xCF, 0xEE, 0xC4, 0xBF] + Array("\":\"x\"}".utf8)).write(to: URL(fileURLWithPath: w.dir.file("gbk.json")))
+        let fromGBK = w.run("h", ["new", "fujian-2027", "application", "--from", w.dir.file("gbk.json")])
+        #expect(fromGBK.status == 65 && fromGBK.stderr.contains("gbk.json is not UTF-8 text"), "\(fromGBK.stderr)")
+        // The editor's name from a GBK environment.
+        let envGBK = Subprocess.run(["-c", "TIANBAO_USER=\"$(printf '\\325\\305')\" exec \"$0\" new fujian-2027 application --set 项目名称=名 --dir \"$1\"",
+                                     Subprocess.tianbao, w.dir.file("h")], executable: "/bin/sh")
+        #expect(envGBK.status == 64 && envGBK.stderr.contains("TIANBAO_USER is not UTF-8 text"), "\(envGBK.status) \(envGBK.stderr)")
+        // One character over the field's length, and far over it.
+        for length in [101, 30_000] {
+            let long = w.run("h", ["new", "fujian-2027", "application", "--set", "项目名称=" + String(repeating: "长", count: length)])
+            #expect(long.status == 65 && long.stderr.contains("项目名称 has \(length) characters — at most 100"), "\(long.stderr.prefix(300))")
+        }
+        try String(repeating: "很长。", count: 700_000).write(toFile: w.dir.file("huge.txt"), atomically: true, encoding: .utf8)   // 6 MiB
+        let huge = w.run("h", ["new", "fujian-2027", "application", "--set", "项目简介=@\(w.dir.file("huge.txt"))"])
+        #expect(huge.status == 65 && huge.stderr.contains("项目简介 has 2100000 characters"), "\(huge.stderr.prefix(300))")
         #expect(try w.check(["list", "--json"], in: "h").stdout == before, "a refused value left something behind")
 
         // Workflow text (stored inside a JSON entry) and the editor's name are held to the same rule.

@@ -82,6 +82,9 @@ import TestSupport
         let renamed = Array(text.replacingOccurrences(of: "\"field\":\"project_name\"", with: "\"field\":\"project\u{202E}name\"").utf8)
         try expect(f, token: r.token, body: renamed, status: 403, code: "changes_refused")
         #expect(try f.raw(token: r.token, body: renamed)?.text.contains("field name contains U+202E") == true)
+        // A value over the store's limit (1 MiB of UTF-8), however it arrives.
+        let huge = String(repeating: "a", count: Change.Limits.valueBytes + 1)
+        try expect(f, token: r.token, body: Array(text.replacingOccurrences(of: "坏数据", with: huge).utf8), status: 403, code: "changes_refused")
         // Bytes that are not UTF-8 are not JSON.
         try expect(f, token: r.token, body: Array(text.utf8).map { $0 == 0xE5 ? 0xFF : $0 }, status: 400, code: "bad_json")
         let typed = "'; DROP TABLE changes;-- <script>alert(1)</script> =1+1 \t\n 😀"
