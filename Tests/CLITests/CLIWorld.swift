@@ -38,10 +38,11 @@ final class CLIWorld: @unchecked Sendable {
 
     deinit { _ = server?.stop() }
 
-    /// Starts `tianbao serve` on a free port (the same one again after a restart).
+    /// Starts `tianbao serve` on a free port (the same one again after a restart: replicas know
+    /// the hub by it). A port another socket took meanwhile is tried again until it frees.
     func startHub() throws {
         let listen = port == 0 ? "127.0.0.1:0" : "127.0.0.1:\(port)"
-        let running = Subprocess.start(["serve", "--db", hubDB, "--listen", listen])
+        var running = Subprocess.start(["serve", "--db", hubDB, "--listen", listen])
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             let text = running.stderrSoFar
@@ -51,6 +52,10 @@ final class CLIWorld: @unchecked Sendable {
                 url = "http://127.0.0.1:\(port)"
                 server = running
                 return
+            }
+            if !running.process.isRunning && port != 0 {
+                usleep(200_000)
+                running = Subprocess.start(["serve", "--db", hubDB, "--listen", listen])
             }
             usleep(20_000)
         }
