@@ -188,6 +188,16 @@ import TestSupport
         #expect(atHub.status == 65 && atHub.stderr.contains("U+0000"), "\(atHub.status) \(atHub.stderr)")
         let atPeer = w.run("b", ["bundle", "import", w.dir.file("bad.bundle")])
         #expect(atPeer.status == 65 && atPeer.stderr.contains("U+0000"), "\(atPeer.status) \(atPeer.stderr)")
+        // Bytes that are not UTF-8, under a checksum made to match: refused as well.
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: w.dir.file("a.bundle"))))
+        let trailerStart = original.dropLast().lastIndex(of: 0x0A)! + 1
+        let batch = Array(original[..<trailerStart])
+        let garbled = batch.map { $0 == 0xE5 ? 0xFF : $0 }
+        let trailer = String(decoding: original[trailerStart...], as: UTF8.self).replacingOccurrences(of: SHA256.hex(batch), with: SHA256.hex(garbled))
+        try Data(garbled + Array(trailer.utf8)).write(to: URL(fileURLWithPath: w.dir.file("garbled.bundle")))
+        let notUTF8 = w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("garbled.bundle")])
+        #expect(notUTF8.status == 65, "\(notUTF8.status) \(notUTF8.stderr)")
+        #expect(w.run("b", ["bundle", "import", w.dir.file("garbled.bundle")]).status == 65)
         #expect(w.run("b", ["show", id]).status == 66, "part of a refused bundle was applied")
         #expect(try Bulk.changeCount(hub: w.hubDB, origin: w.dir.file("a/replica.sqlite")).hub == 0)
     }
