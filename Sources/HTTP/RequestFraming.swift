@@ -1,3 +1,5 @@
+import GzipCodec
+
 /// How a request's body is cut from the bytes of a connection and decoded: the part of reading a
 /// request that involves no socket, shared by the server and by anything that must read requests
 /// exactly as the server does (the fuzzer, tests).

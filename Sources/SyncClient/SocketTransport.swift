@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import HTTP
+import GzipCodec
 
 /// HTTP/1.1 over a plain TCP connection, for `http://` hubs (loopback, a private network).
 ///

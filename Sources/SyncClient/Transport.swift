@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import HTTP
+import GzipCodec
 
 /// How a replica reaches the hub: one POST, answered or failed.
 public protocol SyncTransport: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import Testing
 import TestSupport
+import GzipCodec
 
 /// Strangers against the real `tianbao serve` process: what they cost the hub is measured in the
 /// hub process itself (its peak resident memory), and a legitimate replica still gets in.

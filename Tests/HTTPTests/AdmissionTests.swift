@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @testable import HTTP
 import TestSupport
+import GzipCodec
 
 /// The admission hook decides on the head alone: a refused request's body is never read,
 /// decompressed or invited with `100 Continue`, and the handler never sees it.

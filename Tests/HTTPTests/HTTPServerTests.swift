@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @testable import HTTP
 import TestSupport
+import GzipCodec
 
 /// The server over real sockets: keep-alive, framing, every limit, timeouts, shutdown.
 @Suite struct HTTPServerTests {

@@ -8,6 +8,7 @@ import Submissions
 import SyncClient
 import SyncProtocol
 import TestSupport
+import GzipCodec
 
 /// Sync round trips against a real hub on a loopback port.
 @Suite struct HubSyncTests {

@@ -1,4 +1,5 @@
 import HTTP
+import GzipCodec
 
 /// Bytes as a connection delivers them, read as the server reads them. A request it accepts,
 /// written out again plainly, reads back the same.
