@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "JSON"),
         .target(name: "GzipCodec", dependencies: ["CZlib"]),
-        .target(name: "HTTP", dependencies: ["GzipCodec", "JSON"]),
+        .target(name: "HTTP", dependencies: ["GzipCodec"]),
         .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto", "JSON"]),
         .target(name: "Hub", dependencies: ["HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
         .target(name: "SyncClient", dependencies: ["SyncProtocol", "JSON", "Replication", "SQLite", "GzipCodec", "Crypto"]),

@@ -8,8 +8,7 @@ extension HTTPServer {
         public let bytesIn: Int
         public let bytesOut: Int
         public let milliseconds: Double
-        /// Whatever the handler put in the `X-Log-Principal` response header (it is not sent),
-        /// escaped like the path.
+        /// The response's ``HTTPResponse/principal`` (never sent), escaped like the path.
         public let principal: String?
     }
 

@@ -1,4 +1,3 @@
-import JSON
 import GzipCodec
 /// Header fields in arrival order; names compare case-insensitively.
 public struct HTTPHeaders: Sendable, Sequence {
@@ -98,6 +97,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Who the request was served for, for the access log only (never sent).
+    public var principal: String?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -107,12 +108,6 @@ public struct HTTPResponse: Sendable {
 
     public static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", contentType)]), body: Array(text.utf8))
-    }
-
-    /// `{"error":{"code":…,"message":…}}`: what every failure looks like.
-    public static func error(_ status: Int, code: String, message: String) -> HTTPResponse {
-        let body = "{\"error\":{\"code\":\(jsonString(code)),\"message\":\(jsonString(message))}}"
-        return HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body.utf8))
     }
 
     /// This response gzip-compressed when the request accepts it and the body is worth it.
@@ -154,9 +149,6 @@ public struct HTTPResponse: Sendable {
         }
     }
 }
-
-/// A JSON string literal for `text`.
-public func jsonString(_ text: String) -> String { JSONWriter.quoted(text) }
 
 extension StringProtocol {
     /// Without the optional white space (SP, HTAB) at either end. Byte by byte: as characters, a

@@ -8,7 +8,7 @@ import Synchronization
 /// bounded by a deadline, every limit in ``HTTPLimits``. It knows nothing of what it serves.
 ///
 ///     let server = HTTPServer(admit: { head in
-///         head.headers["Authorization"] == nil ? .error(401, code: "unauthorized", message: "send a bearer token") : nil
+///         head.headers["Authorization"] == nil ? .text(401, "send a bearer token") : nil
 ///     }) { request in .text(200, "ok") }
 ///     let port = try server.start(host: "127.0.0.1", port: 0)
 ///     …
@@ -23,10 +23,16 @@ public final class HTTPServer: Sendable {
     /// A refusal is sent with `Connection: close` and the connection is closed, the body unread.
     public typealias Admission = @Sendable (HTTPRequestHead) -> HTTPResponse?
 
+    /// Writes the server's own refusals (400, 408, 413, 503 busy…) in the application's form: a
+    /// status, a short code such as `body_too_large`, and a message. Plain text unless told.
+    public typealias ErrorWriter = @Sendable (_ status: Int, _ code: String, _ message: String) -> HTTPResponse
+    public static let plainErrors: ErrorWriter = { status, code, message in .text(status, "\(code): \(message)\n") }
+
     public let limits: HTTPLimits
     private let handler: Handler
     private let admit: Admission?
     private let logger: (@Sendable (AccessEntry) -> Void)?
+    private let errors: ErrorWriter
     private let state = Mutex(State())
 
     private struct State {
@@ -37,11 +43,12 @@ public final class HTTPServer: Sendable {
     }
 
     public init(limits: HTTPLimits = HTTPLimits(), logger: (@Sendable (AccessEntry) -> Void)? = nil,
-                admit: Admission? = nil, handler: @escaping Handler) {
+                errors: @escaping ErrorWriter = HTTPServer.plainErrors, admit: Admission? = nil, handler: @escaping Handler) {
         self.limits = limits
         self.handler = handler
         self.admit = admit
         self.logger = logger
+        self.errors = errors
     }
 
     /// Starts listening and serving in the background; returns the port (useful with port 0).
@@ -97,7 +104,7 @@ public final class HTTPServer: Sendable {
                 s.stopping ? (nil, true) : (s.connections.admit(fd, capacity: limits.maxConnections), false)
             }
             guard let id = admitted else {
-                let busy = HTTPResponse.error(503, code: "busy", message: stoppingNow ? "the server is stopping; try again shortly"
+                let busy = errors(503, "busy", stoppingNow ? "the server is stopping; try again shortly"
                     : "all \(limits.maxConnections) connections are mid-request; try again shortly")
                 _ = Socket.send(fd, Self.serialize(busy, keepAlive: false), deadline: Date().addingTimeInterval(1))
                 close(fd)
@@ -188,12 +195,9 @@ public final class HTTPServer: Sendable {
     /// Sends `response` within the write timeout and logs it; false when the client did not take it.
     private func respond(_ fd: Int32, _ response: HTTPResponse, to request: HTTPRequestHead, keepAlive: Bool,
                          started: Date, bytesIn: Int) -> Bool {
-        var response = response
-        let principal = response.headers["X-Log-Principal"]
-        response.headers = HTTPHeaders(response.headers.fields.filter { $0.name.lowercased() != "x-log-principal" }.map { ($0.name, $0.value) })
         let bytes = Self.serialize(response, keepAlive: keepAlive, head: request.method == "HEAD")
         let sent = Socket.send(fd, bytes, deadline: Date().addingTimeInterval(limits.writeTimeoutSeconds))
-        log(request.method, request.path, response.status, bytesIn, bytes.count, started, principal)
+        log(request.method, request.path, response.status, bytesIn, bytes.count, started, response.principal)
         return sent
     }
 
@@ -218,7 +222,7 @@ public final class HTTPServer: Sendable {
         case 505: "http_version"
         default: "bad_request"
         }
-        let response = HTTPResponse.error(refusal.status, code: code, message: refusal.message)
+        let response = errors(refusal.status, code, refusal.message)
         let bytes = Self.serialize(response, keepAlive: false)
         _ = Socket.send(fd, bytes, deadline: Date().addingTimeInterval(2))
         log(request?.method ?? "-", request?.path ?? "-", refusal.status, bytesIn, bytes.count, started, nil)

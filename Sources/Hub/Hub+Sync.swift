@@ -68,7 +68,7 @@ extension Hub {
                 let name = (try? workspace(s).directory())?[principal.actor.org]?.name
                 var response = Self.json(200, WhoAmI(hub: replicaID.hex, replica: principal.replica.hex, org: principal.actor.org,
                                                      role: principal.actor.role.rawValue, name: name))
-                response.headers.add("X-Log-Principal", principal.logName)
+                response.principal = principal.logName
                 return response
             }
         }
@@ -169,7 +169,7 @@ extension Hub {
             // Nothing new pushed and answered: the replica had nothing left to push at this moment.
             let drained = response.status == 200 && !pushedNew ? try? received(principal.replica, s) : nil
             try? s.tables.noteSync(principal.replica, status: response.status, now: now, drained: drained)
-            response.headers.add("X-Log-Principal", principal.logName)
+            response.principal = principal.logName
             return response
         }
     }
@@ -217,9 +217,9 @@ extension Hub {
                     results = applied
                 case .refused(let held, let count):
                     try s.tables.add(held.filter { $0.status == .refused }.compactMap { Dot($0.dot)?.seq }, of: principal.replica, to: .refused)
-                    return (Self.json(403, ErrorReply(code: "changes_refused",
-                                                      message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
-                                                      results: held)), true)
+                    return (.error(403, code: "changes_refused",
+                                   message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
+                                   results: held), true)
                 case .rejected(let code, let message):
                     return (.error(403, code: code, message: message), true)
                 }

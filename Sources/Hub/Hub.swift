@@ -199,7 +199,7 @@ public final class Hub: Sendable {
                       log: (@Sendable (String) -> Void)? = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) throws -> (HTTPServer, UInt16) {
         var logger: (@Sendable (HTTPServer.AccessEntry) -> Void)?
         if let log { logger = { entry in log(Hub.logLine(entry)) } }
-        let server = HTTPServer(limits: limits, logger: logger, admit: { [self] head in admit(head) }) { [self] request in handle(request) }
+        let server = HTTPServer(limits: limits, logger: logger, errors: Hub.errors, admit: { [self] head in admit(head) }) { [self] request in handle(request) }
         let bound = try server.start(host: host, port: port)
         return (server, bound)
     }

@@ -54,7 +54,7 @@ final class BenchHub: Sendable {
         let wire = self.wire
         var limits = HTTPLimits()
         limits.maxConnections = 1_024
-        server = HTTPServer(limits: limits, logger: { wire.add($0) }) { hub.handle($0) }
+        server = HTTPServer(limits: limits, logger: { wire.add($0) }, errors: Hub.errors) { hub.handle($0) }
         url = "http://127.0.0.1:\(try server.start(host: "127.0.0.1", port: 0))"
         self.hub = hub
     }

@@ -23,7 +23,7 @@ import GzipCodec
         var limits = HTTPLimits()
         limits.maxBodyBytes = 1 << 20   // keeps the bomb, and what it costs the test process, small
         let server = HTTPServer(limits: limits, logger: log.logger, admit: { head in
-            head.headers["X-Token"] == "let-me-in" ? nil : .error(401, code: "unauthorized", message: "send X-Token")
+            head.headers["X-Token"] == "let-me-in" ? nil : .text(401, "send X-Token")
         }) { request in
             handled.increment()
             return HTTPResponse(status: 200, body: request.body)
