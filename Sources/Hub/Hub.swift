@@ -155,6 +155,11 @@ public final class Hub: Sendable {
 
     // MARK: Serving
 
+    /// Every endpoint and the methods it answers; a 405 names them in `Allow`.
+    static let routes: [String: [String]] = [
+        "/healthz": ["GET", "HEAD"], "/metrics": ["GET"], SyncProtocol.whoamiPath: ["GET"], SyncProtocol.path: ["POST"],
+    ]
+
     /// Answers one HTTP request.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = Date()
@@ -177,9 +182,11 @@ public final class Hub: Sendable {
             route = SyncProtocol.path
             response = sync(request)
             metrics.sync(seconds: Date().timeIntervalSince(started))
-        case (_, "/healthz"), (_, "/metrics"), (_, SyncProtocol.path), (_, SyncProtocol.whoamiPath):
-            route = request.path
-            response = HTTPResponse.error(405, code: "method_not_allowed", message: "\(request.method) is not allowed on \(request.path)")
+        case (_, let path) where Self.routes[path] != nil:
+            let allowed = Self.routes[path]!
+            route = path
+            response = HTTPResponse.error(405, code: "method_not_allowed", message: "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: " or "))")
+            response.headers.set("Allow", allowed.joined(separator: ", "))
         default:
             route = "other"
             response = HTTPResponse.error(404, code: "not_found", message: "no such endpoint: \(request.path); see Sync/PROTOCOL.md")
