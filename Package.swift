@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "JSON", "Replication", "SQLite", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
+        .testTarget(name: "ArchitectureTests"),
     ],
     swiftLanguageModes: [.v6]
 )
