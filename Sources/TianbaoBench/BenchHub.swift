@@ -22,9 +22,19 @@ final class WireCounter: Sendable {
         }
     }
 
-    /// The counts since the last call.
+    /// The counts since the last call, once every request made so far is in. The server logs a
+    /// request just after sending its reply, so a client can hold the reply before the entry
+    /// lands (on a loaded machine, long before): wait for at least one entry, then for quiet.
     func take() -> (bytesIn: Int, bytesOut: Int, requests: Int) {
-        counts.withLock { c in
+        let deadline = Date().addingTimeInterval(2)
+        var seen = counts.withLock { $0.requests }
+        while Date() < deadline {
+            usleep(seen == 0 ? 1_000 : 20_000)
+            let now = counts.withLock { $0.requests }
+            if now > 0 && now == seen { break }
+            seen = now
+        }
+        return counts.withLock { c in
             defer { c = (0, 0, 0) }
             return c
         }
