@@ -53,8 +53,7 @@ extension Workspace {
             (call.expectedUnits.cities && org.kind == .city) || (call.expectedUnits.provincial && org.provincial && org.kind != .province)
         }
         let records = try submissions(call: call.id)
-        let deadlineEnd = SimpleDate(call.deadline)?.endOfDayMilliseconds(utcOffsetHours: call.utcOffsetHours) ?? .max
-        let passed = now > deadlineEnd
+        let passed = now > call.deadlineEnd
         let quotaForms = Set(call.expectedUnits.quotas.map(\.form))
         let counted = call.forms.filter { quotaForms.isEmpty || quotaForms.contains($0.id) }
 
@@ -75,6 +74,6 @@ extension Workspace {
             let met = quotaForms.isEmpty ? reportedAny : forms.allSatisfy(\.met)
             return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, late: passed && !met)
         }
-        return Completeness(call: call.id, deadline: call.deadline, millisecondsLeft: deadlineEnd - now, units: units)
+        return Completeness(call: call.id, deadline: call.deadline, millisecondsLeft: call.deadlineEnd - now, units: units)
     }
 }

@@ -11,22 +11,17 @@ public enum DeadlineStanding: Hashable, Sendable {
     /// Submitted after the deadline (the hub refuses these; a replica may still hold one).
     case late
 
-    /// The deadline's last millisecond for `call`.
-    public static func end(of call: CallTemplate) -> Int64 {
-        SimpleDate(call.deadline)?.endOfDayMilliseconds(utcOffsetHours: call.utcOffsetHours) ?? .max
-    }
-
     /// The edit a hub makes on receiving `submission` (a `_submission` change) at `receivedAt`:
     /// `_received` when it was made before the deadline and arrives after it; `nil` otherwise.
     public static func receipt(of submission: Change, call: CallTemplate, receivedAt: Int64) -> Edit? {
-        let end = end(of: call)
+        let end = call.deadlineEnd
         guard submission.field == WorkflowField.submission, submission.timestamp.wall <= end, receivedAt > end else { return nil }
         return .set(collection: Workspace.Collection.submissions, record: submission.record, field: WorkflowField.received, value: .int(receivedAt))
     }
 
     public static func assess(_ submission: Submission, call: CallTemplate) -> DeadlineStanding {
         guard let submitted = submission.workflow.submission?.at else { return .notSubmitted }
-        let end = end(of: call)
+        let end = call.deadlineEnd
         if submitted.wall > end { return .late }
         if case .int(let received)? = submission.value(WorkflowField.received), received > end {
             return .offlineBeforeDeadline(receivedAt: received)
@@ -53,5 +48,13 @@ extension Workspace {
               let change = try store.change(dot),
               let receipt = DeadlineStanding.receipt(of: change, call: try call(submission.call), receivedAt: receivedAt) else { return }
         try store.commit([receipt], author: author)
+    }
+}
+
+extension CallTemplate {
+    /// The deadline's last millisecond: the end of its day in the call's time zone (the one place
+    /// it is computed; forever when the date is unreadable, which a template's check refuses).
+    public var deadlineEnd: Int64 {
+        SimpleDate(deadline)?.endOfDayMilliseconds(utcOffsetHours: utcOffsetHours) ?? .max
     }
 }

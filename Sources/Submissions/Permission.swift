@@ -113,8 +113,7 @@ public enum Permission {
             return .allowed
         case .submit:
             guard own else { return .refused(code: "not_owner", reason: "only \(unit.name) submits its own records") }
-            if let call = target.call, let deadline = SimpleDate(call.deadline),
-               target.madeAt > deadline.endOfDayMilliseconds(utcOffsetHours: call.utcOffsetHours) {
+            if let call = target.call, target.madeAt > call.deadlineEnd {
                 return .refused(code: "past_deadline", reason: "submission made after the deadline \(call.deadline) of \(call.documentNumber); drafting stays open — contact the province")
             }
             return .allowed

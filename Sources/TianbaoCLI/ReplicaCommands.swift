@@ -78,7 +78,7 @@ enum ReplicaCommands {
         let conflicts = try store.conflicts()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let deadlines = try workspace.catalog().all.map { call -> (String, String, Int64) in
-            (call.id, call.deadline, DeadlineStanding.end(of: call) - now)
+            (call.id, call.deadline, call.deadlineEnd - now)
         }
         if inv.flag("json") {
             try JSONOut.print(inv.io, StatusJSON(replica: config.replica, org: config.org, role: config.role, hub: config.hub,

@@ -162,7 +162,7 @@ import TestSupport
 
     @Test func aSubmissionBackdatedBeforeTheDeadlineIsRefusedAfterTheReplicaSyncedPastIt() throws {
         let f = try HubFixture()
-        let deadline = DeadlineStanding.end(of: CallCatalog(CallCatalog.builtIn)["fujian-2026"]!)
+        let deadline = CallCatalog(CallCatalog.builtIn)["fujian-2026"]!.deadlineEnd
         let honest = try f.replica("fz-first", role: .hospital)
         let cheat = try f.replica("fz-second", role: .hospital)
         for r in [honest, cheat] { try r.sync() }

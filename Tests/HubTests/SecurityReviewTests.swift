@@ -18,7 +18,7 @@ import TestSupport
         try cheat.sync()
         let id = try cheat.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("倒签", leader: 3))
         try cheat.sync()
-        let deadline = DeadlineStanding.end(of: Self.call)
+        let deadline = Self.call.deadlineEnd
         f.clock.set(deadline + 86_400_000)
         // It syncs after the deadline, resending a change the hub holds (so the request is not empty).
         var held: [Change] = []
@@ -38,7 +38,7 @@ import TestSupport
         let f = try HubFixture()
         let r = try f.replica("fz-first", role: .hospital)
         try r.sync()
-        f.clock.set(DeadlineStanding.end(of: Self.call) + 3_600_000)
+        f.clock.set(Self.call.deadlineEnd + 3_600_000)
         var forger = Forger(r, clock: f.clock)
         let record = RecordID.make(wallMilliseconds: f.clock.now)
         // Submitted before its call is named, so the deadline could not be checked.
