@@ -205,7 +205,8 @@ public final class Workspace {
 
     // MARK: Internals
 
-    func template(of submission: Submission) throws -> (CallTemplate, Form) {
+    /// The call and form a record was made with.
+    public func template(of submission: Submission) throws -> (CallTemplate, Form) {
         let call = try call(submission.call)
         guard let form = call.form(submission.form) else {
             throw DomainError.unknownForm(submission.form, call: call.id, known: call.forms.map(\.id))

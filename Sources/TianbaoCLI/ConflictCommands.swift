@@ -10,7 +10,7 @@ enum ConflictCommands {
         var rows: [[String: String]] = []
         for conflict in try workspace.store.conflicts() {
             let submission = try? workspace.submission(conflict.record)
-            let form = submission.flatMap { try? Render.template(workspace, $0).1 }
+            let form = submission.flatMap { try? workspace.template(of: $0).1 }
             switch conflict.kind {
             case .field(let key):
                 let spec = form?.fields.first { $0.key == key }
@@ -49,7 +49,7 @@ enum ConflictCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let id = inv.argument("id")!, name = inv.argument("field")!
         let submission = try workspace.submission(id)
-        let (_, form) = try Render.template(workspace, submission)
+        let (_, form) = try workspace.template(of: submission)
         guard let spec = form.field(name) else { throw DomainError.unknownField(name, form: form.title, known: form.fields.map(\.name)) }
         let value: String
         switch (inv.option("pick"), inv.option("value")) {

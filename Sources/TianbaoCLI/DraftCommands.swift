@@ -65,7 +65,7 @@ enum DraftCommands {
                               arguments: [Argument("id", help: "The record's id.")]) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let submission = try workspace.submission(inv.argument("id")!)
-        let (call, form) = try Render.template(workspace, submission)
+        let (call, form) = try workspace.template(of: submission)
         if inv.flag("json") {
             try JSONOut.print(inv.io, Render.json(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id)))
         } else {
@@ -90,7 +90,7 @@ enum DraftCommands {
         let rows = try workspace.submissions(call: inv.option("call"), form: inv.option("form"), status: status)
         if inv.flag("json") {
             try JSONOut.print(inv.io, try rows.map { s in
-                let (_, form) = try Render.template(workspace, s)
+                let (_, form) = try workspace.template(of: s)
                 return ["id": s.id, "call": s.call, "form": s.form, "unit": s.unit, "status": s.status.rawValue,
                         "title": Render.title(s, form: form), "conflicts": "\(s.conflictingFields.count)"]
             })
@@ -98,7 +98,7 @@ enum DraftCommands {
         }
         if rows.isEmpty { inv.io.print("No records.") }
         for s in rows {
-            let (_, form) = try Render.template(workspace, s)
+            let (_, form) = try workspace.template(of: s)
             let flag = s.conflictingFields.isEmpty ? "" : "  [\(s.conflictingFields.count) conflict\(s.conflictingFields.count == 1 ? "" : "s")]"
             inv.io.print("\(s.id)  \(s.call) \(form.attachment)  \(s.status.chinese)  \(s.unit)  \(Render.title(s, form: form))\(flag)")
         }
@@ -124,7 +124,7 @@ enum DraftCommands {
         let id = inv.argument("id")!
         let history = try workspace.store.history(of: id)
         guard !history.isEmpty else { throw CLIFailure("no record \(id) on this replica", hint: "check the id with 'tianbao list'", code: .noInput) }
-        let form = (try? workspace.submission(id)).flatMap { try? Render.template(workspace, $0).1 }
+        let form = (try? workspace.submission(id)).flatMap { try? workspace.template(of: $0).1 }
         if inv.flag("json") {
             try JSONOut.print(inv.io, history.map { c in
                 ["time": Format.time(c.timestamp.wall), "author": c.author ?? "", "replica": c.dot.replica.hex, "dot": c.dot.description,

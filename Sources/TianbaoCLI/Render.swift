@@ -5,12 +5,6 @@ import Submissions
 
 /// Records as people read them: the notice's labels, values as the notices print them.
 enum Render {
-    static func template(_ workspace: Workspace, _ submission: Submission) throws -> (CallTemplate, Form) {
-        let call = try workspace.call(submission.call)
-        guard let form = call.form(submission.form) else { throw DomainError.unknownForm(submission.form, call: call.id, known: call.forms.map(\.id)) }
-        return (call, form)
-    }
-
     /// The record's name: its first text field's value.
     static func title(_ s: Submission, form: Form) -> String {
         let key = form.fields.first { $0.key.hasSuffix("name") }?.key ?? form.fields.first?.key ?? ""
@@ -121,7 +115,7 @@ enum Render {
 enum EditorSession {
     static func run(workspace: Workspace, id: String, environment: [String: String]) throws -> [(String, String)] {
         let submission = try workspace.submission(id)
-        let (call, form) = try Render.template(workspace, submission)
+        let (call, form) = try workspace.template(of: submission)
         let original = Render.document(submission, form: form, call: call, forEditing: true)
         let file = NSTemporaryDirectory() + "tianbao-\(id).txt"
         _ = FileManager.default.createFile(atPath: file, contents: Data(original.utf8), attributes: [.posixPermissions: 0o600])
