@@ -77,6 +77,13 @@ public struct Invocation: Sendable {
     public func optionList(_ name: String) -> [String] { options[name] ?? [] }
     public func flag(_ name: String) -> Bool { flags.contains(name) }
 
+    /// A required argument or option. The parser has already insisted on it; a command asking for
+    /// one it does not declare gets a usage error naming it, not a crash.
+    public func required(_ name: String) throws(UsageError) -> String {
+        if let value = arguments[name]?.first ?? options[name]?.last { return value }
+        throw UsageError("'\(name)' is missing", path: path)
+    }
+
     public var commandLine: String { path.joined(separator: " ") }
 }
 

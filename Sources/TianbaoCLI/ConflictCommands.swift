@@ -47,7 +47,7 @@ enum ConflictCommands {
         options: [Option("pick", value: "N", help: "Keep value N."), Option("value", value: "V", help: "Write this value instead.")]
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
-        let id = inv.argument("id")!, name = inv.argument("field")!
+        let id = try inv.required("id"), name = try inv.required("field")
         let submission = try workspace.submission(id)
         let (_, form) = try workspace.template(of: submission)
         guard let spec = form.field(name) else { throw DomainError.unknownField(name, form: form.title, known: form.fields.map(\.name)) }
@@ -81,7 +81,7 @@ enum ConflictCommands {
 extension ConflictCommands {
     static let restore = Command("restore", abstract: "Keep a record that was deleted while someone edited it.",
                                  arguments: [Argument("id", help: "The record's id.")]) { inv in
-        try ReplicaDirectory(inv).workspace(inv).restore(inv.argument("id")!)
+        try ReplicaDirectory(inv).workspace(inv).restore(try inv.required("id"))
         return 0
     }
 }

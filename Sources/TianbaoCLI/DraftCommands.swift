@@ -36,7 +36,7 @@ enum DraftCommands {
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let values = try Values.from(file: inv.option("from")) + Values.parse(inv.optionList("set"), inv)
-        let id = try workspace.create(call: inv.argument("call")!, form: inv.argument("form")!, values: values)
+        let id = try workspace.create(call: try inv.required("call"), form: try inv.required("form"), values: values)
         if inv.flag("json") { try JSONOut.print(inv.io, ["id": id]) } else { inv.io.print(id) }
         return 0
     }
@@ -47,7 +47,7 @@ enum DraftCommands {
         options: [setOption, Option("from", value: "FILE.json", help: "Values from a JSON object of field → value.")]
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
-        let id = inv.argument("id")!
+        let id = try inv.required("id")
         var values = try Values.from(file: inv.option("from")) + Values.parse(inv.optionList("set"), inv)
         if values.isEmpty {
             values = try EditorSession.run(workspace: workspace, id: id, environment: inv.environment)
@@ -64,7 +64,7 @@ enum DraftCommands {
     static let show = Command("show", abstract: "Show a record: its answers, its workflow and any conflicts.",
                               arguments: [Argument("id", help: "The record's id.")]) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
-        let submission = try workspace.submission(inv.argument("id")!)
+        let submission = try workspace.submission(try inv.required("id"))
         let (call, form) = try workspace.template(of: submission)
         if inv.flag("json") {
             try JSONOut.print(inv.io, Render.json(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id)))
@@ -107,7 +107,7 @@ enum DraftCommands {
 
     static let validate = Command("validate", abstract: "Check a record against every rule of its form and call, as submitting would.",
                                   arguments: [Argument("id", help: "The record's id.")]) { inv in
-        let issues = try ReplicaDirectory(inv).workspace(inv).issues(inv.argument("id")!)
+        let issues = try ReplicaDirectory(inv).workspace(inv).issues(try inv.required("id"))
         if inv.flag("json") {
             try JSONOut.print(inv.io, issues.map { ["field": $0.name, "key": $0.key, "problem": $0.problem, "expected": $0.expected] })
         } else if issues.isEmpty {
@@ -121,7 +121,7 @@ enum DraftCommands {
     static let log = Command("log", abstract: "Show a record's history: who changed what, when, on which replica.",
                              arguments: [Argument("id", help: "The record's id.")]) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
-        let id = inv.argument("id")!
+        let id = try inv.required("id")
         let history = try workspace.store.history(of: id)
         guard !history.isEmpty else { throw CLIFailure("no record \(id) on this replica", hint: "check the id with 'tianbao list'", code: .noInput) }
         let form = (try? workspace.submission(id)).flatMap { try? workspace.template(of: $0).1 }

@@ -16,7 +16,7 @@ enum HubCommands {
     static let db = Option("db", value: "PATH", help: "The hub's SQLite database (created when missing).", required: true)
 
     static func open(_ inv: Invocation, metricsTokenFile: String? = nil) throws -> Hub {
-        var configuration = Hub.Configuration(path: inv.option("db")!)
+        var configuration = Hub.Configuration(path: try inv.required("db"))
         configuration.extraTemplates = try Templates.extra(inv)
         if let file = metricsTokenFile {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
@@ -51,7 +51,7 @@ enum HubCommands {
         StopSignals.block()
         let hub = try open(inv, metricsTokenFile: inv.option("metrics-token-file"))
         let (server, bound) = try hub.serve(host: host, port: port, limits: limits)
-        inv.io.error("tianbao hub \(hub.replicaID.hex) serving on http://\(host.contains(":") ? "[\(host)]" : host):\(bound) (database \(inv.option("db")!))")
+        inv.io.error("tianbao hub \(hub.replicaID.hex) serving on http://\(host.contains(":") ? "[\(host)]" : host):\(bound) (database \(try inv.required("db")))")
         let signal = StopSignals.wait()
         inv.io.error("stopping (\(signal == SIGINT ? "SIGINT" : "SIGTERM")): finishing requests in flight")
         server.stop()
@@ -69,8 +69,8 @@ enum HubCommands {
     ) { inv in
         let hub = try open(inv)
         defer { hub.close() }
-        try hub.backup(to: inv.option("out")!)
-        if inv.io.isTerminal { inv.io.print("Backed up \(inv.option("db")!) to \(inv.option("out")!).") }
+        try hub.backup(to: try inv.required("out"))
+        if inv.io.isTerminal { inv.io.print("Backed up \(try inv.required("db")) to \(try inv.required("out")).") }
         return 0
     }
 
@@ -78,7 +78,7 @@ enum HubCommands {
         "publish", abstract: "Publish a call template to every replica through sync (a new call, or a new version of one).",
         arguments: [Argument("file", help: "The call template (JSON, as in Sources/Submissions/Resources/calls).")], options: [db]
     ) { inv in
-        guard let data = FileManager.default.contents(atPath: inv.argument("file")!) else { throw CLIFailure("cannot read \(inv.argument("file")!)", code: .noInput) }
+        guard let data = FileManager.default.contents(atPath: try inv.required("file")) else { throw CLIFailure("cannot read \(try inv.required("file"))", code: .noInput) }
         let template = try CallTemplate.decode(data)
         let hub = try open(inv)
         defer { hub.close() }
@@ -94,26 +94,26 @@ enum HubCommands {
                   Option("label", value: "NAME", help: "Who uses it (shown in reports)."),
                   Option("hub-url", value: "URL", help: "The hub's address, to print the replica's init command.")]
     ) { inv in
-        guard let role = Role(rawValue: inv.option("role")!) else {
+        guard let role = Role(rawValue: try inv.required("role")) else {
             throw UsageError("--role must be province, city or hospital", path: inv.path)
         }
         let hub = try open(inv)
         defer { hub.close() }
-        let (replica, token) = try hub.enroll(org: inv.option("org")!, role: role, label: inv.option("label"))
+        let (replica, token) = try hub.enroll(org: try inv.required("org"), role: role, label: inv.option("label"))
         if inv.flag("json") {
-            try JSONOut.print(inv.io, ["replica": replica.hex, "token": token, "org": inv.option("org")!, "role": role.rawValue])
+            try JSONOut.print(inv.io, ["replica": replica.hex, "token": token, "org": try inv.required("org"), "role": role.rawValue])
         } else {
             inv.io.print("replica \(replica.hex)")
             inv.io.print("token   \(token)")
             inv.io.print("On the replica: tianbao init --hub \(inv.option("hub-url") ?? "URL") --token \(token)")
-            inv.io.error("The token is shown once: hand it over securely. Revoke it with 'tianbao hub revoke --db \(inv.option("db")!) \(replica.hex)'.")
+            inv.io.error("The token is shown once: hand it over securely. Revoke it with 'tianbao hub revoke --db \(try inv.required("db")) \(replica.hex)'.")
         }
         return 0
     }
 
     static let revoke = Command("revoke", abstract: "Revoke a replica's token; its next request is refused (401).",
                                 arguments: [Argument("replica", help: "The replica id.")], options: [db]) { inv in
-        guard let replica = ReplicaID(hex: inv.argument("replica")!) else { throw UsageError("not a replica id: \(inv.argument("replica")!)", path: inv.path) }
+        guard let replica = ReplicaID(hex: try inv.required("replica")) else { throw UsageError("not a replica id: \(try inv.required("replica"))", path: inv.path) }
         let hub = try open(inv)
         defer { hub.close() }
         guard try hub.revoke(replica) else {
@@ -179,8 +179,8 @@ enum HubCommands {
 
     static let importBundle = Command("import", abstract: "Apply a bundle from an offline replica, checked as its network push would be.",
                                       arguments: [Argument("bundle", help: "The bundle file.")], options: [db]) { inv in
-        guard let data = FileManager.default.contents(atPath: inv.argument("bundle")!) else {
-            throw CLIFailure("cannot read \(inv.argument("bundle")!)", code: .noInput)
+        guard let data = FileManager.default.contents(atPath: try inv.required("bundle")) else {
+            throw CLIFailure("cannot read \(try inv.required("bundle"))", code: .noInput)
         }
         let hub = try open(inv)
         defer { hub.close() }
@@ -201,7 +201,7 @@ enum HubCommands {
     ) { inv in
         let hub = try open(inv)
         defer { hub.close() }
-        let table = try hub.withWorkspace { try $0.compile(call: inv.argument("call")!, table: inv.argument("table")!, unit: inv.option("unit")) }
+        let table = try hub.withWorkspace { try $0.compile(call: try inv.required("call"), table: try inv.required("table"), unit: inv.option("unit")) }
         let formatName = inv.option("format") ?? (inv.flag("json") ? "json" : inv.io.isTerminal && inv.option("out") == nil ? "md" : "csv")
         guard let format = TableFormat(rawValue: formatName) else { throw UsageError("--format must be csv, md, html or json", path: inv.path) }
         let bytes = format.render(table)
@@ -213,7 +213,7 @@ enum HubCommands {
                                       arguments: [Argument("call", help: "The call.")], options: [db]) { inv in
         let hub = try open(inv)
         defer { hub.close() }
-        let report = try hub.withWorkspace { try $0.completeness(call: inv.argument("call")!) }
+        let report = try hub.withWorkspace { try $0.completeness(call: try inv.required("call")) }
         if inv.flag("json") { try JSONOut.print(inv.io, report); return 0 }
         inv.io.print("\(report.call): deadline \(report.deadline), \(report.millisecondsLeft > 0 ? "\(Format.duration(report.millisecondsLeft)) left" : "deadline passed")")
         for unit in report.units {

@@ -22,8 +22,8 @@ enum ReplicaCommands {
         if directory.exists {
             throw CLIFailure("\(directory.path) already holds a replica", hint: "use another --dir, or remove it first", code: .usage)
         }
-        let token = inv.option("token")!
-        guard let hub = URL(string: inv.option("hub")!), hub.scheme == "http" || hub.scheme == "https" else {
+        let token = try inv.required("token")
+        guard let hub = URL(string: try inv.required("hub")), hub.scheme == "http" || hub.scheme == "https" else {
             throw UsageError("--hub must be an http:// or https:// address", path: inv.path)
         }
         guard let replicaHex = token.split(separator: ".").first, let replica = ReplicaID(hex: replicaHex), token.split(separator: ".").count == 2 else {

@@ -105,11 +105,11 @@ enum SyncCommands {
         try store.changes(from: store.replicaID, after: received) { changes += $0 }
         let signer = try directory.signer()
         let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes, privateKey: signer.privateKey, key: signer.registration)
-        do { try Data(bytes).write(to: URL(fileURLWithPath: inv.option("out")!)) } catch {
-            throw CLIFailure("cannot write \(inv.option("out")!): \(error.localizedDescription)", code: .io)
+        do { try Data(bytes).write(to: URL(fileURLWithPath: try inv.required("out"))) } catch {
+            throw CLIFailure("cannot write \(try inv.required("out")): \(error.localizedDescription)", code: .io)
         }
         if inv.flag("json") { try JSONOut.print(inv.io, ["changes": changes.count, "bytes": bytes.count]) } else if inv.io.isTerminal {
-            inv.io.print("Wrote \(changes.count) changes to \(inv.option("out")!); import it on the hub with 'tianbao hub import'.")
+            inv.io.print("Wrote \(changes.count) changes to \(try inv.required("out")); import it on the hub with 'tianbao hub import'.")
         }
         return 0
     }
@@ -121,8 +121,8 @@ enum SyncCommands {
         let directory = ReplicaDirectory(inv)
         _ = try directory.config()
         let store = try directory.openStore()
-        guard let data = FileManager.default.contents(atPath: inv.argument("file")!) else {
-            throw CLIFailure("cannot read \(inv.argument("file")!)", code: .noInput)
+        guard let data = FileManager.default.contents(atPath: try inv.required("file")) else {
+            throw CLIFailure("cannot read \(try inv.required("file"))", code: .noInput)
         }
         let contents = try ChangeBundle.decode(Array(data))
         if let stranger = contents.changes.first(where: { $0.dot.replica != contents.replica }) {

@@ -14,7 +14,7 @@ enum TableCommands {
                   Option("out", value: "FILE", help: "Write to FILE instead of standard output.")]
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
-        let table = try workspace.compile(call: inv.argument("call")!, table: inv.argument("table")!, unit: inv.option("unit"))
+        let table = try workspace.compile(call: try inv.required("call"), table: try inv.required("table"), unit: inv.option("unit"))
         let formatName = inv.option("format") ?? (inv.flag("json") ? "json" : inv.io.isTerminal && inv.option("out") == nil ? "md" : "csv")
         guard let format = TableFormat(rawValue: formatName) else {
             throw UsageError("--format must be csv, md, html or json", path: inv.path)
@@ -35,7 +35,7 @@ enum TableCommands {
         "completeness", abstract: "Show each expected unit's counts against its quota, how far it got, and whether it is late.",
         arguments: [Argument("call", help: "The call, e.g. anhui-2023.")]
     ) { inv in
-        let report = try ReplicaDirectory(inv).workspace(inv).completeness(call: inv.argument("call")!)
+        let report = try ReplicaDirectory(inv).workspace(inv).completeness(call: try inv.required("call"))
         if inv.flag("json") { try JSONOut.print(inv.io, report); return 0 }
         let left = report.millisecondsLeft > 0 ? "\(Format.duration(report.millisecondsLeft)) left" : "deadline passed"
         inv.io.print("\(report.call): deadline \(report.deadline), \(left)")

@@ -13,7 +13,7 @@ enum WorkflowCommands {
                      _ body: @escaping @Sendable (Workspace, String, Invocation) throws -> String) -> Command {
         Command(name, abstract: abstract, arguments: [id], options: options) { inv in
             let workspace = try ReplicaDirectory(inv).workspace(inv)
-            let id = inv.argument("id")!
+            let id = try inv.required("id")
             let message = try body(workspace, id, inv)
             let status = try workspace.submission(id).status
             if inv.flag("json") { try JSONOut.print(inv.io, ["id": id, "status": status.rawValue]) } else if inv.io.isTerminal { inv.io.print(message) }
@@ -28,13 +28,13 @@ enum WorkflowCommands {
 
     static let recommend = step("recommend", "Recommend a submitted record of your city's units, with 审核意见.",
                                 options: [Option("opinion", value: "TEXT", help: "审核意见 (required).", required: true)]) { w, id, inv in
-        try w.recommend(id, opinion: inv.option("opinion")!)
+        try w.recommend(id, opinion: try inv.required("opinion"))
         return "Recommended \(id)."
     }
 
     static let returnCommand = step("return", "Return a submitted record to its unit for revision, with 理由.",
                                     options: [Option("reason", value: "TEXT", help: "理由 (required).", required: true)]) { w, id, inv in
-        try w.returnForRevision(id, reason: inv.option("reason")!)
+        try w.returnForRevision(id, reason: try inv.required("reason"))
         return "Returned \(id) for revision."
     }
 
@@ -51,7 +51,7 @@ enum WorkflowCommands {
     }
 
     static let delete = Command("delete", abstract: "Delete a record of your unit.", arguments: [id]) { inv in
-        try ReplicaDirectory(inv).workspace(inv).delete(inv.argument("id")!)
+        try ReplicaDirectory(inv).workspace(inv).delete(try inv.required("id"))
         return 0
     }
 }
