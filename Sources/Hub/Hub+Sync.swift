@@ -216,7 +216,7 @@ extension Hub {
                 case .applied(let applied):
                     results = applied
                 case .refused(let held, let count):
-                    try s.tables.add(held.filter { $0.status == .refused }.compactMap { Dot($0.dot)?.seq }, of: principal.replica, to: .refused)
+                    try s.tables.add(held.filter { $0.status == .refused }.map(\.dot.seq), of: principal.replica, to: .refused)
                     return (.error(403, code: "changes_refused",
                                    message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
                                    results: held), true)

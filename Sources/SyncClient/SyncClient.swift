@@ -287,8 +287,8 @@ public final class SyncClient {
     @discardableResult
     public func discard(_ dots: [Dot]? = nil) throws -> [ChangeResult] {
         let all = try refusals()
-        let chosen = all.filter { result in dots.map { $0.contains { $0.description == result.dot } } ?? true }
-        try store.takeBack(chosen.compactMap { Dot($0.dot) }, remake: false)
+        let chosen = all.filter { result in dots.map { $0.contains(result.dot) } ?? true }
+        try store.takeBack(chosen.map(\.dot), remake: false)
         try setRefusals(all.filter { r in !chosen.contains { $0.dot == r.dot } })
         return chosen
     }
@@ -302,11 +302,11 @@ public final class SyncClient {
         // Made again at each sync: with the clock fixed they go through; with it still fast they
         // are refused again, and the refusal says to fix it. Nothing typed is dropped either way.
         for refusal in all where refusal.code == "clock_ahead" {
-            guard let dot = Dot(refusal.dot), try store.change(dot) != nil else { continue }
+            guard try store.change(refusal.dot) != nil else { continue }
             fast.append(refusal)
         }
         guard !fast.isEmpty else { return ([], []) }
-        let remade = try store.takeBack(fast.compactMap { Dot($0.dot) }, remake: true)
+        let remade = try store.takeBack(fast.map(\.dot), remake: true)
         try setRefusals(all.filter { r in !fast.contains { $0.dot == r.dot } })
         return (fast, remade)
     }
@@ -318,7 +318,7 @@ public final class SyncClient {
     private func remember(_ refused: [ChangeResult]) throws {
         let all = try refusals() + refused
         try store.setMeta(Key.refusals, .text(String(decoding: try JSONEncoder().encode(all), as: UTF8.self)))
-        let withdraw = try pendingWithdrawals() + refused.compactMap { Dot($0.dot) }
+        let withdraw = try pendingWithdrawals() + refused.map(\.dot)
         try store.setMeta(Key.withdraw, .text(withdraw.map(\.description).joined(separator: ",")))
     }
 

@@ -1,4 +1,5 @@
 import JSON
+import Replication
 
 extension ErrorReply {
     /// The reply's bytes, the one way the hub writes an error: keys sorted, as `JSONEncoder` with
@@ -17,7 +18,7 @@ extension ErrorReply {
                 w.raw("{")
                 if let code = r.code { w.raw("\"code\":"); w.string(code); w.raw(",") }
                 w.raw("\"dot\":")
-                w.string(r.dot)
+                w.string(r.dot.description)
                 if let reason = r.reason { w.raw(",\"reason\":"); w.string(reason) }
                 w.raw(",\"status\":")
                 w.string(r.status.rawValue)

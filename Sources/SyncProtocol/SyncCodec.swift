@@ -252,7 +252,7 @@ public enum SyncCodec {
         for (i, r) in response.results.enumerated() {
             if i > 0 { w.raw(",") }
             if let code = r.code { w.raw("{\"code\":"); w.string(code); w.raw(",\"dot\":") } else { w.raw("{\"dot\":") }
-            w.string(r.dot)
+            w.string(r.dot.description)
             if let reason = r.reason { w.raw(",\"reason\":"); w.string(reason) }
             w.raw(",\"status\":")
             w.string(r.status.rawValue)

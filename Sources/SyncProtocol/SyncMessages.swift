@@ -71,16 +71,36 @@ public struct ChangeResult: Codable, Sendable, Equatable {
         case held
     }
 
-    public var dot: String
+    public var dot: Dot
     public var status: Status
     public var code: String?
     public var reason: String?
 
     public init(dot: Dot, status: Status, code: String? = nil, reason: String? = nil) {
-        self.dot = dot.description
+        self.dot = dot
         self.status = status
         self.code = code
         self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey { case dot, status, code, reason }
+
+    /// The dot travels as its text, `<replica hex>:<seq>`, and is read back into a ``Dot`` here,
+    /// once, so no one downstream parses it again.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let text = try c.decode(String.self, forKey: .dot)
+        guard let dot = Dot(text) else { throw DecodingError.dataCorruptedError(forKey: .dot, in: c, debugDescription: "'\(text)' is not a dot") }
+        self.init(dot: dot, status: try c.decode(Status.self, forKey: .status),
+                  code: try c.decodeIfPresent(String.self, forKey: .code), reason: try c.decodeIfPresent(String.self, forKey: .reason))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(dot.description, forKey: .dot)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(code, forKey: .code)
+        try c.encodeIfPresent(reason, forKey: .reason)
     }
 }
 

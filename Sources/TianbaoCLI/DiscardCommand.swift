@@ -24,7 +24,7 @@ enum DiscardCommand {
         if !inv.flag("all") {
             let refused = Set(try client.refusals().map(\.dot))
             dots = try named.map { text in
-                guard let dot = Dot(text), refused.contains(dot.description) else {
+                guard let dot = Dot(text), refused.contains(dot) else {
                     throw CLIFailure("\(text) is not a refused change of this replica", hint: "'tianbao status' lists the refused ones", code: .usage)
                 }
                 return dot
@@ -32,9 +32,9 @@ enum DiscardCommand {
         }
         let dropped = try client.discard(dots)
         if inv.flag("json") {
-            try JSONOut.print(inv.io, ["discarded": dropped.map(\.dot)])
+            try JSONOut.print(inv.io, ["discarded": dropped.map(\.dot.description)])
         } else if inv.io.isTerminal {
-            inv.io.print(dropped.isEmpty ? "No refused changes to drop." : "Dropped \(dropped.count) refused change\(dropped.count == 1 ? "" : "s"): \(dropped.map(\.dot).joined(separator: ", ")).")
+            inv.io.print(dropped.isEmpty ? "No refused changes to drop." : "Dropped \(dropped.count) refused change\(dropped.count == 1 ? "" : "s"): \(dropped.map(\.dot.description).joined(separator: ", ")).")
         }
         return 0
     }
