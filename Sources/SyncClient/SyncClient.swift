@@ -72,18 +72,8 @@ public final class SyncClient {
         self.transport = transport ?? HubTransport.make(for: hub)
     }
 
-    enum Key {
-        static let checkpoint = "sync.checkpoint"
-        static let received = "sync.received"
-        static let withdraw = "sync.withdraw"
-        static let refusals = "sync.refusals"
-        /// The public key (hex) the hub confirmed holding.
-        static let registeredKey = "sync.key"
-        /// Which copy of the replica's folder this is (PROTOCOL.md 2.9).
-        static let instance = "sync.instance"
-        /// The instance a recovery under way names itself with; it becomes ``instance`` once done.
-        static let pendingInstance = "sync.instance.pending"
-    }
+    /// What this replica remembers of its syncing.
+    var state: SyncState { SyncState(store) }
 
     /// Pushes and pulls until nothing is left; `progress` hears after every round trip.
     @discardableResult
@@ -92,9 +82,9 @@ public final class SyncClient {
         let url = hub.appendingPathComponent(String(SyncProtocol.path.dropFirst()))
         var prefetched: (checkpoint: Int64, result: Pending)?
         while true {
-            let checkpoint = try store.meta(Key.checkpoint)?.integer ?? 0
-            let received = UInt64(try store.meta(Key.received)?.integer ?? 0)
-            let waiting = try pendingWithdrawals()
+            let checkpoint = try state.checkpoint()
+            let received = try state.received()
+            let waiting = try state.withdrawals()
             let withdrawn = Set(waiting)
             // The hub takes at most this many withdrawals a request; the rest go with the next.
             let withdraw = Array(waiting.prefix(Self.withdrawalsPerRequest))
@@ -109,7 +99,7 @@ public final class SyncClient {
             if let signer {
                 if !own.isEmpty { request.signature = try BatchSignature.sign(replica: store.replicaID, changes: own, privateKey: signer.privateKey) }
                 let publicKey = Hex.encode(signer.registration.publicKey)
-                if try store.meta(Key.registeredKey)?.text != publicKey {
+                if try state.registeredKey() != publicKey {
                     request.key = signer.registration
                     registering = publicKey
                 }
@@ -157,13 +147,9 @@ public final class SyncClient {
                     continue
                 }
                 // The page and the checkpoint after it, in one transaction.
-                let stillWaiting = waiting.dropFirst(withdraw.count).map(\.description).joined(separator: ",")
-                var meta: [(String, SQLiteValue?)] = [
-                    (Key.checkpoint, .integer(response.checkpoint)),
-                    (Key.received, .integer(Int64(response.received))),
-                    (Key.withdraw, stillWaiting.isEmpty ? nil : .text(stillWaiting)),
-                ]
-                if let registering { meta.append((Key.registeredKey, .text(registering))) }
+                let stillWaiting = Array(waiting.dropFirst(withdraw.count))
+                let meta = SyncState.afterPage(checkpoint: response.checkpoint, received: response.received,
+                                               withdrawals: stillWaiting, registeredKey: registering)
                 report.pulled += try store.apply(response.changes, settingMeta: meta).applied
                 report.pushed += response.results.filter { $0.status == .accepted }.count
                 progress?(report)
@@ -187,7 +173,7 @@ public final class SyncClient {
             case 400 where protocolVersion > 1 && (try? decode(ErrorReply.self, reply))?.error.code == "protocol_version":
                 // A hub older than this build: speak version 1, which every hub answers.
                 protocolVersion = 1
-            case 409 where (try? decode(ErrorReply.self, reply))?.error.code == "replica_copied" && ((try? store.meta(Key.pendingInstance)) ?? nil) != nil:
+            case 409 where (try? decode(ErrorReply.self, reply))?.error.code == "replica_copied" && ((try? state.pendingInstance()) ?? nil) != nil:
                 // A recovery the hub saw but this copy did not finish (its reply was lost): finish it.
                 guard report.adoption == nil else { throw Self.stillBehind }
                 report.adoption = try recoverOwnChanges(url: url, after: received)
@@ -208,9 +194,9 @@ public final class SyncClient {
 
     /// This copy's instance name, made on first use.
     private func instance() throws -> String {
-        if let known = try store.meta(Key.instance)?.text { return known }
+        if let known = try state.instance() { return known }
         let made = Hex.encode(Secret.randomBytes(16))
-        try store.setMeta(Key.instance, .text(made))
+        try state.setInstance(made)
         return made
     }
 
@@ -220,13 +206,13 @@ public final class SyncClient {
     private func recoverOwnChanges(url: URL, after known: UInt64) throws -> ReplicaStore.Adoption {
         // The new name is sent only with `recover` until the recovery is done: a cut before then
         // leaves this copy able to finish it, never refused under a name the hub has not seen.
-        let pending = try store.meta(Key.pendingInstance)?.text ?? Hex.encode(Secret.randomBytes(16))
-        try store.setMeta(Key.pendingInstance, .text(pending))
+        let pending = try state.pendingInstance() ?? Hex.encode(Secret.randomBytes(16))
+        try state.setPendingInstance(pending)
         var after = known
         var hubOwn: [Change] = []
         var received: UInt64 = 0
         while true {
-            var request = SyncRequest(replica: store.replicaID, checkpoint: try store.meta(Key.checkpoint)?.integer ?? 0, changes: [], maxBytes: pageBytes)
+            var request = SyncRequest(replica: store.replicaID, checkpoint: try state.checkpoint(), changes: [], maxBytes: pageBytes)
             request.protocol = protocolVersion
             request.instance = pending
             request.recover = after
@@ -247,9 +233,9 @@ public final class SyncClient {
             after = last.dot.seq
         }
         let adoption = try store.adoptOwn(hubOwn, after: known, hubReceived: received)
-        try store.setMeta(Key.received, .integer(Int64(received)))
-        try store.setMeta(Key.instance, .text(pending))
-        try store.setMeta(Key.pendingInstance, nil)
+        try state.setReceived(received)
+        try state.setInstance(pending)
+        try state.setPendingInstance(nil)
         return adoption
     }
 
@@ -275,21 +261,15 @@ public final class SyncClient {
         }
     }
 
-    /// Changes the hub has refused (with its reasons), oldest first: for `tianbao status`.
-    public func refusals() throws -> [ChangeResult] {
-        guard let text = try store.meta(Key.refusals)?.text else { return [] }
-        return (try? JSONDecoder().decode([ChangeResult].self, from: Data(text.utf8))) ?? []
-    }
-
     /// Drops refused changes from this replica (``ReplicaStore/takeBack(_:remake:)``): the hub
     /// never applied them, so the replica shows again what everyone else holds. `dots` nil: all.
     /// Returns the refusals dropped.
     @discardableResult
     public func discard(_ dots: [Dot]? = nil) throws -> [ChangeResult] {
-        let all = try refusals()
+        let all = try state.refusals()
         let chosen = all.filter { result in dots.map { $0.contains(result.dot) } ?? true }
         try store.takeBack(chosen.map(\.dot), remake: false)
-        try setRefusals(all.filter { r in !chosen.contains { $0.dot == r.dot } })
+        try state.setRefusals(all.filter { r in !chosen.contains { $0.dot == r.dot } })
         return chosen
     }
 
@@ -297,7 +277,7 @@ public final class SyncClient {
     /// clock as it is now (``ReplicaStore/takeBack(_:remake:)``), so nothing typed is lost once the
     /// machine's clock is fixed. Returns the refusals it resolved and the changes made again.
     public func remakeChangesFromAFastClock() throws -> (resolved: [ChangeResult], remade: [Change]) {
-        let all = try refusals()
+        let all = try state.refusals()
         var fast: [ChangeResult] = []
         // Made again at each sync: with the clock fixed they go through; with it still fast they
         // are refused again, and the refusal says to fix it. Nothing typed is dropped either way.
@@ -307,24 +287,13 @@ public final class SyncClient {
         }
         guard !fast.isEmpty else { return ([], []) }
         let remade = try store.takeBack(fast.map(\.dot), remake: true)
-        try setRefusals(all.filter { r in !fast.contains { $0.dot == r.dot } })
+        try state.setRefusals(all.filter { r in !fast.contains { $0.dot == r.dot } })
         return (fast, remade)
     }
 
-    private func setRefusals(_ list: [ChangeResult]) throws {
-        try store.setMeta(Key.refusals, list.isEmpty ? nil : .text(String(decoding: try JSONEncoder().encode(list), as: UTF8.self)))
-    }
-
     private func remember(_ refused: [ChangeResult]) throws {
-        let all = try refusals() + refused
-        try store.setMeta(Key.refusals, .text(String(decoding: try JSONEncoder().encode(all), as: UTF8.self)))
-        let withdraw = try pendingWithdrawals() + refused.map(\.dot)
-        try store.setMeta(Key.withdraw, .text(withdraw.map(\.description).joined(separator: ",")))
-    }
-
-    private func pendingWithdrawals() throws -> [Dot] {
-        guard let text = try store.meta(Key.withdraw)?.text, !text.isEmpty else { return [] }
-        return text.split(separator: ",").compactMap { Dot($0) }
+        try state.setRefusals(try state.refusals() + refused)
+        try state.setWithdrawals(try state.withdrawals() + refused.map(\.dot))
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ reply: TransportReply) throws -> T {

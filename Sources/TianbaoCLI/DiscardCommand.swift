@@ -22,7 +22,7 @@ enum DiscardCommand {
         }
         var dots: [Dot]?
         if !inv.flag("all") {
-            let refused = Set(try client.refusals().map(\.dot))
+            let refused = Set(try SyncState(store).refusals().map(\.dot))
             dots = try named.map { text in
                 guard let dot = Dot(text), refused.contains(dot) else {
                     throw CLIFailure("\(text) is not a refused change of this replica", hint: "'tianbao status' lists the refused ones", code: .usage)

@@ -38,8 +38,7 @@ enum ReplicaCommands {
         let client = SyncClient(store: store, hub: hub, token: token)
         client.signer = try directory.signer()   // made here, registered by this first sync
         let report = try client.sync()
-        try store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
-        try store.setMeta("sync.outcome", .text("ok: pulled \(report.pulled)"))
+        try SyncState(store).record(outcome: "ok: pulled \(report.pulled)")
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["replica": replica.hex, "org": who.org, "role": who.role, "pulled": "\(report.pulled)"])
         } else {
@@ -69,12 +68,11 @@ enum ReplicaCommands {
         let config = try directory.config()
         let workspace = try directory.workspace(inv)
         let store = workspace.store
-        let received = UInt64(try store.meta("sync.received")?.integer ?? 0)
+        let state = SyncState(store)
+        let received = try state.received()
         let pending = store.versionVector()[store.replicaID] - min(received, store.versionVector()[store.replicaID])
-        let lastSync = try store.meta("sync.last")?.integer
-        let outcome = try store.meta("sync.outcome")?.text
-        let client = SyncClient(store: store, hub: URL(string: config.hub)!, token: "")
-        let refused = try client.refusals()
+        let (lastSync, outcome) = try state.lastSync()
+        let refused = try state.refusals()
         let conflicts = try store.conflicts()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let deadlines = try workspace.catalog().all.map { call -> (String, String, Int64) in

@@ -45,16 +45,14 @@ enum SyncCommands {
                 break
             } catch SyncClient.Failure.unavailable(let message) {
                 if Date().timeIntervalSince(started) + delay > budget {
-                    try? store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
-                    try? store.setMeta("sync.outcome", .text("hub unavailable: \(message)"))
+                    try? SyncState(store).record(outcome: "hub unavailable: \(message)")
                     throw SyncClient.Failure.unavailable(message)
                 }
                 inv.io.progress("sync: hub unavailable, retrying in \(Int(delay)) s")
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 30)
             } catch {
-                try? store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
-                try? store.setMeta("sync.outcome", .text("failed: \(error)"))
+                try? SyncState(store).record(outcome: "failed: \(error)")
                 throw error
             }
         }
@@ -74,8 +72,7 @@ enum SyncCommands {
             }
         }
         let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
-        try store.setMeta("sync.last", .integer(Int64(Date().timeIntervalSince1970 * 1000)))
-        try store.setMeta("sync.outcome", .text(outcome))
+        try SyncState(store).record(outcome: outcome)
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["pushed": report.pushed, "pulled": report.pulled, "roundTrips": report.roundTrips,
                                        "bytesSent": report.bytesSent, "bytesReceived": report.bytesReceived, "refused": report.refused.count])
@@ -100,7 +97,7 @@ enum SyncCommands {
         let directory = ReplicaDirectory(inv)
         _ = try directory.config()
         let store = try directory.openStore()
-        let received = UInt64(try store.meta("sync.received")?.integer ?? 0)
+        let received = try SyncState(store).received()
         var changes: [Change] = []
         try store.changes(from: store.replicaID, after: received) { changes += $0 }
         let signer = try directory.signer()

@@ -156,7 +156,7 @@ import GzipCodec
         // The forged change is refused with its reason; the rest went through once it was withdrawn.
         #expect(report.refused.count == 1)
         #expect(report.refused.first?.code == "city_only")
-        #expect(try hospital.client.refusals().count == 1)
+        #expect(try SyncState(hospital.store).refusals().count == 1)
         #expect(try f.hubChangeCount() > before)
         let onHub = try f.hub.withWorkspace { try $0.submission(id) }
         #expect(onHub.status == .submitted)

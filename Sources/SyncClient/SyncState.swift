@@ -1,0 +1,87 @@
+import Foundation
+import Replication
+import SQLite
+import SyncProtocol
+
+/// What a replica remembers of its syncing, kept beside its changes in the store: where its pull
+/// stands, how many of its own changes the hub counts, what the hub refused and what is to be
+/// withdrawn, the key the hub confirmed, which copy of the folder this is, and how the last sync
+/// ended. The one owner of those keys: the client and the CLI read and write them only here.
+public struct SyncState {
+    let store: ReplicaStore
+
+    public init(_ store: ReplicaStore) { self.store = store }
+
+    enum Key {
+        static let checkpoint = "sync.checkpoint"
+        static let received = "sync.received"
+        static let withdraw = "sync.withdraw"
+        static let refusals = "sync.refusals"
+        /// The public key (hex) the hub confirmed holding.
+        static let registeredKey = "sync.key"
+        /// Which copy of the replica's folder this is (PROTOCOL.md 2.9).
+        static let instance = "sync.instance"
+        /// The instance a recovery under way names itself with; it becomes ``instance`` once done.
+        static let pendingInstance = "sync.instance.pending"
+        static let lastSync = "sync.last"
+        static let outcome = "sync.outcome"
+    }
+
+    /// Where the replica's pull stands in the hub's arrivals.
+    public func checkpoint() throws -> Int64 { try store.meta(Key.checkpoint)?.integer ?? 0 }
+
+    /// How many of this replica's own changes the hub counts as received.
+    public func received() throws -> UInt64 { UInt64(try store.meta(Key.received)?.integer ?? 0) }
+
+    func setReceived(_ received: UInt64) throws { try store.setMeta(Key.received, .integer(Int64(received))) }
+
+    /// When the last sync ended (milliseconds), and how.
+    public func lastSync() throws -> (at: Int64?, outcome: String?) {
+        (try store.meta(Key.lastSync)?.integer, try store.meta(Key.outcome)?.text)
+    }
+
+    public func record(outcome: String, at milliseconds: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) throws {
+        try store.setMeta(Key.lastSync, .integer(milliseconds))
+        try store.setMeta(Key.outcome, .text(outcome))
+    }
+
+    /// Changes the hub has refused (with its reasons), oldest first.
+    public func refusals() throws -> [ChangeResult] {
+        guard let text = try store.meta(Key.refusals)?.text else { return [] }
+        return (try? JSONDecoder().decode([ChangeResult].self, from: Data(text.utf8))) ?? []
+    }
+
+    func setRefusals(_ list: [ChangeResult]) throws {
+        try store.setMeta(Key.refusals, list.isEmpty ? nil : .text(String(decoding: try JSONEncoder().encode(list), as: UTF8.self)))
+    }
+
+    /// Refused changes still to be withdrawn at the hub.
+    func withdrawals() throws -> [Dot] {
+        guard let text = try store.meta(Key.withdraw)?.text, !text.isEmpty else { return [] }
+        return text.split(separator: ",").compactMap { Dot($0) }
+    }
+
+    func setWithdrawals(_ dots: [Dot]) throws { try store.setMeta(Key.withdraw, Self.withdrawalsValue(dots)) }
+
+    static func withdrawalsValue(_ dots: [Dot]) -> SQLiteValue? {
+        dots.isEmpty ? nil : .text(dots.map(\.description).joined(separator: ","))
+    }
+
+    func registeredKey() throws -> String? { try store.meta(Key.registeredKey)?.text }
+
+    /// What a page of the hub's reply leaves behind, written in the same transaction as its changes.
+    static func afterPage(checkpoint: Int64, received: UInt64, withdrawals: [Dot], registeredKey: String?) -> [(String, SQLiteValue?)] {
+        var meta: [(String, SQLiteValue?)] = [
+            (Key.checkpoint, .integer(checkpoint)),
+            (Key.received, .integer(Int64(received))),
+            (Key.withdraw, withdrawalsValue(withdrawals)),
+        ]
+        if let registeredKey { meta.append((Key.registeredKey, .text(registeredKey))) }
+        return meta
+    }
+
+    func instance() throws -> String? { try store.meta(Key.instance)?.text }
+    func setInstance(_ name: String) throws { try store.setMeta(Key.instance, .text(name)) }
+    func pendingInstance() throws -> String? { try store.meta(Key.pendingInstance)?.text }
+    func setPendingInstance(_ name: String?) throws { try store.setMeta(Key.pendingInstance, name.map { .text($0) }) }
+}
