@@ -1,5 +1,4 @@
 import JSON
-import Replication
 
 extension ErrorReply {
     /// The reply's bytes, the one way the hub writes an error: keys sorted, as `JSONEncoder` with
@@ -15,14 +14,7 @@ extension ErrorReply {
             w.raw(",\"results\":[")
             for (i, r) in results.enumerated() {
                 if i > 0 { w.raw(",") }
-                w.raw("{")
-                if let code = r.code { w.raw("\"code\":"); w.string(code); w.raw(",") }
-                w.raw("\"dot\":")
-                w.string(r.dot.description)
-                if let reason = r.reason { w.raw(",\"reason\":"); w.string(reason) }
-                w.raw(",\"status\":")
-                w.string(r.status.rawValue)
-                w.raw("}")
+                SyncCodec.write(r, into: &w)
             }
             w.raw("]")
         }

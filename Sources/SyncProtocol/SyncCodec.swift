@@ -251,15 +251,20 @@ public enum SyncCodec {
         w.raw(",\"results\":[")
         for (i, r) in response.results.enumerated() {
             if i > 0 { w.raw(",") }
-            if let code = r.code { w.raw("{\"code\":"); w.string(code); w.raw(",\"dot\":") } else { w.raw("{\"dot\":") }
-            w.string(r.dot.description)
-            if let reason = r.reason { w.raw(",\"reason\":"); w.string(reason) }
-            w.raw(",\"status\":")
-            w.string(r.status.rawValue)
-            w.raw("}")
+            write(r, into: &w.json)
         }
         w.raw("]}")
         return w.bytes
+    }
+
+    /// One change result, keys sorted: in a reply and in a refused batch's error alike.
+    static func write(_ r: ChangeResult, into w: inout JSONWriter) {
+        if let code = r.code { w.raw("{\"code\":"); w.string(code); w.raw(",\"dot\":") } else { w.raw("{\"dot\":") }
+        w.string(r.dot.description)
+        if let reason = r.reason { w.raw(",\"reason\":"); w.string(reason) }
+        w.raw(",\"status\":")
+        w.string(r.status.rawValue)
+        w.raw("}")
     }
 
     /// The sync messages' writer: the shared JSON writer plus changes and values.
