@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["GzipCodec"]),
         .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto", "JSON"]),
         .target(name: "Hub", dependencies: ["HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
-        .target(name: "SyncClient", dependencies: ["SyncProtocol", "JSON", "Replication", "SQLite", "GzipCodec", "Crypto"]),
+        .target(name: "SyncClient", dependencies: ["SyncProtocol", "JSON", "Replication", "GzipCodec", "Crypto"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(name: "Replication", dependencies: ["SQLite"]),
         .target(

@@ -26,7 +26,7 @@ extension ReplicaStore {
     /// Merges `changes` and stores `meta` values (see ``setMeta(_:_:)``) in the same transaction:
     /// a page pulled and the checkpoint after it are durable together, or not at all.
     @discardableResult
-    public func apply(_ changes: [Change], settingMeta meta: [(String, SQLiteValue?)]) throws -> ApplyReport {
+    public func apply(_ changes: [Change], settingMeta meta: [(String, MetaValue?)]) throws -> ApplyReport {
         try apply(changes, settingMeta: meta, thenCommit: [], author: nil).report
     }
 
@@ -37,7 +37,7 @@ extension ReplicaStore {
         try apply(changes, settingMeta: [], thenCommit: edits, author: author)
     }
 
-    private func apply(_ changes: [Change], settingMeta meta: [(String, SQLiteValue?)], thenCommit edits: [Edit],
+    private func apply(_ changes: [Change], settingMeta meta: [(String, MetaValue?)], thenCommit edits: [Edit],
                        author: String?) throws -> (report: ApplyReport, made: [Change]) {
         var latest = changes.first
         for change in changes {

@@ -70,14 +70,14 @@ extension ReplicaStore {
     }
 
     /// A value this replica keeps about itself (sync checkpoints, the hub it talks to).
-    public func meta(_ key: String) throws -> SQLiteValue? {
-        try db.first("SELECT value FROM meta WHERE key = ?", "local." + key) { $0.value(0) }
+    public func meta(_ key: String) throws -> MetaValue? {
+        try db.first("SELECT value FROM meta WHERE key = ?", "local." + key) { MetaValue($0.value(0)) } ?? nil
     }
 
     /// Stores a value about this replica, durably; `nil` removes it.
-    public func setMeta(_ key: String, _ value: SQLiteValue?) throws {
+    public func setMeta(_ key: String, _ value: MetaValue?) throws {
         if let value {
-            try db.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "local." + key, value)
+            try db.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", "local." + key, value.stored)
         } else {
             try db.run("DELETE FROM meta WHERE key = ?", "local." + key)
         }

@@ -1,6 +1,5 @@
 import Foundation
 import Replication
-import SQLite
 import SyncProtocol
 
 /// What a replica remembers of its syncing, kept beside its changes in the store: where its pull
@@ -63,15 +62,15 @@ public struct SyncState {
 
     func setWithdrawals(_ dots: [Dot]) throws { try store.setMeta(Key.withdraw, Self.withdrawalsValue(dots)) }
 
-    static func withdrawalsValue(_ dots: [Dot]) -> SQLiteValue? {
+    static func withdrawalsValue(_ dots: [Dot]) -> MetaValue? {
         dots.isEmpty ? nil : .text(dots.map(\.description).joined(separator: ","))
     }
 
     func registeredKey() throws -> String? { try store.meta(Key.registeredKey)?.text }
 
     /// What a page of the hub's reply leaves behind, written in the same transaction as its changes.
-    static func afterPage(checkpoint: Int64, received: UInt64, withdrawals: [Dot], registeredKey: String?) -> [(String, SQLiteValue?)] {
-        var meta: [(String, SQLiteValue?)] = [
+    static func afterPage(checkpoint: Int64, received: UInt64, withdrawals: [Dot], registeredKey: String?) -> [(String, MetaValue?)] {
+        var meta: [(String, MetaValue?)] = [
             (Key.checkpoint, .integer(checkpoint)),
             (Key.received, .integer(Int64(received))),
             (Key.withdraw, withdrawalsValue(withdrawals)),
