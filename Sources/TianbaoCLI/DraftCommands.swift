@@ -1,6 +1,5 @@
 import Foundation
 import Replication
-import SQLite
 import Submissions
 
 /// `calls`, `new`, `edit`, `show`, `list`, `validate`, `log`.

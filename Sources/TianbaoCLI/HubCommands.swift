@@ -7,7 +7,6 @@ import Glibc
 import HTTP
 import Hub
 import Replication
-import SQLite
 import Submissions
 import SyncProtocol
 

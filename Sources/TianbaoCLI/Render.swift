@@ -1,6 +1,5 @@
 import Foundation
 import Replication
-import SQLite
 import Submissions
 
 /// Records as people read them: the notice's labels, values as the notices print them.

@@ -3,7 +3,6 @@ import Foundation
 import FoundationNetworking
 #endif
 import Replication
-import SQLite
 import Submissions
 import SyncClient
 import SyncProtocol

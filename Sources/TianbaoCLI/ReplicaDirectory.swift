@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import Replication
-import SQLite
 import Submissions
 import SyncClient
 

@@ -3,7 +3,6 @@ import Foundation
 import Glibc
 #endif
 import Replication
-import SQLite
 import Submissions
 import SyncClient
 import SyncProtocol

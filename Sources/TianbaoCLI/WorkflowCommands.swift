@@ -1,5 +1,4 @@
 import Replication
-import SQLite
 import Submissions
 
 /// `submit`, `recommend`, `return`, `select`, `reject`, `delete`: each checked by the domain's

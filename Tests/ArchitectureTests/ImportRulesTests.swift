@@ -51,15 +51,19 @@ import Testing
         }
     }
 
-    /// SQLite belongs to SQLite, Replication and the hub's store. The modules that still reach
-    /// past the store are listed as issue 14 found them; the list may only shrink.
+    /// SQLite belongs to SQLite, Replication and the hub's store (and the benchmarks, which measure
+    /// it raw as their reference). The files that still reach past the store are listed as they
+    /// stand; the list may only shrink.
     @Test func sqliteStaysBehindTheStore() throws {
-        let home: Set<String> = ["SQLite", "Replication", "Hub"]
-        let stillLeaking: Set<String> = ["Submissions", "TianbaoCLI", "TianbaoBench"]
+        let home: Set<String> = ["SQLite", "Replication", "Hub", "TianbaoBench"]
+        let stillLeaking: Set<String> = [
+            "Submissions/TableProjection.swift",   // the projection's tables live in the replica's file
+            "TianbaoCLI/CLIFailure.swift",         // maps a storage failure to its exit code
+        ]
         var leaking: Set<String> = []
         for (module, file) in try Self.importers(of: "SQLite") where !home.contains(module) {
-            #expect(stillLeaking.contains(module), "\(file) imports SQLite: reach the data through the store instead")
-            leaking.insert(module)
+            #expect(stillLeaking.contains(file), "\(file) imports SQLite: reach the data through the store instead")
+            leaking.insert(file)
         }
         #expect(leaking == stillLeaking, "SQLite no longer leaks into \(stillLeaking.subtracting(leaking).sorted()): take it off the list")
     }
