@@ -122,10 +122,11 @@ extension Hub {
                 }
                 do { try registerKey(key, s) } catch { throw HubError.bundleRefused("\(error)") }
             }
-            let workspace = try workspace(s)
+            let directory = try Workspace.directory(of: s.store)
+            let workspace = workspace(s, directory: directory)
             let principal = Principal(replica: contents.replica, actor: Actor(org: enrollment.org, role: role))
             switch try accept(contents.changes, signature: contents.signature, from: principal, signatureRequired: true,
-                              workspace: workspace, directory: try workspace.directory(), catalog: try workspace.catalog(), s) {
+                              workspace: workspace, directory: directory, catalog: try workspace.catalog(), s) {
             case .applied(let results):
                 return results
             case .refused(let results, let count):
@@ -191,8 +192,8 @@ extension Hub {
 
     private func syncBody(_ body: SyncRequest, _ principal: Principal, _ s: State) -> (HTTPResponse, Bool) {
         do {
-            let workspace = try workspace(s)
-            let directory = try workspace.directory()
+            let directory = try Workspace.directory(of: s.store)
+            let workspace = workspace(s, directory: directory)
             let catalog = try workspace.catalog()
 
             if let key = body.key {

@@ -148,9 +148,13 @@ public final class Hub: Sendable {
 
     /// A workspace over the hub's store acting as the province.
     func workspace(_ s: State) throws -> Workspace {
-        let probe = Workspace(store: s.store, actor: Actor(org: "", role: .province), extraTemplates: configuration.extraTemplates)
-        let province = try probe.directory().province?.code ?? ""
-        return Workspace(store: s.store, actor: Actor(org: province, role: .province), author: "hub", extraTemplates: configuration.extraTemplates)
+        workspace(s, directory: try Workspace.directory(of: s.store))
+    }
+
+    /// The hub's workspace, acting for the province, given the directory already read.
+    func workspace(_ s: State, directory: Directory) -> Workspace {
+        Workspace(store: s.store, actor: Actor(org: directory.province?.code ?? "", role: .province), author: "hub",
+                  extraTemplates: configuration.extraTemplates)
     }
 
     // MARK: Serving

@@ -70,7 +70,10 @@ public final class Workspace {
 
     // MARK: Organisations
 
-    public func directory() throws -> Directory {
+    public func directory() throws -> Directory { try Self.directory(of: store) }
+
+    /// The organisations `store` holds, read without a workspace (the hub finds its province so).
+    public static func directory(of store: ReplicaStore) throws -> Directory {
         Directory(try store.records(in: Collection.orgs).compactMap(Organization.init(record:)))
     }
 
