@@ -1,4 +1,5 @@
 import GzipCodec
+
 /// Header fields in arrival order; names compare case-insensitively.
 public struct HTTPHeaders: Sendable, Sequence {
     public private(set) var fields: [(name: String, value: String)] = []

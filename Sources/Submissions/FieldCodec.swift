@@ -17,7 +17,7 @@ public enum FieldCodec {
     public static func parse(_ input: String, for spec: FieldSpec) -> Result<Parsed, FieldIssue> {
         // Line breaks are stored as LF, whichever system typed them; a lone CR would let a value
         // overwrite itself on a terminal.
-        let input = input.contains("\r") || input.contains("\r\n") ? input.replacingAll(["\r\n", "\r"], with: "\n") : input
+        let input = input.utf8.contains(0x0D) ? input.replacingAll(["\r\n", "\r"], with: "\n") : input
         let text = spec.type == .longText ? input : input.trimmingSpaces()
         if text.isEmpty { return .success(spec.type.isSet ? .elements([]) : .value(.null)) }
         switch spec.type {
