@@ -40,13 +40,13 @@ let package = Package(
         .target(name: "Replication", dependencies: ["SQLite"]),
         .target(
             name: "Submissions",
-            dependencies: ["Replication", "Crypto", "JSON"],
+            dependencies: ["Replication", "SyncProtocol", "Crypto", "JSON"],
             resources: [.copy("Resources")]
         ),
-        .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP", "Crypto"]),
+        .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP", "Crypto", "JSON"]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
         .executableTarget(name: "TianbaoBench", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Crypto", "Submissions", "HTTP", "Replication", "SQLite"]),
-        .target(name: "TestSupport", dependencies: ["Replication", "SQLite"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Replication", "SyncProtocol", "JSON", "Crypto", "SQLite"], path: "Tests/TestSupport"),
         // Fuzz targets (Tests/README.md): replayed by FuzzTests, run by libFuzzer through tianbao-fuzz.
         .target(name: "FuzzTargets", dependencies: ["HTTP", "GzipCodec", "JSON", "SyncProtocol", "Replication", "Submissions", "Crypto"], path: "Tests/Fuzz/Targets"),
         .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),

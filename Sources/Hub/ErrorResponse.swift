@@ -11,6 +11,6 @@ extension HTTPResponse {
     /// failure of the hub looks like, the HTTP server's own refusals included.
     public static func error(_ status: Int, code: String, message: String, results: [ChangeResult]? = nil) -> HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]),
-                     body: ErrorReply(code: code, message: message, results: results).encoded)
+                     body: SyncCodec.encode(ErrorReply(code: code, message: message, results: results)))
     }
 }

@@ -66,8 +66,8 @@ extension Hub {
             case .failure(let refusal): return refusal.response
             case .success(let principal):
                 let name = (try? workspace(s).directory())?[principal.actor.org]?.name
-                var response = Self.json(200, WhoAmI(hub: replicaID.hex, replica: principal.replica.hex, org: principal.actor.org,
-                                                     role: principal.actor.role.rawValue, name: name))
+                var response = Self.json(200, SyncCodec.encode(WhoAmI(hub: replicaID, replica: principal.replica, org: principal.actor.org,
+                                                                      role: principal.actor.role.rawValue, name: name)))
                 response.principal = principal.logName
                 return response
             }
@@ -177,8 +177,8 @@ extension Hub {
 
     /// The reply, and whether the request pushed a change the hub did not hold.
     private func sync(_ body: SyncRequest, _ principal: Principal, _ s: State) -> (HTTPResponse, pushedNew: Bool) {
-        guard body.replica == principal.replica.hex else {
-            return (.error(403, code: "replica_mismatch", message: "the request speaks for replica \(body.replica) but the token is \(principal.replica.hex)'s"), true)
+        guard body.replica == principal.replica else {
+            return (.error(403, code: "replica_mismatch", message: "the request speaks for replica \(body.replica.hex) but the token is \(principal.replica.hex)'s"), true)
         }
         guard body.changes.count <= Self.changesLimit else {
             return (.error(400, code: "bad_request", message: "\(body.changes.count) changes in one request; at most \(Self.changesLimit) — push the rest with the next request"), true)
@@ -281,14 +281,14 @@ extension Hub {
 
     /// Withdrawals: own dots the hub refused and does not hold, at most ``withdrawalLimit`` a request, written in
     /// one transaction. `nil` when all were taken; the error response otherwise (none taken).
-    private func withdraw(_ texts: [String], _ principal: Principal, _ s: State) throws -> HTTPResponse? {
-        guard texts.count <= Self.withdrawalLimit else {
-            return .error(400, code: "bad_withdrawal", message: "\(texts.count) withdrawn dots in one request; at most \(Self.withdrawalLimit) — send the rest with the next request")
+    private func withdraw(_ dots: [Dot], _ principal: Principal, _ s: State) throws -> HTTPResponse? {
+        guard dots.count <= Self.withdrawalLimit else {
+            return .error(400, code: "bad_withdrawal", message: "\(dots.count) withdrawn dots in one request; at most \(Self.withdrawalLimit) — send the rest with the next request")
         }
         var seqs: [UInt64] = []
-        for text in texts {
-            guard let dot = Dot(text), dot.replica == principal.replica else {
-                return .error(400, code: "bad_withdrawal", message: "'\(text)' is not one of this replica's dots")
+        for dot in dots {
+            guard dot.replica == principal.replica else {
+                return .error(400, code: "bad_withdrawal", message: "'\(dot)' is not one of this replica's dots")
             }
             guard try !s.store.holds(dot) else {
                 return .error(400, code: "bad_withdrawal", message: "\(dot) is held by the hub: an accepted change cannot be withdrawn (write a new change instead)")
@@ -376,10 +376,7 @@ extension Hub {
         return n
     }
 
-    static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(value)) ?? Data()
-        return HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body))
+    static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
     }
 }

@@ -8,8 +8,6 @@ public enum ReplicationError: Error, Equatable, CustomStringConvertible {
     case collectionMismatch(record: String, existing: String, given: String)
     /// A different change arrived under a dot that is already used.
     case dotReused(Dot)
-    /// A batch or bundle could not be read whole.
-    case malformedBatch(String)
     /// A local edit names a record that does not exist.
     case noSuchRecord(String)
     /// A local edit writes a field of a deleted record.
@@ -25,8 +23,6 @@ public enum ReplicationError: Error, Equatable, CustomStringConvertible {
             return "record \(record) belongs to collection '\(existing)', but a change puts it in '\(given)'"
         case .dotReused(let dot):
             return "dot \(dot) is already used by a different change; the sending replica's identity is shared or its store was copied — give it a new replica id"
-        case .malformedBatch(let reason):
-            return "batch refused, nothing applied: \(reason)"
         case .noSuchRecord(let id):
             return "no record \(id) on this replica (it may not be synced yet)"
         case .recordDeleted(let id):

@@ -1,4 +1,5 @@
 import JSON
+import SyncProtocol
 import Crypto
 import Foundation
 import Replication
@@ -46,25 +47,15 @@ public struct Submission: Hashable, Sendable {
     static func revision(of record: RecordState) -> String {
         var canonical: [String] = []
         for key in record.fields.keys.sorted(by: utf8Order) where !key.hasPrefix("_") {
-            if let value = record.fields[key]?.value { canonical.append("\(key)=\(encode(value))") }
+            if let value = record.fields[key]?.value { canonical.append("\(key)=\(json(value))") }
         }
         for key in record.sets.keys.sorted(by: utf8Order) where !key.hasPrefix("_") {
-            canonical.append("\(key)=[\((record.sets[key] ?? []).map(encode).joined(separator: ","))]")
+            canonical.append("\(key)=[\((record.sets[key] ?? []).map(json).joined(separator: ","))]")
         }
         return String(SHA256.hex(canonical.joined(separator: "\n")).prefix(16))
     }
 
-    /// The value's JSON form (PROTOCOL.md 1.6), written by hand: this runs for every field.
-    static func encode(_ value: FieldValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool(let b): "{\"bool\":\(b)}"
-        case .int(let i): "{\"int\":\(i)}"
-        case .real(let d): "{\"real\":\(d)}"
-        case .text(let t): "{\"text\":\(JSONWriter.quoted(t))}"
-        case .bytes(let b): "{\"bytes\":\"\(Base64.encode(b))\"}"
-        }
-    }
+    private static func json(_ value: FieldValue) -> String { String(decoding: ChangeEncoding.json(value), as: UTF8.self) }
 }
 
 func utf8Order(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }

@@ -120,6 +120,7 @@ public final class SyncClient {
             report.bytesSent += body.count
             report.bytesReceived += reply.body.count
 
+            let error = reply.status == 200 ? nil : Self.errorReply(reply)
             switch reply.status {
             case 200:
                 // While this page is read and applied, the hub already prepares the next one (a
@@ -155,8 +156,8 @@ public final class SyncClient {
                 // Go on while the hub has more pages, a full batch suggests more own changes, or
                 // withdrawals wait.
                 if !response.more && own.count < pushBatch && stillWaiting.isEmpty { return report }
-            case 403 where (try? decode(ErrorReply.self, reply))?.results != nil:
-                let refusal = try decode(ErrorReply.self, reply)
+            case 403 where error?.results != nil:
+                let refusal = error ?? ErrorReply(code: "", message: "")
                 let refused = (refusal.results ?? []).filter { $0.status == .refused }
                 guard !refused.isEmpty else { throw Failure.rejected(status: 403, code: refusal.error.code, message: refusal.error.message) }
                 // Own sequence numbers the hub holds with other content: restored from an older copy.
@@ -169,19 +170,18 @@ public final class SyncClient {
                 try remember(refused)
                 report.refused += refused
                 progress?(report)
-            case 400 where protocolVersion > 1 && (try? decode(ErrorReply.self, reply))?.error.code == "protocol_version":
+            case 400 where protocolVersion > 1 && error?.error.code == "protocol_version":
                 // A hub older than this build: speak version 1, which every hub answers.
                 protocolVersion = 1
-            case 409 where (try? decode(ErrorReply.self, reply))?.error.code == "replica_copied" && ((try? state.pendingInstance()) ?? nil) != nil:
+            case 409 where error?.error.code == "replica_copied" && ((try? state.pendingInstance()) ?? nil) != nil:
                 // A recovery the hub saw but this copy did not finish (its reply was lost): finish it.
                 guard report.adoption == nil else { throw Self.stillBehind }
                 report.adoption = try recoverOwnChanges(url: url, after: received)
             case 401:
-                throw Failure.unauthorized((try? decode(ErrorReply.self, reply))?.error.message ?? "401")
+                throw Failure.unauthorized(error?.error.message ?? "401")
             case 500, 503, 502, 504, 429, 408:   // the hub failed or is busy: nothing is lost, try later
                 throw Failure.unavailable("the hub answered \(reply.status); try again later")
             default:
-                let error = try? decode(ErrorReply.self, reply)
                 throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? String(decoding: reply.body.prefix(200), as: UTF8.self))
             }
         }
@@ -219,7 +219,7 @@ public final class SyncClient {
             do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure.unavailable(error.description) }
             guard reply.status == 200 else {
                 if reply.status >= 500 || reply.status == 429 || reply.status == 408 { throw Failure.unavailable("the hub answered \(reply.status); try again later") }
-                let error = try? decode(ErrorReply.self, reply)
+                let error = Self.errorReply(reply)
                 throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? "the hub could not give this replica's changes back")
             }
             let response: SyncResponse
@@ -295,11 +295,8 @@ public final class SyncClient {
         try state.setWithdrawals(try state.withdrawals() + refused.map(\.dot))
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ reply: TransportReply) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(reply.body))
-        } catch {
-            throw Failure.rejected(status: reply.status, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?)")
-        }
+    /// The hub's error reply, if the body is one.
+    static func errorReply(_ reply: TransportReply) -> ErrorReply? {
+        try? SyncCodec.errorReply(JSONTree.parse(reply.body))
     }
 }

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import Replication
 import SyncProtocol
@@ -47,11 +48,11 @@ public struct SyncState {
     /// Changes the hub has refused (with its reasons), oldest first.
     public func refusals() throws -> [ChangeResult] {
         guard let text = try store.meta(Key.refusals)?.text else { return [] }
-        return (try? JSONDecoder().decode([ChangeResult].self, from: Data(text.utf8))) ?? []
+        return (try? SyncCodec.results(JSONTree.parse(Array(text.utf8)))) ?? []
     }
 
     func setRefusals(_ list: [ChangeResult]) throws {
-        try store.setMeta(Key.refusals, list.isEmpty ? nil : .text(String(decoding: try JSONEncoder().encode(list), as: UTF8.self)))
+        try store.setMeta(Key.refusals, list.isEmpty ? nil : .text(String(decoding: SyncCodec.encode(list), as: UTF8.self)))
     }
 
     /// Refused changes still to be withdrawn at the hub.

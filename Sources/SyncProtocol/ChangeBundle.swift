@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 import JSON
 import Replication
 
@@ -25,7 +24,7 @@ public enum ChangeBundle {
     }
 
     public static func encode(replica: ReplicaID, changes: [Change], privateKey: [UInt8], key: KeyRegistration? = nil) throws -> [UInt8] {
-        let batch = try ChangeBatch.encode(changes)
+        let batch = ChangeBatch.encode(changes)
         let signature = try BatchSignature.sign(replica: replica, changes: changes, privateKey: privateKey)
         var trailer = "{\"bundle\":{"
         if let key { trailer += "\"key\":" + String(decoding: key.json, as: UTF8.self) + "," }
@@ -33,29 +32,29 @@ public enum ChangeBundle {
         return batch + Array(trailer.utf8)
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(ReplicationError) -> Contents {
+    public static func decode(_ bytes: [UInt8]) throws(ChangeBatch.Malformed) -> Contents {
         guard bytes.last == 0x0A, let lastLineStart = bytes.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 }) else {
-            throw .malformedBatch("not a Tianbao bundle, or cut short")
+            throw ChangeBatch.Malformed("not a Tianbao bundle, or cut short")
         }
         let batch = Array(bytes[..<lastLineStart])
         guard let tree = try? JSONTree.parse(Array(bytes[lastLineStart...].dropLast())), let trailer = tree["bundle"],
               case .string(let replicaHex)? = trailer["replica"], let replica = ReplicaID(hex: replicaHex),
               case .string(let sha256)? = trailer["sha256"] else {
-            throw .malformedBatch("the bundle's last line is missing or damaged: the file was cut short")
+            throw ChangeBatch.Malformed("the bundle's last line is missing or damaged: the file was cut short")
         }
         guard SHA256.hex(batch) == sha256 else {
-            throw .malformedBatch("the bundle's checksum does not match: the file was damaged in transit; export it again")
+            throw ChangeBatch.Malformed("the bundle's checksum does not match: the file was damaged in transit; export it again")
         }
         var signature: [UInt8]?
         if let member = trailer["signature"] {
             guard case .string(let text) = member, let bytes = Base64.decode(text) else {
-                throw .malformedBatch("the bundle's signature is not base64")
+                throw ChangeBatch.Malformed("the bundle's signature is not base64")
             }
             signature = bytes
         }
         var key: KeyRegistration?
         if let member = trailer["key"] {
-            do { key = try KeyRegistration(json: member) } catch { throw .malformedBatch("the bundle's key registration is damaged: \(error)") }
+            do { key = try KeyRegistration(json: member) } catch { throw ChangeBatch.Malformed("the bundle's key registration is damaged: \(error)") }
         }
         let changes = try ChangeBatch.decode(batch)
         return Contents(replica: replica, changes: changes, signature: signature, key: key)

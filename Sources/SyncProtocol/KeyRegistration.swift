@@ -37,9 +37,9 @@ public struct KeyRegistration: Sendable, Equatable {
 
     static func message(replica: ReplicaID, publicKey: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        BatchSignature.netstring("tianbao-key-1", &out)
-        BatchSignature.netstring(replica.hex, &out)
-        BatchSignature.netstring(Hex.encode(publicKey), &out)
+        ChangeEncoding.netstring("tianbao-key-1", &out)
+        ChangeEncoding.netstring(replica.hex, &out)
+        ChangeEncoding.netstring(Hex.encode(publicKey), &out)
         return out
     }
 
@@ -59,26 +59,5 @@ public struct KeyRegistration: Sendable, Equatable {
             throw SyncCodec.DecodeError(path: "replica", reason: "expected a replica id (32 hex digits)")
         }
         self.init(replica: replica, publicKey: try hex("publicKey", bytes: Ed25519.publicKeyBytes), proof: try hex("proof", bytes: 32))
-    }
-}
-
-extension KeyRegistration: Codable {
-    private enum Keys: String, CodingKey { case proof, publicKey, replica }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Keys.self)
-        guard let replica = ReplicaID(hex: try c.decode(String.self, forKey: .replica)),
-              let publicKey = Hex.decode(try c.decode(String.self, forKey: .publicKey)),
-              let proof = Hex.decode(try c.decode(String.self, forKey: .proof)) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "expected hex ids and keys"))
-        }
-        self.init(replica: replica, publicKey: publicKey, proof: proof)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(Hex.encode(proof), forKey: .proof)
-        try c.encode(Hex.encode(publicKey), forKey: .publicKey)
-        try c.encode(replica.hex, forKey: .replica)
     }
 }

@@ -22,18 +22,18 @@ public enum SyncProtocol {
 }
 
 /// A replica's request: its new changes, and where its pull stands.
-public struct SyncRequest: Codable, Sendable {
+public struct SyncRequest: Sendable, Equatable {
     /// The protocol version the replica speaks.
     public var `protocol`: Int
     /// The replica's id; it must be the one its token was issued to.
-    public var replica: String
+    public var replica: ReplicaID
     /// The hub's arrival position up to which the replica has applied what it pulled.
     public var checkpoint: Int64
     /// The replica's own changes the hub does not hold yet, in sequence order.
     public var changes: [Change]
     /// Own changes the hub refused before, which the replica withdraws: the hub counts them as
     /// received and never applies them.
-    public var withdrawn: [String]?
+    public var withdrawn: [Dot]?
     /// The most bytes of changes the replica wants in the reply.
     public var maxBytes: Int?
     /// The replica's Ed25519 signature over `changes` (``BatchSignature``); required by a hub that
@@ -50,17 +50,17 @@ public struct SyncRequest: Codable, Sendable {
 
     public init(replica: ReplicaID, checkpoint: Int64, changes: [Change], withdrawn: [Dot] = [], maxBytes: Int? = nil) {
         self.protocol = SyncProtocol.version
-        self.replica = replica.hex
+        self.replica = replica
         self.checkpoint = checkpoint
         self.changes = changes
-        self.withdrawn = withdrawn.isEmpty ? nil : withdrawn.map(\.description)
+        self.withdrawn = withdrawn.isEmpty ? nil : withdrawn
         self.maxBytes = maxBytes
     }
 }
 
 /// What became of one pushed change.
-public struct ChangeResult: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable {
+public struct ChangeResult: Sendable, Equatable {
+    public enum Status: String, Sendable {
         /// Applied.
         case accepted
         /// The hub already held it.
@@ -82,33 +82,13 @@ public struct ChangeResult: Codable, Sendable, Equatable {
         self.code = code
         self.reason = reason
     }
-
-    enum CodingKeys: String, CodingKey { case dot, status, code, reason }
-
-    /// The dot travels as its text, `<replica hex>:<seq>`, and is read back into a ``Dot`` here,
-    /// once, so no one downstream parses it again.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let text = try c.decode(String.self, forKey: .dot)
-        guard let dot = Dot(text) else { throw DecodingError.dataCorruptedError(forKey: .dot, in: c, debugDescription: "'\(text)' is not a dot") }
-        self.init(dot: dot, status: try c.decode(Status.self, forKey: .status),
-                  code: try c.decodeIfPresent(String.self, forKey: .code), reason: try c.decodeIfPresent(String.self, forKey: .reason))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(dot.description, forKey: .dot)
-        try c.encode(status, forKey: .status)
-        try c.encodeIfPresent(code, forKey: .code)
-        try c.encodeIfPresent(reason, forKey: .reason)
-    }
 }
 
 /// The hub's reply: the fate of each pushed change, and a page of what the replica lacks.
-public struct SyncResponse: Codable, Sendable {
+public struct SyncResponse: Sendable, Equatable {
     public var `protocol`: Int
     /// The hub's replica id.
-    public var hub: String
+    public var hub: ReplicaID
     /// One result per pushed change, in order.
     public var results: [ChangeResult]
     /// The hub's version-vector entry for this replica: how many of its changes the hub holds
@@ -123,7 +103,7 @@ public struct SyncResponse: Codable, Sendable {
 
     public init(hub: ReplicaID, results: [ChangeResult], received: UInt64, changes: [Change], checkpoint: Int64, more: Bool) {
         self.protocol = SyncProtocol.version
-        self.hub = hub.hex
+        self.hub = hub
         self.results = results
         self.received = received
         self.changes = changes
@@ -134,8 +114,8 @@ public struct SyncResponse: Codable, Sendable {
 
 /// Every error reply: `{"error": {"code": …, "message": …}, "results": […]}`; `results` only when
 /// a pushed batch was refused.
-public struct ErrorReply: Codable, Sendable, Error {
-    public struct Body: Codable, Sendable {
+public struct ErrorReply: Sendable, Equatable, Error {
+    public struct Body: Sendable, Equatable {
         public var code: String
         public var message: String
     }
@@ -149,20 +129,15 @@ public struct ErrorReply: Codable, Sendable, Error {
     }
 }
 
-/// Just the version, read before anything else so an unknown version gets a clear answer.
-public struct VersionProbe: Codable, Sendable {
-    public var `protocol`: Int?
-}
-
 /// The reply to `GET /v1/whoami`: what the hub knows of the token's replica.
-public struct WhoAmI: Codable, Sendable {
-    public var hub: String
-    public var replica: String
+public struct WhoAmI: Sendable, Equatable {
+    public var hub: ReplicaID
+    public var replica: ReplicaID
     public var org: String
     public var role: String
     public var name: String?
 
-    public init(hub: String, replica: String, org: String, role: String, name: String?) {
+    public init(hub: ReplicaID, replica: ReplicaID, org: String, role: String, name: String?) {
         self.hub = hub
         self.replica = replica
         self.org = org

@@ -1,8 +1,8 @@
 import Hub
 import Replication
-import SQLite
 import Submissions
 import SyncClient
+import SyncProtocol
 
 /// The exit codes, as sysexits.h names them: cron and scripts act on them.
 public enum ExitCode: Int32, Sendable {
@@ -70,8 +70,10 @@ struct CLIFailure: Error {
             }
         case let error as HubError:
             return CLIFailure(error.description, code: .data)
-        case let error as SQLiteError:
-            return CLIFailure("the local database failed: \(error.message)", hint: "check the disk and the folder's permissions", code: .io)
+        case let error as ChangeBatch.Malformed:
+            return CLIFailure(error.description, code: .data)
+        case let error as any StorageFailure:
+            return CLIFailure("the local database failed: \(error.storageMessage)", hint: "check the disk and the folder's permissions", code: .io)
         default:
             return CLIFailure("\(error)", code: .software)
         }

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -29,8 +30,8 @@ enum ReplicaCommands {
             throw UsageError("--token is not a Tianbao token (<replica id>.<secret>)", path: inv.path)
         }
         let who = try whoami(hub: hub, token: token)
-        guard who.replica == replica.hex else {
-            throw CLIFailure("the hub says the token belongs to \(who.replica)", hint: "check the token", code: .data)
+        guard who.replica == replica else {
+            throw CLIFailure("the hub says the token belongs to \(who.replica.hex)", hint: "check the token", code: .data)
         }
         try directory.write(.init(hub: hub.absoluteString, replica: replica.hex, org: who.org, role: who.role, name: who.name), token: token)
         let store = try directory.openStore(replica: replica)
@@ -54,7 +55,7 @@ enum ReplicaCommands {
             throw SyncClient.Failure.unavailable(error.description)
         }
         if reply.status == 401 { throw SyncClient.Failure.unauthorized("the hub does not know this token") }
-        guard reply.status == 200, let who = try? JSONDecoder().decode(WhoAmI.self, from: Data(reply.body)) else {
+        guard reply.status == 200, let who = try? SyncCodec.whoAmI(JSONTree.parse(reply.body)) else {
             throw CLIFailure("\(hub.absoluteString) did not answer as a Tianbao hub (status \(reply.status))", hint: "check --hub", code: .data)
         }
         return who
@@ -80,7 +81,7 @@ enum ReplicaCommands {
         if inv.flag("json") {
             try JSONOut.print(inv.io, StatusJSON(replica: config.replica, org: config.org, role: config.role, hub: config.hub,
                                                  lastSync: lastSync, lastOutcome: outcome, pendingChanges: Int(pending),
-                                                 refused: refused, conflicts: conflicts.count,
+                                                 refused: refused.map(StatusJSON.Refusal.init), conflicts: conflicts.count,
                                                  deadlines: deadlines.map { .init(call: $0.0, deadline: $0.1, millisecondsLeft: $0.2) }))
             return 0
         }
@@ -108,7 +109,13 @@ enum ReplicaCommands {
         let replica: String, org: String, role: String, hub: String
         let lastSync: Int64?, lastOutcome: String?
         let pendingChanges: Int
-        let refused: [ChangeResult]
+        let refused: [Refusal]
+
+        /// A change the hub refused, as `status --json` shows it.
+        struct Refusal: Encodable {
+            let dot: String, status: String, code: String?, reason: String?
+            init(_ r: ChangeResult) { dot = r.dot.description; status = r.status.rawValue; code = r.code; reason = r.reason }
+        }
         let conflicts: Int
         let deadlines: [Deadline]
     }

@@ -119,7 +119,7 @@ import TestSupport
         // An unsigned bundle (from a build before signatures) is refused.
         var own: [Change] = []
         try offline.store.changes(from: offline.store.replicaID, after: 0) { own += $0 }
-        let oldBatch = try ChangeBatch.encode(own)
+        let oldBatch = ChangeBatch.encode(own)
         let unsigned = oldBatch + Array("{\"bundle\":{\"replica\":\"\(offline.store.replicaID.hex)\",\"sha256\":\"\(SHA256.hex(oldBatch))\"}}\n".utf8)
         #expect { try f.hub.importBundle(unsigned) } throws: { "\($0)".contains("no signature") }
     }

@@ -5,7 +5,8 @@ import JSON
 import SyncProtocol
 import TestSupport
 
-/// The hand-written codec reads and writes the same documents as the Codable conformances.
+/// The codec reads and writes the same documents as an independent `Codable` rendering of the
+/// protocol (TestSupport's CodableOracle).
 @Suite struct SyncCodecTests {
     static func randomChange(_ rng: inout SeededRandom) -> Change {
         let texts = ["", "项目名称", "a\"b\\c\nd\te\u{01}", "😀 emoji", "/slash/", String(repeating: "字", count: 300)]
@@ -112,11 +113,11 @@ import TestSupport
         let origin = String(repeating: "ab", count: 16)
         let second = #"{"counter":0,"op":"set","seq":2,"wall":5}"#
         let first = #"{"collection":"submissions","counter":0,"op":"set","origin":"\#(origin)","record":"r","seq":1,"wall":5}"#
-        let v1 = try JSONTree.parse(Array(#"{"protocol":1,"replica":"r","checkpoint":0,"changes":[\#(first),\#(second)]}"#.utf8))
+        let v1 = try JSONTree.parse(Array(#"{"protocol":1,"replica":"\#(origin)","checkpoint":0,"changes":[\#(first),\#(second)]}"#.utf8))
         #expect { try SyncCodec.request(v1) } throws: { ($0 as? SyncCodec.DecodeError)?.description == "missing 'origin' at 'changes.1'" }
-        let v2 = try JSONTree.parse(Array(#"{"protocol":2,"replica":"r","checkpoint":0,"changes":[\#(first),\#(second)]}"#.utf8))
+        let v2 = try JSONTree.parse(Array(#"{"protocol":2,"replica":"\#(origin)","checkpoint":0,"changes":[\#(first),\#(second)]}"#.utf8))
         #expect(try SyncCodec.request(v2).changes.map(\.record) == ["r", "r"])
-        let headless = try JSONTree.parse(Array(#"{"protocol":2,"replica":"r","checkpoint":0,"changes":[\#(second)]}"#.utf8))
+        let headless = try JSONTree.parse(Array(#"{"protocol":2,"replica":"\#(origin)","checkpoint":0,"changes":[\#(second)]}"#.utf8))
         #expect { try SyncCodec.request(headless) } throws: { ($0 as? SyncCodec.DecodeError)?.description == "missing 'origin' at 'changes.0'" }
     }
 
@@ -128,9 +129,10 @@ import TestSupport
     }
 
     @Test func faultsAreNamedByPath() throws {
-        let tree = try JSONTree.parse(Array(#"{"protocol":1,"replica":"r","checkpoint":0,"changes":[{"origin":"zz","seq":1}]}"#.utf8))
+        let origin = String(repeating: "ab", count: 16)
+        let tree = try JSONTree.parse(Array(#"{"protocol":1,"replica":"\#(origin)","checkpoint":0,"changes":[{"origin":"zz","seq":1}]}"#.utf8))
         #expect { try SyncCodec.request(tree) } throws: { ($0 as? SyncCodec.DecodeError)?.description == "origin must be 32 lowercase hex digits at 'changes.0.origin'" }
-        let missing = try JSONTree.parse(Array(#"{"protocol":1,"replica":"r","changes":[]}"#.utf8))
+        let missing = try JSONTree.parse(Array(#"{"protocol":1,"replica":"\#(origin)","changes":[]}"#.utf8))
         #expect { try SyncCodec.request(missing) } throws: { ($0 as? SyncCodec.DecodeError)?.description == "missing 'checkpoint'" }
     }
 }
