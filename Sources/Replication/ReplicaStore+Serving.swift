@@ -62,13 +62,6 @@ extension ReplicaStore {
         return try statements.changeExists.first([StoredChange.key(ord: ord, seq: dot.seq)]) { _ in true } ?? false
     }
 
-    /// The store's connection, for derived tables a layer above keeps beside the store (a table
-    /// projection, say). Only derived data belongs there: the change log stays the one truth.
-    public func withDatabase<T>(_ body: (Database) throws -> T) throws -> T {
-        try refreshIfChangedElsewhere()
-        return try body(db)
-    }
-
     /// A value this replica keeps about itself (sync checkpoints, the hub it talks to).
     public func meta(_ key: String) throws -> MetaValue? {
         try db.first("SELECT value FROM meta WHERE key = ?", "local." + key) { MetaValue($0.value(0)) } ?? nil

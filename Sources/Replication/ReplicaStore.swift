@@ -1,6 +1,16 @@
 import Foundation
 import SQLite
 
+/// What a commit survives once it returns.
+public enum Durability: Sendable, Equatable {
+    /// The machine losing power: each commit is on the disk when it returns.
+    case powerLoss
+    /// The process crashing, not the machine: for stores that can be rebuilt (benchmarks).
+    case processCrash
+    /// Nothing is forced to the disk, ever: for throwaway stores (tests).
+    case throwaway
+}
+
 /// A replica's local store: the change log and the materialised state of every record, in SQLite.
 ///
 /// Local edits (``commit(_:author:)``) and remote changes (``apply(_:)``) take the same merge path,
@@ -17,8 +27,8 @@ public final class ReplicaStore {
         public var maxClockSkewMilliseconds: Int64 = 10 * 60 * 1000
         /// Milliseconds since the epoch; replaceable so tests control time.
         public var wallClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
-        /// `.full` makes each commit durable when it returns.
-        public var synchronous: Database.Synchronous = .full
+        /// What a commit survives once it returns.
+        public var durability: Durability = .powerLoss
         /// The id a new store takes (a random one when `nil`); an existing store keeps its own.
         public var newReplicaID: ReplicaID?
         /// Keep the order in which changes arrive (``walkArrivals(after:limit:_:)``): for a store that
@@ -50,6 +60,12 @@ public final class ReplicaStore {
     /// SQLite's `data_version` when the caches were last known to match the file: it moves when
     /// another connection (another process: `tianbao hub import` beside `tianbao serve`) commits.
     var dataVersion: Int64 = 0
+    /// The connection's rollback count when the caches were last known to match the tables: a
+    /// transaction of a layer above that enclosed this store's writes may have been rolled back.
+    var seenRollbacks = 0
+    /// Moves whenever what the store holds may have changed: on each write it commits, and when it
+    /// finds another connection's, or a rollback. Layers above key their caches on it.
+    public internal(set) var generation = 0
 
     struct SeqProgress: Equatable {
         var contiguous: UInt64
@@ -64,7 +80,11 @@ public final class ReplicaStore {
     /// Opens the store at `path` (`:memory:` for a throwaway one), creating it when missing.
     public init(path: String, configuration: Configuration) throws {
         var options = Database.Options()
-        options.synchronous = configuration.synchronous
+        options.synchronous = switch configuration.durability {
+        case .powerLoss: .full
+        case .processCrash: .normal
+        case .throwaway: .off
+        }
         let db = try Database(path: path, options: options)
         try StoreSchema.migrator.migrate(db)
         self.db = db
@@ -97,6 +117,9 @@ public final class ReplicaStore {
     /// Closes the database. The store must not be used afterwards.
     public func close() { db.close() }
 
+    /// Writes a consistent copy of the store's file to `path` while it stays in use.
+    public func backup(to path: String) throws { try db.backup(to: path) }
+
     /// This replica's version vector: for each replica, the changes held without a gap.
     /// How many replicas the store has heard of (each has a row, named by a change it holds or awaits).
     public func knownReplicaCount() throws -> Int {
@@ -119,6 +142,8 @@ public final class ReplicaStore {
     /// what the rolled-back transaction wrote.
     func reloadCaches() throws {
         dataVersion = try db.first("PRAGMA data_version") { $0.int64(0) } ?? 0
+        seenRollbacks = db.rollbacks
+        generation += 1
         replicaOrds = [:]
         replicaIDs = [:]
         progress = [:]
@@ -145,10 +170,11 @@ public final class ReplicaStore {
 }
 
 extension ReplicaStore {
-    /// Reloads the caches when another connection has committed since they were filled.
+    /// Reloads the caches when another connection has committed since they were filled, or a
+    /// transaction around this store's writes was rolled back.
     func refreshIfChangedElsewhere() throws {
         let version = try db.cached("PRAGMA data_version").first([]) { $0.int64(0) } ?? 0
-        if version != dataVersion { try reloadCaches() }
+        if version != dataVersion || db.rollbacks != seenRollbacks { try reloadCaches() }
     }
 }
 

@@ -92,6 +92,26 @@ enum StoreSchema {
                 """)
             try replayListings(db)
         }
+        m.add(version: 5, name: "projected rows", sql: """
+            -- Derived rows a layer above asks the store to keep (Projection): one per record, in
+            -- key order. The tables of earlier builds' own projection go; their rows are derived again.
+            DROP TABLE IF EXISTS projection_rows;
+            DROP TABLE IF EXISTS projection_meta;
+            DROP TABLE IF EXISTS table_rows;
+            DROP TABLE IF EXISTS table_rows_meta;
+            DROP TABLE IF EXISTS projected_rows;
+            DROP TABLE IF EXISTS projections;
+            CREATE TABLE projected_rows (
+                projection TEXT NOT NULL,
+                key BLOB NOT NULL,
+                record TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                PRIMARY KEY (projection, key)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX projected_rows_by_record ON projected_rows(projection, record);
+            -- Where each projection's rows stand: the signature and version vector they match.
+            CREATE TABLE projections (name TEXT PRIMARY KEY, signature TEXT NOT NULL, vector TEXT NOT NULL) WITHOUT ROWID;
+            """)
         return m
     }
 

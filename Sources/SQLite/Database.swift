@@ -10,6 +10,8 @@ public final class Database {
     public let path: String
     private var cache = StatementCache()
     private var isClosed = false
+    /// How many transactions and savepoints have been rolled back on this connection.
+    public internal(set) var rollbacks = 0
 
     /// How a connection is opened.
     public struct Options: Sendable {

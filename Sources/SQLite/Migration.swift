@@ -1,4 +1,6 @@
-/// Schema versioning with `PRAGMA user_version`.
+/// Schema versioning with `PRAGMA user_version`, or, for a layer keeping its own tables in a file
+/// another layer versions (the hub's tables beside its replica store), with that layer's row in
+/// `schema_versions`.
 ///
 /// Migrations are numbered from 1, applied in order, each in its own transaction together with the
 /// version bump, so a crash leaves the schema at a whole version. A database newer than the code
@@ -11,8 +13,10 @@ public struct Migrator {
     }
 
     private var migrations: [Migration] = []
+    /// Whose version this is: `nil` for the file's own (`user_version`).
+    public let owner: String?
 
-    public init() {}
+    public init(owner: String? = nil) { self.owner = owner }
 
     /// Registers migration `version` (1, 2, 3, … with no gaps).
     public mutating func add(version: Int, name: String, _ apply: @escaping (Database) throws -> Void) {
@@ -30,21 +34,35 @@ public struct Migrator {
     /// Brings `database` up to the latest version; returns the versions applied.
     @discardableResult
     public func migrate(_ database: Database) throws -> [Int] {
-        let current = try database.userVersion()
+        let current = try version(of: database)
         guard current <= latestVersion else {
             throw SQLiteError(
                 extendedCode: 1,
-                message: "database \(database.path) has schema version \(current), newer than this program's \(latestVersion); upgrade tianbao to open it")
+                message: "database \(database.path) has schema version \(current)\(owner.map { " of its \($0) tables" } ?? ""), newer than this program's \(latestVersion); upgrade tianbao to open it")
         }
         var applied: [Int] = []
         for migration in migrations where migration.version > current {
             try database.transaction {
                 try migration.apply(database)
-                try database.execute("PRAGMA user_version=\(migration.version)")
+                try setVersion(migration.version, of: database)
             }
             applied.append(migration.version)
         }
         return applied
+    }
+}
+
+extension Migrator {
+    func version(of database: Database) throws -> Int {
+        guard let owner else { return try database.userVersion() }
+        try database.execute("CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID")
+        return try database.first("SELECT version FROM schema_versions WHERE owner = ?", owner) { $0.int(0) } ?? 0
+    }
+
+    func setVersion(_ version: Int, of database: Database) throws {
+        guard let owner else { return try database.execute("PRAGMA user_version=\(version)") }
+        try database.run("INSERT INTO schema_versions (owner, version) VALUES (?, ?) ON CONFLICT(owner) DO UPDATE SET version = excluded.version",
+                         owner, version)
     }
 }
 

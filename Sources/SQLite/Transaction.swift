@@ -10,27 +10,44 @@ public enum TransactionKind: String, Sendable {
 extension Database {
     /// Runs `body` inside a transaction: committed when it returns, rolled back when it throws.
     ///
-    /// The first error is the one rethrown; a failing rollback does not hide it. Transactions do
-    /// not nest: calling this inside another is a misuse error.
+    /// Inside another transaction it is a savepoint (as GRDB nests them): its work is undone alone
+    /// when it throws, and made durable only with the outermost transaction. The first error is
+    /// the one rethrown; a failing rollback does not hide it. Every rollback, whole or to a
+    /// savepoint, moves ``rollbacks``, so a layer caching what the tables say knows to read again.
     @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        guard !isInTransaction else {
-            throw SQLiteError(extendedCode: 21, message: "a transaction is already open on this connection")
-        }
+        if isInTransaction { return try savepoint(body) }
         try execute("BEGIN \(kind.rawValue)")
         let result: T
         do {
             result = try body()
         } catch {
             try? execute("ROLLBACK")
+            rollbacks &+= 1
             throw error
         }
         do {
             try execute("COMMIT")
         } catch {
             if isInTransaction { try? execute("ROLLBACK") }
+            rollbacks &+= 1
             throw error
         }
+        return result
+    }
+
+    private func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT nested")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? execute("ROLLBACK TO nested")
+            try? execute("RELEASE nested")
+            rollbacks &+= 1
+            throw error
+        }
+        try execute("RELEASE nested")
         return result
     }
 }

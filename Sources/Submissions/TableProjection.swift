@@ -1,35 +1,27 @@
 import Crypto
 import Replication
-import SQLite
 
-/// The rows summary tables are made of, kept in SQLite beside the store so a table is compiled from
-/// one row per record instead of every field of every record.
+/// The rows summary tables are made of, kept by the store beside the records (a ``Projection``) so
+/// a table is compiled from one row per record instead of every field of every record.
 ///
-/// It is derived data, refreshed before each compile from the changes beyond the version vector it
-/// was last refreshed at, and rebuilt whole when organisations or call templates change (they
-/// decide reporting units and cells). Compiling from it gives the same bytes as compiling from the
-/// records themselves; the tests hold it to that.
-struct TableProjection {
-    let workspace: Workspace
+/// A row's key is its place in the tables (PROTOCOL.md 3.3): call, form, whether it reached the
+/// tables, reporting unit, submission stamp (then the record id, which the store appends). Its
+/// payload holds the display text of its cells. The rows depend on the organisations and call
+/// templates too (they decide reporting units and cells): the signature covers them, so the store
+/// derives every row again when they change. Compiling from the rows gives the same bytes as
+/// compiling from the records themselves; the tests hold it to that.
+struct TableProjection: Projection {
+    let catalog: CallCatalog
+    let directory: Directory
+    let name = "tables"
+    let collection = Workspace.Collection.submissions
+    let signature: String
 
-    /// Rows are stored in table order (the primary key), so a compile reads one range of the
-    /// table and looks nothing up. `projection_rows` was the first layout, indexed apart.
-    static let schema = """
-        DROP TABLE IF EXISTS projection_rows;
-        DROP TABLE IF EXISTS projection_meta;
-        CREATE TABLE IF NOT EXISTS table_rows (
-            call TEXT NOT NULL,
-            form TEXT NOT NULL,
-            reached INTEGER NOT NULL,
-            reporting_unit TEXT NOT NULL,
-            submitted INTEGER NOT NULL,
-            record TEXT NOT NULL,
-            cells TEXT NOT NULL,
-            PRIMARY KEY (call, form, reached, reporting_unit, submitted, record)
-        ) WITHOUT ROWID;
-        CREATE UNIQUE INDEX IF NOT EXISTS table_rows_by_record ON table_rows(record);
-        CREATE TABLE IF NOT EXISTS table_rows_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-        """
+    init(catalog: CallCatalog, directory: Directory) {
+        self.catalog = catalog
+        self.directory = directory
+        signature = Self.signature(catalog: catalog, directory: directory)
+    }
 
     /// One projected row: the record, and the display text of the cells in ``keys(call:form:)`` order.
     struct Row {
@@ -37,64 +29,20 @@ struct TableProjection {
         let cells: [String]
     }
 
-    /// Brings the projection up to date with the store, in one transaction.
-    func refresh(catalog: CallCatalog, directory: Directory) throws {
-        let store = workspace.store
-        let signature = Self.signature(catalog: catalog, directory: directory)
-        let vector = store.versionVector()
-        try store.withDatabase { db in
-            try db.execute(Self.schema)
-            try db.transaction {
-                let storedSignature = try db.first("SELECT value FROM table_rows_meta WHERE key = 'signature'") { $0.text(0) }
-                let storedVector = try db.first("SELECT value FROM table_rows_meta WHERE key = 'vector'") { $0.text(0) }
-                var touched = Set<String>()
-                let current = Self.text(vector)
-                if storedSignature == signature, storedVector == current, !Self.hasChangesBeyondVector(store) { return }
-                if storedSignature != signature || storedVector == nil {
-                    try db.execute("DELETE FROM table_rows")
-                    touched = Set(try store.records(in: Workspace.Collection.submissions, includeDeleted: true).map(\.id))
-                } else {
-                    try store.changes(missingFrom: Self.vector(from: storedVector!)) { batch in
-                        for change in batch where change.collection == Workspace.Collection.submissions { touched.insert(change.record) }
-                    }
-                }
-                if !touched.isEmpty {
-                    // A row's key moves when its status or submission does: out, then in again.
-                    let insert = try db.cached("""
-                        INSERT INTO table_rows (call, form, reached, reporting_unit, submitted, record, cells) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """)
-                    let remove = try db.cached("DELETE FROM table_rows WHERE record = ?")
-                    for id in touched {
-                        try remove.run([id])
-                        guard let state = try store.record(id), !state.isDeleted, let submission = Submission(state),
-                              let call = catalog[submission.call], let form = call.form(submission.form) else { continue }
-                        let owner = directory[submission.unit]
-                        let reached = owner.map { Workspace.reachesTables(submission, owner: $0) } ?? false
-                        try insert.run([submission.call, submission.form, reached, owner?.reportingUnit ?? submission.unit,
-                                        submission.workflow.submission?.at.packed ?? 0, id,
-                                        Self.cells(submission, form: form, call: call, ownerName: owner?.name ?? submission.unit)])
-                    }
-                }
-                try db.run("INSERT INTO table_rows_meta (key, value) VALUES ('signature', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", signature)
-                try db.run("INSERT INTO table_rows_meta (key, value) VALUES ('vector', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           current)
-            }
-        }
+    func row(of state: RecordState) -> ProjectedRow? {
+        guard let submission = Submission(state), let call = catalog[submission.call], let form = call.form(submission.form) else { return nil }
+        let owner = directory[submission.unit]
+        let reached = owner.map { Workspace.reachesTables(submission, owner: $0) } ?? false
+        return ProjectedRow(key: [.text(submission.call), .text(submission.form), .int(reached ? 1 : 0),
+                                  .text(owner?.reportingUnit ?? submission.unit), .int(submission.workflow.submission?.at.packed ?? 0)],
+                            payload: Self.cells(submission, form: form, call: call, ownerName: owner?.name ?? submission.unit))
     }
 
     /// The rows of `form` of `call` that reached the tables, for `unit` or all, in table order:
     /// reporting unit, then submission stamp, then record id (PROTOCOL.md 3.3).
-    func rows(call: String, form: String, unit: String?) throws -> [Row] {
-        try workspace.store.withDatabase { db in
-            let sql = """
-                SELECT record, cells FROM table_rows WHERE call = ? AND form = ? AND reached = 1
-                \(unit == nil ? "" : "AND reporting_unit = ?") ORDER BY reporting_unit, submitted, record
-                """
-            let values: [any SQLiteBindable] = unit.map { [call, form, $0] } ?? [call, form]
-            return try db.cached(sql).map(values) { row in
-                Row(record: row.text(0), cells: row.withText(1, Self.split))
-            }
-        }
+    static func rows(in store: ReplicaStore, call: String, form: String, unit: String?) throws -> [Row] {
+        let prefix: [ProjectedRow.Part] = [.text(call), .text(form), .int(1)] + (unit.map { [.text($0)] } ?? [])
+        return try store.projectedRows("tables", prefix: prefix) { record, payload in Row(record: record, cells: split(payload)) }
     }
 
     /// The display text of every field some table of the call reads, as a JSON object.
@@ -149,14 +97,6 @@ struct TableProjection {
         return cells
     }
 
-    /// Whether the store holds changes beyond its gap-free vector (out-of-order arrivals), which a
-    /// vector comparison alone would not notice.
-    static func hasChangesBeyondVector(_ store: ReplicaStore) -> Bool {
-        var beyond = false
-        try? store.changes(missingFrom: store.versionVector(), batchSize: 1) { _ in beyond = true }
-        return beyond
-    }
-
     /// What the rows depend on besides the records: the templates and the organisations.
     static func signature(catalog: CallCatalog, directory: Directory) -> String {
         var parts: [String] = catalog.all.map { "\($0.id)@\($0.version)" }
@@ -164,13 +104,5 @@ struct TableProjection {
             parts.append([org.code, org.name, org.kind.rawValue, org.city ?? "", org.provincial ? "1" : "0"].joined(separator: "\u{1F}"))
         }
         return SHA256.hex(parts.joined(separator: "\u{1E}"))
-    }
-
-    static func text(_ vector: VersionVector) -> String {
-        vector.entries.sorted { $0.key < $1.key }.map { "\($0.key.hex):\($0.value)" }.joined(separator: ",")
-    }
-
-    static func vector(from text: String) -> VersionVector {
-        VersionVector(Dictionary(text.split(separator: ",").compactMap { Dot($0) }.map { ($0.replica, $0.seq) }, uniquingKeysWith: max))
     }
 }

@@ -37,9 +37,8 @@ extension Workspace {
         }
 
         // One projected row per record, already in table order.
-        let projection = TableProjection(workspace: self)
-        try projection.refresh(catalog: catalog, directory: directory)
-        let rows = try projection.rows(call: call.id, form: form.id, unit: unit?.code)
+        try store.refresh(TableProjection(catalog: catalog, directory: directory))
+        let rows = try TableProjection.rows(in: store, call: call.id, form: form.id, unit: unit?.code)
 
         let about = unit ?? directory.province
         func bound(_ binding: TableSpec.Binding) -> CompiledTable.Line {

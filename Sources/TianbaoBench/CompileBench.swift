@@ -13,7 +13,7 @@ struct CompileBench {
         let dir = Bench.scratch("compile")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
-        configuration.synchronous = .normal
+        configuration.durability = .processCrash
         configuration.maxClockSkewMilliseconds = .max / 4
         let store = try ReplicaStore(path: "\(dir)/replica.sqlite", configuration: configuration)
         defer { store.close() }

@@ -20,7 +20,7 @@ struct ConcurrencyBench {
             let enrolled = try hub.hub.enroll(org: "fj-province", role: .province)
             var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
             configuration.newReplicaID = enrolled.replica
-            configuration.synchronous = .normal
+            configuration.durability = .processCrash
             configuration.maxClockSkewMilliseconds = .max / 4
             let store = try ReplicaStore(path: "\(dir)/r\(i).sqlite", configuration: configuration)
             try store.apply(Workload.records(count: scale.changesPerReplica, origin: enrolled.replica, unit: "fj-province",

@@ -33,7 +33,7 @@ struct DeltaBench {
         let target = try hub.hub.enroll(org: "fz-first", role: .hospital)
         var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
         configuration.newReplicaID = target.replica
-        configuration.synchronous = .normal
+        configuration.durability = .processCrash
         configuration.maxClockSkewMilliseconds = .max / 4
         let dir = Bench.scratch("delta-client-\(records)")
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -65,7 +65,7 @@ final class HubFixture: @unchecked Sendable {
         var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
         configuration.wallClock = clock.reading
         configuration.newReplicaID = id
-        configuration.synchronous = .normal
+        configuration.durability = .processCrash
         let store = try ReplicaStore(path: dir.file("\(name ?? org)-\(id.hex.prefix(6)).sqlite"), configuration: configuration)
         let workspace = Workspace(store: store, actor: Actor(org: org, role: role), author: name ?? org)
         let client = SyncClient(store: store, hub: url, token: token)

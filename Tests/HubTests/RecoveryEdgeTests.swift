@@ -19,7 +19,7 @@ import TestSupport
     /// A copy of `r`'s store, as a backup taken now.
     func backup(_ r: HubFixture.Replica, _ f: HubFixture, _ name: String) throws -> String {
         let path = f.dir.file("\(name).sqlite")
-        try r.store.withDatabase { try $0.backup(to: path) }
+        try r.store.backup(to: path)
         return path
     }
 
@@ -28,7 +28,7 @@ import TestSupport
               transport: (any SyncTransport)? = nil) throws -> HubFixture.Replica {
         var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
         configuration.wallClock = (clock ?? f.clock).reading
-        configuration.synchronous = .normal
+        configuration.durability = .processCrash
         let fresh = path + ".\(UInt32.random(in: 0...UInt32.max)).sqlite"
         try FileManager.default.copyItem(atPath: path, toPath: fresh)
         if FileManager.default.fileExists(atPath: path + "-wal") { try FileManager.default.copyItem(atPath: path + "-wal", toPath: fresh + "-wal") }

@@ -10,7 +10,7 @@ import TestSupport
         let path = dir.file("replica.sqlite")
         let r = RecordID.make(wallMilliseconds: clock.now)
         var config = Replicas.configuration(clock: clock)
-        config.synchronous = .full
+        config.durability = .powerLoss
         let store = try ReplicaStore(path: path, configuration: config)
         try store.commit([.set(collection: "forms", record: r, field: "项目名称", value: .text("智慧病房"))])
         let id = store.replicaID

@@ -110,11 +110,34 @@ import TestSupport
         #expect(!db.isInTransaction)
     }
 
-    @Test func nestedTransactionIsRefused() throws {
+    @Test func aNestedTransactionIsASavepoint() throws {
         let db = try Database(path: ":memory:")
-        #expect(throws: SQLiteError.self) {
-            try db.transaction { try db.transaction { () } }
+        try db.execute("CREATE TABLE t (v INTEGER)")
+        struct Boom: Error {}
+        let before = db.rollbacks
+        try db.transaction {
+            try db.run("INSERT INTO t VALUES (1)")
+            // The inner one fails: its work alone is undone; the outer goes on.
+            #expect(throws: Boom.self) {
+                try db.transaction {
+                    try db.run("INSERT INTO t VALUES (2)")
+                    throw Boom()
+                }
+            }
+            try db.transaction { try db.run("INSERT INTO t VALUES (3)") }
+            #expect(db.isInTransaction)
         }
+        #expect(try db.rows("SELECT v FROM t ORDER BY v") { $0.int(0) } == [1, 3])
+        #expect(db.rollbacks == before + 1)
+        // The outer one fails: the inner one's work goes with it.
+        #expect(throws: Boom.self) {
+            try db.transaction {
+                try db.transaction { try db.run("INSERT INTO t VALUES (4)") }
+                throw Boom()
+            }
+        }
+        #expect(try db.rows("SELECT v FROM t ORDER BY v") { $0.int(0) } == [1, 3])
+        #expect(db.rollbacks == before + 2)
         #expect(!db.isInTransaction)
     }
 

@@ -34,4 +34,20 @@ import TestSupport
         try db.execute("PRAGMA user_version=9")
         #expect { try migrator().migrate(db) } throws: { ($0 as? SQLiteError)?.message.contains("newer") == true }
     }
+
+    /// A layer with its own tables in another layer's file keeps its own version beside the file's.
+    @Test func anOwnersVersionIsKeptApartFromTheFiles() throws {
+        let db = try Database(path: ":memory:")
+        #expect(try migrator().migrate(db) == [1, 2])
+        var hub = Migrator(owner: "hub")
+        hub.add(version: 1, name: "hub tables", sql: "CREATE TABLE h (v INTEGER)")
+        #expect(try hub.migrate(db) == [1])
+        #expect(try hub.migrate(db) == [])
+        #expect(try db.userVersion() == 2)
+        #expect(try migrator().migrate(db) == [])
+        hub.add(version: 2, name: "more", sql: "ALTER TABLE h ADD COLUMN w TEXT")
+        #expect(try hub.migrate(db) == [2])
+        try db.run("UPDATE schema_versions SET version = 7 WHERE owner = 'hub'")
+        #expect { try hub.migrate(db) } throws: { ($0 as? SQLiteError)?.message.contains("of its hub tables, newer") == true }
+    }
 }

@@ -48,7 +48,7 @@ final class World {
         for (index, org) in organizations.enumerated() {
             var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
             configuration.wallClock = clock.reading
-            configuration.synchronous = .off
+            configuration.durability = .throwaway
             configuration.newReplicaID = ReplicaID(high: UInt64(index + 1), low: 0)
             let store = try ReplicaStore(path: ":memory:", configuration: configuration)
             let role: Role = switch org.kind {
@@ -70,7 +70,7 @@ final class World {
     func addReplica(of code: String, named name: String) throws -> Workspace {
         var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
         configuration.wallClock = clock.reading
-        configuration.synchronous = .off
+        configuration.durability = .throwaway
         configuration.newReplicaID = ReplicaID(high: UInt64(order.count + 1), low: 0)
         let store = try ReplicaStore(path: ":memory:", configuration: configuration)
         workspaces[name] = Workspace(store: store, actor: self[code].actor, author: name)

@@ -10,7 +10,7 @@ public enum Replicas {
         var configuration = ReplicaStore.Configuration(collections: collections)
         configuration.wallClock = clock.reading
         configuration.newReplicaID = id
-        configuration.synchronous = .off
+        configuration.durability = .throwaway
         return configuration
     }
 

@@ -1,0 +1,74 @@
+import SQLite
+
+/// The store's hook for derived rows (``Projection``).
+extension ReplicaStore {
+    /// Brings `projection`'s rows up to date with the records, in one transaction: the records
+    /// changed since the last refresh are derived again, or all of them when its signature changed.
+    public func refresh(_ projection: some Projection) throws {
+        try refreshIfChangedElsewhere()
+        if try isCurrent(projection) { return }
+        try db.transaction {
+            try refreshIfChangedElsewhere()
+            let stored = try db.first("SELECT signature, vector FROM projections WHERE name = ?", projection.name) { ($0.text(0), $0.text(1)) }
+            let vector = versionVector()
+            var touched = Set<String>()
+            if let stored, stored.0 == projection.signature {
+                try changes(missingFrom: Self.vector(from: stored.1)) { batch in
+                    for change in batch where change.collection == projection.collection { touched.insert(change.record) }
+                }
+            } else {
+                try db.run("DELETE FROM projected_rows WHERE projection = ?", projection.name)
+                touched = Set(try records(in: projection.collection, includeDeleted: true).map(\.id))
+            }
+            if !touched.isEmpty {
+                let insert = try db.cached("INSERT INTO projected_rows (projection, key, record, payload) VALUES (?, ?, ?, ?)")
+                let remove = try db.cached("DELETE FROM projected_rows WHERE projection = ? AND record = ?")
+                // Sorted, so a refresh writes the same file whatever order the set iterates in.
+                for id in touched.sorted() {
+                    try remove.run([projection.name, id])
+                    guard let state = try record(id), !state.isDeleted, let row = try projection.row(of: state) else { continue }
+                    try insert.run([projection.name, ProjectedRow.encode(row.key + [.text(id)]), id, row.payload])
+                }
+            }
+            try db.run("""
+                INSERT INTO projections (name, signature, vector) VALUES (?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET signature = excluded.signature, vector = excluded.vector
+                """, projection.name, projection.signature, Self.text(vector))
+        }
+    }
+
+    /// The rows of projection `name` whose keys start with `prefix`, in key order, each handed to
+    /// `transform` as its record and the payload's UTF-8 bytes (valid only during the call).
+    public func projectedRows<T>(_ name: String, prefix: [ProjectedRow.Part],
+                                 _ transform: (_ record: String, _ payload: UnsafeBufferPointer<UInt8>) throws -> T) throws -> [T] {
+        try refreshIfChangedElsewhere()
+        let low = ProjectedRow.encode(prefix)
+        let rows: Statement
+        var values: [any SQLiteBindable] = [name, low]
+        if let high = ProjectedRow.successor(of: low) {
+            rows = try db.cached("SELECT record, payload FROM projected_rows WHERE projection = ? AND key >= ? AND key < ? ORDER BY key")
+            values.append(high)
+        } else {
+            rows = try db.cached("SELECT record, payload FROM projected_rows WHERE projection = ? AND key >= ? ORDER BY key")
+        }
+        return try rows.map(values) { row in try row.withText(1) { try transform(row.text(0), $0) } }
+    }
+
+    /// Whether the rows match the records and the signature, read without taking the write lock.
+    private func isCurrent(_ projection: some Projection) throws -> Bool {
+        guard let (signature, vector) = try db.first("SELECT signature, vector FROM projections WHERE name = ?", projection.name, map: { ($0.text(0), $0.text(1)) }),
+              signature == projection.signature, vector == Self.text(versionVector()) else { return false }
+        // Changes beyond the gap-free vector (out-of-order arrivals) would not show in it.
+        var beyond = false
+        try changes(missingFrom: versionVector(), batchSize: 1) { _ in beyond = true }
+        return !beyond
+    }
+
+    static func text(_ vector: VersionVector) -> String {
+        vector.entries.sorted { $0.key < $1.key }.map { "\($0.key.hex):\($0.value)" }.joined(separator: ",")
+    }
+
+    static func vector(from text: String) -> VersionVector {
+        VersionVector(Dictionary(text.split(separator: ",").compactMap { Dot($0) }.map { ($0.replica, $0.seq) }, uniquingKeysWith: max))
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+import TestSupport
+@testable import Replication
+
+/// The store's derived rows: kept in key order, read by prefix, following every change of the
+/// records and every change of what they depend on.
+@Suite struct ProjectionTests {
+    /// Rows keyed by a record's `group` (text) and `rank` (int), holding its `name`.
+    struct ByGroup: Projection {
+        let name = "by-group"
+        let collection = "forms"
+        var signature = "v1"
+        func row(of record: RecordState) -> ProjectedRow? {
+            guard let group = record["group"]?.text, case .int(let rank)? = record["rank"] else { return nil }
+            return ProjectedRow(key: [.text(group), .int(rank)], payload: (signature == "v1" ? "" : "2:") + (record["name"]?.text ?? ""))
+        }
+    }
+
+    static func compare(_ a: [ProjectedRow.Part], _ b: [ProjectedRow.Part]) -> Bool {
+        for (x, y) in zip(a, b) {
+            switch (x, y) {
+            case (.text(let s), .text(let t)) where s != t: return s.utf8.lexicographicallyPrecedes(t.utf8)
+            case (.int(let i), .int(let j)) where i != j: return i < j
+            default: continue
+            }
+        }
+        return a.count < b.count
+    }
+
+    @Test func keysSortAsTheirParts() {
+        let seed = SeededRandom.seed(fromEnvironment: "TIANBAO_SEED")
+        var rng = SeededRandom(seed: seed)
+        let texts = ["", "a", "ab", "a\u{0}", "a\u{1}", "a\u{1}b", "\u{1}", "福州", "福", "z", "\u{7F}"]
+        let ints: [Int64] = [.min, -1, 0, 1, 255, 256, .max]
+        for _ in 0..<2_000 {
+            let a: [ProjectedRow.Part] = [.text(texts.randomElement(using: &rng)!), .int(ints.randomElement(using: &rng)!), .text(texts.randomElement(using: &rng)!)]
+            let b: [ProjectedRow.Part] = [.text(texts.randomElement(using: &rng)!), .int(ints.randomElement(using: &rng)!), .text(texts.randomElement(using: &rng)!)]
+            let (x, y) = (ProjectedRow.encode(a), ProjectedRow.encode(b))
+            #expect(x.lexicographicallyPrecedes(y) == Self.compare(a, b), "\(a) \(b) [seed \(seed)]")
+            // A prefix's range holds exactly the keys that start with it.
+            let prefix = ProjectedRow.encode(Array(a.prefix(1)))
+            let inRange = !y.lexicographicallyPrecedes(prefix) && ProjectedRow.successor(of: prefix).map { y.lexicographicallyPrecedes($0) } ?? true
+            #expect(inRange == (b.first == a.first), "\(a) \(b) [seed \(seed)]")
+        }
+    }
+
+    @Test func rowsFollowTheRecordsAndTheSignature() throws {
+        let store = try Replicas.memory()
+        var projection = ByGroup()
+        let ids = (1...6).map { RecordID.make(wallMilliseconds: 1_763_800_000_000 + Int64($0)) }
+        for (i, id) in ids.enumerated() {
+            _ = try store.commit([.set(collection: "forms", record: id, field: "group", value: .text(i % 2 == 0 ? "a" : "b")),
+                                  .set(collection: "forms", record: id, field: "rank", value: .int(Int64(10 - i))),
+                                  .set(collection: "forms", record: id, field: "name", value: .text("n\(i)"))])
+        }
+        func names(_ prefix: [ProjectedRow.Part]) throws -> [String] {
+            try store.refresh(projection)
+            return try store.projectedRows(projection.name, prefix: prefix) { _, payload in String(decoding: payload, as: UTF8.self) }
+        }
+        #expect(try names([.text("a")]) == ["n4", "n2", "n0"])
+        #expect(try names([]) == ["n4", "n2", "n0", "n5", "n3", "n1"])
+        #expect(try names([.text("b"), .int(7)]) == ["n3"])
+        // An edit moves a row; a deleted record loses its row; a record without the fields has none.
+        _ = try store.commit([.set(collection: "forms", record: ids[0], field: "group", value: .text("b"))])
+        _ = try store.commit([.delete(record: ids[2])])
+        _ = try store.commit([.set(collection: "forms", record: ids[4], field: "rank", value: .text("none"))])
+        #expect(try names([]) == ["n5", "n3", "n1", "n0"])
+        // What the rows depend on besides the records changed: every row is derived again.
+        projection.signature = "v2"
+        #expect(try names([.text("b")]) == ["2:n5", "2:n3", "2:n1", "2:n0"])
+    }
+}
