@@ -45,14 +45,17 @@ extension Hub {
         var outOfScope: [String: Bool] = [:]
         var weight: [String: Int] = [:]
         var results: [ChangeResult] = []
+        var accepted: [CheckedChange] = []
         var refused = 0
         for change in changes {
-            if let refusal = try judge(change, principal: principal, enrolled: enrolled, drained: drained, skew: skew,
-                                       stamps: &stamps, outOfScope: &outOfScope, weight: &weight, authorizer: &authorizer, directory: directory, s) {
-                if refusal.status == .refused { refused += 1 }
-                results.append(refusal)
-            } else {
+            switch try judge(change, principal: principal, enrolled: enrolled, drained: drained, skew: skew,
+                             stamps: &stamps, outOfScope: &outOfScope, weight: &weight, authorizer: &authorizer, directory: directory, s) {
+            case .allowed(let checked):
+                accepted.append(checked)
                 results.append(ChangeResult(dot: change.dot, status: .accepted))
+            case .answered(let result):
+                if result.status == .refused { refused += 1 }
+                results.append(result)
             }
         }
         if refused > 0 {
@@ -61,9 +64,8 @@ extension Hub {
         }
         // Submissions made before the deadline that arrive after it are accepted, and said so, in
         // the same transaction.
-        let accepted = changes.enumerated().filter { results[$0.offset].status == .accepted }.map(\.element)
         var receipts: [Edit] = []
-        for change in accepted where change.field == WorkflowField.submission {
+        for change in accepted.map(\.change) where change.field == WorkflowField.submission {
             if let call = try authorizer.call(of: change.record), let receipt = DeadlineStanding.receipt(of: change, call: call, receivedAt: now) {
                 receipts.append(receipt)
             }
@@ -73,13 +75,19 @@ extension Hub {
         return .applied(results)
     }
 
-    /// One change's hub-level checks, then the domain's. `nil` when it is new and allowed; a
-    /// `duplicate` result when the hub holds exactly it; a refusal otherwise.
+    /// What the hub makes of one change: new and allowed, or answered at once (a duplicate, a refusal).
+    enum Judgement {
+        case allowed(CheckedChange)
+        case answered(ChangeResult)
+    }
+
+    /// One change's hub-level checks, the store's own (once: applying does not run them again), then
+    /// the domain's. A `duplicate` when the hub holds exactly it.
     private func judge(_ change: Change, principal: Principal, enrolled: Int64, drained: (at: Int64, seq: UInt64)?, skew: Int64,
                        stamps: inout [UInt64: Timestamp], outOfScope: inout [String: Bool], weight: inout [String: Int],
                        authorizer: inout ChangeAuthorizer,
-                       directory: Directory, _ s: State) throws -> ChangeResult? {
-        func refuse(_ code: String, _ reason: String) -> ChangeResult { ChangeResult(dot: change.dot, status: .refused, code: code, reason: reason) }
+                       directory: Directory, _ s: State) throws -> Judgement {
+        func refuse(_ code: String, _ reason: String) -> Judgement { .answered(ChangeResult(dot: change.dot, status: .refused, code: code, reason: reason)) }
         let replica = principal.replica
         guard change.dot.replica == replica else {
             return refuse("wrong_origin", "change \(change.dot) was made by replica \(change.dot.replica.hex), not by \(replica.hex): a replica sends only its own changes")
@@ -91,7 +99,7 @@ extension Hub {
                 return refuse("dot_reused", "the hub holds a different change \(change.dot): two copies of this replica are making changes; stop using this copy and enrol a new replica")
             }
             stamps[change.dot.seq] = change.timestamp
-            return ChangeResult(dot: change.dot, status: .duplicate)
+            return .answered(ChangeResult(dot: change.dot, status: .duplicate))
         }
         if try s.tables.isWithdrawn(replica, seq: change.dot.seq) {
             return refuse("withdrawn_dot", "change \(change.dot) was withdrawn after the hub refused it; a new change takes a new sequence number")
@@ -136,7 +144,12 @@ extension Hub {
                 return refuse(refusal.code, refusal.reason)
             }
         }
-        if let refusal = authorizer.check(change) { return refuse(refusal.code, refusal.reason) }
+        let checked: CheckedChange
+        do { checked = try s.store.check(change) } catch {
+            let refusal = ChangeAuthorizer.refusal(for: error)
+            return refuse(refusal.code, refusal.reason)
+        }
+        if let refusal = authorizer.check(checked) { return refuse(refusal.code, refusal.reason) }
         // A record's history is sent whole when it enters a replica's scope: bound it.
         if change.collection == Workspace.Collection.submissions {
             let size = try weight[change.record] ?? {
@@ -149,7 +162,7 @@ extension Hub {
             }
             weight[change.record] = added
         }
-        return nil
+        return .allowed(checked)
     }
 
     static func weight(of change: Change) -> Int {

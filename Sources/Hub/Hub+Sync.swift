@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import HTTP
 import Replication
-import SQLite
 import JSON
 import Submissions
 import Synchronization
@@ -106,7 +105,8 @@ extension Hub {
     public func importBundle(_ bytes: [UInt8]) throws -> [ChangeResult] {
         let contents: ChangeBundle.Contents
         do { contents = try ChangeBundle.decode(bytes) } catch { throw HubError.bundleRefused("\(error)") }
-        return try state.withLock { s in
+        // One transaction, as a push: the key it registers and the changes it carries, or nothing.
+        return try state.withLock { s in try s.store.transaction {
             guard let (enrollment, _) = try s.tables.enrollment(contents.replica) else {
                 throw HubError.bundleRefused("replica \(contents.replica.hex) is not enrolled on this hub")
             }
@@ -135,7 +135,7 @@ extension Hub {
             case .rejected(_, let message):
                 throw HubError.bundleRefused(message)
             }
-        }
+        } }
     }
 
     /// One sync round trip: push the replica's changes (all or none), then a page of what it lacks.
@@ -166,82 +166,87 @@ extension Hub {
             case .success(let p): principal = p
             case .failure(let refusal): return refusal.response
             }
-            var (response, pushedNew) = sync(body, principal, s)
-            // Nothing new pushed and answered: the replica had nothing left to push at this moment.
-            let drained = response.status == 200 && !pushedNew ? try? received(principal.replica, s) : nil
-            try? s.tables.noteSync(principal.replica, status: response.status, now: now, drained: drained)
+            // One transaction: what the sync writes (the batch, receipts, withdrawals, grants, the
+            // note of it) is durable together when the reply leaves, or none of it is.
+            var response: HTTPResponse
+            do {
+                response = try s.store.transaction {
+                    let (response, pushedNew) = try sync(body, principal, s)
+                    // Nothing new pushed and answered: the replica had nothing left to push at this moment.
+                    let drained = response.status == 200 && !pushedNew ? try received(principal.replica, s) : nil
+                    try s.tables.noteSync(principal.replica, status: response.status, now: now, drained: drained)
+                    return response
+                }
+            } catch {
+                response = .error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of it was kept — sync again")
+                try? s.tables.noteSync(principal.replica, status: 500, now: now, drained: nil)
+            }
             response.principal = principal.logName
             return response
         }
     }
 
     /// The reply, and whether the request pushed a change the hub did not hold.
-    private func sync(_ body: SyncRequest, _ principal: Principal, _ s: State) -> (HTTPResponse, pushedNew: Bool) {
+    private func sync(_ body: SyncRequest, _ principal: Principal, _ s: State) throws -> (HTTPResponse, pushedNew: Bool) {
         guard body.replica == principal.replica else {
             return (.error(403, code: "replica_mismatch", message: "the request speaks for replica \(body.replica.hex) but the token is \(principal.replica.hex)'s"), true)
         }
         guard body.changes.count <= Self.changesLimit else {
             return (.error(400, code: "bad_request", message: "\(body.changes.count) changes in one request; at most \(Self.changesLimit) — push the rest with the next request"), true)
         }
-        return syncBody(body, principal, s)
+        return try syncBody(body, principal, s)
     }
 
     /// The most changes one request may push (a replica pushes 500 at a time): each is judged
     /// under the store lock.
     static let changesLimit = 5_000
 
-    private func syncBody(_ body: SyncRequest, _ principal: Principal, _ s: State) -> (HTTPResponse, Bool) {
-        do {
-            let directory = try Workspace.directory(of: s.store)
-            let workspace = workspace(s, directory: directory)
-            let catalog = try workspace.catalog()
+    private func syncBody(_ body: SyncRequest, _ principal: Principal, _ s: State) throws -> (HTTPResponse, Bool) {
+        let directory = try Workspace.directory(of: s.store)
+        let workspace = workspace(s, directory: directory)
+        let catalog = try workspace.catalog()
 
-            if let key = body.key {
-                guard key.replica == principal.replica else {
-                    return (.error(403, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
-                }
-                if !body.changes.isEmpty, let signature = body.signature,
-                   !BatchSignature.verify(signature, replica: principal.replica, changes: body.changes, publicKey: key.publicKey) {
-                    return (.error(403, code: "bad_signature", message: "the batch's signature does not verify with the key the request registers; nothing was applied"), true)
-                }
-                do { try registerKey(key, s) } catch { return (.error(409, code: "key_refused", message: "\(error)"), true) }
+        if let key = body.key {
+            guard key.replica == principal.replica else {
+                return (.error(403, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
             }
-            if let refusal = try checkInstance(body, principal, s) { return (refusal, true) }
-            if let after = body.recover { return (try recoverReply(body, after: after, principal, s), true) }
-            if let error = try withdraw(body.withdrawn ?? [], principal, s) { return (error, true) }
-
-            let results: [ChangeResult]
-            do {
-                switch try accept(body.changes, signature: body.signature, from: principal, signatureRequired: false,
-                                  workspace: workspace, directory: directory, catalog: catalog, s) {
-                case .applied(let applied):
-                    results = applied
-                case .refused(let held, let count):
-                    try s.tables.add(held.filter { $0.status == .refused }.map(\.dot.seq), of: principal.replica, to: .refused)
-                    return (.error(403, code: "changes_refused",
-                                   message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
-                                   results: held), true)
-                case .rejected(let code, let message):
-                    return (.error(403, code: code, message: message), true)
-                }
-            } catch let error as ReplicationError {
-                return (.error(422, code: "refused_by_store", message: "nothing applied: \(error.description)"), true)
+            if !body.changes.isEmpty, let signature = body.signature,
+               !BatchSignature.verify(signature, replica: principal.replica, changes: body.changes, publicKey: key.publicKey) {
+                return (.error(403, code: "bad_signature", message: "the batch's signature does not verify with the key the request registers; nothing was applied"), true)
             }
-
-            // The page's grants are written together: one durable commit, not one per record.
-            let (changes, checkpoint, more) = try s.tables.db.transaction {
-                try page(for: principal, after: body.checkpoint, maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
-                         protocol: body.protocol, directory: directory, s)
-            }
-            var reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
-                                     changes: changes, checkpoint: checkpoint, more: more)
-            reply.protocol = body.protocol   // answered in the form the replica reads
-            var headers = HTTPHeaders([("Content-Type", "application/json")])
-            if more { headers.add(SyncProtocol.nextCheckpointHeader, String(checkpoint)) }
-            return (HTTPResponse(status: 200, headers: headers, body: SyncCodec.encode(reply)), results.contains { $0.status == .accepted })
-        } catch {
-            return (.error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of the batch was applied unless reported"), true)
+            do { try registerKey(key, s) } catch { return (.error(409, code: "key_refused", message: "\(error)"), true) }
         }
+        if let refusal = try checkInstance(body, principal, s) { return (refusal, true) }
+        if let after = body.recover { return (try recoverReply(body, after: after, principal, s), true) }
+        if let error = try withdraw(body.withdrawn ?? [], principal, s) { return (error, true) }
+
+        let results: [ChangeResult]
+        do {
+            switch try accept(body.changes, signature: body.signature, from: principal, signatureRequired: false,
+                              workspace: workspace, directory: directory, catalog: catalog, s) {
+            case .applied(let applied):
+                results = applied
+            case .refused(let held, let count):
+                try s.tables.add(held.filter { $0.status == .refused }.map(\.dot.seq), of: principal.replica, to: .refused)
+                return (.error(403, code: "changes_refused",
+                               message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
+                               results: held), true)
+            case .rejected(let code, let message):
+                return (.error(403, code: code, message: message), true)
+            }
+        } catch let error as ReplicationError {
+            return (.error(422, code: "refused_by_store", message: "nothing applied: \(error.description)"), true)
+        }
+
+        let (changes, checkpoint, more) = try page(for: principal, after: body.checkpoint,
+                                                   maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
+                                                   protocol: body.protocol, directory: directory, s)
+        var reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
+                                 changes: changes, checkpoint: checkpoint, more: more)
+        reply.protocol = body.protocol   // answered in the form the replica reads
+        var headers = HTTPHeaders([("Content-Type", "application/json")])
+        if more { headers.add(SyncProtocol.nextCheckpointHeader, String(checkpoint)) }
+        return (HTTPResponse(status: 200, headers: headers, body: SyncCodec.encode(reply)), results.contains { $0.status == .accepted })
     }
 
     /// One copy of a replica's folder at a time (PROTOCOL.md 2.9): a copy that another copy has

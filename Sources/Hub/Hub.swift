@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import HTTP
 import Replication
-import SQLite
 import Submissions
 import Synchronization
 import SyncProtocol
@@ -10,8 +9,8 @@ import SyncProtocol
 /// The province's central server: it authenticates replicas, authorises every change they push
 /// with the domain's permission function, and gives each the changes it may read.
 ///
-/// One SQLite file (WAL) holds the hub's replica store and its own tables. Requests are served
-/// on many threads; the store is used by one at a time.
+/// One SQLite file (WAL) holds the hub's replica store and its own tables, on one connection: a
+/// sync is one transaction. Requests are served on many threads; the store is used by one at a time.
 public final class Hub: Sendable {
     public struct Configuration: Sendable {
         public var path: String
@@ -49,7 +48,7 @@ public final class Hub: Sendable {
         storeConfiguration.wallClock = configuration.wallClock
         storeConfiguration.maxClockSkewMilliseconds = configuration.maxClockSkewMilliseconds
         let store = try ReplicaStore(path: configuration.path, configuration: storeConfiguration)
-        let tables = try HubDatabase(path: configuration.path)
+        let tables = try HubDatabase(store: store)
         self.configuration = configuration
         self.replicaID = store.replicaID
         self.state = Mutex(State(store: store, tables: tables))
@@ -57,10 +56,7 @@ public final class Hub: Sendable {
 
     /// Closes the store cleanly (after the server has stopped).
     public func close() {
-        state.withLock { s in
-            s.tables.close()
-            s.store.close()
-        }
+        state.withLock { $0.store.close() }
     }
 
     var now: Int64 { configuration.wallClock() }
@@ -89,7 +85,7 @@ public final class Hub: Sendable {
 
     /// Revokes a replica's token; its next request gets 401.
     public func revoke(_ replica: ReplicaID) throws -> Bool {
-        try state.withLock { s in
+        try state.withLock { s in try s.store.transaction {
             guard try s.tables.revoke(replica, now: now) else { return false }
             // Its colleagues stop taking its bundles once they learn it.
             let workspace = try workspace(s)
@@ -97,7 +93,7 @@ public final class Hub: Sendable {
                 try workspace.publish(PublishedKey(replica: key.replica, org: key.org, role: key.role, publicKey: key.publicKey, label: key.label, revoked: now))
             }
             return true
-        }
+        } }
     }
 
     /// Enrolled replicas, oldest first.
@@ -138,7 +134,7 @@ public final class Hub: Sendable {
 
     /// Writes a consistent copy of the hub's database to `path`, while it keeps serving.
     public func backup(to path: String) throws {
-        try state.withLock { try $0.tables.db.backup(to: path) }
+        try state.withLock { try $0.store.backup(to: path) }
     }
 
     /// Runs `body` with the hub's store viewed as the province (for reports and tables on the hub).

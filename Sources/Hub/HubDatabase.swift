@@ -1,67 +1,74 @@
 import Crypto
-import Foundation
-import Replication
+@_spi(SharedFile) import Replication
 import SQLite
 
-/// The hub's own tables, in the same SQLite file as its replica store: enrolled replicas with
-/// the hash of their token, what each replica has been granted whole, and withdrawn dots.
+/// The hub's own tables, in the same SQLite file as its replica store and on the store's one
+/// connection, so a sync is one transaction: enrolled replicas with the hash of their token, what
+/// each replica has been granted whole, refused and withdrawn dots, retired copies of a folder.
+/// This is the only file of the hub that speaks SQL.
 final class HubDatabase {
     let db: Database
 
-    init(path: String) throws {
-        var options = Database.Options()
-        options.synchronous = .full
-        db = try Database(path: path, options: options)
-        // Created alongside the store's schema (which owns user_version), idempotently.
-        try db.execute("""
-            CREATE TABLE IF NOT EXISTS hub_enrollments (
-                replica TEXT PRIMARY KEY,
-                org TEXT NOT NULL,
-                role TEXT NOT NULL,
-                token_hash BLOB NOT NULL,
-                label TEXT,
-                created INTEGER NOT NULL,
-                revoked INTEGER,
-                last_sync INTEGER,
-                last_status INTEGER
-            );
-            -- A record sent whole to a replica, and the arrival position it was sent at.
-            CREATE TABLE IF NOT EXISTS hub_grants (
-                replica TEXT NOT NULL,
-                record TEXT NOT NULL,
-                position INTEGER NOT NULL,
-                PRIMARY KEY (replica, record)
-            ) WITHOUT ROWID;
-            -- Copies of a replica's folder that another copy replaced when it recovered its own changes.
-            CREATE TABLE IF NOT EXISTS hub_retired_instances (
-                replica TEXT NOT NULL,
-                instance TEXT NOT NULL,
-                PRIMARY KEY (replica, instance)
-            ) WITHOUT ROWID;
-            -- Changes the hub refused: the only ones a replica may withdraw.
-            CREATE TABLE IF NOT EXISTS hub_refused (
-                replica TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                PRIMARY KEY (replica, seq)
-            ) WITHOUT ROWID;
-            -- Own changes a replica withdrew after the hub refused them.
-            CREATE TABLE IF NOT EXISTS hub_withdrawn (
-                replica TEXT NOT NULL,
-                seq INTEGER NOT NULL,
-                code TEXT,
-                PRIMARY KEY (replica, seq)
-            ) WITHOUT ROWID;
-            """)
-        // Columns added after the first release, to files made before them.
-        let columns = Set(try db.rows("PRAGMA table_info(hub_enrollments)") { $0.text(1) })
-        for (name, type) in [("public_key", "BLOB"), ("key_registered", "INTEGER"), ("drained_at", "INTEGER"), ("drained_seq", "INTEGER"),
-                             ("received", "INTEGER"), ("instance", "TEXT")]
-        where !columns.contains(name) {
-            try db.execute("ALTER TABLE hub_enrollments ADD COLUMN \(name) \(type)")
-        }
+    init(store: ReplicaStore) throws {
+        db = store.sharedConnection
+        try Self.migrator.migrate(db)
     }
 
-    func close() { db.close() }
+    /// The hub's schema, versioned apart from the store's (which owns `user_version`).
+    static var migrator: Migrator {
+        var m = Migrator(owner: "hub")
+        // Hubs made before migrations created these tables at every start, and added columns as
+        // they came: version 1 does the same, idempotently, so an older hub's file opens as is.
+        m.add(version: 1, name: "hub tables") { db in
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS hub_enrollments (
+                    replica TEXT PRIMARY KEY,
+                    org TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    token_hash BLOB NOT NULL,
+                    label TEXT,
+                    created INTEGER NOT NULL,
+                    revoked INTEGER,
+                    last_sync INTEGER,
+                    last_status INTEGER
+                );
+                -- A record sent whole to a replica, and the arrival position it was sent at.
+                CREATE TABLE IF NOT EXISTS hub_grants (
+                    replica TEXT NOT NULL,
+                    record TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (replica, record)
+                ) WITHOUT ROWID;
+                -- Copies of a replica's folder that another copy replaced when it recovered its own changes.
+                CREATE TABLE IF NOT EXISTS hub_retired_instances (
+                    replica TEXT NOT NULL,
+                    instance TEXT NOT NULL,
+                    PRIMARY KEY (replica, instance)
+                ) WITHOUT ROWID;
+                -- Changes the hub refused: the only ones a replica may withdraw.
+                CREATE TABLE IF NOT EXISTS hub_refused (
+                    replica TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (replica, seq)
+                ) WITHOUT ROWID;
+                -- Own changes a replica withdrew after the hub refused them.
+                CREATE TABLE IF NOT EXISTS hub_withdrawn (
+                    replica TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    code TEXT,
+                    PRIMARY KEY (replica, seq)
+                ) WITHOUT ROWID;
+                """)
+            let columns = Set(try db.rows("PRAGMA table_info(hub_enrollments)") { $0.text(1) })
+            for (name, type) in [("public_key", "BLOB"), ("key_registered", "INTEGER"), ("drained_at", "INTEGER"), ("drained_seq", "INTEGER"),
+                                 ("received", "INTEGER"), ("instance", "TEXT")]
+            where !columns.contains(name) {
+                try db.execute("ALTER TABLE hub_enrollments ADD COLUMN \(name) \(type)")
+            }
+        }
+        return m
+    }
+
 
     // MARK: Enrolments
 

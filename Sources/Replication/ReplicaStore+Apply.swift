@@ -30,18 +30,27 @@ extension ReplicaStore {
         try apply(changes, settingMeta: meta, thenCommit: [], author: nil).report
     }
 
-    /// Merges `changes`, then makes local `edits` that follow from them, in one durable
-    /// transaction: a hub's note of when a submission arrived is stored with it, or not at all.
+    /// Merges changes ``check(_:)`` has passed, then makes local `edits` that follow from them, in
+    /// one durable transaction (a hub's note of when a submission arrived is stored with it, or not
+    /// at all). The checks are not run again.
     @discardableResult
-    public func apply(_ changes: [Change], thenCommit edits: [Edit], author: String?) throws -> (report: ApplyReport, made: [Change]) {
-        try apply(changes, settingMeta: [], thenCommit: edits, author: author)
+    public func apply(_ checked: [CheckedChange], thenCommit edits: [Edit] = [], author: String? = nil) throws -> (report: ApplyReport, made: [Change]) {
+        try apply(checked.map(\.change), settingMeta: [], thenCommit: edits, author: author, checked: true)
+    }
+
+    /// Checks `change` against every rule that needs neither the tables nor the clock, writing
+    /// nothing: what a layer above runs once per change before its own rules, so applying the
+    /// ``CheckedChange`` does not run them again.
+    public func check(_ change: Change) throws(ReplicationError) -> CheckedChange {
+        try admit(change)
+        return CheckedChange(change)
     }
 
     private func apply(_ changes: [Change], settingMeta meta: [(String, MetaValue?)], thenCommit edits: [Edit],
-                       author: String?) throws -> (report: ApplyReport, made: [Change]) {
+                       author: String?, checked: Bool = false) throws -> (report: ApplyReport, made: [Change]) {
         var latest = changes.first
         for change in changes {
-            try admit(change)
+            if !checked { try admit(change) }
             if change.timestamp > latest!.timestamp { latest = change }
         }
         return try writing { touched in
@@ -57,10 +66,10 @@ extension ReplicaStore {
     }
 
     /// Checks one change against every rule that needs neither the database nor the clock.
-    func admit(_ change: Change) throws {
+    func admit(_ change: Change) throws(ReplicationError) {
         try change.validate()
         guard configuration.collections.contains(change.collection) else {
-            throw ReplicationError.unknownCollection(change.collection, dot: change.dot)
+            throw .unknownCollection(change.collection, dot: change.dot)
         }
     }
 

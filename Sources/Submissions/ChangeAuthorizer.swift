@@ -34,8 +34,18 @@ public struct ChangeAuthorizer {
         public let reason: String
     }
 
-    /// `nil` when `change` (one the store does not hold) is allowed; the refusal otherwise.
-    public mutating func check(_ change: Change) -> Refusal? {
+    /// What a change the store's own check refused (``ReplicaStore/check(_:)``) is told.
+    public static func refusal(for error: ReplicationError) -> Refusal {
+        if case .unknownCollection(let name, _) = error {
+            return Refusal(code: "unknown_collection", reason: "collection '\(name)' does not exist here")
+        }
+        return Refusal(code: "malformed", reason: error.description)
+    }
+
+    /// `nil` when `change` (one the store does not hold, already checked by it) is allowed; the
+    /// refusal otherwise.
+    public mutating func check(_ checked: CheckedChange) -> Refusal? {
+        let change = checked.change
         do { try judge(change) } catch let refusal as Refusal { return refusal } catch {
             return Refusal(code: "internal", reason: "the change could not be judged: \(error)")
         }
@@ -61,10 +71,6 @@ public struct ChangeAuthorizer {
     }
 
     private mutating func judge(_ change: Change) throws {
-        do { try change.validate() } catch { throw Refusal(code: "malformed", reason: error.description) }
-        guard Workspace.Collection.all.contains(change.collection) else {
-            throw Refusal(code: "unknown_collection", reason: "collection '\(change.collection)' does not exist here")
-        }
         guard change.collection != Workspace.Collection.replicas else {
             throw Refusal(code: "hub_only", reason: "replicas' keys are published by the hub itself, when a key is registered")
         }

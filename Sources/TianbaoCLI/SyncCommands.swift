@@ -143,16 +143,28 @@ enum SyncCommands {
         }
         var authorizer = ChangeAuthorizer(actor: Actor(org: key.org, role: key.role), workspace: workspace,
                                           directory: try workspace.directory(), catalog: try workspace.catalog())
+        var checked: [CheckedChange] = []
+        var duplicates = 0
         for change in contents.changes {
             if let held = try store.change(change.dot) {
                 guard held == change else { throw CLIFailure("the bundle carries \(change.dot), which differs from the change this replica holds under that dot", hint: "the bundle comes from a copied replica; do not import it", code: .data) }
+                duplicates += 1
                 continue
             }
-            if let refusal = authorizer.check(change) {
+            let refusal: ChangeAuthorizer.Refusal?
+            do throws(ReplicationError) {
+                let change = try store.check(change)
+                refusal = authorizer.check(change)
+                checked.append(change)
+            } catch {
+                refusal = ChangeAuthorizer.refusal(for: error)
+            }
+            if let refusal {
                 throw CLIFailure("the bundle carries \(change.dot), which its replica may not make (\(refusal.code)): \(refusal.reason)", hint: "nothing was applied; carry it to the hub, which will say the same", code: .data)
             }
         }
-        let report = try store.apply(contents.changes)
+        var report = try store.apply(checked).report
+        report.duplicates += duplicates
         if inv.flag("json") { try JSONOut.print(inv.io, ["applied": report.applied, "duplicates": report.duplicates]) } else if inv.io.isTerminal {
             inv.io.print("Applied \(report.applied) changes (\(report.duplicates) already here).")
         }
