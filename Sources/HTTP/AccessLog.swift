@@ -4,7 +4,7 @@ extension HTTPServer {
         public let method: String
         /// Visible ASCII only: other bytes and `%` itself are percent-encoded (see ``loggable(_:)``).
         public let path: String
-        public let status: Int
+        public let status: HTTPStatus
         public let bytesIn: Int
         public let bytesOut: Int
         public let milliseconds: Double

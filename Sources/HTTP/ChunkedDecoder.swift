@@ -24,12 +24,12 @@ struct ChunkedDecoder {
             case .size:
                 let end = Self.lineEnd(bytes, from: position)
                 if (end ?? bytes.endIndex) - position > limits.maxChunkLineBytes {
-                    throw HTTPParser.Refusal(status: 400, message: "a chunk-size line is longer than \(limits.maxChunkLineBytes) bytes")
+                    throw HTTPParser.Refusal(status: .badRequest, message: "a chunk-size line is longer than \(limits.maxChunkLineBytes) bytes")
                 }
                 guard let end else { break decoding }
                 let size = try Self.chunkSize(bytes[position..<end])
                 if size > limits.maxBodyBytes - body.count {
-                    throw HTTPParser.Refusal(status: 413, message: "body over the limit of \(limits.maxBodyBytes) bytes")
+                    throw HTTPParser.Refusal(status: .contentTooLarge, message: "body over the limit of \(limits.maxBodyBytes) bytes")
                 }
                 position = end + 2
                 remainingInChunk = size
@@ -44,7 +44,7 @@ struct ChunkedDecoder {
             case .dataEnd:
                 guard bytes.endIndex - position >= 2 else { break decoding }
                 guard bytes[position] == 13, bytes[position + 1] == 10 else {
-                    throw HTTPParser.Refusal(status: 400, message: "chunk not followed by CRLF")
+                    throw HTTPParser.Refusal(status: .badRequest, message: "chunk not followed by CRLF")
                 }
                 position += 2
                 state = .size
@@ -52,7 +52,7 @@ struct ChunkedDecoder {
                 // Checked before waiting for the line's end: bytes without a CRLF must not pile up.
                 let end = Self.lineEnd(bytes, from: position)
                 if trailerBytes + (end.map { $0 + 2 } ?? bytes.endIndex) - position > limits.maxHeaderBytes {
-                    throw HTTPParser.Refusal(status: 431, message: "trailers larger than \(limits.maxHeaderBytes) bytes")
+                    throw HTTPParser.Refusal(status: .headerFieldsTooLarge, message: "trailers larger than \(limits.maxHeaderBytes) bytes")
                 }
                 guard let end else { break decoding }
                 trailerBytes += end + 2 - position
@@ -61,7 +61,7 @@ struct ChunkedDecoder {
                 } else {
                     trailerLines += 1
                     if trailerLines > limits.maxHeaderCount {
-                        throw HTTPParser.Refusal(status: 431, message: "more than \(limits.maxHeaderCount) trailer lines")
+                        throw HTTPParser.Refusal(status: .headerFieldsTooLarge, message: "more than \(limits.maxHeaderCount) trailer lines")
                     }
                     try Self.checkTrailer(bytes[position..<end])
                 }
@@ -76,13 +76,13 @@ struct ChunkedDecoder {
     /// `1*8HEXDIG [ ";" extensions ]`: no sign, no spaces, no `0x`, and at most 0xFFFFFFFF, which
     /// `Int(_:radix:)` alone would not ensure.
     static func chunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParser.Refusal) -> Int {
-        let malformed = HTTPParser.Refusal(status: 400, message: "malformed chunk-size line: send 1 to 8 hex digits, optionally followed by ;extensions")
+        let malformed = HTTPParser.Refusal(status: .badRequest, message: "malformed chunk-size line: send 1 to 8 hex digits, optionally followed by ;extensions")
         let digits = line.prefix { hexValue($0) != nil }
         guard (1...8).contains(digits.count) else { throw malformed }
         let extensions = line[digits.endIndex...]
         guard extensions.isEmpty || extensions.first == UInt8(ascii: ";") else { throw malformed }
         guard !extensions.contains(where: { $0 != 9 && ($0 < 0x20 || $0 == 0x7F) }) else {
-            throw HTTPParser.Refusal(status: 400, message: "a chunk extension holds a control character")
+            throw HTTPParser.Refusal(status: .badRequest, message: "a chunk extension holds a control character")
         }
         return digits.reduce(0) { $0 * 16 + hexValue($1)! }
     }
@@ -92,7 +92,7 @@ struct ChunkedDecoder {
         try HTTPParser.checkFieldBytes(line)
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
               line[..<colon].allSatisfy(HTTPParser.isTokenByte) else {
-            throw HTTPParser.Refusal(status: 400, message: "malformed trailer line")
+            throw HTTPParser.Refusal(status: .badRequest, message: "malformed trailer line")
         }
     }
 

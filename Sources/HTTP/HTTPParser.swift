@@ -20,7 +20,7 @@ struct HTTPParser {
 
     /// A request the server refuses, with the status to answer.
     struct Refusal: Error, Equatable {
-        let status: Int
+        let status: HTTPStatus
         let message: String
     }
 
@@ -32,70 +32,70 @@ struct HTTPParser {
     func parseHead(_ buffer: [UInt8]) throws(Refusal) -> HeadResult {
         guard let end = Self.find(buffer, [13, 10, 13, 10]) else {
             if let lineEnd = Self.find(buffer, [13, 10]) {
-                if lineEnd > limits.maxRequestLineBytes { throw Refusal(status: 414, message: "request line longer than \(limits.maxRequestLineBytes) bytes") }
+                if lineEnd > limits.maxRequestLineBytes { throw Refusal(status: .uriTooLong, message: "request line longer than \(limits.maxRequestLineBytes) bytes") }
             } else if buffer.count > limits.maxRequestLineBytes {
-                throw Refusal(status: 414, message: "request line longer than \(limits.maxRequestLineBytes) bytes")
+                throw Refusal(status: .uriTooLong, message: "request line longer than \(limits.maxRequestLineBytes) bytes")
             }
             if buffer.count > limits.maxRequestLineBytes + limits.maxHeaderBytes {
-                throw Refusal(status: 431, message: "headers larger than \(limits.maxHeaderBytes) bytes")
+                throw Refusal(status: .headerFieldsTooLarge, message: "headers larger than \(limits.maxHeaderBytes) bytes")
             }
             // A client ending its lines with a bare LF would otherwise wait out the request timeout.
             if Self.findBareLF(buffer) { throw Self.bareLineBreak }
             return .needMore
         }
         let lines = Self.split(Array(buffer[..<end]))
-        guard let requestLine = lines.first else { throw Refusal(status: 400, message: "empty request") }
-        if requestLine.count > limits.maxRequestLineBytes { throw Refusal(status: 414, message: "request line longer than \(limits.maxRequestLineBytes) bytes") }
-        if end - requestLine.count > limits.maxHeaderBytes { throw Refusal(status: 431, message: "headers larger than \(limits.maxHeaderBytes) bytes") }
-        if lines.count - 1 > limits.maxHeaderCount { throw Refusal(status: 431, message: "more than \(limits.maxHeaderCount) header lines") }
+        guard let requestLine = lines.first else { throw Refusal(status: .badRequest, message: "empty request") }
+        if requestLine.count > limits.maxRequestLineBytes { throw Refusal(status: .uriTooLong, message: "request line longer than \(limits.maxRequestLineBytes) bytes") }
+        if end - requestLine.count > limits.maxHeaderBytes { throw Refusal(status: .headerFieldsTooLarge, message: "headers larger than \(limits.maxHeaderBytes) bytes") }
+        if lines.count - 1 > limits.maxHeaderCount { throw Refusal(status: .headerFieldsTooLarge, message: "more than \(limits.maxHeaderCount) header lines") }
 
-        guard let line = String(validating: requestLine, as: UTF8.self) else { throw Refusal(status: 400, message: "request line is not UTF-8") }
+        guard let line = String(validating: requestLine, as: UTF8.self) else { throw Refusal(status: .badRequest, message: "request line is not UTF-8") }
         let parts = line.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isUppercase && $0.isASCII }),
               parts[1].hasPrefix("/") || parts[1] == "*" else {
-            throw Refusal(status: 400, message: "malformed request line")
+            throw Refusal(status: .badRequest, message: "malformed request line")
         }
         // The target reaches the handler and the access log: a control byte in it could forge a log line.
         guard parts[1].utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw Refusal(status: 400, message: "the request target holds a space, a control character or a non-ASCII byte; percent-encode it")
+            throw Refusal(status: .badRequest, message: "the request target holds a space, a control character or a non-ASCII byte; percent-encode it")
         }
         let version: (Int, Int)
         switch parts[2] {
         case "HTTP/1.1": version = (1, 1)
         case "HTTP/1.0": version = (1, 0)
         default:
-            if parts[2].hasPrefix("HTTP/") { throw Refusal(status: 505, message: "only HTTP/1.0 and HTTP/1.1 are served") }
-            throw Refusal(status: 400, message: "malformed request line")
+            if parts[2].hasPrefix("HTTP/") { throw Refusal(status: .versionNotSupported, message: "only HTTP/1.0 and HTTP/1.1 are served") }
+            throw Refusal(status: .badRequest, message: "malformed request line")
         }
 
         var headers = HTTPHeaders()
         for raw in lines.dropFirst() {
-            guard let first = raw.first, first != 32, first != 9 else { throw Refusal(status: 400, message: "folded header lines are not accepted") }
+            guard let first = raw.first, first != 32, first != 9 else { throw Refusal(status: .badRequest, message: "folded header lines are not accepted") }
             try Self.checkFieldBytes(raw)
-            guard let colon = raw.firstIndex(of: 58) else { throw Refusal(status: 400, message: "header line without a colon") }
+            guard let colon = raw.firstIndex(of: 58) else { throw Refusal(status: .badRequest, message: "header line without a colon") }
             let nameBytes = raw[..<colon]
-            guard !nameBytes.isEmpty, nameBytes.allSatisfy(Self.isTokenByte) else { throw Refusal(status: 400, message: "malformed header name") }
-            guard let value = String(validating: raw[(colon + 1)...], as: UTF8.self) else { throw Refusal(status: 400, message: "header value is not UTF-8") }
+            guard !nameBytes.isEmpty, nameBytes.allSatisfy(Self.isTokenByte) else { throw Refusal(status: .badRequest, message: "malformed header name") }
+            guard let value = String(validating: raw[(colon + 1)...], as: UTF8.self) else { throw Refusal(status: .badRequest, message: "header value is not UTF-8") }
             headers.add(String(decoding: nameBytes, as: UTF8.self), value.trimmingCharacters())
         }
-        if version.1 == 1 && headers.values("Host").count != 1 { throw Refusal(status: 400, message: "HTTP/1.1 requests carry exactly one Host header") }
+        if version.1 == 1 && headers.values("Host").count != 1 { throw Refusal(status: .badRequest, message: "HTTP/1.1 requests carry exactly one Host header") }
 
         let lengths = headers.values("Content-Length")
         let encodings = headers.values("Transfer-Encoding")
         let framing: Framing
         if !lengths.isEmpty && !encodings.isEmpty {
-            throw Refusal(status: 400, message: "both Content-Length and Transfer-Encoding: refusing an ambiguous body")
+            throw Refusal(status: .badRequest, message: "both Content-Length and Transfer-Encoding: refusing an ambiguous body")
         } else if lengths.count > 1 {
-            throw Refusal(status: 400, message: "more than one Content-Length")
+            throw Refusal(status: .badRequest, message: "more than one Content-Length")
         } else if let length = lengths.first {
             guard !length.isEmpty, length.count <= 18, length.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(length) else {
-                throw Refusal(status: 400, message: "Content-Length is not a number")
+                throw Refusal(status: .badRequest, message: "Content-Length is not a number")
             }
-            if n > limits.maxBodyBytes { throw Refusal(status: 413, message: "body of \(n) bytes is over the limit of \(limits.maxBodyBytes)") }
+            if n > limits.maxBodyBytes { throw Refusal(status: .contentTooLarge, message: "body of \(n) bytes is over the limit of \(limits.maxBodyBytes)") }
             framing = n == 0 ? .none : .length(n)
         } else if !encodings.isEmpty {
             let codings = encodings.joined(separator: ",").split(separator: ",").map { $0.trimmingCharacters().lowercased() }
-            guard codings == ["chunked"] else { throw Refusal(status: 501, message: "only Transfer-Encoding: chunked is supported") }
+            guard codings == ["chunked"] else { throw Refusal(status: .notImplemented, message: "only Transfer-Encoding: chunked is supported") }
             framing = .chunked
         } else {
             framing = .none
@@ -120,11 +120,11 @@ struct HTTPParser {
     static func checkFieldBytes(_ line: ArraySlice<UInt8>) throws(Refusal) {
         if let bad = line.first(where: { $0 != 9 && ($0 < 0x20 || $0 == 0x7F) }) {
             if bad == 10 || bad == 13 { throw bareLineBreak }
-            throw Refusal(status: 400, message: "a header line holds the control character 0x\(String(bad, radix: 16, uppercase: true)); only tab, space and visible characters are allowed")
+            throw Refusal(status: .badRequest, message: "a header line holds the control character 0x\(String(bad, radix: 16, uppercase: true)); only tab, space and visible characters are allowed")
         }
     }
 
-    static let bareLineBreak = Refusal(status: 400, message: "a bare CR or LF inside the head; end every line with CRLF")
+    static let bareLineBreak = Refusal(status: .badRequest, message: "a bare CR or LF inside the head; end every line with CRLF")
 
     /// Whether `buffer` holds an LF that does not follow a CR.
     static func findBareLF(_ buffer: [UInt8]) -> Bool {

@@ -25,7 +25,7 @@ public final class HTTPServer: Sendable {
 
     /// Writes the server's own refusals (400, 408, 413, 503 busy…) in the application's form: a
     /// status, a short code such as `body_too_large`, and a message. Plain text unless told.
-    public typealias ErrorWriter = @Sendable (_ status: Int, _ code: String, _ message: String) -> HTTPResponse
+    public typealias ErrorWriter = @Sendable (_ status: HTTPStatus, _ code: String, _ message: String) -> HTTPResponse
     public static let plainErrors: ErrorWriter = { status, code, message in .text(status, "\(code): \(message)\n") }
 
     public let limits: HTTPLimits
@@ -104,7 +104,7 @@ public final class HTTPServer: Sendable {
                 s.stopping ? (nil, true) : (s.connections.admit(fd, capacity: limits.maxConnections), false)
             }
             guard let id = admitted else {
-                let busy = errors(503, "busy", stoppingNow ? "the server is stopping; try again shortly"
+                let busy = errors(.serviceUnavailable, "busy", stoppingNow ? "the server is stopping; try again shortly"
                     : "all \(limits.maxConnections) connections are mid-request; try again shortly")
                 _ = Socket.send(fd, Self.serialize(busy, keepAlive: false), deadline: Date().addingTimeInterval(1))
                 close(fd)
@@ -143,7 +143,7 @@ public final class HTTPServer: Sendable {
             var body: [UInt8]
             var bytesIn = consumed
             do throws(HTTPParser.Refusal) {
-                let late = HTTPParser.Refusal(status: 408, message: "the body did not arrive within \(Int(limits.requestTimeoutSeconds)) s")
+                let late = HTTPParser.Refusal(status: .requestTimeout, message: "the body did not arrive within \(Int(limits.requestTimeoutSeconds)) s")
                 guard let read = try RequestFraming.body(head.framing, &buffer, limits: limits, bytesIn: &bytesIn,
                                                          more: { self.readMore(fd, &$0, until: deadline) }) else { throw late }
                 body = gzipped ? try RequestFraming.gunzip(read, limit: limits.maxBodyBytes) : read
@@ -181,7 +181,7 @@ public final class HTTPServer: Sendable {
             let left = Int(deadline.timeIntervalSinceNow * 1000)
             if left <= 0 {
                 if requestDeadline == nil { return nil }  // idle keep-alive connection: just close
-                refuse(fd, .init(status: 408, message: "the request did not arrive within \(Int(limits.requestTimeoutSeconds)) s"), nil,
+                refuse(fd, .init(status: .requestTimeout, message: "the request did not arrive within \(Int(limits.requestTimeoutSeconds)) s"), nil,
                        started: Date(), bytesIn: buffer.count)
                 return nil
             }
@@ -213,13 +213,13 @@ public final class HTTPServer: Sendable {
     /// when the head itself was refused: its method and path are not to be trusted, even in a log.
     private func refuse(_ fd: Int32, _ refusal: HTTPParser.Refusal, _ request: HTTPRequestHead?, started: Date, bytesIn: Int) {
         let code = switch refusal.status {
-        case 408: "timeout"
-        case 413: "body_too_large"
-        case 414: "request_line_too_long"
-        case 431: "headers_too_large"
-        case 415: "unsupported_encoding"
-        case 501: "not_implemented"
-        case 505: "http_version"
+        case .requestTimeout: "timeout"
+        case .contentTooLarge: "body_too_large"
+        case .uriTooLong: "request_line_too_long"
+        case .headerFieldsTooLarge: "headers_too_large"
+        case .unsupportedMediaType: "unsupported_encoding"
+        case .notImplemented: "not_implemented"
+        case .versionNotSupported: "http_version"
         default: "bad_request"
         }
         let response = errors(refusal.status, code, refusal.message)
@@ -228,13 +228,13 @@ public final class HTTPServer: Sendable {
         log(request?.method ?? "-", request?.path ?? "-", refusal.status, bytesIn, bytes.count, started, nil)
     }
 
-    private func log(_ method: String, _ path: String, _ status: Int, _ bytesIn: Int, _ bytesOut: Int, _ started: Date, _ principal: String?) {
+    private func log(_ method: String, _ path: String, _ status: HTTPStatus, _ bytesIn: Int, _ bytesOut: Int, _ started: Date, _ principal: String?) {
         logger?(AccessEntry(method: Self.loggable(method), path: Self.loggable(path), status: status, bytesIn: bytesIn, bytesOut: bytesOut,
                             milliseconds: Date().timeIntervalSince(started) * 1000, principal: principal.map(Self.loggable)))
     }
 
     static func serialize(_ response: HTTPResponse, keepAlive: Bool, head: Bool = false) -> [UInt8] {
-        var text = "HTTP/1.1 \(response.status) \(HTTPResponse.reason(response.status))\r\n"
+        var text = "HTTP/1.1 \(response.status.code) \(response.status.reason)\r\n"
         for (name, value) in response.headers where name.lowercased() != "content-length" && name.lowercased() != "connection" {
             text += "\(name): \(value)\r\n"
         }

@@ -6,7 +6,7 @@ import GzipCodec
 public enum RequestFraming {
     /// A request the server refuses: the status it answers and why.
     public struct Refused: Error, Equatable, Sendable {
-        public let status: Int
+        public let status: HTTPStatus
         public let message: String
     }
 
@@ -38,7 +38,7 @@ public enum RequestFraming {
         case nil, "identity": return false
         case "gzip": return true
         case let encoding?:
-            throw HTTPParser.Refusal(status: 415, message: "Content-Encoding \(encoding) is not supported; send gzip or identity")
+            throw HTTPParser.Refusal(status: .unsupportedMediaType, message: "Content-Encoding \(encoding) is not supported; send gzip or identity")
         }
     }
 
@@ -79,9 +79,9 @@ public enum RequestFraming {
         do {
             return try Gzip.decompress(body, limit: limit)
         } catch .tooLarge {
-            throw HTTPParser.Refusal(status: 413, message: "decompressed body over the limit of \(limit) bytes")
+            throw HTTPParser.Refusal(status: .contentTooLarge, message: "decompressed body over the limit of \(limit) bytes")
         } catch {
-            throw HTTPParser.Refusal(status: 400, message: "the gzip body is corrupt, truncated or followed by other bytes")
+            throw HTTPParser.Refusal(status: .badRequest, message: "the gzip body is corrupt, truncated or followed by other bytes")
         }
     }
 }

@@ -9,7 +9,7 @@ extension Hub {
 extension HTTPResponse {
     /// `{"error":{"code":…,"message":…}}` (with `results` when a batch was refused): what every
     /// failure of the hub looks like, the HTTP server's own refusals included.
-    public static func error(_ status: Int, code: String, message: String, results: [ChangeResult]? = nil) -> HTTPResponse {
+    public static func error(_ status: HTTPStatus, code: String, message: String, results: [ChangeResult]? = nil) -> HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]),
                      body: SyncCodec.encode(ErrorReply(code: code, message: message, results: results)))
     }

@@ -29,19 +29,19 @@ extension Hub {
 
     func authenticate(_ headers: HTTPHeaders, _ s: State) -> Result<Principal, Unauthenticated> {
         guard let header = headers["Authorization"], header.hasPrefix("Bearer ") else {
-            return .failure(Unauthenticated(.error(401, code: "missing_token", message: "send 'Authorization: Bearer <token>' with the token from 'tianbao hub enroll'")))
+            return .failure(Unauthenticated(.error(.unauthorized, code: "missing_token", message: "send 'Authorization: Bearer <token>' with the token from 'tianbao hub enroll'")))
         }
         guard let (replica, hash) = Token.parse(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
               let (enrollment, stored) = try? s.tables.enrollment(replica),
               Secret.constantTimeEqual(hash, stored)
         else {
-            return .failure(Unauthenticated(.error(401, code: "bad_token", message: "the token is not valid on this hub; enrol the replica again ('tianbao hub enroll')")))
+            return .failure(Unauthenticated(.error(.unauthorized, code: "bad_token", message: "the token is not valid on this hub; enrol the replica again ('tianbao hub enroll')")))
         }
         if enrollment.revoked != nil {
-            return .failure(Unauthenticated(.error(401, code: "revoked", message: "this replica's token was revoked; ask the province for a new enrolment")))
+            return .failure(Unauthenticated(.error(.unauthorized, code: "revoked", message: "this replica's token was revoked; ask the province for a new enrolment")))
         }
         guard let role = Role(rawValue: enrollment.role) else {
-            return .failure(Unauthenticated(.error(401, code: "bad_token", message: "the enrolment has an unknown role")))
+            return .failure(Unauthenticated(.error(.unauthorized, code: "bad_token", message: "the enrolment has an unknown role")))
         }
         return .success(Principal(replica: replica, actor: Actor(org: enrollment.org, role: role)))
     }
@@ -54,7 +54,7 @@ extension Hub {
             if case .failure(let refusal) = authenticate(head.headers, s) { return refusal.response }
             return nil
         }
-        if let refusal { metrics.request(route: SyncProtocol.path, status: refusal.status) }
+        if let refusal { metrics.request(route: SyncProtocol.path, status: refusal.status.code) }
         return refusal
     }
 
@@ -65,7 +65,7 @@ extension Hub {
             case .failure(let refusal): return refusal.response
             case .success(let principal):
                 let name = (try? workspace(s).directory())?[principal.actor.org]?.name
-                var response = Self.json(200, SyncCodec.encode(WhoAmI(hub: replicaID, replica: principal.replica, org: principal.actor.org,
+                var response = Self.json(.ok, SyncCodec.encode(WhoAmI(hub: replicaID, replica: principal.replica, org: principal.actor.org,
                                                                       role: principal.actor.role.rawValue, name: name)))
                 response.principal = principal.logName
                 return response
@@ -145,20 +145,20 @@ extension Hub {
         do {
             tree = try JSONTree.parse(request.body)
         } catch {
-            return .error(400, code: "bad_json", message: request.body.isEmpty
+            return .error(.badRequest, code: "bad_json", message: request.body.isEmpty
                           ? "the request has no body; send the sync request as JSON (see Sync/PROTOCOL.md)"
                           : "the body is not valid JSON: \(error)")
         }
         let version = SyncCodec.protocolVersion(tree)
         guard let version, SyncProtocol.supported.contains(version) else {
-            return .error(400, code: "protocol_version",
+            return .error(.badRequest, code: "protocol_version",
                           message: "this hub speaks sync protocol \(SyncProtocol.supported.lowerBound)–\(SyncProtocol.supported.upperBound), the request \(version.map { "speaks \($0)" } ?? "names no version"); upgrade tianbao on the replica or the hub")
         }
         let body: SyncRequest
         do {
             body = try SyncCodec.request(tree)
         } catch {
-            return .error(400, code: "bad_request", message: "the sync request is malformed: \(error)")
+            return .error(.badRequest, code: "bad_request", message: "the sync request is malformed: \(error)")
         }
         return state.withLock { s in
             let principal: Principal
@@ -173,12 +173,12 @@ extension Hub {
                 response = try s.store.transaction {
                     let (response, pushedNew) = try sync(body, principal, s)
                     // Nothing new pushed and answered: the replica had nothing left to push at this moment.
-                    let drained = response.status == 200 && !pushedNew ? try received(principal.replica, s) : nil
-                    try s.tables.noteSync(principal.replica, status: response.status, now: now, drained: drained)
+                    let drained = response.status == .ok && !pushedNew ? try received(principal.replica, s) : nil
+                    try s.tables.noteSync(principal.replica, status: response.status.code, now: now, drained: drained)
                     return response
                 }
             } catch {
-                response = .error(500, code: "internal", message: "the hub could not complete the sync: \(error); nothing of it was kept — sync again")
+                response = .error(.internalServerError, code: "internal", message: "the hub could not complete the sync: \(error); nothing of it was kept — sync again")
                 try? s.tables.noteSync(principal.replica, status: 500, now: now, drained: nil)
             }
             response.principal = principal.logName
@@ -189,10 +189,10 @@ extension Hub {
     /// The reply, and whether the request pushed a change the hub did not hold.
     private func sync(_ body: SyncRequest, _ principal: Principal, _ s: State) throws -> (HTTPResponse, pushedNew: Bool) {
         guard body.replica == principal.replica else {
-            return (.error(403, code: "replica_mismatch", message: "the request speaks for replica \(body.replica.hex) but the token is \(principal.replica.hex)'s"), true)
+            return (.error(.forbidden, code: "replica_mismatch", message: "the request speaks for replica \(body.replica.hex) but the token is \(principal.replica.hex)'s"), true)
         }
         guard body.changes.count <= Self.changesLimit else {
-            return (.error(400, code: "bad_request", message: "\(body.changes.count) changes in one request; at most \(Self.changesLimit) — push the rest with the next request"), true)
+            return (.error(.badRequest, code: "bad_request", message: "\(body.changes.count) changes in one request; at most \(Self.changesLimit) — push the rest with the next request"), true)
         }
         return try syncBody(body, principal, s)
     }
@@ -208,13 +208,13 @@ extension Hub {
 
         if let key = body.key {
             guard key.replica == principal.replica else {
-                return (.error(403, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
+                return (.error(.forbidden, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
             }
             if !body.changes.isEmpty, let signature = body.signature,
                !BatchSignature.verify(signature, replica: principal.replica, changes: body.changes, publicKey: key.publicKey) {
-                return (.error(403, code: "bad_signature", message: "the batch's signature does not verify with the key the request registers; nothing was applied"), true)
+                return (.error(.forbidden, code: "bad_signature", message: "the batch's signature does not verify with the key the request registers; nothing was applied"), true)
             }
-            do { try registerKey(key, s) } catch { return (.error(409, code: "key_refused", message: "\(error)"), true) }
+            do { try registerKey(key, s) } catch { return (.error(.conflict, code: "key_refused", message: "\(error)"), true) }
         }
         if let refusal = try checkInstance(body, principal, s) { return (refusal, true) }
         if let after = body.recover { return (try recoverReply(body, after: after, principal, s), true) }
@@ -228,14 +228,14 @@ extension Hub {
                 results = applied
             case .refused(let held, let count):
                 try s.tables.add(held.filter { $0.status == .refused }.map(\.dot.seq), of: principal.replica, to: .refused)
-                return (.error(403, code: "changes_refused",
+                return (.error(.forbidden, code: "changes_refused",
                                message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
                                results: held), true)
             case .rejected(let code, let message):
-                return (.error(403, code: code, message: message), true)
+                return (.error(.forbidden, code: code, message: message), true)
             }
         } catch let error as ReplicationError {
-            return (.error(422, code: "refused_by_store", message: "nothing applied: \(error.description)"), true)
+            return (.error(.unprocessableContent, code: "refused_by_store", message: "nothing applied: \(error.description)"), true)
         }
 
         let (changes, checkpoint, more) = try page(for: principal, after: body.checkpoint,
@@ -246,7 +246,7 @@ extension Hub {
         reply.protocol = body.protocol   // answered in the form the replica reads
         var headers = HTTPHeaders([("Content-Type", "application/json")])
         if more { headers.add(SyncProtocol.nextCheckpointHeader, String(checkpoint)) }
-        return (HTTPResponse(status: 200, headers: headers, body: SyncCodec.encode(reply)), results.contains { $0.status == .accepted })
+        return (HTTPResponse(status: .ok, headers: headers, body: SyncCodec.encode(reply)), results.contains { $0.status == .accepted })
     }
 
     /// One copy of a replica's folder at a time (PROTOCOL.md 2.9): a copy that another copy has
@@ -258,7 +258,7 @@ extension Hub {
         let current = try s.tables.instance(replica)
         if current == instance { return nil }
         if try s.tables.isRetired(instance, of: replica) || (current != nil && body.recover == nil) {
-            return .error(409, code: "replica_copied", message: "this replica's folder is in use on another machine, or was copied: another copy of replica \(replica.hex) has synced since this one. Stop using this copy; its work stays in its folder. Ask the province to enrol a new replica for this machine ('tianbao hub enroll', then 'tianbao init').")
+            return .error(.conflict, code: "replica_copied", message: "this replica's folder is in use on another machine, or was copied: another copy of replica \(replica.hex) has synced since this one. Stop using this copy; its work stays in its folder. Ask the province to enrol a new replica for this machine ('tianbao hub enroll', then 'tianbao init').")
         }
         try s.tables.setInstance(instance, of: replica)
         return nil
@@ -281,25 +281,25 @@ extension Hub {
         var reply = SyncResponse(hub: replicaID, results: [], received: try received(principal.replica, s),
                                  changes: own, checkpoint: body.checkpoint, more: more)
         reply.protocol = body.protocol
-        return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
+        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
     }
 
     /// Withdrawals: own dots the hub refused and does not hold, at most ``withdrawalLimit`` a request, written in
     /// one transaction. `nil` when all were taken; the error response otherwise (none taken).
     private func withdraw(_ dots: [Dot], _ principal: Principal, _ s: State) throws -> HTTPResponse? {
         guard dots.count <= Self.withdrawalLimit else {
-            return .error(400, code: "bad_withdrawal", message: "\(dots.count) withdrawn dots in one request; at most \(Self.withdrawalLimit) — send the rest with the next request")
+            return .error(.badRequest, code: "bad_withdrawal", message: "\(dots.count) withdrawn dots in one request; at most \(Self.withdrawalLimit) — send the rest with the next request")
         }
         var seqs: [UInt64] = []
         for dot in dots {
             guard dot.replica == principal.replica else {
-                return .error(400, code: "bad_withdrawal", message: "'\(dot)' is not one of this replica's dots")
+                return .error(.badRequest, code: "bad_withdrawal", message: "'\(dot)' is not one of this replica's dots")
             }
             guard try !s.store.holds(dot) else {
-                return .error(400, code: "bad_withdrawal", message: "\(dot) is held by the hub: an accepted change cannot be withdrawn (write a new change instead)")
+                return .error(.badRequest, code: "bad_withdrawal", message: "\(dot) is held by the hub: an accepted change cannot be withdrawn (write a new change instead)")
             }
             guard try s.tables.contains(dot.seq, of: principal.replica, in: .refused) else {
-                return .error(400, code: "bad_withdrawal", message: "\(dot) was never refused by the hub: only a refused change is withdrawn")
+                return .error(.badRequest, code: "bad_withdrawal", message: "\(dot) was never refused by the hub: only a refused change is withdrawn")
             }
             seqs.append(dot.seq)
         }
@@ -381,7 +381,7 @@ extension Hub {
         return n
     }
 
-    static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
+    static func json(_ status: HTTPStatus, _ body: [UInt8]) -> HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
     }
 }

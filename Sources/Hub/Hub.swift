@@ -168,13 +168,13 @@ public final class Hub: Sendable {
         switch (request.method, request.path) {
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
             route = "/healthz"
-            response = HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array("{\"status\":\"ok\"}".utf8))
+            response = HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array("{\"status\":\"ok\"}".utf8))
         case ("GET", "/metrics"):
             route = "/metrics"
             let replicas = ((try? state.withLock { try $0.tables.enrollments() }) ?? []).filter { $0.revoked == nil }
             let text = metrics.render(replicas: replicas.count,
                                       perReplica: metricsAuthorized(request) ? replicas.map { ($0.replica.hex, $0.org, $0.role, $0.lastSync) } : [])
-            response = HTTPResponse.text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+            response = HTTPResponse.text(.ok, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         case ("GET", SyncProtocol.whoamiPath):
             route = SyncProtocol.whoamiPath
             response = whoami(request)
@@ -185,13 +185,13 @@ public final class Hub: Sendable {
         case (_, let path) where Self.routes[path] != nil:
             let allowed = Self.routes[path]!
             route = path
-            response = HTTPResponse.error(405, code: "method_not_allowed", message: "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: " or "))")
+            response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: " or "))")
             response.headers.set("Allow", allowed.joined(separator: ", "))
         default:
             route = "other"
-            response = HTTPResponse.error(404, code: "not_found", message: "no such endpoint: \(request.path); see Sync/PROTOCOL.md")
+            response = HTTPResponse.error(.notFound, code: "not_found", message: "no such endpoint: \(request.path); see Sync/PROTOCOL.md")
         }
-        metrics.request(route: route, status: response.status)
+        metrics.request(route: route, status: response.status.code)
         return response.compressed(for: request)
     }
 
@@ -214,7 +214,7 @@ public final class Hub: Sendable {
     /// `time principal method path status bytes-in bytes-out ms`: never a token or a value.
     static func logLine(_ e: HTTPServer.AccessEntry) -> String {
         let time = ISO8601DateFormatter().string(from: Date())
-        return "\(time) \(e.principal ?? "-") \(e.method) \(e.path) \(e.status) in=\(e.bytesIn) out=\(e.bytesOut) \(String(format: "%.1f", e.milliseconds))ms"
+        return "\(time) \(e.principal ?? "-") \(e.method) \(e.path) \(e.status.code) in=\(e.bytesIn) out=\(e.bytesOut) \(String(format: "%.1f", e.milliseconds))ms"
     }
 }
 

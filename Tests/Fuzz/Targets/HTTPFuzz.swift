@@ -24,7 +24,7 @@ enum HTTPFuzz {
 
     static func run(_ bytes: [UInt8]) -> FuzzTarget.Outcome {
         let read = RequestFraming.requests(in: bytes, limits: limits)
-        if let refused = read.refused, !(400...505).contains(refused.status) { return .broken("refused with status \(refused.status)") }
+        if let refused = read.refused, !(400...505).contains(refused.status.code) { return .broken("refused with status \(refused.status)") }
         if read.requests.isEmpty { return .refused }
         for request in read.requests {
             // Written back three ways — plainly, chunked (split where the body's bytes say, with a
