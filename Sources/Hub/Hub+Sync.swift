@@ -122,8 +122,8 @@ extension Hub {
                 }
                 do { try registerKey(key, s) } catch { throw HubError.bundleRefused("\(error)") }
             }
-            let directory = try Workspace.directory(of: s.store)
-            let workspace = workspace(s, directory: directory)
+            let workspace = try workspace(s)
+            let directory = try workspace.directory()
             let principal = Principal(replica: contents.replica, actor: Actor(org: enrollment.org, role: role))
             switch try accept(contents.changes, signature: contents.signature, from: principal, signatureRequired: true,
                               workspace: workspace, directory: directory, catalog: try workspace.catalog(), s) {
@@ -202,8 +202,8 @@ extension Hub {
     static let changesLimit = 5_000
 
     private func syncBody(_ body: SyncRequest, _ principal: Principal, _ s: State) throws -> (HTTPResponse, Bool) {
-        let directory = try Workspace.directory(of: s.store)
-        let workspace = workspace(s, directory: directory)
+        let workspace = try workspace(s)
+        let directory = try workspace.directory()
         let catalog = try workspace.catalog()
 
         if let key = body.key {

@@ -31,6 +31,9 @@ public final class Hub: Sendable {
     final class State {
         let store: ReplicaStore
         let tables: HubDatabase
+        /// The province's workspace, kept across requests: it reads the directory and the calls
+        /// again only when the store has changed.
+        var workspace: Workspace?
         init(store: ReplicaStore, tables: HubDatabase) {
             self.store = store
             self.tables = tables
@@ -142,15 +145,14 @@ public final class Hub: Sendable {
         try state.withLock { s in try body(try workspace(s)) }
     }
 
-    /// A workspace over the hub's store acting as the province.
+    /// A workspace over the hub's store acting as the province (whichever the directory names now).
     func workspace(_ s: State) throws -> Workspace {
-        workspace(s, directory: try Workspace.directory(of: s.store))
-    }
-
-    /// The hub's workspace, acting for the province, given the directory already read.
-    func workspace(_ s: State, directory: Directory) -> Workspace {
-        Workspace(store: s.store, actor: Actor(org: directory.province?.code ?? "", role: .province), author: "hub",
-                  extraTemplates: configuration.extraTemplates)
+        if let known = s.workspace, try known.actor.org == known.directory().province?.code ?? "" { return known }
+        let directory = try Workspace.directory(of: s.store)
+        let made = Workspace(store: s.store, actor: Actor(org: directory.province?.code ?? "", role: .province), author: "hub",
+                             extraTemplates: configuration.extraTemplates)
+        s.workspace = made
+        return made
     }
 
     // MARK: Serving

@@ -77,7 +77,7 @@ extension ReplicaStore {
     /// On failure the caches are reloaded, since they may hold what was rolled back.
     func writing<T>(_ body: (inout Set<Int64>) throws -> T) throws -> T {
         do {
-            defer { generation += 1 }
+            defer { writesSeen += 1 }
             return try db.transaction {
                 // Under the write lock: what another process wrote is now visible and stable.
                 try refreshIfChangedElsewhere()

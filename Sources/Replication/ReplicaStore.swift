@@ -63,9 +63,8 @@ public final class ReplicaStore {
     /// The connection's rollback count when the caches were last known to match the tables: a
     /// transaction of a layer above that enclosed this store's writes may have been rolled back.
     var seenRollbacks = 0
-    /// Moves whenever what the store holds may have changed: on each write it commits, and when it
-    /// finds another connection's, or a rollback. Layers above key their caches on it.
-    public internal(set) var generation = 0
+    /// Counts writes committed here, and rereads after another connection's or a rollback.
+    var writesSeen = 0
 
     struct SeqProgress: Equatable {
         var contiguous: UInt64
@@ -135,6 +134,14 @@ public final class ReplicaStore {
         return VersionVector(entries)
     }
 
+    /// Moves whenever what the store holds may have changed: on each write it commits here, when
+    /// another connection (another process) has committed, and after a rollback. A layer above keys
+    /// what it derives and keeps (an organisation directory, a catalogue of calls) on it.
+    public var generation: Int {
+        try? refreshIfChangedElsewhere()
+        return writesSeen
+    }
+
     /// The latest clock stamp issued or received.
     public var lastTimestamp: Timestamp { clock.last }
 
@@ -143,7 +150,7 @@ public final class ReplicaStore {
     func reloadCaches() throws {
         dataVersion = try db.first("PRAGMA data_version") { $0.int64(0) } ?? 0
         seenRollbacks = db.rollbacks
-        generation += 1
+        writesSeen += 1
         replicaOrds = [:]
         replicaIDs = [:]
         progress = [:]

@@ -22,6 +22,22 @@ public final class Workspace {
     /// Who edits, as written into each change (a person's name, or the unit).
     public var author: String?
     private let extraTemplates: [CallTemplate]
+    /// The directory and catalogue as read at a store generation: read once per command, however
+    /// many rules ask, and read again as soon as anything is written (here or by another process).
+    private var context = Context()
+
+    private struct Context {
+        var generation = -1
+        var directory: Directory?
+        var catalog: CallCatalog?
+    }
+
+    /// The context for the store as it stands now.
+    private func currentContext() -> Context {
+        let generation = store.generation
+        if context.generation != generation { context = Context(generation: generation) }
+        return context
+    }
 
     public init(store: ReplicaStore, actor: Actor, author: String? = nil, extraTemplates: [CallTemplate] = []) {
         self.store = store
@@ -37,12 +53,14 @@ public final class Workspace {
 
     /// Built-in calls, template files, and calls the province published through sync.
     public func catalog() throws -> CallCatalog {
+        if let known = currentContext().catalog { return known }
         var catalog = CallCatalog(CallCatalog.builtIn + extraTemplates)
         for record in try store.records(in: Collection.calls) {
             for version in record.fields["template"]?.versions ?? [] {
                 if let text = version.value.text, let template = try? CallTemplate.decode(Data(text.utf8)) { catalog.add(template) }
             }
         }
+        context.catalog = catalog
         return catalog
     }
 
@@ -70,7 +88,12 @@ public final class Workspace {
 
     // MARK: Organisations
 
-    public func directory() throws -> Directory { try Self.directory(of: store) }
+    public func directory() throws -> Directory {
+        if let known = currentContext().directory { return known }
+        let directory = try Self.directory(of: store)
+        context.directory = directory
+        return directory
+    }
 
     /// The organisations `store` holds, read without a workspace (the hub finds its province so).
     public static func directory(of store: ReplicaStore) throws -> Directory {
