@@ -84,6 +84,27 @@ public struct Invocation: Sendable {
         throw UsageError("'\(name)' is missing", path: path)
     }
 
+    /// An option that holds a number: absent is `nil`; anything but a number in `range` is a usage
+    /// error naming the option, never a silent default.
+    public func number<T: LosslessStringConvertible & Comparable>(_ name: String, in range: ClosedRange<T>) throws(UsageError) -> T? {
+        guard let text = option(name) else { return nil }
+        guard let value = T(text), range.contains(value) else {
+            throw UsageError("--\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'", path: path)
+        }
+        return value
+    }
+
+    /// An argument or option that names one of a fixed set of choices; anything else is a usage
+    /// error listing them. `also` reads other spellings (a status's Chinese name, say).
+    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type = T.self,
+                                                           also: (String) -> T? = { _ in nil }) throws(UsageError) -> T? where T.RawValue == String {
+        guard let text = arguments[name]?.first ?? options[name]?.last else { return nil }
+        guard let value = T(rawValue: text) ?? also(text) else {
+            throw UsageError("--\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'", path: path)
+        }
+        return value
+    }
+
     public var commandLine: String { path.joined(separator: " ") }
 }
 

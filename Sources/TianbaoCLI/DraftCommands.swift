@@ -79,13 +79,7 @@ enum DraftCommands {
                   Option("status", value: "STATUS", help: "Only this status: draft, submitted, returned, recommended, selected, notSelected.")]
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
-        var status: Status?
-        if let text = inv.option("status") {
-            guard let s = Status(rawValue: text) ?? Status.allCases.first(where: { $0.chinese == text }) else {
-                throw UsageError("--status must be one of \(Status.allCases.map(\.rawValue).joined(separator: ", "))", path: inv.path)
-            }
-            status = s
-        }
+        let status = try inv.choice("status", as: Status.self) { text in Status.allCases.first { $0.chinese == text } }
         let rows = try workspace.submissions(call: inv.option("call"), form: inv.option("form"), status: status)
         if inv.flag("json") {
             try JSONOut.print(inv.io, try rows.map { s in

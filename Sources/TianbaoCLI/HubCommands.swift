@@ -41,10 +41,7 @@ enum HubCommands {
         }
         let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         var limits = HTTPLimits()
-        if let maxBody = inv.option("max-body") {
-            guard let n = Int(maxBody), n > 0 else { throw UsageError("--max-body takes a number of bytes", path: inv.path) }
-            limits.maxBodyBytes = n
-        }
+        if let maxBody = try inv.number("max-body", in: 1...(1 << 30)) { limits.maxBodyBytes = maxBody }
         // Before any thread starts, so every thread of the server inherits the mask and the
         // signals reach only the sigwait below: stopping runs as ordinary code on this thread.
         StopSignals.block()
@@ -93,9 +90,7 @@ enum HubCommands {
                   Option("label", value: "NAME", help: "Who uses it (shown in reports)."),
                   Option("hub-url", value: "URL", help: "The hub's address, to print the replica's init command.")]
     ) { inv in
-        guard let role = Role(rawValue: try inv.required("role")) else {
-            throw UsageError("--role must be province, city or hospital", path: inv.path)
-        }
+        guard let role = try inv.choice("role", as: Role.self) else { throw UsageError("'role' is missing", path: inv.path) }
         let hub = try open(inv)
         defer { hub.close() }
         let (replica, token) = try hub.enroll(org: try inv.required("org"), role: role, label: inv.option("label"))
@@ -156,7 +151,7 @@ enum HubCommands {
             }
         }
         if let code = inv.option("code") {
-            guard let name = inv.option("name"), let kind = inv.option("kind").flatMap(Organization.Kind.init(rawValue:)) else {
+            guard let name = inv.option("name"), let kind = try inv.choice("kind", as: Organization.Kind.self) else {
                 throw UsageError("adding an organisation needs --code, --name and --kind province|city|hospital|institution", path: inv.path)
             }
             adding.append(Organization(code: code, name: name, kind: kind, city: inv.option("city"), provincial: inv.flag("provincial"),

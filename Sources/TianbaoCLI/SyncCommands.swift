@@ -24,7 +24,7 @@ enum SyncCommands {
         let config = try directory.config()
         let token = try directory.token()
         guard let hub = URL(string: config.hub) else { throw CLIFailure("the hub address \(config.hub) is not a URL", code: .data) }
-        let budget = Double(inv.option("budget") ?? "60") ?? 60
+        let budget = try inv.number("budget", in: 0.0...86_400) ?? 60
         let lock = try SyncLock(path: directory.lockPath)
         guard lock.acquire() else {
             throw CLIFailure("another 'tianbao sync' is running for \(directory.path)", hint: "it will finish on its own; nothing to do", code: .tempFail)

@@ -47,4 +47,16 @@ import TestSupport
         let bad = w.run("hospital", ["list", "--status", "finished"])
         #expect(bad.status == 64 && bad.stderr.contains("--status must be one of draft, submitted"))
     }
+
+    /// A number or a choice that is not one is a usage error naming the option, never a default.
+    @Test func typedOptionsRefuseWhatTheyCannotRead() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        let budget = w.run("hospital", ["sync", "--budget", "soon"])
+        #expect(budget.status == 64 && budget.stderr.contains("--budget takes a number from 0.0 to 86400.0, not 'soon'"), "\(budget.stderr)")
+        let negative = w.run("hospital", ["sync", "--budget", "-5"])
+        #expect(negative.status == 64 && negative.stderr.contains("--budget"))
+        let role = w.run("hospital", ["hub", "enroll", "--db", w.dir.file("none.sqlite"), "--org", "fz-first", "--role", "doctor"])
+        #expect(role.status == 64 && role.stderr.contains("--role must be one of province, city, hospital, not 'doctor'"), "\(role.stderr)")
+    }
 }
