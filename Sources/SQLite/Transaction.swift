@@ -16,16 +16,14 @@ extension Database {
     /// savepoint, moves ``rollbacks``, so a layer caching what the tables say knows to read again.
     @discardableResult
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        if isInTransaction { return try savepoint(body) }
-        try execute("BEGIN \(kind.rawValue)")
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            try? execute("ROLLBACK")
-            rollbacks &+= 1
-            throw error
+        if isInTransaction {
+            try execute("SAVEPOINT nested")
+            let result = try undoing("ROLLBACK TO nested; RELEASE nested", body)
+            try execute("RELEASE nested")
+            return result
         }
+        try execute("BEGIN \(kind.rawValue)")
+        let result = try undoing("ROLLBACK", body)
         do {
             try execute("COMMIT")
         } catch {
@@ -36,18 +34,14 @@ extension Database {
         return result
     }
 
-    private func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try execute("SAVEPOINT nested")
-        let result: T
+    /// Runs `body`; when it throws, runs `undo` and counts the rollback, then rethrows its error.
+    private func undoing<T>(_ undo: String, _ body: () throws -> T) throws -> T {
         do {
-            result = try body()
+            return try body()
         } catch {
-            try? execute("ROLLBACK TO nested")
-            try? execute("RELEASE nested")
+            try? execute(undo)
             rollbacks &+= 1
             throw error
         }
-        try execute("RELEASE nested")
-        return result
     }
 }
