@@ -35,7 +35,8 @@ extension ReplicaStore {
     /// at all). The checks are not run again.
     @discardableResult
     public func apply(_ checked: [CheckedChange], thenCommit edits: [Edit] = [], author: String? = nil) throws -> (report: ApplyReport, made: [Change]) {
-        try apply(checked.map(\.change), settingMeta: [], thenCommit: edits, author: author, checked: true)
+        let mine = checked.allSatisfy { $0.checker == ObjectIdentifier(self) }
+        return try apply(checked.map(\.change), settingMeta: [], thenCommit: edits, author: author, checked: mine)
     }
 
     /// Checks `change` against every rule that needs neither the tables nor the clock, writing
@@ -43,7 +44,7 @@ extension ReplicaStore {
     /// ``CheckedChange`` does not run them again.
     public func check(_ change: Change) throws(ReplicationError) -> CheckedChange {
         try admit(change)
-        return CheckedChange(change)
+        return CheckedChange(change, checker: ObjectIdentifier(self))
     }
 
     private func apply(_ changes: [Change], settingMeta meta: [(String, MetaValue?)], thenCommit edits: [Edit],

@@ -117,6 +117,8 @@ extension ReplicaStore {
             try db.run("DELETE FROM entries WHERE record = ? AND key = ?", record.ord, key)
         }
         for record in records { try StoreSchema.replayListings(db, record: record) }
+        // Records changed under a version vector that did not move: derived rows are made anew.
+        if !taken.isEmpty { try db.run("DELETE FROM projections") }
         pendingCount = try db.first("SELECT count(*) FROM pending") { $0.int(0) } ?? 0
         return taken
     }

@@ -70,3 +70,38 @@ import TestSupport
         #expect(try names([.text("b")]) == ["2:n5", "2:n3", "2:n1", "2:n0"])
     }
 }
+
+/// Found by review: a change taken back (refused by the hub, discarded here) leaves the version
+/// vector where it was; the rows must follow the record anyway.
+@Suite struct ProjectionTakeBackTests {
+    struct ByName: Projection {
+        let name = "by-name"
+        let collection = "forms"
+        let signature = "v1"
+        func row(of record: RecordState) -> ProjectedRow? { ProjectedRow(key: [.text("k")], payload: record["name"]?.text ?? "") }
+    }
+
+    @Test func aTakenBackChangeTakesItsRowWithIt() throws {
+        let store = try Replicas.memory(id: Replicas.id(1))
+        let r = RecordID.make(wallMilliseconds: 1_763_800_000_000)
+        _ = try store.commit([.set(collection: "forms", record: r, field: "name", value: .text("old"))])
+        let refused = try store.commit([.set(collection: "forms", record: r, field: "name", value: .text("refused"))])
+        func rows() throws -> [String] {
+            try store.refresh(ByName())
+            return try store.projectedRows("by-name", prefix: []) { _, p in String(decoding: p, as: UTF8.self) }
+        }
+        #expect(try rows() == ["refused"])
+        try store.takeBack(refused.map(\.dot), remake: false)
+        #expect(try rows() == ["old"])
+    }
+
+    /// A change checked by one store is checked afresh by another (which may hold other collections).
+    @Test func aChangeCheckedElsewhereIsCheckedAgain() throws {
+        let a = try Replicas.memory(id: Replicas.id(1))
+        var configuration = Replicas.configuration(clock: ManualClock(), collections: ["orgs"])
+        configuration.newReplicaID = Replicas.id(2)
+        let b = try ReplicaStore(path: ":memory:", configuration: configuration)
+        let change = try a.commit([.set(collection: "forms", record: RecordID.make(wallMilliseconds: 5), field: "f", value: .int(1))])[0]
+        #expect(throws: ReplicationError.self) { try b.apply([try a.check(change)]) }
+    }
+}
