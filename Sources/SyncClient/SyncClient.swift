@@ -148,7 +148,7 @@ public final class SyncClient {
                 }
                 // The page and the checkpoint after it, in one transaction.
                 let stillWaiting = Array(waiting.dropFirst(withdraw.count))
-                let meta = SyncState.afterPage(checkpoint: response.checkpoint, received: response.received,
+                let meta = SyncState.afterPage(hub: response.hub, checkpoint: response.checkpoint, received: response.received,
                                                withdrawals: stillWaiting, registeredKey: registering)
                 report.pulled += try store.apply(response.changes, settingMeta: meta).applied
                 report.pushed += response.results.filter { $0.status == .accepted }.count

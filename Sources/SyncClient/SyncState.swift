@@ -23,9 +23,14 @@ public struct SyncState {
         static let instance = "sync.instance"
         /// The instance a recovery under way names itself with; it becomes ``instance`` once done.
         static let pendingInstance = "sync.instance.pending"
+        /// The hub's own replica id, as its replies name it.
+        static let hub = "sync.hub"
         static let lastSync = "sync.last"
         static let outcome = "sync.outcome"
     }
+
+    /// The hub's replica id, once a sync has named it: its changes are the hub's own (receipts).
+    public func hubReplica() throws -> ReplicaID? { try store.meta(Key.hub)?.text.flatMap { ReplicaID(hex: $0) } }
 
     /// Where the replica's pull stands in the hub's arrivals.
     public func checkpoint() throws -> Int64 { try store.meta(Key.checkpoint)?.integer ?? 0 }
@@ -70,8 +75,9 @@ public struct SyncState {
     func registeredKey() throws -> String? { try store.meta(Key.registeredKey)?.text }
 
     /// What a page of the hub's reply leaves behind, written in the same transaction as its changes.
-    static func afterPage(checkpoint: Int64, received: UInt64, withdrawals: [Dot], registeredKey: String?) -> [(String, MetaValue?)] {
+    static func afterPage(hub: ReplicaID, checkpoint: Int64, received: UInt64, withdrawals: [Dot], registeredKey: String?) -> [(String, MetaValue?)] {
         var meta: [(String, MetaValue?)] = [
+            (Key.hub, .text(hub.hex)),
             (Key.checkpoint, .integer(checkpoint)),
             (Key.received, .integer(Int64(received))),
             (Key.withdraw, withdrawalsValue(withdrawals)),

@@ -1,6 +1,7 @@
 import Foundation
 import Replication
 import Submissions
+import SyncClient
 
 /// `calls`, `new`, `edit`, `show`, `list`, `validate`, `log`.
 enum DraftCommands {
@@ -117,24 +118,44 @@ enum DraftCommands {
         let id = try inv.required("id")
         let history = try workspace.store.history(of: id)
         guard !history.isEmpty else { throw CLIFailure("no record \(id) on this replica", hint: "check the id with 'tianbao list'", code: .noInput) }
-        let form = (try? workspace.submission(id)).flatMap { try? workspace.template(of: $0).1 }
+        let template = (try? workspace.submission(id)).flatMap { try? workspace.template(of: $0) }
+        let form = template?.1
+        let offset = template?.0.utcOffsetHours ?? 8
+        let directory = try workspace.directory()
+        let hub = try SyncState(workspace.store).hubReplica()
+        // Who made each change: the identity the hub enrolled for its replica (published with the
+        // replica's key), not the name typed with --as, which is shown beside it as a note.
+        func who(_ c: Change) -> (identity: String, unit: String, typed: String?) {
+            if c.dot.replica == hub { return ("hub", directory.province?.name ?? "", c.author == "hub" ? nil : c.author) }
+            let key = try? workspace.publishedKey(c.dot.replica)
+            let identity = key.map { $0.label ?? "(\($0.role.rawValue) replica)" } ?? "(not yet known here)"
+            let unit = key.map { directory[$0.org]?.name ?? $0.org } ?? ""
+            return (identity, unit, c.author == identity ? nil : c.author)
+        }
+        func what(_ c: Change) -> String {
+            let value = c.value.map { Render.short($0, field: c.field, offsetHours: offset) } ?? ""
+            switch c.op {
+            case .set: return "\(Render.fieldName(c.field, form: form)) = \(value)"
+            case .add: return "\(Render.fieldName(c.field, form: form)) + \(value)"
+            case .remove: return "\(Render.fieldName(c.field, form: form)) − \(value)"
+            case .delete: return "deleted the record"
+            case .restore: return "restored the record"
+            }
+        }
         if inv.flag("json") {
             try JSONOut.print(inv.io, history.map { c in
-                ["time": Format.time(c.timestamp.wall), "author": c.author ?? "", "replica": c.dot.replica.hex, "dot": c.dot.description,
-                 "field": Render.fieldName(c.field, form: form), "op": c.op.rawValue, "value": c.value.map { Render.short($0) } ?? ""]
+                let (identity, unit, typed) = who(c)
+                return ["time": Format.time(c.timestamp.wall, offsetHours: offset), "enrolled": identity, "unit": unit, "typed": typed ?? "",
+                        "author": c.author ?? "", "replica": c.dot.replica.hex, "dot": c.dot.description,
+                        "field": Render.fieldName(c.field, form: form), "op": c.op.rawValue,
+                        "value": c.value.map { Render.short($0, field: c.field, offsetHours: offset) } ?? ""]
             })
             return 0
         }
         for c in history {
-            let what: String
-            switch c.op {
-            case .set: what = "\(Render.fieldName(c.field, form: form)) = \(c.value.map { Render.short($0) } ?? "")"
-            case .add: what = "\(Render.fieldName(c.field, form: form)) + \(c.value.map { Render.short($0) } ?? "")"
-            case .remove: what = "\(Render.fieldName(c.field, form: form)) − \(c.value.map { Render.short($0) } ?? "")"
-            case .delete: what = "deleted the record"
-            case .restore: what = "restored the record"
-            }
-            inv.io.print("\(Format.time(c.timestamp.wall))  \(c.author ?? "?")  @\(c.dot.replica.hex.prefix(8))  \(what)")
+            let (identity, unit, typed) = who(c)
+            let by = unit.isEmpty ? identity : "\(identity)（\(unit)）"
+            inv.io.print("\(Format.time(c.timestamp.wall, offsetHours: offset))  \(by)  @\(c.dot.replica.hex.prefix(8))  \(what(c))\(typed.map { "  [typed as: \($0)]" } ?? "")")
         }
         return 0
     }

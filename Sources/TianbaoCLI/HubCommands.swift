@@ -123,11 +123,11 @@ enum HubCommands {
         let rows = try hub.enrollments()
         if inv.flag("json") {
             try JSONOut.print(inv.io, rows.map { ["replica": $0.replica.hex, "org": $0.org, "role": $0.role, "label": $0.label ?? "",
-                                                 "revoked": $0.revoked != nil ? "yes" : "no", "lastSync": $0.lastSync.map(Format.time) ?? ""] })
+                                                 "revoked": $0.revoked != nil ? "yes" : "no", "lastSync": $0.lastSync.map { Format.time($0) } ?? ""] })
             return 0
         }
         for r in rows {
-            inv.io.print("\(r.replica.hex)  \(r.org)  \(r.role)  \(r.label ?? "")  last sync \(r.lastSync.map(Format.time) ?? "never")\(r.revoked != nil ? "  REVOKED" : "")")
+            inv.io.print("\(r.replica.hex)  \(r.org)  \(r.role)  \(r.label ?? "")  last sync \(r.lastSync.map { Format.time($0) } ?? "never")\(r.revoked != nil ? "  REVOKED" : "")")
         }
         return 0
     }

@@ -29,9 +29,11 @@ enum Render {
         spec.type.isSet ? FieldCodec.display(elements: s.elements(spec.key), spec) : FieldCodec.display(s.value(spec.key), spec)
     }
 
-    static func short(_ value: FieldValue) -> String {
+    static func short(_ value: FieldValue, field: String = "", offsetHours: Int = 8) -> String {
         let text: String
-        if let entry = WorkflowEntry(value) { text = "\(entry.action.rawValue)\(entry.text.map { "「\($0)」" } ?? "") by \(entry.by)" } else { text = value.description }
+        if field == WorkflowField.received, case .int(let ms) = value {
+            text = Format.time(ms, offsetHours: offsetHours)
+        } else if let entry = WorkflowEntry(value) { text = "\(entry.action.rawValue)\(entry.text.map { "「\($0)」" } ?? "") by \(entry.by)" } else { text = value.description }
         let line = text.replacingOccurrences(of: "\n", with: " ⏎ ")
         return line.count > 60 ? String(line.prefix(60)) + "…" : line
     }
@@ -65,15 +67,15 @@ enum Render {
         }
         guard !forEditing else { return out }
         out += "\n【流程】\n"
-        if let sub = s.workflow.submission { out += "提交: \(Format.time(sub.at.wall)) by \(sub.entry.by), revision \(sub.entry.revision)\n" }
+        if let sub = s.workflow.submission { out += "提交: claimed \(Format.time(sub.at.wall, offsetHours: call.utcOffsetHours)) by \(sub.entry.by), revision \(sub.entry.revision)\n" }
         if let review = s.workflow.review {
-            out += "\(review.entry.action == .recommend ? "推荐（审核意见）" : "退回（理由）"): \(review.entry.text ?? "") — \(review.entry.by), \(Format.time(review.at.wall))\n"
+            out += "\(review.entry.action == .recommend ? "推荐（审核意见）" : "退回（理由）"): \(review.entry.text ?? "") — \(review.entry.by), \(Format.time(review.at.wall, offsetHours: call.utcOffsetHours))\n"
         }
         if let decision = s.workflow.decision {
-            out += "遴选: \(decision.entry.action == .select ? "入库" : "未入选")\(decision.entry.text.map { "（\($0)）" } ?? "") — \(Format.time(decision.at.wall))\n"
+            out += "遴选: \(decision.entry.action == .select ? "入库" : "未入选")\(decision.entry.text.map { "（\($0)）" } ?? "") — \(Format.time(decision.at.wall, offsetHours: call.utcOffsetHours))\n"
         }
         if case .offlineBeforeDeadline(let received)? = standing {
-            out += "截止: submitted offline before the deadline, received at \(Format.time(received))\n"
+            out += "截止: submitted offline before the deadline, received by the hub at \(Format.time(received, offsetHours: call.utcOffsetHours))\n"
         }
         for note in s.workflow.notes { out += "注意: \(note)\n" }
         out += "当前修订: \(s.revision)\n"
@@ -102,7 +104,7 @@ enum Render {
         case .notSubmitted: "not submitted"
         case .onTime: "on time"
         case .late: "late"
-        case .offlineBeforeDeadline(let at): "submitted offline before the deadline, received at \(Format.time(at))"
+        case .offlineBeforeDeadline(let at): "submitted offline before the deadline, received by the hub at \(Format.time(at, offsetHours: call.utcOffsetHours))"
         }
         return RecordJSON(id: s.id, call: s.call, form: s.form, unit: s.unit, status: s.status.rawValue, revision: s.revision,
                           templateVersion: s.templateVersion, fields: fields, conflicts: conflicts, notes: s.workflow.notes,

@@ -89,7 +89,7 @@ enum ReplicaCommands {
         io.print("Replica   \(config.replica)")
         io.print("Unit      \(config.name ?? config.org) (\(config.org), \(config.role))")
         io.print("Hub       \(config.hub)")
-        io.print("Last sync \(lastSync.map(Format.time) ?? "never")\(outcome.map { " — \($0)" } ?? "")")
+        io.print("Last sync \(lastSync.map { Format.time($0) } ?? "never")\(outcome.map { " — \($0)" } ?? "")")
         io.print("Pending   \(pending) local change\(pending == 1 ? "" : "s") not yet at the hub")
         if refused.isEmpty {
             io.print("Refused   none")

@@ -70,8 +70,8 @@ final class CLIWorld: @unchecked Sendable {
 
     /// Enrols and initialises a replica in its own folder; returns the folder.
     @discardableResult
-    func replica(_ name: String, org: String, role: String) throws -> String {
-        let enrolled = try check(["hub", "enroll", "--db", hubDB, "--org", org, "--role", role, "--json"])
+    func replica(_ name: String, org: String, role: String, label: String? = nil) throws -> String {
+        let enrolled = try check(["hub", "enroll", "--db", hubDB, "--org", org, "--role", role, "--json"] + (label.map { ["--label", $0] } ?? []))
         let token = try JSONSerialization.jsonObject(with: Data(enrolled.stdout.utf8)) as! [String: String]
         try check(["init", "--hub", url, "--token", token["token"]!, "--dir", dir.file(name)])
         return dir.file(name)
