@@ -94,6 +94,8 @@ extension Hub {
             // Published to the replica's own unit, so colleagues can check its bundles offline.
             try workspace(s).publish(PublishedKey(replica: registration.replica, org: enrollment.org, role: Role(rawValue: enrollment.role) ?? .hospital,
                                                   publicKey: registration.publicKey, label: enrollment.label))
+            try audit(.key, registration.replica.hex, ["org", enrollment.org, "fingerprint", String(SHA256.hex(registration.publicKey).prefix(16))],
+                      by: Self.name(registration.replica, enrollment.label), s)
         } catch {
             throw .keyRefused("the hub could not store the key: \(error)")
         }
@@ -102,7 +104,20 @@ extension Hub {
     /// Applies a bundle carried from an offline replica through the same accept path as its
     /// network push: signed by the replica it names, every change judged, all of it or none.
     /// Importing it again changes nothing.
-    public func importBundle(_ bytes: [UInt8]) throws -> [ChangeResult] {
+    ///
+    /// The import is in the audit trail with `source` (the file's name), the bundle's hash and what
+    /// became of it; a refused one too, with why.
+    public func importBundle(_ bytes: [UInt8], source: String = "") throws -> [ChangeResult] {
+        let file = ["file", source, "sha256", SHA256.hex(bytes)]
+        do {
+            return try importBundle(bytes, file)
+        } catch {
+            try? state.withLock { s in try audit(.bundle, "", file + ["outcome", "refused", "reason", "\(error)"], s) }
+            throw error
+        }
+    }
+
+    private func importBundle(_ bytes: [UInt8], _ file: [String]) throws -> [ChangeResult] {
         let contents: ChangeBundle.Contents
         do { contents = try ChangeBundle.decode(bytes) } catch { throw HubError.bundleRefused("\(error)") }
         // One transaction, as a push: the key it registers and the changes it carries, or nothing.
@@ -128,6 +143,9 @@ extension Hub {
             switch try accept(contents.changes, signature: contents.signature, from: principal, signatureRequired: true,
                               workspace: workspace, directory: directory, catalog: try workspace.catalog(), s) {
             case .applied(let results):
+                let accepted = results.filter { $0.status == .accepted }.count
+                try audit(.bundle, contents.replica.hex, file + ["outcome", "applied", "changes", String(results.count), "accepted", String(accepted),
+                                                              "duplicates", String(results.count - accepted)], s)
                 return results
             case .refused(let results, let count):
                 throw HubError.bundleRefused("\(count) of \(results.count) changes are not allowed: " +

@@ -24,6 +24,9 @@ public final class Hub: Sendable {
         /// The most a form record's history may weigh (its values' bytes, plus 256 a change): a
         /// record entering a replica's scope is sent whole, so its size bounds that reply.
         public var maxRecordHistoryBytes = 16 << 20
+        /// Who runs this hub process, as the audit trail names the administrator (the operator at
+        /// the hub's console: `$TIANBAO_USER`, else the system user).
+        public var operatorName = "hub"
 
         public init(path: String) { self.path = path }
     }
@@ -81,15 +84,43 @@ public final class Hub: Sendable {
                 throw HubError.roleMismatch(org: organization.name, kind: organization.kind.rawValue, role: role.rawValue)
             }
             let (token, hash) = Token.make(for: replica)
-            try s.tables.insertEnrollment(replica: replica, org: org, role: role.rawValue, tokenHash: hash, label: label, now: now)
+            try s.store.transaction {
+                try s.tables.insertEnrollment(replica: replica, org: org, role: role.rawValue, tokenHash: hash, label: label, now: now)
+                try audit(.enrol, replica.hex, ["org", org, "role", role.rawValue, "label", label ?? ""], s)
+            }
             return (replica, token)
         }
+    }
+
+    /// How the audit trail names a replica acting on its own: its id and its enrolment's label.
+    static func name(_ replica: ReplicaID, _ label: String?) -> String {
+        "replica \(replica.hex)\(label.map { " (\($0))" } ?? "")"
+    }
+
+    /// Appends to the audit trail, as the operator, in the caller's transaction.
+    func audit(_ event: AuditEntry.Event, _ subject: String, _ detail: [String], by: String? = nil, _ s: State) throws {
+        let pairs = stride(from: 0, to: detail.count - 1, by: 2).map { (detail[$0], detail[$0 + 1]) }
+        try s.tables.appendAudit(at: now, by: by ?? configuration.operatorName, event: event, subject: subject, detail: pairs)
+    }
+
+    /// The audit trail (entries at or after `since`, milliseconds), and every break in the whole
+    /// chain: an entry altered, removed or inserted in the file after it was written.
+    public func audit(since: Int64? = nil) throws -> (entries: [AuditEntry], anomalies: [String]) {
+        let all = try state.withLock { try $0.tables.auditEntries() }
+        var anomalies: [String] = []
+        var earlier: AuditEntry?
+        for entry in all {
+            if let anomaly = entry.anomaly(after: earlier) { anomalies.append(anomaly) }
+            earlier = entry
+        }
+        return (all.filter { $0.at >= since ?? .min }, anomalies)
     }
 
     /// Revokes a replica's token; its next request gets 401.
     public func revoke(_ replica: ReplicaID) throws -> Bool {
         try state.withLock { s in try s.store.transaction {
             guard try s.tables.revoke(replica, now: now) else { return false }
+            try audit(.revoke, replica.hex, ["org", try s.tables.enrollment(replica)?.0.org ?? ""], s)
             // Its colleagues stop taking its bundles once they learn it.
             let workspace = try workspace(s)
             if let key = try workspace.publishedKey(replica) {
@@ -122,7 +153,7 @@ public final class Hub: Sendable {
 
     /// Registers or updates organisations as the province (the first may be the province itself).
     public func saveOrganizations(_ organizations: [Organization]) throws {
-        try state.withLock { s in
+        try state.withLock { s in try s.store.transaction {
             let provinceCode = try workspace(s).directory().province?.code ?? organizations.first { $0.kind == .province }?.code
             guard let provinceCode else { throw HubError.noProvince }
             let admin = Workspace(store: s.store, actor: Actor(org: provinceCode, role: .province), author: "hub",
@@ -130,9 +161,21 @@ public final class Hub: Sendable {
             // The province first: it must exist before it may register the others.
             let ordered = organizations.filter { $0.kind == .province } + organizations.filter { $0.kind != .province }
             for org in ordered {
+                let before = try admin.directory()[org.code]
                 try admin.save(org)
+                guard before != org else { continue }
+                try audit(.organization, org.code, ["change", before == nil ? "added" : "updated", "name", org.name, "kind", org.kind.rawValue,
+                                                    "city", org.city ?? ""], s)
             }
-        }
+        } }
+    }
+
+    /// Publishes a call template to every replica through sync, as the province.
+    public func publish(_ template: CallTemplate) throws {
+        try state.withLock { s in try s.store.transaction {
+            try workspace(s).publish(template)
+            try audit(.publish, template.id, ["version", String(template.version), "title", template.title], s)
+        } }
     }
 
     /// Writes a consistent copy of the hub's database to `path`, while it keeps serving.

@@ -66,7 +66,42 @@ final class HubDatabase {
                 try db.execute("ALTER TABLE hub_enrollments ADD COLUMN \(name) \(type)")
             }
         }
+        m.add(version: 2, name: "audit trail", sql: """
+            -- What administrators and replicas did to the hub beyond syncing (AuditEntry): append-only,
+            -- each entry carrying the hash of the one before.
+            CREATE TABLE hub_audit (
+                seq INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                by TEXT NOT NULL,
+                event TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                previous TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            """)
         return m
+    }
+
+    // MARK: Audit trail
+
+    /// Appends an entry after the last one, chained to it.
+    func appendAudit(at: Int64, by: String, event: AuditEntry.Event, subject: String, detail: [(String, String)]) throws {
+        let last = try db.first("SELECT seq, hash FROM hub_audit ORDER BY seq DESC LIMIT 1") { ($0.int64(0), $0.text(1)) }
+        let seq = (last?.0 ?? 0) + 1
+        let previous = last?.1 ?? AuditEntry.origin
+        let hash = AuditEntry.digest(seq: seq, at: at, by: by, event: event, subject: subject, detail: detail, previous: previous)
+        try db.run("INSERT INTO hub_audit (seq, at, by, event, subject, detail, previous, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   seq, at, by, event.rawValue, subject, AuditEntry.text(detail), previous, hash)
+    }
+
+    /// Every entry, in order; an entry whose event this build does not know is read as it is stored
+    /// and fails its hash.
+    func auditEntries() throws -> [AuditEntry] {
+        try db.rows("SELECT seq, at, by, event, subject, detail, previous, hash FROM hub_audit ORDER BY seq") { row in
+            AuditEntry(seq: row.int64(0), at: row.int64(1), by: row.text(2), event: AuditEntry.Event(rawValue: row.text(3)) ?? .stamp,
+                       subject: row.text(4), detail: AuditEntry.detail(row.text(5)), previous: row.text(6), hash: row.text(7))
+        }
     }
 
 

@@ -17,6 +17,8 @@ enum HubCommands {
     static func open(_ inv: Invocation, metricsTokenFile: String? = nil) throws -> Hub {
         var configuration = Hub.Configuration(path: try inv.required("db"))
         configuration.extraTemplates = try Templates.extra(inv)
+        // Who the audit trail names for what this command does.
+        configuration.operatorName = inv.environment["TIANBAO_USER"] ?? inv.environment["USER"].map { "\($0) (system user)" } ?? "unknown operator"
         if let file = metricsTokenFile {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -57,7 +59,48 @@ enum HubCommands {
     }
 
     static let hub = Command("hub", abstract: "Administer the hub: enrol replicas, manage organisations, import bundles, compile tables.",
-                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, completeness, backup])
+                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, completeness, backup, audit])
+
+    static let audit = Command(
+        "audit", abstract: "List the hub's audit trail (enrolments, keys, revocations, bundles, publications, organisations, stamps) and check its chain.",
+        discussion: "Each entry carries the hash of the one before: an entry altered, removed or inserted in the database file breaks the chain, and the command lists where and exits 65.",
+        options: [db, Option("since", value: "YYYY-MM-DD", help: "Only entries from this day on (China time).")]
+    ) { inv in
+        var since: Int64?
+        if let day = inv.option("since") {
+            guard let date = SimpleDate(day) else { throw UsageError("--since takes a day as YYYY-MM-DD, not '\(day)'", path: inv.path) }
+            since = date.endOfDayMilliseconds(utcOffsetHours: 8) + 1 - 86_400_000
+        }
+        let hub = try open(inv)
+        defer { hub.close() }
+        let (entries, anomalies) = try hub.audit(since: since)
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, AuditJSON(entries: entries.map(AuditJSON.Entry.init), anomalies: anomalies))
+        } else {
+            for e in entries {
+                let detail = e.detail.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+                inv.io.print("\(e.seq)  \(Format.time(e.at))  \(e.by)  \(e.event.rawValue) \(e.subject)  \(detail)")
+            }
+            if inv.io.isTerminal && anomalies.isEmpty { inv.io.print("The trail's chain is intact (\(entries.count) entries shown).") }
+        }
+        guard anomalies.isEmpty else {
+            throw CLIFailure("the audit trail was tampered with:\n       " + anomalies.joined(separator: "\n       "),
+                             hint: "compare with a backup of the hub's database; the entries before the first break stand", code: .data)
+        }
+        return 0
+    }
+
+    struct AuditJSON: Encodable {
+        struct Entry: Encodable {
+            let seq: Int64, time: String, at: Int64, by: String, event: String, subject: String, detail: [String: String], hash: String
+            init(_ e: AuditEntry) {
+                seq = e.seq; time = Format.time(e.at); at = e.at; by = e.by; event = e.event.rawValue; subject = e.subject
+                detail = Dictionary(e.detail, uniquingKeysWith: { $1 }); hash = e.hash
+            }
+        }
+        let entries: [Entry]
+        let anomalies: [String]
+    }
 
     static let backup = Command(
         "backup", abstract: "Copy the hub's database with SQLite's online backup, while the hub keeps serving.",
@@ -78,7 +121,7 @@ enum HubCommands {
         let template = try CallTemplate.decode(data)
         let hub = try open(inv)
         defer { hub.close() }
-        try hub.withWorkspace { try $0.publish(template) }
+        try hub.publish(template)
         if inv.io.isTerminal { inv.io.print("Published \(template.id) version \(template.version); replicas learn it at their next sync.") }
         return 0
     }
@@ -178,7 +221,7 @@ enum HubCommands {
         }
         let hub = try open(inv)
         defer { hub.close() }
-        let results = try hub.importBundle(Array(data))
+        let results = try hub.importBundle(Array(data), source: URL(fileURLWithPath: try inv.required("bundle")).lastPathComponent)
         let accepted = results.filter { $0.status == .accepted }.count
         if inv.flag("json") { try JSONOut.print(inv.io, ["accepted": accepted, "duplicates": results.count - accepted]) } else if inv.io.isTerminal {
             inv.io.print("Imported \(accepted) changes (\(results.count - accepted) already here).")

@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import Testing
 import TestSupport
 
@@ -22,5 +23,50 @@ import TestSupport
         let json = try w.check(["log", record["id"]!, "--json"], in: "hospital").stdout
         let entries = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: String]]
         #expect(entries.allSatisfy { $0["enrolled"] == "林晓（信息科）" && $0["unit"] == "福州市第一医院" && $0["typed"] == "福建省卫生健康委员会" })
+    }
+
+    /// What administrators and replicas did to the hub, each with who and when, in a chain that
+    /// shows any entry altered, removed or inserted in the file afterwards.
+    @Test func theHubsAuditTrailListsWhoDidWhatAndShowsTampering() throws {
+        let w = try CLIWorld()
+        let admin = ["TIANBAO_USER": "王工（省卫健委信息中心）"]
+        func hub(_ arguments: [String]) throws -> Subprocess.Result {
+            let r = w.run(nil, arguments + ["--db", w.hubDB], environment: admin)
+            guard r.status == 0 else { throw CLIWorldError("\(arguments): \(r.stderr)") }
+            return r
+        }
+        let enrolled = try hub(["hub", "enroll", "--org", "fz-first", "--role", "hospital", "--label", "林晓", "--json"]).stdout
+        let token = try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as! [String: String]
+        try w.check(["init", "--hub", w.url, "--token", token["token"]!, "--dir", w.dir.file("hospital")])   // registers its key
+        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=离线填报"], in: "hospital")
+        try w.check(["bundle", "export", "--out", w.dir.file("usb.bundle")], in: "hospital")
+        _ = try hub(["hub", "import", w.dir.file("usb.bundle")])
+        _ = try hub(["hub", "revoke", token["replica"]!])
+
+        let json = try hub(["hub", "audit", "--json"]).stdout
+        let trail = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let entries = trail["entries"] as! [[String: Any]]
+        #expect((trail["anomalies"] as! [String]).isEmpty)
+        func entry(_ event: String) -> [String: Any]? { entries.first { $0["event"] as? String == event } }
+        // The CLIWorld's own set-up (organisations, the 2027 call) came first, then ours.
+        #expect(entry("organization")?["subject"] as? String == "fj-province")
+        #expect(entry("publish")?["subject"] as? String == "fujian-2027")
+        #expect(entry("enrol")?["by"] as? String == "王工（省卫健委信息中心）")
+        #expect((entry("enrol")?["detail"] as? [String: String])?["label"] == "林晓")
+        #expect((entry("key")?["by"] as? String)?.contains("林晓") == true)
+        let bundle = entry("bundle")?["detail"] as? [String: String]
+        #expect(bundle?["file"] == "usb.bundle" && bundle?["outcome"] == "applied" && bundle?["accepted"] != "0", "\(String(describing: bundle))")
+        #expect(entry("revoke")?["subject"] as? String == token["replica"])
+        #expect(entries.allSatisfy { ($0["time"] as? String)?.hasSuffix("(UTC+8)") == true })
+
+        // Tampering with the file: an entry altered, then one removed.
+        let db = try Database(path: w.hubDB)
+        try db.run("UPDATE hub_audit SET subject = 'fz-second' WHERE event = 'enrol'")
+        let altered = w.run(nil, ["hub", "audit", "--db", w.hubDB])
+        #expect(altered.status == 65 && altered.stderr.contains("was altered in the file"), "\(altered.stderr)")
+        try db.run("DELETE FROM hub_audit WHERE event = 'key'")
+        let cut = w.run(nil, ["hub", "audit", "--db", w.hubDB])
+        #expect(cut.status == 65 && cut.stderr.contains("missing"), "\(cut.stderr)")
+        db.close()
     }
 }
