@@ -270,6 +270,7 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     case noProvince
     case bundleRefused(String)
     case keyRefused(String)
+    case stampMismatch(given: String, compiled: String, sources: String)
 
     public var description: String {
         switch self {
@@ -283,6 +284,8 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
             return "bundle refused, nothing applied: \(reason)"
         case .keyRefused(let reason):
             return "signing key refused: \(reason)"
+        case .stampMismatch(let given, let compiled, let sources):
+            return "the hub compiles this table with hash \(compiled) (\(sources)), not \(given): the paper table was made from other records than the hub holds; have the unit sync, compile both again and compare, then stamp"
         }
     }
 }

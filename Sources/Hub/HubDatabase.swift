@@ -80,7 +80,35 @@ final class HubDatabase {
                 hash TEXT NOT NULL
             );
             """)
+        m.add(version: 3, name: "stamps", sql: """
+            -- A unit's table received and stamped (盖章) at the province: which content, by whom, when.
+            CREATE TABLE hub_stamps (
+                call TEXT NOT NULL,
+                tbl TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                sources TEXT NOT NULL,
+                by TEXT NOT NULL,
+                at INTEGER NOT NULL
+            );
+            CREATE INDEX hub_stamps_by_table ON hub_stamps(call, tbl, unit, at);
+            """)
         return m
+    }
+
+    // MARK: Stamps
+
+    func addStamp(_ stamp: Hub.Stamp) throws {
+        try db.run("INSERT INTO hub_stamps (call, tbl, unit, sha256, sources, by, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   stamp.call, stamp.table, stamp.unit, stamp.sha256, stamp.sources, stamp.by, stamp.at)
+    }
+
+    /// The latest stamp of a unit's table (`unit` empty: the province-wide one).
+    func latestStamp(call: String, table: String, unit: String) throws -> Hub.Stamp? {
+        try db.first("SELECT sha256, sources, by, at FROM hub_stamps WHERE call = ? AND tbl = ? AND unit = ? ORDER BY at DESC, rowid DESC LIMIT 1",
+                     call, table, unit) {
+            Hub.Stamp(call: call, table: table, unit: unit, sha256: $0.text(0), sources: $0.text(1), by: $0.text(2), at: $0.int64(3))
+        }
     }
 
     // MARK: Audit trail

@@ -28,13 +28,18 @@ public struct CompiledTable: Hashable, Sendable, Codable {
     public let note: String?
     /// The records behind the rows, in row order.
     public let records: [String]
+    /// What the table was compiled from, short enough to read aloud and compare by eye:
+    /// `<n> 条记录 · <16 hex>`, the hex the start of SHA-256 over `<record id>:<revision>` lines in
+    /// row order. Two replicas holding the same revisions of the listed records print the same.
+    public let sources: String
     /// The replica's version vector when compiled: `<replica>:<seq>` joined by commas, sorted.
+    /// In the JSON form only: it names every replica heard of, which is no help on paper.
     public let versionVector: String
     /// SHA-256 of the table's content (see ``contentDigestInput``).
     public let sha256: String
 
     init(call: CallTemplate, spec: TableSpec, unit: String?, header: [Line], rows: [[String]], footer: [Line],
-         records: [String], versionVector: String) {
+         records: [String], revisions: [String], versionVector: String) {
         self.call = call.id
         self.documentNumber = call.documentNumber
         self.authority = call.authority
@@ -48,6 +53,7 @@ public struct CompiledTable: Hashable, Sendable, Codable {
         self.note = spec.note
         self.records = records
         self.versionVector = versionVector
+        self.sources = "\(records.count) 条记录 · " + String(SHA256.hex(revisions.joined(separator: "\n")).prefix(16))
         self.sha256 = SHA256.hex(Self.contentDigestInput(call: call.id, table: spec.id, title: spec.title, unit: unit, header: header,
                                                          columns: spec.columns.map(\.label), rows: rows, footer: footer, note: spec.note,
                                                          records: records))
@@ -101,9 +107,9 @@ public struct CompiledTable: Hashable, Sendable, Codable {
         return out.bytes
     }
 
-    /// The closing lines every format prints: the stamp a hub recomputes before it is 盖章.
+    /// The closing lines every format prints: what the hub recomputes before the table is 盖章.
     public var provenance: [Line] {
-        [Line(label: "版本向量", value: versionVector.isEmpty ? "（空）" : versionVector),
+        [Line(label: "编制依据", value: sources),
          Line(label: "内容摘要（SHA-256）", value: sha256)]
     }
 }

@@ -48,11 +48,13 @@ struct TableProjection: Projection {
     /// The display text of every field some table of the call reads, as a JSON object.
     /// The key under which the owner's name is kept, for `unit.name` columns.
     static let ownerNameKey = "@unit.name"
+    /// The key under which the record's revision is kept, for the table's sources line.
+    static let revisionKey = "@revision"
 
     /// The cells a row keeps, in order: the owner's name, then every field some table of the call
     /// reads from this form.
     static func keys(call: CallTemplate, form: Form) -> [String] {
-        var keys = [ownerNameKey]
+        var keys = [ownerNameKey, revisionKey]
         for table in call.tables where table.form == form.id {
             for column in table.columns where column.source.hasPrefix("field:") {
                 let key = String(column.source.dropFirst(6))
@@ -69,6 +71,8 @@ struct TableProjection: Projection {
             let text: String
             if key == ownerNameKey {
                 text = ownerName
+            } else if key == revisionKey {
+                text = submission.revision
             } else if let spec = form.fields.first(where: { $0.key == key }) {
                 text = spec.type.isSet ? FieldCodec.display(elements: submission.elements(key), spec) : FieldCodec.display(submission.value(key), spec)
             } else {

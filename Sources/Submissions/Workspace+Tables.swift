@@ -69,7 +69,8 @@ extension Workspace {
             }
         }
         let vector = store.versionVector().entries.sorted { $0.key < $1.key }.map { "\($0.key.hex):\($0.value)" }.joined(separator: ",")
+        let revisions = rows.map { "\($0.record):\($0.cells.count > 1 ? $0.cells[1] : "")" }
         return CompiledTable(call: call, spec: spec, unit: unit?.code, header: spec.header.map(bound), rows: cells,
-                             footer: spec.footer.map(bound), records: rows.map(\.record), versionVector: vector)
+                             footer: spec.footer.map(bound), records: rows.map(\.record), revisions: revisions, versionVector: vector)
     }
 }

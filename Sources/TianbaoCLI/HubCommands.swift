@@ -59,7 +59,7 @@ enum HubCommands {
     }
 
     static let hub = Command("hub", abstract: "Administer the hub: enrol replicas, manage organisations, import bundles, compile tables.",
-                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, completeness, backup, audit])
+                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, stamp, completeness, backup, audit])
 
     static let audit = Command(
         "audit", abstract: "List the hub's audit trail (enrolments, keys, revocations, bundles, publications, organisations, stamps) and check its chain.",
@@ -243,6 +243,37 @@ enum HubCommands {
         guard let format = TableFormat(rawValue: formatName) else { throw UsageError("--format must be csv, md, html or json", path: inv.path) }
         let bytes = format.render(table)
         if let out = inv.option("out") { try Data(bytes).write(to: URL(fileURLWithPath: out)) } else { inv.io.write(String(decoding: bytes, as: UTF8.self)) }
+        // Whether the table still is what was stamped (on standard error: the table itself stays clean).
+        if let stamp = try hub.latestStamp(call: table.call, table: table.table, unit: table.unit) {
+            let when = "\(Format.time(stamp.at)) by \(stamp.by)"
+            inv.io.error(stamp.sha256 == table.sha256
+                         ? "盖章核对: matches the table stamped \(when)."
+                         : "盖章核对: DIFFERS from the table stamped \(when) (stamped \(stamp.sha256.prefix(16))…, \(stamp.sources); now \(table.sha256.prefix(16))…, \(table.sources)).")
+        }
+        return 0
+    }
+
+    static let stamp = Command(
+        "stamp", abstract: "Record that a unit's table was received and stamped (盖章): its content hash, by whom, when.",
+        discussion: "The hub compiles the same table first and refuses a hash it does not reproduce. 'tianbao hub compile' later says whether the table still matches its stamp; 'tianbao hub audit' lists every stamp.",
+        arguments: [Argument("call", help: "The call."), Argument("table", help: "The table, e.g. 附件2.")],
+        options: [db, Option("unit", value: "ORG", help: "The reporting unit; province-wide without it."),
+                  Option("hash", value: "SHA256", help: "The content hash printed under the table that was stamped.", required: true)]
+    ) { inv in
+        let hub = try open(inv)
+        defer { hub.close() }
+        let stamp: Hub.Stamp
+        do {
+            stamp = try hub.stamp(call: try inv.required("call"), table: try inv.required("table"), unit: inv.option("unit"), hash: try inv.required("hash"))
+        } catch let error as HubError {
+            throw CLIFailure(error.description, hint: "nothing was recorded", code: .data)
+        }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, ["call": stamp.call, "table": stamp.table, "unit": stamp.unit, "sha256": stamp.sha256, "sources": stamp.sources,
+                                       "by": stamp.by, "time": Format.time(stamp.at)])
+        } else if inv.io.isTerminal {
+            inv.io.print("Stamped \(stamp.call) \(stamp.table) \(stamp.unit.isEmpty ? "province-wide" : stamp.unit): \(stamp.sources), \(stamp.sha256).")
+        }
         return 0
     }
 

@@ -69,4 +69,41 @@ import TestSupport
         #expect(cut.status == 65 && cut.stderr.contains("missing"), "\(cut.stderr)")
         db.close()
     }
+
+    /// The province stamps the city's 附件2 by its hash; a hash the hub does not reproduce is refused;
+    /// once the records change, compiling says the table no longer matches its stamp.
+    @Test func aStampedTableIsCheckedEveryTimeItIsCompiled() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        func project(_ name: String, leader: String, phone: String) throws -> String {
+            let application = CLIWorkflowTests.application.map { $0.hasPrefix("项目负责人=") ? "项目负责人=\(leader)" : $0 }
+                .map { $0.hasPrefix("项目负责人手机号码=") ? "项目负责人手机号码=\(phone)" : $0 }
+            let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=\(name)", "--set", "项目简介=面向县域医共体。"] + application, in: "hospital").stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            try w.check(["submit", id], in: "hospital")
+            try w.check(["sync"], in: "hospital")
+            try w.check(["sync"], in: "city")
+            try w.check(["recommend", id, "--opinion", "同意推荐。"], in: "city")
+            try w.check(["sync"], in: "city")
+            return id
+        }
+        _ = try project("县域影像智能辅助诊断", leader: "黄志强", phone: "13905910001")
+        let cityTable = try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"], in: "city").stdout
+        let hash = try #require(CLIWorkflowTests.sha(cityTable))
+        let admin = ["TIANBAO_USER": "规划处 李明"]
+        let wrong = w.run(nil, ["hub", "stamp", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--hash", String(repeating: "0", count: 64)], environment: admin)
+        #expect(wrong.status == 65 && wrong.stderr.contains("the hub compiles this table with hash \(hash)"), "\(wrong.stderr)")
+        let stamped = w.run(nil, ["hub", "stamp", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--hash", hash], environment: admin)
+        #expect(stamped.status == 0, "\(stamped.stderr)")
+        let same = w.run(nil, ["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou"])
+        #expect(same.stderr.contains("盖章核对: matches the table stamped") && same.stderr.contains("by 规划处 李明"), "\(same.stderr)")
+
+        // Another project reaches the table afterwards: the stamp no longer describes it.
+        _ = try project("门诊智能导诊", leader: "张伟", phone: "13905910009")
+        let changed = w.run(nil, ["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou"])
+        #expect(changed.stderr.contains("盖章核对: DIFFERS from the table stamped"), "\(changed.stderr)")
+        let audit = w.run(nil, ["hub", "audit", "--db", w.hubDB]).stdout
+        #expect(audit.contains("规划处 李明  stamp fujian-2027 附件2 fj-fuzhou"), "\(audit)")
+    }
 }

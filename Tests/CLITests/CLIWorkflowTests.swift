@@ -63,6 +63,9 @@ import TestSupport
         let hubHash = try w.check(["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"]).stdout
         #expect(Self.sha(cityHash) == Self.sha(hubHash))
         #expect(Self.sha(cityHash)?.count == 64)
+        // And the same one-line identity of what it was compiled from.
+        let sources = { (json: String) in (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["sources"] as? String }
+        #expect(sources(cityHash) == sources(hubHash) && sources(cityHash)?.hasPrefix("1 条记录 · ") == true, "\(String(describing: sources(cityHash)))")
         let status = try w.check(["status"], in: "hospital").stdout
         #expect(status.contains("Refused   none") && status.contains("Pending   0 local changes"))
     }

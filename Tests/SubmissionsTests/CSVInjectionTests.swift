@@ -20,7 +20,7 @@ import Testing
         let spec = try #require(call.table("附件2"))
         let rows = names.enumerated().map { ["\($0.offset + 1)", "福州市第一医院", $0.element, "基层能力提升方向"] }
         return CompiledTable(call: call, spec: spec, unit: "fj-fuzhou", header: [], rows: rows, footer: [],
-                             records: names.indices.map { SummaryTableTests.id($0 + 1) }, versionVector: "")
+                             records: names.indices.map { SummaryTableTests.id($0 + 1) }, revisions: [], versionVector: "")
     }
 
     @Test func formulaCellsAreWrittenAsTextInTheCSV() throws {
