@@ -66,8 +66,8 @@ extension Hub {
         // the same transaction.
         var receipts: [Edit] = []
         for change in accepted.map(\.change) where change.field == WorkflowField.submission {
-            if let call = try authorizer.call(of: change.record), let receipt = DeadlineStanding.receipt(of: change, call: call, receivedAt: now) {
-                receipts.append(receipt)
+            if let call = try authorizer.call(of: change.record) {
+                receipts += DeadlineStanding.receipt(of: change, call: call, receivedAt: now, lastContact: drained?.at)
             }
         }
         try s.store.apply(accepted, thenCommit: receipts, author: "hub")
@@ -143,6 +143,12 @@ extension Hub {
                 let refusal = ChangeAuthorizer.unknownRecord(change.record)
                 return refuse(refusal.code, refusal.reason)
             }
+        }
+        // A submission claiming a time before the deadline is taken after it only within the call's
+        // grace period: beyond it, a claim no contact with the hub vouches for is not believed.
+        if change.field == WorkflowField.submission, let call = try authorizer.call(of: change.record),
+           wall <= call.deadlineEnd, now > call.offlineGraceEnd {
+            return refuse("offline_too_late", "change \(change.dot) submits a record as made before the deadline \(call.deadline), but it reached the hub \((now - call.deadlineEnd) / 3_600_000) hours after it; offline submissions are taken for \(call.offlineGraceHours ?? 72) hours — contact the province (\(call.authority))")
         }
         let checked: CheckedChange
         do { checked = try s.store.check(change) } catch {

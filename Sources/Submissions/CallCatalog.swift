@@ -83,6 +83,7 @@ extension CallTemplate {
         if version < 1 { problems.append("version must be 1 or more") }
         if SimpleDate(deadline) == nil { problems.append("deadline '\(deadline)' is not YYYY-MM-DD") }
         if SimpleDate(issued) == nil { problems.append("issued '\(issued)' is not YYYY-MM-DD") }
+        if let grace = offlineGraceHours, !(0...24 * 90).contains(grace) { problems.append("offlineGraceHours \(grace) must be 0 to 2160 (90 days)") }
         if forms.isEmpty { problems.append("it has no forms") }
         for form in forms {
             let keys = form.fields.map(\.key), names = form.fields.map(\.name)

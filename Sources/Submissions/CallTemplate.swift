@@ -18,6 +18,9 @@ public struct CallTemplate: Codable, Hashable, Sendable {
     public var deadline: String
     /// The notice's time zone as an offset from UTC (China: +8).
     public var utcOffsetHours: Int
+    /// How many hours after the deadline a submission made offline before it may still reach the
+    /// hub (72 when absent): a laptop offline for days is not shut out, nor a backdated clock let in for ever.
+    public var offlineGraceHours: Int?
     public var forms: [Form]
     /// Which organisations must report, and how much.
     public var expectedUnits: ExpectedUnits

@@ -21,7 +21,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
             return WorkflowEntry(change.value)?.action == .return ? .returnForRevision : .recommend
         case WorkflowField.decision:
             return WorkflowEntry(change.value)?.action == .reject ? .reject : .select
-        case WorkflowField.received:
+        case WorkflowField.received, WorkflowField.contact:
             return .acknowledgeReceipt
         case let field where WorkflowField.identity.contains(field):
             return existing == nil ? .create : .edit

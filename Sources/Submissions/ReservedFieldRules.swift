@@ -12,8 +12,8 @@ public enum ReservedFieldRules {
         }
         guard change.op == .set else { return refuse("a reserved field is a register: write it with set, not \(change.op.rawValue)") }
         switch change.field {
-        case WorkflowField.received:
-            return .refused(code: "hub_only", reason: "_received is written by the hub itself, when a submission made before the deadline reaches it after")
+        case WorkflowField.received, WorkflowField.contact:
+            return .refused(code: "hub_only", reason: "\(change.field) is written by the hub itself, when a submission reaches it")
         case WorkflowField.unit, WorkflowField.call, WorkflowField.form:
             guard case .text(let text)? = change.value, !text.isEmpty else { return refuse("expected non-empty text") }
             return .allowed

@@ -45,12 +45,16 @@ public enum WorkflowField {
     public static let review = "_review"
     /// Written by the province: select or reject.
     public static let decision = "_decision"
-    /// Written by the hub when a submission made before the deadline arrives after it: when it
-    /// was received (ms since the epoch).
+    /// Written by the hub with every submission it accepts: when it received it (ms since the
+    /// epoch, the hub's clock), beside the time the submitting replica claims.
     public static let received = "_received"
+    /// Written by the hub with a submission that claims to be made before the deadline and arrives
+    /// after it: the submitting replica's last contact with the hub at which it had nothing left
+    /// to push (ms), the earliest moment its claim can be vouched for.
+    public static let contact = "_contact"
 
     public static let identity: Set<String> = [call, form, unit, template]
-    public static let all: Set<String> = identity.union([submission, review, decision, received])
+    public static let all: Set<String> = identity.union([submission, review, decision, received, contact])
 }
 
 /// One party's workflow entry as stored (JSON text in its field).

@@ -17,6 +17,7 @@ enum Render {
         case WorkflowField.review: return "审核"
         case WorkflowField.decision: return "遴选"
         case WorkflowField.received: return "收到时间"
+        case WorkflowField.contact: return "最后联系"
         case WorkflowField.call: return "征集"
         case WorkflowField.form: return "表单"
         case WorkflowField.unit: return "单位"
@@ -31,7 +32,7 @@ enum Render {
 
     static func short(_ value: FieldValue, field: String = "", offsetHours: Int = 8) -> String {
         let text: String
-        if field == WorkflowField.received, case .int(let ms) = value {
+        if field == WorkflowField.received || field == WorkflowField.contact, case .int(let ms) = value {
             text = Format.time(ms, offsetHours: offsetHours)
         } else if let entry = WorkflowEntry(value) { text = "\(entry.action.rawValue)\(entry.text.map { "「\($0)」" } ?? "") by \(entry.by)" } else { text = value.description }
         let line = text.replacingOccurrences(of: "\n", with: " ⏎ ")
@@ -67,7 +68,13 @@ enum Render {
         }
         guard !forEditing else { return out }
         out += "\n【流程】\n"
-        if let sub = s.workflow.submission { out += "提交: claimed \(Format.time(sub.at.wall, offsetHours: call.utcOffsetHours)) by \(sub.entry.by), revision \(sub.entry.revision)\n" }
+        if let sub = s.workflow.submission {
+            out += "提交: claimed \(Format.time(sub.at.wall, offsetHours: call.utcOffsetHours)) by \(sub.entry.by), revision \(sub.entry.revision)\n"
+            // What the hub vouches for, beside the claim: when it received it, and (for a claim of
+            // offline work) the replica's last contact with nothing left to push.
+            if case .int(let contact)? = s.value(WorkflowField.contact) { out += "最后联系: \(Format.time(contact, offsetHours: call.utcOffsetHours)) (the replica's last sync with nothing left to push)\n" }
+            if case .int(let received)? = s.value(WorkflowField.received) { out += "收到: \(Format.time(received, offsetHours: call.utcOffsetHours)) (the hub's clock)\n" }
+        }
         if let review = s.workflow.review {
             out += "\(review.entry.action == .recommend ? "推荐（审核意见）" : "退回（理由）"): \(review.entry.text ?? "") — \(review.entry.by), \(Format.time(review.at.wall, offsetHours: call.utcOffsetHours))\n"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SyncClient
 import Testing
 @testable import Hub
 import Replication
@@ -186,6 +187,38 @@ import TestSupport
         try honest.sync()
         let received = try f.hubRecord(honestID)?[WorkflowField.received]
         #expect(received == .int(deadline + 86_400_000))
+        // Beside it, the last contact that vouches for the claim: before the deadline.
+        guard case .int(let contact)? = try f.hubRecord(honestID)?[WorkflowField.contact] else {
+            Issue.record("no _contact beside an offline submission")
+            return
+        }
+        #expect(contact < deadline)
+    }
+
+    /// A claim of offline work before the deadline is believed only within the call's grace period
+    /// (72 hours unless the template says): beyond it the submission is refused, with whom to ask.
+    @Test func anOfflineSubmissionArrivingPastTheGracePeriodIsRefused() throws {
+        let f = try HubFixture()
+        let call = CallCatalog(CallCatalog.builtIn)["fujian-2026"]!
+        // On time (well before the deadline), the hub notes when it received it, and no contact (nothing was claimed offline).
+        let onTime = try f.replica("fz-second", role: .hospital)
+        try onTime.sync()
+        let other = try onTime.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("按时提交", leader: 4))
+        try onTime.workspace.submit(other)
+        try onTime.sync()
+        #expect(try f.hubRecord(other)?[WorkflowField.received] == .int(f.clock.now))
+        #expect(try f.hubRecord(other)?[WorkflowField.contact] == nil)
+        let late = try f.replica("fz-first", role: .hospital)
+        try late.sync()
+        let id = try late.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("离线太久", leader: 3))
+        try late.sync()
+        f.clock.set(call.deadlineEnd - 3_600_000)
+        try late.workspace.submit(id)
+        f.clock.set(call.offlineGraceEnd + 60_000)
+        let report = try late.sync()
+        #expect(report.refused.contains { $0.code == "offline_too_late" && $0.reason?.contains("72 hours") == true }, "\(report.refused)")
+        #expect(try SyncState(late.store).refusals().contains { $0.code == "offline_too_late" })
+        #expect(try f.hubRecord(id)?[WorkflowField.submission] == nil)
     }
 
     @Test func aRefusalNeverTellsWhoseARecordIs() throws {
