@@ -98,8 +98,15 @@ public enum Permission {
         let own = unit.code == actor.org
         switch action {
         case .create, .edit:
-            return own ? .allowed
-                : .refused(code: "not_owner", reason: "\(actorOrg.name) may not \(action.rawValue) a record of \(unit.name): only its own unit writes it")
+            guard own else {
+                return .refused(code: "not_owner", reason: "\(actorOrg.name) may not \(action.rawValue) a record of \(unit.name): only its own unit writes it")
+            }
+            // What was submitted stays what was submitted: the city reviews, and the tables list,
+            // the revision submitted. The answers open again only when the city returns the record.
+            if action == .edit, let status = target.status, status != .draft && status != .returned {
+                return .refused(code: "frozen_submission", reason: "the record is \(status.chinese) (\(status.rawValue)): its answers stay as submitted until \(directory[unit.reportingUnit]?.name ?? "the city") returns it for revision; discard this edit ('tianbao discard') or ask for a return")
+            }
+            return .allowed
         case .delete:
             guard own else {
                 return .refused(code: "not_owner", reason: "\(actorOrg.name) may not delete a record of \(unit.name): only its own unit deletes it")

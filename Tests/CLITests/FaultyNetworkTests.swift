@@ -158,9 +158,9 @@ import TestSupport
         }
     }
 
-    /// Refusals that concurrent work explains: a unit deleting what its colleague just submitted,
-    /// a province deciding on what its city just returned.
-    static let raceCodes: Set<String> = ["submitted_record", "not_submitted", "not_recommended"]
+    /// Refusals that concurrent work explains: a unit deleting or editing what its colleague just
+    /// submitted, a province deciding on what its city just returned.
+    static let raceCodes: Set<String> = ["submitted_record", "frozen_submission", "not_submitted", "not_recommended"]
 
     /// The refusals `status` lists: each change's dot and the code the hub gave.
     func refused(_ w: CLIWorld, _ name: String) throws -> [(dot: String, code: String)] {

@@ -93,11 +93,17 @@ import TestSupport
         try other.sync()
         let heldDot = try s.f.hubDot(hidden, "project_name")
         let unheldDot = Dot(replica: other.store.replicaID, seq: 10_000)
+        // A draft of the hospital's own: editable (a submitted record's answers are frozen).
+        let draft = RecordID.make(wallMilliseconds: s.f.clock.now)
+        let created = [forger.change(draft, WorkflowField.unit, .text("fz-first")), forger.change(draft, WorkflowField.call, .text("fujian-2026")),
+                       forger.change(draft, WorkflowField.form, .text("application")), forger.change(draft, WorkflowField.template, .int(1)),
+                       forger.change(draft, "project_name", .text("自己的草稿"))]
+        #expect(try s.f.push(s.hospital, created)?.status == 200)
         let mark = forger.seq
         var answers: [[String]] = []
         for listed in [heldDot, unheldDot] {
             forger.rewind(to: mark)
-            let response = try s.f.push(s.hospital, [forger.change(s.id, "project_name", .text("x"), supersedes: [try s.f.hubDot(s.id, "project_name"), listed]),
+            let response = try s.f.push(s.hospital, [forger.change(draft, "project_name", .text("x"), supersedes: [try s.f.hubDot(draft, "project_name"), listed]),
                                                      forger.change(RecordID.make(wallMilliseconds: 1), "project_name", .text("y"))])
             answers.append(response?.resultStatuses ?? [])
         }

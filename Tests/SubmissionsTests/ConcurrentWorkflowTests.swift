@@ -14,13 +14,19 @@ import TestSupport
 
     @Test func aHospitalEditsWhileItsCityRecommends() throws {
         let world = try World(World.fujian(), start: "2026-01-10")
-        let id = try submitted(world, project: "智慧药房")
+        let laptop = try world.addReplica(of: "fz-first", named: "second laptop")
+        let id = try world["fz-first"].create(call: "fujian-2026", form: "application", values: SampleForms.fujianApplication(project: "智慧药房"))
+        try world.sync()
+        try world["fz-first"].submit(id)
+        try world.sync(["fz-first", "fj-fuzhou", "fj-province"])
         world.clock.advance(by: 1_000)
-        try world["fz-first"].edit(id, values: [("团队简介", "团队新增药学部骨干2名。")])   // offline
+        // The submitting replica may no longer edit; a laptop still holding the draft does, offline.
+        #expect(throws: DomainError.self) { try world["fz-first"].edit(id, values: [("团队简介", "x")]) }
+        try laptop.edit(id, values: [("团队简介", "团队新增药学部骨干2名。")])          // offline
         try world["fj-fuzhou"].recommend(id, opinion: "同意推荐")                       // offline, saw the old text
         try world.sync()
         try world.sync()
-        let views = try ["fz-first", "fj-fuzhou", "fj-province"].map { try world[$0].submission(id) }
+        let views = try ["fz-first", "fj-fuzhou", "fj-province", "second laptop"].map { try world[$0].submission(id) }
         #expect(Set(views).count == 1)
         #expect(views[0].status == .recommended)
         #expect(views[0].value("team_profile") == .text("团队新增药学部骨干2名。"))

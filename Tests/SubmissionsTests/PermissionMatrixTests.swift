@@ -14,8 +14,9 @@ import Testing
         })
     }
 
-    /// A recommended record: its unit may no longer delete it.
-    static let ownWork: Set<Action> = [.create, .edit, .submit]
+    /// A recommended record: its unit may no longer delete it, nor edit its answers (what was
+    /// submitted stays what was submitted until the city returns it).
+    static let ownWork: Set<Action> = [.create, .submit]
     static let review: Set<Action> = [.recommend, .returnForRevision]
     static let decide: Set<Action> = [.select, .reject]
     static let admin: Set<Action> = [.publishCall, .manageOrganizations, .acknowledgeReceipt]
@@ -46,6 +47,14 @@ import Testing
         #expect(allowed(actor, on: "xm-first") == Self.decide.union(Self.admin))
         #expect(allowed(actor, on: "fj-slyy") == Self.decide.union(Self.admin))
         #expect(allowed(actor, on: "fj-fuzhou") == Self.decide.union(Self.admin))
+    }
+
+    @Test func aUnitEditsItsAnswersOnlyWhileTheyAreInItsHands() {
+        let hospital = Actor(org: "fz-first", role: .hospital)
+        for status in Status.allCases {
+            let inHand = status == .draft || status == .returned
+            #expect(reason(hospital, .edit, on: "fz-first", status: status) == (inHand ? nil : "frozen_submission"), "\(status)")
+        }
     }
 
     @Test func aUnitDeletesItsRecordOnlyWhileItIsInItsHands() {
@@ -96,7 +105,7 @@ import Testing
         let lastMillisecond = SimpleDate("2026-01-30")!.endOfDayMilliseconds(utcOffsetHours: 8)
         #expect(reason(hospital, .submit, on: "fz-first", madeAt: lastMillisecond) == nil)
         #expect(reason(hospital, .submit, on: "fz-first", madeAt: lastMillisecond + 1) == "past_deadline")
-        #expect(reason(hospital, .edit, on: "fz-first", madeAt: lastMillisecond + 86_400_000) == nil)
+        #expect(reason(hospital, .edit, on: "fz-first", status: .draft, madeAt: lastMillisecond + 86_400_000) == nil)
         #expect(reason(hospital, .create, on: "fz-first", madeAt: lastMillisecond + 86_400_000) == nil)
         // 2026-01-30 23:59:59.999 in China is 15:59:59.999 UTC.
         #expect(lastMillisecond == 1_769_788_799_999)

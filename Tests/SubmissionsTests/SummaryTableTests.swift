@@ -11,6 +11,20 @@ import TestSupport
 @Suite struct SummaryTableTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
+    /// A recommended record revised the only way it may be: the city returns it, the hospital edits
+    /// and resubmits, the city recommends the new revision.
+    static func revise(_ world: World, _ id: String, _ values: [(String, String)]) throws {
+        try world["fj-fuzhou"].returnForRevision(id, reason: "请修订")
+        try world.sync()
+        world.clock.advance(by: 1_000)
+        try world["fz-first"].edit(id, values: values)
+        try world["fz-first"].submit(id)
+        try world.sync()
+        world.clock.advance(by: 1_000)
+        try world["fj-fuzhou"].recommend(id, opinion: "同意")
+        try world.sync()
+    }
+
     static func id(_ n: Int) -> String { "01900000-0000-7000-8000-\(String(repeating: "0", count: 12 - String(n).count))\(n)" }
 
     /// Fujian: two cities' hospitals and a provincial hospital, with one record returned.
@@ -157,8 +171,7 @@ import TestSupport
         #expect(offline.rows == recomputed.rows)
         #expect(offline.versionVector != recomputed.versionVector)   // the hub holds more, of other units
         // Any change to what the table shows changes the hash.
-        try world["fz-first"].edit(Self.id(2), values: [("项目名称", "县域影像智能辅助诊断（修订）")])
-        try world.sync()
+        try Self.revise(world, Self.id(2), [("项目名称", "县域影像智能辅助诊断（修订）")])
         #expect(try world["fj-province"].compile(call: "fujian-2026", table: "附件2", unit: "fj-fuzhou").sha256 != offline.sha256)
     }
 }

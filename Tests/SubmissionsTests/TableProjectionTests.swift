@@ -32,7 +32,7 @@ import TestSupport
         #expect(before.rows.count == 4)
 
         // Edits, returns, a resubmission, a deletion and a new record arrive after it.
-        try world["fz-first"].edit(SummaryTableTests.id(2), values: [("项目名称", "县域影像智能辅助诊断（二期）"), ("应用场景方向", "高水平诊疗能力方向")])
+        try SummaryTableTests.revise(world, SummaryTableTests.id(2), [("项目名称", "县域影像智能辅助诊断（二期）"), ("应用场景方向", "高水平诊疗能力方向")])
         try world["fj-xiamen"].returnForRevision(SummaryTableTests.id(4), reason: "请补充")
         try world["fz-first"].edit(SummaryTableTests.id(3), values: [("项目名称", "门诊病历智能质控（修订）")])
         try world["fz-first"].submit(SummaryTableTests.id(3))

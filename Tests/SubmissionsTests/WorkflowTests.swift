@@ -46,20 +46,28 @@ import TestSupport
         #expect(try world["fj-fuzhou"].submission(id).status == .submitted)
     }
 
-    @Test func anEditAfterTheRecommendationIsFlagged() throws {
+    @Test func aSubmittedRecordIsFrozenAndAConcurrentEditIsFlagged() throws {
         let world = try World(World.fujian(), start: "2026-01-10")
+        let laptop = try world.addReplica(of: "fz-first", named: "colleague's laptop")
         let id = try world["fz-first"].create(call: "fujian-2026", form: "application", values: SampleForms.fujianApplication(project: "智能导诊"))
+        try world.sync()
         try world["fz-first"].submit(id)
-        try world.sync()
+        // The colleague's laptop, offline, has not seen the submission and edits the draft it holds.
+        try laptop.edit(id, values: [("项目名称", "智能导诊（离线修改）")])
+        try world.sync(["fz-first", "fj-fuzhou", "fj-province"])
         try world["fj-fuzhou"].recommend(id, opinion: "同意推荐")
-        try world.sync()
+        try world.sync(["fj-fuzhou", "fj-province"])
         #expect(try world["fj-province"].submission(id).workflow.notes.isEmpty)
-        try world["fz-first"].edit(id, values: [("项目名称", "智能导诊（二期）")])
+        // What was submitted stays what was submitted: the unit's own edit is refused, by name.
+        #expect { try world["fz-first"].edit(id, values: [("项目名称", "智能导诊（二期）")]) } throws: { error in
+            guard case .refused("frozen_submission", let reason)? = error as? DomainError else { return false }
+            return reason.contains("returns it for revision")
+        }
+        // An edit made concurrently elsewhere (peers merging without a hub, which would refuse it) is flagged.
         try world.sync()
         let seen = try world["fj-province"].submission(id)
-        #expect(seen.status == .recommended)  // the edit is kept…
+        #expect(seen.status == .recommended)
         #expect(seen.workflow.notes.contains { $0.hasPrefix("edited after it was submitted") })
-        #expect(seen.workflow.notes.contains { $0.hasPrefix("edited after fj-fuzhou recommended it") })  // …and flagged
     }
 
     @Test func submittingNeedsEveryRuleAndReportsAllProblemsAtOnce() throws {
