@@ -32,6 +32,9 @@ public struct CompiledTable: Hashable, Sendable, Codable {
     /// `<n> 条记录 · <16 hex>`, the hex the start of SHA-256 over `<record id>:<revision>` lines in
     /// row order. Two replicas holding the same revisions of the listed records print the same.
     public let sources: String
+    /// Rows (序号, from 1) whose answers differ from the revision recommended (or submitted):
+    /// marked ※ in the table and named under it.
+    public let changedSinceApproval: [Int]
     /// The replica's version vector when compiled: `<replica>:<seq>` joined by commas, sorted.
     /// In the JSON form only: it names every replica heard of, which is no help on paper.
     public let versionVector: String
@@ -39,7 +42,7 @@ public struct CompiledTable: Hashable, Sendable, Codable {
     public let sha256: String
 
     init(call: CallTemplate, spec: TableSpec, unit: String?, header: [Line], rows: [[String]], footer: [Line],
-         records: [String], revisions: [String], versionVector: String) {
+         records: [String], revisions: [String], changedSinceApproval: [Int] = [], versionVector: String) {
         self.call = call.id
         self.documentNumber = call.documentNumber
         self.authority = call.authority
@@ -53,6 +56,7 @@ public struct CompiledTable: Hashable, Sendable, Codable {
         self.note = spec.note
         self.records = records
         self.versionVector = versionVector
+        self.changedSinceApproval = changedSinceApproval
         self.sources = "\(records.count) 条记录 · " + String(SHA256.hex(revisions.joined(separator: "\n")).prefix(16))
         self.sha256 = SHA256.hex(Self.contentDigestInput(call: call.id, table: spec.id, title: spec.title, unit: unit, header: header,
                                                          columns: spec.columns.map(\.label), rows: rows, footer: footer, note: spec.note,
@@ -109,7 +113,7 @@ public struct CompiledTable: Hashable, Sendable, Codable {
 
     /// The closing lines every format prints: what the hub recomputes before the table is 盖章.
     public var provenance: [Line] {
-        [Line(label: "编制依据", value: sources),
-         Line(label: "内容摘要（SHA-256）", value: sha256)]
+        (changedSinceApproval.isEmpty ? [] : [Line(label: "※ 推荐（提交）后内容有变动", value: "第 " + changedSinceApproval.map(String.init).joined(separator: "、") + " 行：以审核时的版本为准，请核实")])
+            + [Line(label: "编制依据", value: sources), Line(label: "内容摘要（SHA-256）", value: sha256)]
     }
 }

@@ -50,11 +50,14 @@ struct TableProjection: Projection {
     static let ownerNameKey = "@unit.name"
     /// The key under which the record's revision is kept, for the table's sources line.
     static let revisionKey = "@revision"
+    /// The key under which the revision that put the record in the tables is kept: the one its
+    /// city recommended, or (for a unit reporting straight to the province) the one submitted.
+    static let reviewedKey = "@reviewed"
 
     /// The cells a row keeps, in order: the owner's name, then every field some table of the call
     /// reads from this form.
     static func keys(call: CallTemplate, form: Form) -> [String] {
-        var keys = [ownerNameKey, revisionKey]
+        var keys = [ownerNameKey, revisionKey, reviewedKey]
         for table in call.tables where table.form == form.id {
             for column in table.columns where column.source.hasPrefix("field:") {
                 let key = String(column.source.dropFirst(6))
@@ -73,6 +76,9 @@ struct TableProjection: Projection {
                 text = ownerName
             } else if key == revisionKey {
                 text = submission.revision
+            } else if key == reviewedKey {
+                let review = submission.workflow.review.flatMap { $0.entry.action == .recommend ? $0.entry.revision : nil }
+                text = review ?? submission.workflow.submission?.entry.revision ?? ""
             } else if let spec = form.fields.first(where: { $0.key == key }) {
                 text = spec.type.isSet ? FieldCodec.display(elements: submission.elements(key), spec) : FieldCodec.display(submission.value(key), spec)
             } else {

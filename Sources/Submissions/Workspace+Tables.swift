@@ -59,10 +59,13 @@ extension Workspace {
             guard column.source.hasPrefix("field:") else { return -2 }
             return keys.firstIndex(of: String(column.source.dropFirst(6))) ?? -2
         }
+        // A row whose answers are no longer the revision recommended (or submitted) is marked
+        // (※ after its 序号) and named under the table: what was approved is not what it shows.
+        let changed = rows.enumerated().filter { $0.element.cells.count > 2 && $0.element.cells[1] != $0.element.cells[2] }.map { $0.offset + 1 }
         let cells: [[String]] = rows.enumerated().map { index, row in
             slots.map { slot in
                 switch slot {
-                case -1: String(index + 1)
+                case -1: String(index + 1) + (changed.contains(index + 1) ? "※" : "")
                 case 0..<row.cells.count: row.cells[slot]
                 default: ""
                 }
@@ -71,6 +74,7 @@ extension Workspace {
         let vector = store.versionVector().entries.sorted { $0.key < $1.key }.map { "\($0.key.hex):\($0.value)" }.joined(separator: ",")
         let revisions = rows.map { "\($0.record):\($0.cells.count > 1 ? $0.cells[1] : "")" }
         return CompiledTable(call: call, spec: spec, unit: unit?.code, header: spec.header.map(bound), rows: cells,
-                             footer: spec.footer.map(bound), records: rows.map(\.record), revisions: revisions, versionVector: vector)
+                             footer: spec.footer.map(bound), records: rows.map(\.record), revisions: revisions, changedSinceApproval: changed,
+                             versionVector: vector)
     }
 }

@@ -68,6 +68,11 @@ import TestSupport
         let seen = try world["fj-province"].submission(id)
         #expect(seen.status == .recommended)
         #expect(seen.workflow.notes.contains { $0.hasPrefix("edited after it was submitted") })
+        // The city's 附件2 lists it, marked: what it shows is not the revision recommended.
+        let table = try world["fj-fuzhou"].compile(call: "fujian-2026", table: "附件2", unit: "fj-fuzhou")
+        #expect(table.changedSinceApproval == [1])
+        #expect(table.rows.first?.first == "1※")
+        #expect(String(decoding: TableFormat.csv.render(table), as: UTF8.self).contains("推荐（提交）后内容有变动：第 1 行"))
     }
 
     @Test func submittingNeedsEveryRuleAndReportsAllProblemsAtOnce() throws {
