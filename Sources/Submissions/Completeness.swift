@@ -1,3 +1,4 @@
+import Replication
 /// For a call: every expected unit, its counts against its quota, its furthest workflow state,
 /// whether it is late, and the time left — the provincial dashboard's data.
 public struct Completeness: Hashable, Sendable, Codable {
@@ -35,6 +36,20 @@ public struct Completeness: Hashable, Sendable, Codable {
         public var quotaMet: Bool { forms.allSatisfy(\.met) }
         /// The deadline has passed and the unit has not met its quota (or, with no quota, reported nothing).
         public let late: Bool
+        /// Its submissions claimed as made offline before the deadline and received after it.
+        public let offline: [Offline]
+    }
+
+    /// A submission claimed as made offline before the deadline: the claim beside what the hub
+    /// vouches for (milliseconds).
+    public struct Offline: Hashable, Sendable, Codable {
+        public let record: String
+        /// The submission's own stamp: the replica's claim.
+        public let claimed: Int64
+        /// The replica's last contact with the hub with nothing left to push, before it.
+        public let lastContact: Int64?
+        /// When the hub received it.
+        public let received: Int64
     }
 
     public let call: String
@@ -72,7 +87,14 @@ extension Workspace {
             let furthest = mine.map { Completeness.Stage($0.status) }.max() ?? .none
             let reportedAny = forms.contains { $0.reported > 0 }
             let met = quotaForms.isEmpty ? reportedAny : forms.allSatisfy(\.met)
-            return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, late: passed && !met)
+            let offline: [Completeness.Offline] = mine.compactMap { record in
+                guard case .offlineBeforeDeadline(let received) = DeadlineStanding.assess(record, call: call),
+                      let claimed = record.workflow.submission?.at.wall else { return nil }
+                var contact: Int64?
+                if case FieldValue.int(let ms)? = record.value(WorkflowField.contact) { contact = ms }
+                return Completeness.Offline(record: record.id, claimed: claimed, lastContact: contact, received: received)
+            }
+            return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, late: passed && !met, offline: offline)
         }
         return Completeness(call: call.id, deadline: call.deadline, millisecondsLeft: call.deadlineEnd - now, units: units)
     }

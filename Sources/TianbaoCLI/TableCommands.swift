@@ -43,6 +43,9 @@ enum TableCommands {
             let counts = unit.forms.map { "\($0.attachment) \($0.reported)\($0.quota > 0 ? "/\($0.quota)" : "")" }.joined(separator: "  ")
             let mark = unit.quotaMet ? "✓" : (unit.late ? "✗ late" : "…")
             inv.io.print("  \(mark)  \(unit.name) (\(unit.code))  \(counts)  furthest: \(unit.furthest.rawValue)")
+            for o in unit.offline {
+                inv.io.print("       offline: \(o.record)  claimed \(Format.time(o.claimed))  last contact \(o.lastContact.map { Format.time($0) } ?? "unknown")  received \(Format.time(o.received))")
+            }
         }
         return 0
     }

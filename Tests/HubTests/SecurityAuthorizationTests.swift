@@ -194,6 +194,10 @@ import TestSupport
             return
         }
         #expect(contact < deadline)
+        // The province's completeness report shows the claim, the last contact and the receipt side by side.
+        let offline = try f.hub.withWorkspace { try $0.completeness(call: "fujian-2026") }.units.flatMap(\.offline)
+        #expect(offline.map(\.record) == [honestID])
+        #expect(offline.first.map { $0.claimed < deadline && $0.lastContact == contact && $0.received == deadline + 86_400_000 } == true)
     }
 
     /// A claim of offline work before the deadline is believed only within the call's grace period
