@@ -14,11 +14,18 @@ import SyncProtocol
 enum HubCommands {
     static let db = Option("db", value: "PATH", help: "The hub's SQLite database (created when missing).", required: true)
 
+    /// The account running this command, as the system knows it (not `$USER`, which cron and
+    /// service managers often leave unset).
+    static func systemUser() -> String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+
     static func open(_ inv: Invocation, metricsTokenFile: String? = nil) throws -> Hub {
         var configuration = Hub.Configuration(path: try inv.required("db"))
         configuration.extraTemplates = try Templates.extra(inv)
         // Who the audit trail names for what this command does.
-        configuration.operatorName = inv.environment["TIANBAO_USER"] ?? inv.environment["USER"].map { "\($0) (system user)" } ?? "unknown operator"
+        configuration.operatorName = inv.environment["TIANBAO_USER"] ?? systemUser().map { "\($0) (system user)" } ?? "uid \(getuid())"
         if let file = metricsTokenFile {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
