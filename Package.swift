@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(name: "TianbaoFuzz", dependencies: ["FuzzTargets", "CLibFuzzer"], path: "Tests/Fuzz/Runner"),
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Replication", "SQLite", "Submissions", "SyncProtocol", "Crypto", "HTTP", "GzipCodec", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Hub", "Replication", "SQLite", "Submissions", "SyncProtocol", "Crypto", "HTTP", "GzipCodec", "TestSupport"]),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "JSON", "Replication", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "GzipCodec", "TestSupport"]),
         .testTarget(name: "GzipCodecTests", dependencies: ["GzipCodec", "TestSupport"]),

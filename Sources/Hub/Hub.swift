@@ -27,6 +27,9 @@ public final class Hub: Sendable {
         /// Who runs this hub process, as the audit trail names the administrator (the operator at
         /// the hub's console: `$TIANBAO_USER`, else the system user).
         public var operatorName = "hub"
+        /// The Ed25519 private key the hub signs its audit trail with, kept outside the database
+        /// (`tianbao` keeps it in `<database>.audit-key`, owner-only). Without it entries are only chained.
+        public var auditKey: [UInt8]?
 
         public init(path: String) { self.path = path }
     }
@@ -100,17 +103,19 @@ public final class Hub: Sendable {
     /// Appends to the audit trail, as the operator, in the caller's transaction.
     func audit(_ event: AuditEntry.Event, _ subject: String, _ detail: [String], by: String? = nil, _ s: State) throws {
         let pairs = stride(from: 0, to: detail.count - 1, by: 2).map { (detail[$0], detail[$0 + 1]) }
-        try s.tables.appendAudit(at: now, by: by ?? configuration.operatorName, event: event, subject: subject, detail: pairs)
+        try s.tables.appendAudit(at: now, by: by ?? configuration.operatorName, event: event, subject: subject, detail: pairs,
+                                 signingKey: configuration.auditKey)
     }
 
     /// The audit trail (entries at or after `since`, milliseconds), and every break in the whole
     /// chain: an entry altered, removed or inserted in the file after it was written.
     public func audit(since: Int64? = nil) throws -> (entries: [AuditEntry], anomalies: [String]) {
         let all = try state.withLock { try $0.tables.auditEntries() }
+        let publicKey = try configuration.auditKey.map { try Ed25519.publicKey(of: $0) }
         var anomalies: [String] = []
         var earlier: AuditEntry?
         for entry in all {
-            if let anomaly = entry.anomaly(after: earlier) { anomalies.append(anomaly) }
+            if let anomaly = entry.anomaly(after: earlier, publicKey: publicKey) { anomalies.append(anomaly) }
             earlier = entry
         }
         return (all.filter { $0.at >= since ?? .min }, anomalies)

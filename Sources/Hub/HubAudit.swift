@@ -27,6 +27,9 @@ public struct AuditEntry: Sendable, Equatable {
     public let previous: String
     /// SHA-256 over this entry's fields and ``previous`` (``digest``).
     public let hash: String
+    /// The hub's Ed25519 signature over ``hash`` (its UTF-8 hex), made with a key kept outside
+    /// the database: someone who edits the file can recompute hashes, not signatures.
+    public let signature: [UInt8]?
 
     public static func == (a: AuditEntry, b: AuditEntry) -> Bool {
         a.seq == b.seq && a.hash == b.hash && a.previous == b.previous && a.at == b.at && a.by == b.by && a.event == b.event
@@ -60,8 +63,9 @@ public struct AuditEntry: Sendable, Equatable {
         }
     }
 
-    /// Why the stored entry does not hold, if it does not: its hash, or its link to the one before.
-    func anomaly(after earlier: AuditEntry?) -> String? {
+    /// Why the stored entry does not hold, if it does not: its hash, its link to the one before, or
+    /// (with the hub's public key) its signature.
+    func anomaly(after earlier: AuditEntry?, publicKey: [UInt8]?) -> String? {
         if let earlier, seq != earlier.seq + 1 {
             return "entries \(earlier.seq + 1)–\(seq - 1) are missing: the trail was cut in the file"
         }
@@ -70,6 +74,15 @@ public struct AuditEntry: Sendable, Equatable {
         }
         if hash != Self.digest(seq: seq, at: at, by: by, event: event, subject: subject, detail: detail, previous: previous) {
             return "entry \(seq) (\(event.rawValue) \(subject)) was altered in the file after it was written"
+        }
+        if let publicKey {
+            if let signature {
+                if !Ed25519.verify(signature, of: Array(hash.utf8), publicKey: publicKey) {
+                    return "entry \(seq) (\(event.rawValue) \(subject)) does not carry the hub's signature: it was rewritten in the file, hashes recomputed"
+                }
+            } else if earlier?.signature != nil {
+                return "entry \(seq) (\(event.rawValue) \(subject)) is unsigned after signed entries: it was written into the file by something other than the hub"
+            }
         }
         return nil
     }

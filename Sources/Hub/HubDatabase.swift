@@ -93,6 +93,10 @@ final class HubDatabase {
             );
             CREATE INDEX hub_stamps_by_table ON hub_stamps(call, tbl, unit, at);
             """)
+        m.add(version: 4, name: "signed audit entries", sql: """
+            -- The hub's Ed25519 signature over each entry's hash, with a key kept outside this file.
+            ALTER TABLE hub_audit ADD COLUMN signature TEXT;
+            """)
         return m
     }
 
@@ -114,21 +118,23 @@ final class HubDatabase {
     // MARK: Audit trail
 
     /// Appends an entry after the last one, chained to it.
-    func appendAudit(at: Int64, by: String, event: AuditEntry.Event, subject: String, detail: [(String, String)]) throws {
+    func appendAudit(at: Int64, by: String, event: AuditEntry.Event, subject: String, detail: [(String, String)], signingKey: [UInt8]?) throws {
         let last = try db.first("SELECT seq, hash FROM hub_audit ORDER BY seq DESC LIMIT 1") { ($0.int64(0), $0.text(1)) }
         let seq = (last?.0 ?? 0) + 1
         let previous = last?.1 ?? AuditEntry.origin
         let hash = AuditEntry.digest(seq: seq, at: at, by: by, event: event, subject: subject, detail: detail, previous: previous)
-        try db.run("INSERT INTO hub_audit (seq, at, by, event, subject, detail, previous, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   seq, at, by, event.rawValue, subject, AuditEntry.text(detail), previous, hash)
+        let signature = try signingKey.map { Hex.encode(try Ed25519.sign(Array(hash.utf8), privateKey: $0)) }
+        try db.run("INSERT INTO hub_audit (seq, at, by, event, subject, detail, previous, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   seq, at, by, event.rawValue, subject, AuditEntry.text(detail), previous, hash, signature)
     }
 
     /// Every entry, in order; an entry whose event this build does not know is read as it is stored
     /// and fails its hash.
     func auditEntries() throws -> [AuditEntry] {
-        try db.rows("SELECT seq, at, by, event, subject, detail, previous, hash FROM hub_audit ORDER BY seq") { row in
+        try db.rows("SELECT seq, at, by, event, subject, detail, previous, hash, signature FROM hub_audit ORDER BY seq") { row in
             AuditEntry(seq: row.int64(0), at: row.int64(1), by: row.text(2), event: AuditEntry.Event(rawValue: row.text(3)) ?? .stamp,
-                       subject: row.text(4), detail: AuditEntry.detail(row.text(5)), previous: row.text(6), hash: row.text(7))
+                       subject: row.text(4), detail: AuditEntry.detail(row.text(5)), previous: row.text(6), hash: row.text(7),
+                       signature: row.isNull(8) ? nil : Hex.decode(row.text(8)))
         }
     }
 

@@ -21,11 +21,35 @@ enum HubCommands {
         return String(cString: name)
     }
 
+    /// The key the hub signs its audit trail with: `<database>.audit-key` beside the database, made
+    /// owner-only on first use. Kept out of the file, so editing the database cannot re-sign entries;
+    /// back it up with the database, apart from it.
+    static func auditKey(for database: String) throws -> [UInt8] {
+        let path = database + ".audit-key"
+        if let data = FileManager.default.contents(atPath: path) {
+            guard let key = Hex.decode(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+                  key.count == Ed25519.privateKeyBytes else {
+                throw CLIFailure("\(path) is not a hub audit key", hint: "restore it from the backup taken with the database", code: .data)
+            }
+            return key
+        }
+        let key = Ed25519.makePrivateKey()
+        // Created owner-only, empty, before the secret is written into it.
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw CLIFailure("cannot write \(path)", hint: "check the folder's permissions", code: .io)
+        }
+        try handle.write(contentsOf: Data((Hex.encode(key) + "\n").utf8))
+        try handle.close()
+        return key
+    }
+
     static func open(_ inv: Invocation, metricsTokenFile: String? = nil) throws -> Hub {
         var configuration = Hub.Configuration(path: try inv.required("db"))
         configuration.extraTemplates = try Templates.extra(inv)
         // Who the audit trail names for what this command does.
         configuration.operatorName = inv.environment["TIANBAO_USER"] ?? systemUser().map { "\($0) (system user)" } ?? "uid \(getuid())"
+        configuration.auditKey = try auditKey(for: try inv.required("db"))
         if let file = metricsTokenFile {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -111,6 +135,7 @@ enum HubCommands {
 
     static let backup = Command(
         "backup", abstract: "Copy the hub's database with SQLite's online backup, while the hub keeps serving.",
+        discussion: "The key that signs the audit trail (<db>.audit-key) is not in the database: back it up too, kept apart from it.",
         options: [db, Option("out", value: "FILE", help: "The backup file to write.", required: true)]
     ) { inv in
         let hub = try open(inv)

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Hub
 import SQLite
 import Testing
 import TestSupport
@@ -64,6 +65,23 @@ import TestSupport
         try db.run("UPDATE hub_audit SET subject = 'fz-second' WHERE event = 'enrol'")
         let altered = w.run(nil, ["hub", "audit", "--db", w.hubDB])
         #expect(altered.status == 65 && altered.stderr.contains("was altered in the file"), "\(altered.stderr)")
+        // Altered and every hash after it recomputed, as someone editing the file would: the hub's
+        // signatures, made with a key kept outside the file, give it away.
+        let rows = try db.rows("SELECT seq, at, by, event, subject, detail FROM hub_audit ORDER BY seq") { row in
+            (row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.text(5))
+        }
+        var previous = AuditEntry.origin
+        for (seq, at, by, event, subject, detail) in rows {
+            let hash = AuditEntry.digest(seq: seq, at: at, by: by, event: AuditEntry.Event(rawValue: event)!, subject: subject,
+                                         detail: AuditEntry.detail(detail), previous: previous)
+            try db.run("UPDATE hub_audit SET previous = ?, hash = ? WHERE seq = ?", previous, hash, seq)
+            previous = hash
+        }
+        let rehashed = w.run(nil, ["hub", "audit", "--db", w.hubDB])
+        #expect(rehashed.status == 65 && rehashed.stderr.contains("does not carry the hub's signature"), "\(rehashed.stderr)")
+        #expect(!rehashed.stderr.contains("was altered in the file"), "the chain itself was made whole again: \(rehashed.stderr)")
+        let keyFile = try FileManager.default.attributesOfItem(atPath: w.hubDB + ".audit-key")
+        #expect((keyFile[.posixPermissions] as? Int) == 0o600)
         try db.run("DELETE FROM hub_audit WHERE event = 'key'")
         let cut = w.run(nil, ["hub", "audit", "--db", w.hubDB])
         #expect(cut.status == 65 && cut.stderr.contains("missing"), "\(cut.stderr)")
