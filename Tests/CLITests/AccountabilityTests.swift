@@ -59,6 +59,13 @@ import TestSupport
         #expect(bundle?["file"] == "usb.bundle" && bundle?["outcome"] == "applied" && bundle?["accepted"] != "0", "\(String(describing: bundle))")
         #expect(entry("revoke")?["subject"] as? String == token["replica"])
         #expect(entries.allSatisfy { ($0["time"] as? String)?.hasSuffix("(UTC+8)") == true })
+        // A refused import is in the trail too, with why; --since keeps later entries only.
+        try "not a bundle\n".write(toFile: w.dir.file("bad.bundle"), atomically: true, encoding: .utf8)
+        #expect(w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("bad.bundle")]).status == 65)
+        let refused = try hub(["hub", "audit", "--json"]).stdout
+        #expect(refused.contains("\"outcome\" : \"refused\"") && refused.contains("bad.bundle"))
+        #expect(try hub(["hub", "audit", "--since", "2099-01-01", "--json"]).stdout.contains("\"entries\" : [\n\n  ]"))
+        #expect(w.run(nil, ["hub", "audit", "--db", w.hubDB, "--since", "yesterday"]).status == 64)
 
         // Tampering with the file: an entry altered, then one removed.
         let db = try Database(path: w.hubDB)
