@@ -6,7 +6,7 @@ import Foundation
 /// organisations, stamps — each with who and when. Append-only: the hub only ever adds an entry,
 /// and each entry carries the hash of the one before it, so an entry altered, removed or inserted
 /// in the file afterwards breaks the chain at that point (``Hub/audit(since:)`` says where).
-public struct AuditEntry: Sendable, Equatable {
+public struct AuditEntry: Sendable {
     /// What happened.
     public enum Event: String, Sendable, CaseIterable {
         case enrol, revoke, key, bundle, publish, organization, stamp
@@ -30,11 +30,6 @@ public struct AuditEntry: Sendable, Equatable {
     /// The hub's Ed25519 signature over ``hash`` (its UTF-8 hex), made with a key kept outside
     /// the database: someone who edits the file can recompute hashes, not signatures.
     public let signature: [UInt8]?
-
-    public static func == (a: AuditEntry, b: AuditEntry) -> Bool {
-        a.seq == b.seq && a.hash == b.hash && a.previous == b.previous && a.at == b.at && a.by == b.by && a.event == b.event
-            && a.subject == b.subject && a.detail.map { "\($0.0)=\($0.1)" } == b.detail.map { "\($0.0)=\($0.1)" }
-    }
 
     static let origin = String(repeating: "0", count: 64)
 

@@ -56,11 +56,12 @@ extension ReplicaStore {
 
     /// Whether the rows match the records and the signature, read without taking the write lock.
     private func isCurrent(_ projection: some Projection) throws -> Bool {
+        let current = versionVector()
         guard let (signature, vector) = try db.first("SELECT signature, vector FROM projections WHERE name = ?", projection.name, map: { ($0.text(0), $0.text(1)) }),
-              signature == projection.signature, vector == Self.text(versionVector()) else { return false }
+              signature == projection.signature, vector == Self.text(current) else { return false }
         // Changes beyond the gap-free vector (out-of-order arrivals) would not show in it.
         var beyond = false
-        try changes(missingFrom: versionVector(), batchSize: 1) { _ in beyond = true }
+        try changes(missingFrom: current, batchSize: 1) { _ in beyond = true }
         return !beyond
     }
 

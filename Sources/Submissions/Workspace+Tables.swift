@@ -62,10 +62,11 @@ extension Workspace {
         // A row whose answers are no longer the revision recommended (or submitted) is marked
         // (※ after its 序号) and named under the table: what was approved is not what it shows.
         let changed = rows.enumerated().filter { $0.element.cells.count > 2 && $0.element.cells[1] != $0.element.cells[2] }.map { $0.offset + 1 }
+        let marked = Set(changed)
         let cells: [[String]] = rows.enumerated().map { index, row in
             slots.map { slot in
                 switch slot {
-                case -1: String(index + 1) + (changed.contains(index + 1) ? "※" : "")
+                case -1: String(index + 1) + (marked.contains(index + 1) ? "※" : "")
                 case 0..<row.cells.count: row.cells[slot]
                 default: ""
                 }

@@ -26,22 +26,8 @@ enum HubCommands {
     /// back it up with the database, apart from it.
     static func auditKey(for database: String) throws -> [UInt8] {
         let path = database + ".audit-key"
-        if let data = FileManager.default.contents(atPath: path) {
-            guard let key = Hex.decode(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-                  key.count == Ed25519.privateKeyBytes else {
-                throw CLIFailure("\(path) is not a hub audit key", hint: "restore it from the backup taken with the database", code: .data)
-            }
-            return key
-        }
-        let key = Ed25519.makePrivateKey()
-        // Created owner-only, empty, before the secret is written into it.
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw CLIFailure("cannot write \(path)", hint: "check the folder's permissions", code: .io)
-        }
-        try handle.write(contentsOf: Data((Hex.encode(key) + "\n").utf8))
-        try handle.close()
-        return key
+        return try SecretFile.signingKey(path, damaged: CLIFailure("\(path) is not a hub audit key",
+                                                                  hint: "restore it from the backup taken with the database", code: .data))
     }
 
     static func open(_ inv: Invocation, metricsTokenFile: String? = nil) throws -> Hub {

@@ -49,16 +49,8 @@ struct ReplicaDirectory {
     /// The replica's signing key, made on first use (a replica from a build before keys gets one
     /// at its next sync, and registers it with the hub then).
     func signingKey() throws -> [UInt8] {
-        if let data = FileManager.default.contents(atPath: signingKeyPath) {
-            guard let key = Hex.decode(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-                  key.count == Ed25519.privateKeyBytes else {
-                throw CLIFailure("\(signingKeyPath) is damaged", hint: "restore the replica folder from a backup, or enrol a new replica", code: .data)
-            }
-            return key
-        }
-        let key = Ed25519.makePrivateKey()
-        try writeOwnerOnly(signingKeyPath, Hex.encode(key))
-        return key
+        try SecretFile.signingKey(signingKeyPath, damaged: CLIFailure("\(signingKeyPath) is damaged",
+                                                                     hint: "restore the replica folder from a backup, or enrol a new replica", code: .data))
     }
 
     /// What signs this replica's pushes and bundles.
@@ -68,20 +60,12 @@ struct ReplicaDirectory {
         }
     }
 
-    private func writeOwnerOnly(_ file: String, _ text: String) throws {
-        // Created owner-only before the secret is written into it.
-        _ = FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
-        try handle.write(contentsOf: Data((text + "\n").utf8))
-        try handle.close()
-    }
-
     func write(_ config: Config, token: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(config).write(to: URL(fileURLWithPath: configPath))
-        try writeOwnerOnly(tokenPath, token)
+        try SecretFile.write(tokenPath, token)
     }
 
     func openStore(replica: ReplicaID? = nil) throws -> ReplicaStore {
