@@ -5,6 +5,14 @@ import Submissions
 import SyncProtocol
 
 extension Hub {
+    /// What vouches for a batch: the replica's signed head of its chain (protocol 4, bundles that
+    /// carry one), a signature over the batch alone (older replicas: the hub vouches for what it
+    /// accepts, as for a replica that has registered no key yet).
+    enum BatchProof {
+        case head(SignedPosition, base: [UInt8]?)
+        case batch([UInt8]?)
+    }
+
     /// What became of a batch offered to the hub.
     enum Acceptance {
         /// Applied (or already held), with a result per change.
@@ -20,12 +28,22 @@ extension Hub {
     /// a held dot's content, the clock and the replica's stamp history, what the replica may see,
     /// then the domain's rules for what the change does (``ChangeAuthorizer``). Every change is
     /// judged before any is applied; the batch is applied whole or not at all.
-    func accept(_ changes: [Change], signature: [UInt8]?, from principal: Principal, signatureRequired: Bool,
+    func accept(_ changes: [Change], proof: BatchProof, from principal: Principal, signatureRequired: Bool,
                 workspace: Workspace, directory: Directory, catalog: CallCatalog, _ s: State) throws -> Acceptance {
-        guard !changes.isEmpty else { return .applied([]) }
         let replica = principal.replica
         let key = try s.tables.publicKey(replica)
-        if key != nil || signatureRequired {
+        var head: ReplicaStore.StoredHead?
+        switch proof {
+        case .head(let signed, let base):
+            guard let key else {
+                return .rejected(code: "no_key", message: "replica \(replica.hex) has registered no signing key, so nothing it carries can be verified; send the key registration with the batch ('tianbao sync' does)")
+            }
+            switch try checkHead(signed, base: base, changes: changes, origin: replica, key: key, s) {
+            case .success(let checked): head = checked
+            case .failure(let rejection): return .rejected(code: rejection.code, message: rejection.message)
+            }
+        case .batch(let signature):
+            guard !changes.isEmpty, key != nil || signatureRequired else { break }
             guard let key else {
                 return .rejected(code: "no_key", message: "replica \(replica.hex) has registered no signing key, so nothing it carries can be verified; run 'tianbao sync' once on the network, or export the bundle again with a build that signs")
             }
@@ -35,6 +53,10 @@ extension Hub {
             guard BatchSignature.verify(signature, replica: replica, changes: changes, publicKey: key) else {
                 return .rejected(code: "bad_signature", message: "the batch's signature does not verify with replica \(replica.hex)'s key: it was altered, or not made by that replica; nothing was applied")
             }
+        }
+        guard !changes.isEmpty else {
+            if let head { try s.store.recordHead(head) }
+            return .applied([])
         }
 
         let skew = configuration.maxClockSkewMilliseconds
@@ -71,6 +93,7 @@ extension Hub {
             }
         }
         try s.store.apply(accepted, thenCommit: receipts, author: "hub")
+        if let head { try s.store.recordHead(head) } else if case .batch = proof { try vouch(for: replica, s) }
         metrics.changes(accepted: results.filter { $0.status == .accepted }.count, refused: 0)
         return .applied(results)
     }

@@ -65,8 +65,9 @@ extension Hub {
             case .failure(let refusal): return refusal.response
             case .success(let principal):
                 let name = (try? workspace(s).directory())?[principal.actor.org]?.name
-                var response = Self.json(.ok, SyncCodec.encode(WhoAmI(hub: replicaID, replica: principal.replica, org: principal.actor.org,
-                                                                      role: principal.actor.role.rawValue, name: name)))
+                var who = WhoAmI(hub: replicaID, replica: principal.replica, org: principal.actor.org, role: principal.actor.role.rawValue, name: name)
+                who.hubKey = publicKey
+                var response = Self.json(.ok, SyncCodec.encode(who))
                 response.principal = principal.logName
                 return response
             }
@@ -131,8 +132,15 @@ extension Hub {
             if let key = contents.key {
                 guard key.replica == contents.replica else { throw HubError.bundleRefused("the bundle registers a key for another replica") }
                 // A key arrives with what it signs: registered only if that verifies with it.
-                guard let signature = contents.signature,
-                      BatchSignature.verify(signature, replica: contents.replica, changes: contents.changes, publicKey: key.publicKey) else {
+                let verified: Bool
+                if let head = contents.head {
+                    if case .success = try checkHead(head, base: contents.base, changes: contents.changes, origin: contents.replica, key: key.publicKey, s) {
+                        verified = true
+                    } else { verified = false }
+                } else if let signature = contents.signature {
+                    verified = BatchSignature.verify(signature, replica: contents.replica, changes: contents.changes, publicKey: key.publicKey)
+                } else { verified = false }
+                guard verified else {
                     throw HubError.bundleRefused("the bundle's signature does not verify with the key it carries: it was altered, or not made by replica \(contents.replica.hex); nothing was applied")
                 }
                 do { try registerKey(key, s) } catch { throw HubError.bundleRefused("\(error)") }
@@ -140,7 +148,8 @@ extension Hub {
             let workspace = try workspace(s)
             let directory = try workspace.directory()
             let principal = Principal(replica: contents.replica, actor: Actor(org: enrollment.org, role: role))
-            switch try accept(contents.changes, signature: contents.signature, from: principal, signatureRequired: true,
+            let proof: BatchProof = contents.head.map { .head($0, base: contents.base) } ?? .batch(contents.signature)
+            switch try accept(contents.changes, proof: proof, from: principal, signatureRequired: true,
                               workspace: workspace, directory: directory, catalog: try workspace.catalog(), s) {
             case .applied(let results):
                 let accepted = results.filter { $0.status == .accepted }.count
@@ -228,7 +237,11 @@ extension Hub {
             guard key.replica == principal.replica else {
                 return (.error(.forbidden, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
             }
-            if !body.changes.isEmpty, let signature = body.signature,
+            if body.protocol >= 4, let head = body.head,
+               case .failure(let rejection) = try checkHead(head, base: nil, changes: body.changes, origin: principal.replica, key: key.publicKey, s) {
+                return (.error(.forbidden, code: rejection.code, message: rejection.message + " (checked with the key the request registers)"), true)
+            }
+            if body.protocol < 4, !body.changes.isEmpty, let signature = body.signature,
                !BatchSignature.verify(signature, replica: principal.replica, changes: body.changes, publicKey: key.publicKey) {
                 return (.error(.forbidden, code: "bad_signature", message: "the batch's signature does not verify with the key the request registers; nothing was applied"), true)
             }
@@ -240,7 +253,8 @@ extension Hub {
 
         let results: [ChangeResult]
         do {
-            switch try accept(body.changes, signature: body.signature, from: principal, signatureRequired: false,
+            let proof: BatchProof = body.protocol >= 4 ? (body.head.map { .head($0, base: nil) } ?? .batch(body.signature)) : .batch(body.signature)
+            switch try accept(body.changes, proof: proof, from: principal, signatureRequired: false,
                               workspace: workspace, directory: directory, catalog: catalog, s) {
             case .applied(let applied):
                 results = applied
@@ -256,12 +270,15 @@ extension Hub {
             return (.error(.unprocessableContent, code: "refused_by_store", message: "nothing applied: \(error.description)"), true)
         }
 
+        // What came without a signed head (an older replica's, one with no key yet): the hub vouches.
+        if body.head == nil { try vouch(for: principal.replica, s) }
         let (changes, checkpoint, more) = try page(for: principal, after: body.checkpoint,
                                                    maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
                                                    protocol: body.protocol, directory: directory, s)
         var reply = SyncResponse(hub: replicaID, results: results, received: try received(principal.replica, s),
                                  changes: changes, checkpoint: checkpoint, more: more)
         reply.protocol = body.protocol   // answered in the form the replica reads
+        if body.protocol >= 4 { reply.proofs = try proofs(for: changes, s) }
         var headers = HTTPHeaders([("Content-Type", "application/json")])
         if more { headers.add(SyncProtocol.nextCheckpointHeader, String(checkpoint)) }
         return (HTTPResponse(status: .ok, headers: headers, body: SyncCodec.encode(reply)), results.contains { $0.status == .accepted })
@@ -299,6 +316,7 @@ extension Hub {
         var reply = SyncResponse(hub: replicaID, results: [], received: try received(principal.replica, s),
                                  changes: own, checkpoint: body.checkpoint, more: more)
         reply.protocol = body.protocol
+        if body.protocol >= 4 { reply.proofs = try proofs(for: own, s) }
         return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
     }
 

@@ -27,9 +27,10 @@ public final class Hub: Sendable {
         /// Who runs this hub process, as the audit trail names the administrator (the operator at
         /// the hub's console: `$TIANBAO_USER`, else the system user).
         public var operatorName = "hub"
-        /// The Ed25519 private key the hub signs its audit trail with, kept outside the database
-        /// (`tianbao` keeps it in `<database>.audit-key`, owner-only). Without it entries are only chained.
-        public var auditKey: [UInt8]?
+        /// The Ed25519 private key the hub signs with — its audit trail, its own changes, and the
+        /// history it vouches for (PROTOCOL.md 2.11) — kept outside the database (`tianbao` keeps it
+        /// in `<database>.key`, owner-only). Without one the hub makes a key for this process only.
+        public var signingKey: [UInt8]?
 
         public init(path: String) { self.path = path }
     }
@@ -48,6 +49,9 @@ public final class Hub: Sendable {
 
     public let configuration: Configuration
     public let replicaID: ReplicaID
+    let signingKey: [UInt8]
+    /// The public half of ``signingKey``: what replicas check the hub's heads with.
+    public let publicKey: [UInt8]
     let state: Mutex<State>
     let metrics = HubMetrics()
 
@@ -58,9 +62,14 @@ public final class Hub: Sendable {
         storeConfiguration.maxClockSkewMilliseconds = configuration.maxClockSkewMilliseconds
         let store = try ReplicaStore(path: configuration.path, configuration: storeConfiguration)
         let tables = try HubDatabase(store: store)
+        let key = configuration.signingKey ?? Ed25519.makePrivateKey()
+        self.signingKey = key
+        self.publicKey = try Ed25519.publicKey(of: key)
         self.configuration = configuration
         self.replicaID = store.replicaID
+        store.sealOwnChanges = Self.sealer(hub: store.replicaID, key: key)
         self.state = Mutex(State(store: store, tables: tables))
+        try state.withLock { try vouchForHistoryBeforeChains($0) }
     }
 
     /// Closes the store cleanly (after the server has stopped).
@@ -104,14 +113,14 @@ public final class Hub: Sendable {
     func audit(_ event: AuditEntry.Event, _ subject: String, _ detail: [String], by: String? = nil, _ s: State) throws {
         let pairs = stride(from: 0, to: detail.count - 1, by: 2).map { (detail[$0], detail[$0 + 1]) }
         try s.tables.appendAudit(at: now, by: by ?? configuration.operatorName, event: event, subject: subject, detail: pairs,
-                                 signingKey: configuration.auditKey)
+                                 signingKey: signingKey)
     }
 
     /// The audit trail (entries at or after `since`, milliseconds), and every break in the whole
     /// chain: an entry altered, removed or inserted in the file after it was written.
     public func audit(since: Int64? = nil) throws -> (entries: [AuditEntry], anomalies: [String]) {
         let all = try state.withLock { try $0.tables.auditEntries() }
-        let publicKey = try configuration.auditKey.map { try Ed25519.publicKey(of: $0) }
+        let publicKey: [UInt8]? = publicKey
         var anomalies: [String] = []
         var earlier: AuditEntry?
         for entry in all {

@@ -84,6 +84,7 @@ extension ReplicaStore {
                 try refreshIfChangedElsewhere()
                 var touched: Set<Int64> = []
                 let result = try body(&touched)
+                if touched.contains(localOrd), let sealOwnChanges { try sealOwnChanges(self) }
                 let save = try db.cached("UPDATE replicas SET contiguous = ?, max_seq = ? WHERE ord = ?")
                 for ord in touched {
                     guard let p = progress[ord] else { continue }

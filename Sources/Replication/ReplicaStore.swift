@@ -65,6 +65,9 @@ public final class ReplicaStore {
     var seenRollbacks = 0
     /// Counts writes committed here, and rereads after another connection's or a rollback.
     var writesSeen = 0
+    /// Runs inside every write transaction that made changes of this replica's own, before it
+    /// commits: the hub signs a head of its own chain there, so nothing it makes goes unsigned.
+    public var sealOwnChanges: ((ReplicaStore) throws -> Void)?
 
     struct SeqProgress: Equatable {
         var contiguous: UInt64

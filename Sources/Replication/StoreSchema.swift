@@ -112,6 +112,31 @@ enum StoreSchema {
             -- Where each projection's rows stand: the signature and version vector they match.
             CREATE TABLE projections (name TEXT PRIMARY KEY, signature TEXT NOT NULL, vector TEXT NOT NULL) WITHOUT ROWID;
             """)
+        m.add(version: 6, name: "change chains", sql: """
+            -- Signed heads of each origin's hash chain (ChangeChain in SyncProtocol): the hub keeps
+            -- every head it accepted or made; a replica every head it verified, with the interval's
+            -- base hash and all its leaves, so 'tianbao verify' can check again what it holds.
+            CREATE TABLE IF NOT EXISTS chain_heads (
+                origin BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                hash BLOB NOT NULL,
+                signer BLOB NOT NULL,
+                signature BLOB NOT NULL,
+                first INTEGER,
+                base BLOB,
+                leaves BLOB,
+                PRIMARY KEY (origin, seq)
+            ) WITHOUT ROWID;
+            -- Changes received that did not verify: never applied, kept to be shown and reported.
+            CREATE TABLE IF NOT EXISTS kept_apart (
+                origin BLOB NOT NULL,
+                seq INTEGER NOT NULL,
+                change BLOB NOT NULL,
+                reason TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (origin, seq)
+            ) WITHOUT ROWID;
+            """)
         return m
     }
 

@@ -49,6 +49,21 @@ public struct PublishedKey: Hashable, Sendable {
     }
 }
 
+extension PublishedKey {
+    /// An origin's public key as `store` knows it, or as the hub's changes `arriving` with it
+    /// publish it: what a replica checks another replica's signed heads with.
+    public static func keyring(_ store: ReplicaStore) -> (ReplicaID, [Change]) -> [UInt8]? {
+        { origin, arriving in
+            let id = recordID(origin)
+            if let published = arriving.last(where: { $0.record == id && $0.field == "publicKey" && $0.op == .set }),
+               let key = published.value?.text.flatMap(Hex.decode), key.count == Ed25519.publicKeyBytes {
+                return key
+            }
+            return (try? store.record(id)).flatMap { $0.flatMap(PublishedKey.init(record:)) }?.publicKey
+        }
+    }
+}
+
 extension Workspace {
     /// The key the hub published for `replica`, if this replica may know it.
     public func publishedKey(_ replica: ReplicaID) throws -> PublishedKey? {

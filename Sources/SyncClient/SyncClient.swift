@@ -18,6 +18,9 @@ public final class SyncClient {
         public var refused: [ChangeResult] = []
         /// This store had been restored from an older copy: what getting its own changes back did.
         public var adoption: ReplicaStore.Adoption?
+        /// Changes received that did not verify against their origin's signed chain: kept apart,
+        /// not applied (``ReplicaStore/keptApart()``).
+        public var keptApart: [ReplicaStore.KeptApart] = []
         public init() {}
     }
 
@@ -52,6 +55,9 @@ public final class SyncClient {
     /// Signs every push with the replica's key, and registers the key with the hub until a reply
     /// confirms it. Without one, pushes are unsigned (accepted only by a hub holding no key for this replica).
     public var signer: Signer?
+    /// Checks every change received against its origin's signed chain (protocol 4). Without one,
+    /// what the hub sends is applied as it comes.
+    public var verifier: PageVerifier?
 
     /// A replica's signing key and its registration (proved with the token).
     public struct Signer: Sendable {
@@ -95,8 +101,18 @@ public final class SyncClient {
             request.protocol = protocolVersion
             request.instance = try instance()
             var registering: String?
+            var signedHead: ReplicaStore.StoredHead?
             if let signer {
-                if !own.isEmpty { request.signature = try BatchSignature.sign(replica: store.replicaID, changes: own, privateKey: signer.privateKey) }
+                let top = max(own.last?.dot.seq ?? 0, withdraw.map(\.seq).max() ?? 0)
+                if protocolVersion >= 4, top > 0 {
+                    let refused = Set(try state.refusals().map(\.dot).filter { $0.replica == store.replicaID }.map(\.seq))
+                    let hash = try OwnChain.hash(store, through: top, withdrawn: refused)
+                    let head = try ChangeChain.Head.sign(origin: store.replicaID, seq: top, hash: hash, signer: store.replicaID, privateKey: signer.privateKey)
+                    request.head = SignedPosition(seq: top, signature: head.signature)
+                    signedHead = ReplicaStore.StoredHead(origin: store.replicaID, seq: top, hash: hash, signer: store.replicaID, signature: head.signature)
+                } else if !own.isEmpty {
+                    request.signature = try BatchSignature.sign(replica: store.replicaID, changes: own, privateKey: signer.privateKey)
+                }
                 let publicKey = Hex.encode(signer.registration.publicKey)
                 if try state.registeredKey() != publicKey {
                     request.key = signer.registration
@@ -150,7 +166,7 @@ public final class SyncClient {
                 let stillWaiting = Array(waiting.dropFirst(withdraw.count))
                 let meta = SyncState.afterPage(hub: response.hub, checkpoint: response.checkpoint, received: response.received,
                                                withdrawals: stillWaiting, registeredKey: registering)
-                report.pulled += try store.apply(response.changes, settingMeta: meta).applied
+                report.pulled += try keep(response, settingMeta: meta, ownHead: signedHead, report: &report)
                 report.pushed += response.results.filter { $0.status == .accepted }.count
                 progress?(report)
                 // Go on while the hub has more pages, a full batch suggests more own changes, or
@@ -185,6 +201,32 @@ public final class SyncClient {
                 throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? String(decoding: reply.body.prefix(200), as: UTF8.self))
             }
         }
+    }
+
+    /// Applies a page: with a verifier, only what verifies against its origin's signed chain, the
+    /// rest kept apart; the heads that verified, this push's own head and `meta` in the same
+    /// transaction. Returns how many changes were applied.
+    private func keep(_ response: SyncResponse, settingMeta meta: [(String, MetaValue?)], ownHead: ReplicaStore.StoredHead?,
+                      report: inout Report) throws -> Int {
+        let confirmedHead = ownHead.flatMap { response.received >= $0.seq ? $0 : nil }
+        guard let verifier, response.protocol >= 4 else {
+            return try store.transaction {
+                if let confirmedHead { try store.recordHead(confirmedHead) }
+                return try store.apply(response.changes, settingMeta: meta).applied
+            }
+        }
+        let outcome = verifier.verify(response.changes, proofs: response.proofs, hub: response.hub)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let apart = outcome.keptApart.map { ReplicaStore.KeptApart(dot: $0.change.dot, change: ChangeEncoding.json($0.change), reason: $0.reason, at: now) }
+        let applied = try store.transaction {
+            if let confirmedHead { try store.recordHead(confirmedHead) }
+            for head in outcome.heads { try store.recordHead(head) }
+            try store.keepApart(apart)
+            try store.releaseKeptApart(outcome.verified.map(\.dot))
+            return try store.apply(outcome.verified, settingMeta: meta).applied
+        }
+        report.keptApart += apart
+        return applied
     }
 
     /// Recovering once did not bring this store level with the hub: another copy is still at work.
@@ -225,6 +267,13 @@ public final class SyncClient {
             let response: SyncResponse
             do { response = try SyncCodec.response(JSONTree.parse(reply.body)) } catch {
                 throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read: \(error)")
+            }
+            if let verifier, response.protocol >= 4 {
+                let outcome = verifier.verify(response.changes, proofs: response.proofs, hub: response.hub)
+                guard outcome.keptApart.isEmpty else {
+                    throw Failure.rejected(status: 200, code: "unverified", message: "the hub's copies of this replica's own changes do not match what this replica signed (\(outcome.keptApart[0].reason)); nothing was taken — ask the province to check the hub ('tianbao hub verify')")
+                }
+                try store.transaction { for head in outcome.heads { try store.recordHead(head) } }
             }
             hubOwn += response.changes
             received = response.received

@@ -1,3 +1,4 @@
+import Crypto
 import JSON
 import Foundation
 import Replication
@@ -25,12 +26,23 @@ public struct SyncState {
         static let pendingInstance = "sync.instance.pending"
         /// The hub's own replica id, as its replies name it.
         static let hub = "sync.hub"
+        /// The hub's public key (hex), pinned when the replica was made (or first learnt).
+        static let hubKey = "sync.hubKey"
         static let lastSync = "sync.last"
         static let outcome = "sync.outcome"
     }
 
     /// The hub's replica id, once a sync has named it: its changes are the hub's own (receipts).
     public func hubReplica() throws -> ReplicaID? { try store.meta(Key.hub)?.text.flatMap { ReplicaID(hex: $0) } }
+
+    /// The hub's public key, as pinned.
+    public func hubKey() throws -> [UInt8]? { try store.meta(Key.hubKey)?.text.flatMap { Hex.decode($0) } }
+
+    /// Pins the hub's key: kept once known, so a hub that later shows another key is not believed.
+    public func pinHubKey(_ key: [UInt8]) throws {
+        guard try hubKey() == nil else { return }
+        try store.setMeta(Key.hubKey, .text(Hex.encode(key)))
+    }
 
     /// Where the replica's pull stands in the hub's arrivals.
     public func checkpoint() throws -> Int64 { try store.meta(Key.checkpoint)?.integer ?? 0 }

@@ -21,15 +21,44 @@ public enum ChangeBundle {
         /// `nil` in a bundle from a build before signatures: no hub accepts it.
         public let signature: [UInt8]?
         public let key: KeyRegistration?
+        /// The replica's signed head of its chain after the last change (PROTOCOL.md 2.11), and
+        /// the chain's hash before the first: what the hub and a colleague verify. `nil` in a
+        /// bundle from a build before chains.
+        public let head: SignedPosition?
+        public let base: [UInt8]?
     }
 
-    public static func encode(replica: ReplicaID, changes: [Change], privateKey: [UInt8], key: KeyRegistration? = nil) throws -> [UInt8] {
+    /// A bundle of `changes`; `chain` is the replica's chain hash before the first change and its
+    /// signed head after the last (a bundle of nothing carries none).
+    public static func encode(replica: ReplicaID, changes: [Change], privateKey: [UInt8], key: KeyRegistration? = nil,
+                              chain: (base: [UInt8], head: SignedPosition)? = nil) throws -> [UInt8] {
         let batch = ChangeBatch.encode(changes)
+        // The batch signature too: a hub of an older build reads only that.
         let signature = try BatchSignature.sign(replica: replica, changes: changes, privateKey: privateKey)
         var trailer = "{\"bundle\":{"
+        if let chain {
+            trailer += "\"head\":{\"base\":\"\(Hex.encode(chain.base))\",\"seq\":\(chain.head.seq),\"signature\":\"\(Base64.encode(chain.head.signature))\"},"
+        }
         if let key { trailer += "\"key\":" + String(decoding: key.json, as: UTF8.self) + "," }
         trailer += "\"replica\":\"\(replica.hex)\",\"sha256\":\"\(SHA256.hex(batch))\",\"signature\":\"\(Base64.encode(signature))\"}}\n"
         return batch + Array(trailer.utf8)
+    }
+
+    /// Whether the bundle's signed head — or, from a build before chains, its batch signature —
+    /// verifies with `publicKey`: its chain from `base` through the changes it carries (a position it
+    /// does not carry was withdrawn) to the head.
+    public static func verifies(_ contents: Contents, publicKey: [UInt8]) -> Bool {
+        guard let head = contents.head, let base = contents.base else {
+            return contents.signature.map { BatchSignature.verify($0, replica: contents.replica, changes: contents.changes, publicKey: publicKey) } ?? false
+        }
+        let carried = Dictionary(contents.changes.map { ($0.dot.seq, $0) }, uniquingKeysWith: { a, _ in a })
+        guard let first = carried.keys.min(), let last = carried.keys.max(), last <= head.seq else { return false }
+        var hash = base
+        for seq in first...head.seq {
+            hash = ChangeChain.step(hash, carried[seq].map(ChangeChain.leaf) ?? ChangeChain.withdrawnLeaf(Dot(replica: contents.replica, seq: seq)))
+        }
+        return ChangeChain.Head(origin: contents.replica, seq: head.seq, hash: hash, signer: contents.replica, signature: head.signature)
+            .verifies(with: publicKey)
     }
 
     public static func decode(_ bytes: [UInt8]) throws(ChangeBatch.Malformed) -> Contents {
@@ -56,7 +85,15 @@ public enum ChangeBundle {
         if let member = trailer["key"] {
             do { key = try KeyRegistration(json: member) } catch { throw ChangeBatch.Malformed("the bundle's key registration is damaged: \(error)") }
         }
+        var head: SignedPosition?
+        var base: [UInt8]?
+        if let member = trailer["head"] {
+            do {
+                head = try SyncCodec.signedPosition(member, "head")
+                base = try SyncCodec.digest(member["base"], "head.base")
+            } catch { throw ChangeBatch.Malformed("the bundle's signed head is damaged: \(error)") }
+        }
         let changes = try ChangeBatch.decode(batch)
-        return Contents(replica: replica, changes: changes, signature: signature, key: key)
+        return Contents(replica: replica, changes: changes, signature: signature, key: key, head: head, base: base)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import JSON
 import Replication
 
@@ -60,7 +61,47 @@ public enum SyncCodec {
         if let key = object["key"], key != .null {
             do { request.key = try KeyRegistration(json: key) } catch { throw DecodeError(path: "key.\(error.path)", reason: error.reason) }
         }
+        if let head = object["head"], head != .null { request.head = try signedPosition(head, "head") }
         return request
+    }
+
+    /// `{"seq": N, "signature": "<base64>"}`.
+    public static func signedPosition(_ tree: JSONTree, _ path: String) throws(DecodeError) -> SignedPosition {
+        let o = try members(tree, path)
+        return SignedPosition(seq: try uint64(o, "seq", path), signature: try base64(o, "signature", path, bytes: 64))
+    }
+
+    static func base64(_ o: Members, _ key: String, _ path: String, bytes: Int) throws(DecodeError) -> [UInt8] {
+        guard case .string(let text)? = o[key], let value = Base64.decode(text), value.count == bytes else {
+            throw DecodeError(path: join(path, key), reason: "expected \(bytes) bytes in standard base64")
+        }
+        return value
+    }
+
+    static func digest(_ tree: JSONTree?, _ path: String) throws(DecodeError) -> [UInt8] {
+        guard case .string(let text)? = tree, text.utf8.count == 64, let value = Hex.decode(text) else {
+            throw DecodeError(path: path, reason: "expected a SHA-256 digest: 64 lowercase hex digits")
+        }
+        return value
+    }
+
+    static func proof(_ tree: JSONTree, _ path: String) throws(DecodeError) -> ChainProof {
+        let o = try members(tree, path)
+        guard let origin = ReplicaID(hex: try string(o, "origin", path)), let signer = ReplicaID(hex: try string(o, "signer", path)) else {
+            throw DecodeError(path: path, reason: "expected replica ids (32 hex digits) in 'origin' and 'signer'")
+        }
+        guard case .array(let items)? = o["leaves"] else { throw DecodeError(path: join(path, "leaves"), reason: "expected an array") }
+        var leaves: [[UInt8]?] = []
+        leaves.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            leaves.append(item == .null ? nil : try digest(item, join(path, "leaves.\(i)")))
+        }
+        let first = try uint64(o, "first", path), seq = try uint64(o, "seq", path)
+        guard first >= 1, first <= seq, UInt64(leaves.count) <= seq - first + 1 else {
+            throw DecodeError(path: path, reason: "expected 1 ≤ first ≤ seq and at most one leaf per position")
+        }
+        return ChainProof(origin: origin, first: first, seq: seq, base: try digest(o["base"], join(path, "base")), leaves: leaves,
+                          signer: signer, signature: try base64(o, "signature", path, bytes: 64))
     }
 
     public static func response(_ tree: JSONTree) throws(DecodeError) -> SyncResponse {
@@ -74,6 +115,10 @@ public enum SyncCodec {
                                     changes: try changes(object["changes"], "changes", inheriting: version >= 2),
                                     checkpoint: try int64(object, "checkpoint", ""), more: more)
         response.protocol = version
+        if let list = object["proofs"], list != .null {
+            guard case .array(let items) = list else { throw DecodeError(path: "proofs", reason: "expected an array") }
+            response.proofs = try items.enumerated().map { i, item throws(DecodeError) in try proof(item, "proofs.\(i)") }
+        }
         return response
     }
 
@@ -109,8 +154,15 @@ public enum SyncCodec {
         let object = try members(tree, "")
         guard let hub = ReplicaID(hex: try string(object, "hub", "")) else { throw DecodeError(path: "hub", reason: "not a replica id") }
         guard let replica = ReplicaID(hex: try string(object, "replica", "")) else { throw DecodeError(path: "replica", reason: "not a replica id") }
-        return WhoAmI(hub: hub, replica: replica, org: try string(object, "org", ""), role: try string(object, "role", ""),
-                      name: try optionalString(object, "name", ""))
+        var who = WhoAmI(hub: hub, replica: replica, org: try string(object, "org", ""), role: try string(object, "role", ""),
+                         name: try optionalString(object, "name", ""))
+        if object["hubKey"] != nil, object["hubKey"] != .null {
+            guard let key = Hex.decode(try string(object, "hubKey", "")), key.count == 32 else {
+                throw DecodeError(path: "hubKey", reason: "expected the hub's Ed25519 public key: 64 hex digits")
+            }
+            who.hubKey = key
+        }
+        return who
     }
 
     /// A `changes` array. `inheriting` (protocol 2): a change may leave out `origin`,
@@ -186,6 +238,9 @@ public enum SyncCodec {
         w.changes(request.changes, compact: request.protocol >= 2)
         w.raw(",\"checkpoint\":")
         w.number(request.checkpoint)
+        if let head = request.head {
+            w.raw(",\"head\":{\"seq\":"); w.number(head.seq); w.raw(",\"signature\":"); w.string(Base64.encode(head.signature)); w.raw("}")
+        }
         if let instance = request.instance { w.raw(",\"instance\":"); w.string(instance) }
         if let key = request.key { w.raw(",\"key\":"); w.json.rawText(String(decoding: key.json, as: UTF8.self)) }
         if let max = request.maxBytes { w.raw(",\"maxBytes\":"); w.number(max) }
@@ -214,6 +269,25 @@ public enum SyncCodec {
         w.raw(",\"hub\":")
         w.json.hexString(response.hub.high, response.hub.low)
         w.raw(response.more ? ",\"more\":true" : ",\"more\":false")
+        if response.protocol >= 4 {
+            w.raw(",\"proofs\":[")
+            for (i, p) in response.proofs.enumerated() {
+                if i > 0 { w.raw(",") }
+                w.raw("{\"base\":"); w.string(Hex.encode(p.base))
+                w.raw(",\"first\":"); w.number(p.first)
+                w.raw(",\"leaves\":[")
+                for (j, leaf) in p.leaves.enumerated() {
+                    if j > 0 { w.raw(",") }
+                    if let leaf { w.string(Hex.encode(leaf)) } else { w.raw("null") }
+                }
+                w.raw("],\"origin\":"); w.json.hexString(p.origin.high, p.origin.low)
+                w.raw(",\"seq\":"); w.number(p.seq)
+                w.raw(",\"signature\":"); w.string(Base64.encode(p.signature))
+                w.raw(",\"signer\":"); w.json.hexString(p.signer.high, p.signer.low)
+                w.raw("}")
+            }
+            w.raw("]")
+        }
         w.raw(",\"protocol\":")
         w.number(response.protocol)
         w.raw(",\"received\":")
@@ -243,6 +317,7 @@ public enum SyncCodec {
         var w = JSONWriter(capacity: 256)
         w.raw("{\"hub\":")
         w.hexString(who.hub.high, who.hub.low)
+        if let key = who.hubKey { w.raw(",\"hubKey\":"); w.string(Hex.encode(key)) }
         if let name = who.name { w.raw(",\"name\":"); w.string(name) }
         w.raw(",\"org\":")
         w.string(who.org)

@@ -8,9 +8,11 @@ public enum SyncProtocol {
     /// collection, record and author it shares with the one before it (PROTOCOL.md 2.4).
     /// Version 3 is version 2 that also carries the `replicas` collection (keys published by the
     /// hub), which a replica of an older build would refuse as an unknown collection.
-    public static let version = 3
+    /// Version 4 signs chains instead of batches: a push carries the replica's signed head
+    /// (`head`), a reply proves every change it carries (`proofs`, PROTOCOL.md 2.11).
+    public static let version = 4
     /// The versions a hub of this build answers, each in its own form.
-    public static let supported = 1...3
+    public static let supported = 1...4
     public static let path = "/v1/sync"
     /// `GET`: who the token belongs to, for `tianbao init`.
     public static let whoamiPath = "/v1/whoami"
@@ -41,6 +43,9 @@ public struct SyncRequest: Sendable, Equatable {
     public var signature: [UInt8]?
     /// The replica's signing key, sent until a reply confirms the hub holds it (``KeyRegistration``).
     public var key: KeyRegistration?
+    /// Version 4: the replica's signed head of its own chain at the last position this request
+    /// pushes or withdraws (PROTOCOL.md 2.11); replaces `signature`.
+    public var head: SignedPosition?
     /// This copy of the replica's folder (random, made anew when the copy recovers): the hub refuses
     /// a copy that another copy of the same replica has replaced (PROTOCOL.md 2.9).
     public var instance: String?
@@ -100,6 +105,8 @@ public struct SyncResponse: Sendable, Equatable {
     public var checkpoint: Int64
     /// Whether more changes wait beyond this page.
     public var more: Bool
+    /// Version 4: what proves each change of `changes` (PROTOCOL.md 2.11).
+    public var proofs: [ChainProof] = []
 
     public init(hub: ReplicaID, results: [ChangeResult], received: UInt64, changes: [Change], checkpoint: Int64, more: Bool) {
         self.protocol = SyncProtocol.version
@@ -136,6 +143,9 @@ public struct WhoAmI: Sendable, Equatable {
     public var org: String
     public var role: String
     public var name: String?
+    /// The hub's Ed25519 public key: a replica keeps the first it is told and checks the hub's
+    /// signed heads with it ever after.
+    public var hubKey: [UInt8]?
 
     public init(hub: ReplicaID, replica: ReplicaID, org: String, role: String, name: String?) {
         self.hub = hub

@@ -21,12 +21,16 @@ enum HubCommands {
         return String(cString: name)
     }
 
-    /// The key the hub signs its audit trail with: `<database>.audit-key` beside the database, made
-    /// owner-only on first use. Kept out of the file, so editing the database cannot re-sign entries;
-    /// back it up with the database, apart from it.
-    static func auditKey(for database: String) throws -> [UInt8] {
-        let path = database + ".audit-key"
-        return try SecretFile.signingKey(path, damaged: CLIFailure("\(path) is not a hub audit key",
+    /// The key the hub signs with (its audit trail, its own changes, the history it vouches for):
+    /// `<database>.key` beside the database, made owner-only on first use. Kept out of the file, so
+    /// editing the database cannot re-sign anything; back it up with the database, apart from it.
+    static func signingKey(for database: String) throws -> [UInt8] {
+        let path = database + ".key"
+        // Builds before chains kept it as the audit trail's key.
+        if !FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: database + ".audit-key") {
+            try FileManager.default.moveItem(atPath: database + ".audit-key", toPath: path)
+        }
+        return try SecretFile.signingKey(path, damaged: CLIFailure("\(path) is not a hub signing key",
                                                                   hint: "restore it from the backup taken with the database", code: .data))
     }
 
@@ -35,7 +39,7 @@ enum HubCommands {
         configuration.extraTemplates = try Templates.extra(inv)
         // Who the audit trail names for what this command does.
         configuration.operatorName = inv.environment["TIANBAO_USER"] ?? systemUser().map { "\($0) (system user)" } ?? "uid \(getuid())"
-        configuration.auditKey = try auditKey(for: try inv.required("db"))
+        configuration.signingKey = try signingKey(for: try inv.required("db"))
         if let file = metricsTokenFile {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -76,7 +80,7 @@ enum HubCommands {
     }
 
     static let hub = Command("hub", abstract: "Administer the hub: enrol replicas, manage organisations, import bundles, compile tables.",
-                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, stamp, completeness, backup, audit])
+                             subcommands: [enroll, revoke, replicas, orgs, publish, importBundle, compile, stamp, completeness, backup, audit, VerifyCommands.hub])
 
     static let audit = Command(
         "audit", abstract: "List the hub's audit trail (enrolments, keys, revocations, bundles, publications, organisations, stamps) and check its chain.",
@@ -121,7 +125,7 @@ enum HubCommands {
 
     static let backup = Command(
         "backup", abstract: "Copy the hub's database with SQLite's online backup, while the hub keeps serving.",
-        discussion: "The key that signs the audit trail (<db>.audit-key) is not in the database: back it up too, kept apart from it.",
+        discussion: "The key the hub signs with (<db>.key) is not in the database: back it up too, kept apart from it.",
         options: [db, Option("out", value: "FILE", help: "The backup file to write.", required: true)]
     ) { inv in
         let hub = try open(inv)

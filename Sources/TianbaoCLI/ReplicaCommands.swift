@@ -10,7 +10,7 @@ import SyncProtocol
 
 /// `init` and `status`.
 enum ReplicaCommands {
-    static var all: [Command] { [initialize, status] }
+    static var all: [Command] { [initialize, status, VerifyCommands.replica] }
 
     static let initialize = Command(
         "init", abstract: "Create this replica, enrolled at the hub with the token the province gave you.",
@@ -35,8 +35,10 @@ enum ReplicaCommands {
         }
         try directory.write(.init(hub: hub.absoluteString, replica: replica.hex, org: who.org, role: who.role, name: who.name), token: token)
         let store = try directory.openStore(replica: replica)
+        if let key = who.hubKey { try SyncState(store).pinHubKey(key) }
         let client = SyncClient(store: store, hub: hub, token: token)
         client.signer = try directory.signer()   // made here, registered by this first sync
+        client.verifier = try SyncCommands.verifier(store, hub: hub, token: token)
         let report = try client.sync()
         try SyncState(store).record(outcome: "ok: pulled \(report.pulled)")
         if inv.flag("json") {

@@ -33,6 +33,7 @@ enum SyncCommands {
         let store = try directory.openStore()
         let client = SyncClient(store: store, hub: hub, token: token)
         client.signer = try directory.signer()
+        client.verifier = try verifier(store, hub: hub, token: token)
         let started = Date()
         var delay = 1.0
         var report = SyncClient.Report()
@@ -78,12 +79,31 @@ enum SyncCommands {
         } else if inv.io.isTerminal {
             inv.io.print("Synced with \(config.hub): pushed \(report.pushed), pulled \(report.pulled) (\(report.roundTrips) round trip\(report.roundTrips == 1 ? "" : "s"), \(report.bytesSent + report.bytesReceived) bytes).")
         }
+        if !report.keptApart.isEmpty {
+            let names = VerifyCommands.Names(store)
+            for f in StoreVerifier.grouped(report.keptApart) {
+                inv.io.error("Kept apart \(f.last - f.first + 1) change\(f.first == f.last ? "" : "s") of \(names[f.origin]), \(f.first == f.last ? "\(f.first)" : "\(f.first)–\(f.last)"): \(f.detail)")
+            }
+            throw CLIFailure("\(report.keptApart.count) change\(report.keptApart.count == 1 ? "" : "s") from the hub did not verify against what their origin signed and were not applied; the rest was",
+                             hint: "tell the province: the hub's file may have been edited ('tianbao hub verify'); 'tianbao verify' lists them", code: .data)
+        }
         if !report.refused.isEmpty {
             for r in report.refused { inv.io.error("Refused \(r.dot): \(r.reason ?? r.code ?? "")") }
             throw CLIFailure("the hub refused \(report.refused.count) change\(report.refused.count == 1 ? "" : "s"); the rest went through",
                              hint: "see 'tianbao status', fix the records and sync again", code: .data)
         }
         return 0
+    }
+
+    /// What checks every change the hub sends: the hub's key pinned at `init` (or learnt from the
+    /// hub once, for a replica made by a build before chains) and the keys the hub published.
+    static func verifier(_ store: ReplicaStore, hub: URL, token: String) throws -> PageVerifier {
+        let state = SyncState(store)
+        if try state.hubKey() == nil, let key = try ReplicaCommands.whoami(hub: hub, token: token).hubKey { try state.pinHubKey(key) }
+        guard let hubKey = try state.hubKey() else {
+            throw CLIFailure("the hub did not say its public key, so what it sends cannot be checked", hint: "upgrade tianbao on the hub", code: .data)
+        }
+        return PageVerifier(hubKey: hubKey, keyring: PublishedKey.keyring(store))
     }
 
     static let bundle = Command("bundle", abstract: "Hand changes over as a file when the network is down or forbidden.",
@@ -100,7 +120,9 @@ enum SyncCommands {
         var changes: [Change] = []
         try store.changes(from: store.replicaID, after: received) { changes += $0 }
         let signer = try directory.signer()
-        let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes, privateKey: signer.privateKey, key: signer.registration)
+        let (kept, chain) = try OwnChain.bundle(store, changes: changes, privateKey: signer.privateKey)
+        changes = kept
+        let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes, privateKey: signer.privateKey, key: signer.registration, chain: chain)
         do { try Data(bytes).write(to: URL(fileURLWithPath: try inv.required("out"))) } catch {
             throw CLIFailure("cannot write \(try inv.required("out")): \(error.localizedDescription)", code: .io)
         }
@@ -137,7 +159,7 @@ enum SyncCommands {
             throw CLIFailure("the bundle is made by replica \(contents.replica.hex) of \(key.org)\(key.revoked != nil ? ", revoked by the hub" : "")",
                              hint: "a replica takes bundles only from its own unit's current replicas; carry it to the hub ('tianbao hub import')", code: .data)
         }
-        guard let signature = contents.signature, BatchSignature.verify(signature, replica: contents.replica, changes: contents.changes, publicKey: key.publicKey) else {
+        guard ChangeBundle.verifies(contents, publicKey: key.publicKey) else {
             throw CLIFailure("the bundle's signature does not verify with replica \(contents.replica.hex)'s key: it was altered, or not made by that replica",
                              hint: "nothing was applied; ask your colleague to export it again", code: .data)
         }

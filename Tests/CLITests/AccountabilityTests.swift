@@ -87,7 +87,7 @@ import TestSupport
         let rehashed = w.run(nil, ["hub", "audit", "--db", w.hubDB])
         #expect(rehashed.status == 65 && rehashed.stderr.contains("does not carry the hub's signature"), "\(rehashed.stderr)")
         #expect(!rehashed.stderr.contains("was altered in the file"), "the chain itself was made whole again: \(rehashed.stderr)")
-        let keyFile = try FileManager.default.attributesOfItem(atPath: w.hubDB + ".audit-key")
+        let keyFile = try FileManager.default.attributesOfItem(atPath: w.hubDB + ".key")
         #expect((keyFile[.posixPermissions] as? Int) == 0o600)
         try db.run("DELETE FROM hub_audit WHERE event = 'key'")
         let cut = w.run(nil, ["hub", "audit", "--db", w.hubDB])

@@ -1,0 +1,96 @@
+import Foundation
+import Hub
+import Replication
+import Submissions
+import SyncClient
+import SyncProtocol
+
+/// `tianbao verify` and `tianbao hub verify`: check a whole store against the signed chains.
+enum VerifyCommands {
+    static let replica = Command(
+        "verify", abstract: "Check every change this replica holds against what its origin signed, and list what was kept apart.",
+        discussion: "Works offline. Lists each anomaly with its origin: changes altered in this replica's file, signed intervals that no longer verify, changes held without a verified signature, and changes from the hub that did not verify (kept apart, never applied). Exits 65 when there is any.",
+        options: []
+    ) { inv in
+        let directory = ReplicaDirectory(inv)
+        _ = try directory.config()
+        let store = try directory.openStore()
+        let state = SyncState(store)
+        guard let hubKey = try state.hubKey() else {
+            throw CLIFailure("this replica does not know the hub's key yet", hint: "run 'tianbao sync' once, then verify", code: .data)
+        }
+        let verifier = PageVerifier(hubKey: hubKey, keyring: PublishedKey.keyring(store))
+        let ownKey = try directory.signer().registration.publicKey
+        let summary = try StoreVerifier(store: store, verifier: verifier, ownKey: ownKey).run(hub: try state.hubReplica())
+        let names = Names(store)
+        let lines = summary.findings.map { f in "\(f.kind.rawValue)  \(names[f.origin]) \(f.first == f.last ? "\(f.first)" : "\(f.first)–\(f.last)")  \(f.detail)" }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, Report(origins: summary.origins, changes: summary.changes, heads: summary.heads,
+                                             anomalies: summary.findings.map { .init(kind: $0.kind.rawValue, origin: $0.origin.hex, unit: names.unit($0.origin),
+                                                                                      first: $0.first, last: $0.last, records: [], detail: $0.detail) }))
+        } else if summary.findings.isEmpty {
+            if inv.io.isTerminal {
+                inv.io.print("Checked \(summary.changes) changes of \(summary.origins) replicas against \(summary.heads) signed heads: everything verifies.")
+            }
+        } else {
+            for line in lines { inv.io.print(line) }
+        }
+        guard summary.findings.isEmpty else {
+            throw CLIFailure("\(summary.findings.count) anomal\(summary.findings.count == 1 ? "y" : "ies") in this replica's store",
+                             hint: "kept-apart changes came from the hub: tell the province ('tianbao hub verify'); changes altered here: restore the folder from a backup, or re-create the replica", code: .data)
+        }
+        return 0
+    }
+
+    static let hub = Command(
+        "verify", abstract: "Check every change the hub holds against what its origin signed, the arrival log's order and the audit trail.",
+        discussion: "Lists each anomaly with its origin and the records it touches: altered, missing, inserted or re-ordered changes, and signed heads that no longer verify. Exits 65 when there is any.",
+        options: [HubCommands.db]
+    ) { inv in
+        let hub = try HubCommands.open(inv)
+        defer { hub.close() }
+        let result = try hub.verify()
+        var names: [ReplicaID: String] = [hub.replicaID: "the hub"]
+        for e in try hub.enrollments() { names[e.replica] = [e.label, e.org].compactMap { $0 }.joined(separator: " · ") }
+        func name(_ id: ReplicaID) -> String { names[id].map { "\(id.hex.prefix(8)) (\($0))" } ?? String(id.hex.prefix(8)) }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, Report(origins: result.origins, changes: result.changes, heads: result.heads,
+                                             anomalies: result.anomalies.map { .init(kind: $0.kind.rawValue, origin: $0.origin.hex, unit: names[$0.origin],
+                                                                                      first: $0.first, last: $0.last, records: $0.records, detail: $0.detail) },
+                                             audit: result.auditAnomalies))
+        } else {
+            for a in result.anomalies {
+                inv.io.print("\(a.kind.rawValue)  \(name(a.origin)) \(a.first == a.last ? "\(a.first)" : "\(a.first)–\(a.last)")  \(a.detail)" +
+                             (a.records.isEmpty ? "" : "; records \(a.records.joined(separator: ", "))"))
+            }
+            for a in result.auditAnomalies { inv.io.print("audit  \(a)") }
+            if result.anomalies.isEmpty && result.auditAnomalies.isEmpty && inv.io.isTerminal {
+                inv.io.print("Checked \(result.changes) changes of \(result.origins) replicas against \(result.heads) signed heads, and the audit trail: everything verifies.")
+            }
+        }
+        let count = result.anomalies.count + result.auditAnomalies.count
+        guard count == 0 else {
+            throw CLIFailure("\(count) anomal\(count == 1 ? "y" : "ies") in the hub's file",
+                             hint: "restore the database from a backup taken before them; replicas refuse the altered changes meanwhile", code: .data)
+        }
+        return 0
+    }
+
+    struct Report: Encodable {
+        struct Anomaly: Encodable {
+            let kind: String, origin: String, unit: String?, first: UInt64, last: UInt64, records: [String], detail: String
+        }
+        let origins: Int, changes: Int, heads: Int
+        let anomalies: [Anomaly]
+        var audit: [String]? = nil
+    }
+
+    /// How a replica names an origin: its id's prefix and, when the hub published it, who it is.
+    struct Names {
+        let store: ReplicaStore
+        init(_ store: ReplicaStore) { self.store = store }
+        func key(_ id: ReplicaID) -> PublishedKey? { (try? store.record(PublishedKey.recordID(id))).flatMap { $0.flatMap(PublishedKey.init(record:)) } }
+        func unit(_ id: ReplicaID) -> String? { key(id).map { k in [k.label, k.org].compactMap { $0 }.joined(separator: " · ") } }
+        subscript(_ id: ReplicaID) -> String { unit(id).map { "\(id.hex.prefix(8)) (\($0))" } ?? String(id.hex.prefix(8)) }
+    }
+}
