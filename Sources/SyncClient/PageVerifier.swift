@@ -1,4 +1,6 @@
 import Crypto
+import Dispatch
+import Foundation
 import Replication
 import SyncProtocol
 
@@ -27,48 +29,97 @@ public struct PageVerifier {
         public var heads: [ReplicaStore.StoredHead] = []
     }
 
+    /// What can be worked out of a page without any key, so it can run on another thread while
+    /// the previous page is applied: every change's leaf, and each proof's chain recomputed.
+    public struct Prepared: Sendable {
+        let changes: [Change]
+        let proofs: [ChainProof]
+        /// Per origin, position to index into `changes`: no change is copied on the way.
+        let byOrigin: [ReplicaID: [UInt64: Int]]
+        /// Per proof, in `proofs`' order: the chain's hash at its head and the leaves it went through.
+        let chains: [Result<(hash: [UInt8], leaves: [UInt8]), Failure>]
+    }
+
+    public static func prepare(_ changes: [Change], proofs: [ChainProof]) -> Prepared {
+        let leaves = Self.leaves(changes)
+        var byOrigin: [ReplicaID: [UInt64: Int]] = [:]
+        for (i, change) in changes.enumerated() { byOrigin[change.dot.replica, default: [:]][change.dot.seq] = i }
+        let chains = proofs.map { chain($0, carried: byOrigin[$0.origin] ?? [:], leaves: leaves) }
+        return Prepared(changes: changes, proofs: proofs, byOrigin: byOrigin, chains: chains)
+    }
+
     public func verify(_ changes: [Change], proofs: [ChainProof], hub: ReplicaID) -> Outcome {
-        var byOrigin: [ReplicaID: [UInt64: Change]] = [:]
-        for change in changes { byOrigin[change.dot.replica, default: [:]][change.dot.seq] = change }
-        var verdict: [Dot: String] = [:]   // dot → why not; absent once verified
-        var verifiedDots = Set<Dot>()
+        verify(Self.prepare(changes, proofs: proofs), hub: hub)
+    }
+
+    /// Checks each prepared chain against its signer's key: one signature per proof.
+    public func verify(_ page: Prepared, hub: ReplicaID) -> Outcome {
+        let changes = page.changes
+        var verified = [Bool](repeating: false, count: changes.count)
+        var verdict: [Int: String] = [:]
         var outcome = Outcome()
         // The hub's own intervals first: they may publish the keys the others are checked with.
-        let ordered = proofs.filter { $0.origin == hub } + proofs.filter { $0.origin != hub }
-        var hubChanges: [Change] = []
-        var hubChangesDone = false
-        for proof in ordered {
-            if proof.origin != hub && !hubChangesDone {
-                hubChanges = changes.filter { $0.dot.replica == hub && verifiedDots.contains($0.dot) }
-                hubChangesDone = true
+        let ordered = page.proofs.indices.filter { page.proofs[$0].origin == hub } + page.proofs.indices.filter { page.proofs[$0].origin != hub }
+        var hubChanges: [Change]?
+        for index in ordered {
+            let proof = page.proofs[index]
+            if proof.origin != hub && hubChanges == nil {
+                hubChanges = changes.indices.filter { changes[$0].dot.replica == hub && verified[$0] }.map { changes[$0] }
             }
-            let carried = byOrigin[proof.origin] ?? [:]
-            let key: [UInt8]? = proof.signer == hub ? hubKey : proof.signer == proof.origin ? keyring(proof.origin, hubChanges) : nil
-            switch check(proof, carried: carried, key: key, hub: hub) {
+            let carried = page.byOrigin[proof.origin] ?? [:]
+            let key: [UInt8]? = proof.signer == hub ? hubKey : proof.signer == proof.origin ? keyring(proof.origin, hubChanges ?? []) : nil
+            switch check(proof, chain: page.chains[index], key: key, hub: hub) {
             case .success(let head):
-                for seq in proof.first...proof.seq where carried[seq] != nil { verifiedDots.insert(Dot(replica: proof.origin, seq: seq)) }
+                for seq in proof.first...proof.seq { if let i = carried[seq] { verified[i] = true } }
                 outcome.heads.append(head)
             case .failure(let failure):
-                for seq in proof.first...proof.seq where carried[seq] != nil { verdict[Dot(replica: proof.origin, seq: seq)] = failure.reason }
+                for seq in proof.first...proof.seq { if let i = carried[seq] { verdict[i] = failure.reason } }
             }
         }
-        for change in changes {
-            if verifiedDots.contains(change.dot) {
+        if !verified.contains(false) {
+            outcome.verified = changes   // the usual page: all of it verified, nothing copied
+            return outcome
+        }
+        outcome.verified.reserveCapacity(changes.count)
+        for (i, change) in changes.enumerated() {
+            if verified[i] {
                 outcome.verified.append(change)
             } else {
-                outcome.keptApart.append((change, verdict[change.dot] ?? Self.unproven))
+                outcome.keptApart.append((change, verdict[i] ?? Self.unproven))
             }
         }
         return outcome
     }
 
+    /// Every change's leaf, hashed on all cores for a large page: hashing is most of verifying,
+    /// and a change's leaf depends on nothing else.
+    public static func leaves(_ changes: [Change]) -> [[UInt8]] {
+        let parts = changes.count >= 256 ? min(4, ProcessInfo.processInfo.activeProcessorCount) : 1
+        guard parts > 1 else { return changes.map(ChangeChain.leaf) }
+        var out = [[UInt8]](repeating: [], count: changes.count)
+        let size = (changes.count + parts - 1) / parts
+        out.withUnsafeMutableBufferPointer { buffer in
+            let slots = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for i in (part * size)..<min(changes.count, (part + 1) * size) { slots.value[i] = ChangeChain.leaf(changes[i]) }
+            }
+        }
+        return out
+    }
+
+    /// Disjoint slots of one buffer, each written by one thread.
+    private struct UncheckedSendable<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+
     static let unproven = "no signed head covers it: the hub holds it without its origin's signature (added to the hub's file?)"
 
-    private func check(_ proof: ChainProof, carried: [UInt64: Change], key: [UInt8]?, hub: ReplicaID) -> Result<ReplicaStore.StoredHead, Failure> {
-        guard let key else {
-            return .failure(Failure(proof.signer == proof.origin || proof.signer == hub
-                ? "no published key of replica \(proof.origin.hex) is known here; sync again later"
-                : "its head is signed by \(proof.signer.hex), neither its origin nor the hub"))
+    /// The chain through a proof's interval: the leaves of the changes carried, the proof's own
+    /// leaves for those it does not carry.
+    private static func chain(_ proof: ChainProof, carried: [UInt64: Int], leaves carriedLeaves: [[UInt8]]) -> Result<(hash: [UInt8], leaves: [UInt8]), Failure> {
+        guard proof.first >= 1, proof.first <= proof.seq else {
+            return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) is not an interval"))
         }
         var hash = proof.base
         var leaves = proof.leaves.makeIterator()
@@ -76,8 +127,8 @@ public struct PageVerifier {
         all.reserveCapacity(Int(proof.seq - proof.first + 1) * ChangeChain.digestBytes)
         for seq in proof.first...proof.seq {
             let leaf: [UInt8]
-            if let change = carried[seq] {
-                leaf = ChangeChain.leaf(change)
+            if let i = carried[seq] {
+                leaf = carriedLeaves[i]
             } else {
                 guard let next = leaves.next() else {
                     return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) is short of leaves"))
@@ -93,6 +144,20 @@ public struct PageVerifier {
         if leaves.next() != nil {
             return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) has leaves to spare: a change was added?"))
         }
+        return .success((hash, all))
+    }
+
+    private func check(_ proof: ChainProof, chain: Result<(hash: [UInt8], leaves: [UInt8]), Failure>, key: [UInt8]?, hub: ReplicaID) -> Result<ReplicaStore.StoredHead, Failure> {
+        guard let key else {
+            return .failure(Failure(proof.signer == proof.origin || proof.signer == hub
+                ? "no published key of replica \(proof.origin.hex) is known here; sync again later"
+                : "its head is signed by \(proof.signer.hex), neither its origin nor the hub"))
+        }
+        let (hash, all): ([UInt8], [UInt8])
+        switch chain {
+        case .failure(let failure): return .failure(failure)
+        case .success(let computed): (hash, all) = computed
+        }
         let head = ChangeChain.Head(origin: proof.origin, seq: proof.seq, hash: hash, signer: proof.signer, signature: proof.signature)
         guard head.verifies(with: key) else {
             return .failure(Failure("changes \(proof.origin.hex):\(proof.first)–\(proof.seq) do not match what their origin signed: altered, inserted or re-ordered in the hub's file"))
@@ -101,7 +166,7 @@ public struct PageVerifier {
                                                 signature: proof.signature, first: proof.first, base: proof.base, leaves: all))
     }
 
-    struct Failure: Error {
+    struct Failure: Error, Sendable {
         let reason: String
         init(_ reason: String) { self.reason = reason }
     }

@@ -121,10 +121,12 @@ public final class SyncClient {
             }
             let body = SyncCodec.encode(request)
             let reply: TransportReply
+            var reading: Pending?
             do {
                 // A pull already asked for while the previous page was applied, if it was for this checkpoint.
                 if let next = prefetched, next.checkpoint == checkpoint, own.isEmpty, withdraw.isEmpty {
-                    reply = try next.result.wait()
+                    reply = try next.result.reply()
+                    reading = next.result
                 } else {
                     reply = try transport.post(url, body: body, token: token)
                 }
@@ -146,11 +148,13 @@ public final class SyncClient {
                     pull.protocol = protocolVersion
                     pull.instance = request.instance
                     let body = SyncCodec.encode(pull)
-                    prefetched = (next, Pending(transport: transport, url: url, body: body, token: token))
+                    prefetched = (next, Pending(transport: transport, url: url, body: body, token: token, verifying: verifier != nil))
                 }
+                // A prefetched page was read (parsed, hashed) on its own thread, maybe still is.
+                let page = reading?.read() ?? Page(reply, verifying: verifier != nil)
                 let response: SyncResponse
                 do {
-                    response = try SyncCodec.response(JSONTree.parse(reply.body))
+                    response = try page.response.get()
                 } catch {
                     throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?): \(error)")
                 }
@@ -166,7 +170,7 @@ public final class SyncClient {
                 let stillWaiting = Array(waiting.dropFirst(withdraw.count))
                 let meta = SyncState.afterPage(hub: response.hub, checkpoint: response.checkpoint, received: response.received,
                                                withdrawals: stillWaiting, registeredKey: registering)
-                report.pulled += try keep(response, settingMeta: meta, ownHead: signedHead, report: &report)
+                report.pulled += try keep(response, prepared: page.prepared, settingMeta: meta, ownHead: signedHead, report: &report)
                 report.pushed += response.results.filter { $0.status == .accepted }.count
                 progress?(report)
                 // Go on while the hub has more pages, a full batch suggests more own changes, or
@@ -206,8 +210,8 @@ public final class SyncClient {
     /// Applies a page: with a verifier, only what verifies against its origin's signed chain, the
     /// rest kept apart; the heads that verified, this push's own head and `meta` in the same
     /// transaction. Returns how many changes were applied.
-    private func keep(_ response: SyncResponse, settingMeta meta: [(String, MetaValue?)], ownHead: ReplicaStore.StoredHead?,
-                      report: inout Report) throws -> Int {
+    private func keep(_ response: SyncResponse, prepared: PageVerifier.Prepared?, settingMeta meta: [(String, MetaValue?)],
+                      ownHead: ReplicaStore.StoredHead?, report: inout Report) throws -> Int {
         let confirmedHead = ownHead.flatMap { response.received >= $0.seq ? $0 : nil }
         guard let verifier, response.protocol >= 4 else {
             return try store.transaction {
@@ -215,7 +219,7 @@ public final class SyncClient {
                 return try store.apply(response.changes, settingMeta: meta).applied
             }
         }
-        let outcome = verifier.verify(response.changes, proofs: response.proofs, hub: response.hub)
+        let outcome = verifier.verify(prepared ?? PageVerifier.prepare(response.changes, proofs: response.proofs), hub: response.hub)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let apart = outcome.keptApart.map { ReplicaStore.KeptApart(dot: $0.change.dot, change: ChangeEncoding.json($0.change), reason: $0.reason, at: now) }
         let applied = try store.transaction {
@@ -290,22 +294,52 @@ public final class SyncClient {
     /// The most withdrawals a request carries (the hub's limit).
     static let withdrawalsPerRequest = 1_024
 
-    /// A request running on its own thread, so a page is applied while the next is fetched.
-    final class Pending: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var outcome: Result<TransportReply, TransportError> = .failure(TransportError("not run"))
+    /// A reply, read: the response parsed and, for a verifying replica, everything of its
+    /// verification that needs no key (``PageVerifier/prepare(_:proofs:)``).
+    struct Page: Sendable {
+        let response: Result<SyncResponse, any Error>
+        let prepared: PageVerifier.Prepared?
 
-        init(transport: any SyncTransport, url: URL, body: [UInt8], token: String) {
+        init(_ reply: TransportReply, verifying: Bool) {
+            response = Result { try SyncCodec.response(JSONTree.parse(reply.body)) }
+            if verifying, case .success(let page) = response, page.protocol >= 4 {
+                prepared = PageVerifier.prepare(page.changes, proofs: page.proofs)
+            } else {
+                prepared = nil
+            }
+        }
+    }
+
+    /// A request running on its own thread, and read there too: the page before it is applied
+    /// while this one is fetched, parsed and hashed. Its reply is available as soon as it arrives,
+    /// so the request after it can leave before it is read.
+    final class Pending: @unchecked Sendable {
+        private let arrived = DispatchSemaphore(value: 0)
+        private let readDone = DispatchSemaphore(value: 0)
+        private var outcome: Result<TransportReply, TransportError> = .failure(TransportError("not run"))
+        private var page: Page?
+
+        init(transport: any SyncTransport, url: URL, body: [UInt8], token: String, verifying: Bool) {
             let thread = Thread { [self] in
                 do throws(TransportError) { outcome = .success(try transport.post(url, body: body, token: token)) } catch { outcome = .failure(error) }
-                done.signal()
+                arrived.signal()
+                if case .success(let reply) = outcome, reply.status == 200 { page = Page(reply, verifying: verifying) }
+                readDone.signal()
             }
             thread.start()
         }
 
-        func wait() throws(TransportError) -> TransportReply {
-            done.wait()
+        func reply() throws(TransportError) -> TransportReply {
+            arrived.wait()
+            arrived.signal()   // a second look finds it too
             return try outcome.get()
+        }
+
+        /// The page read from a 200 reply; nil for any other status.
+        func read() -> Page? {
+            readDone.wait()
+            readDone.signal()
+            return page
         }
     }
 

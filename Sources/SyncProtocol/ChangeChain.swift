@@ -35,7 +35,7 @@ public enum ChangeChain {
 
     /// The hash at the next position.
     public static func step(_ hash: [UInt8], _ leaf: [UInt8]) -> [UInt8] {
-        SHA256.digest(hash + leaf)
+        SHA256.digest(hash, leaf)
     }
 
     /// A signed claim: `origin`'s chain has `hash` at `seq`. `signer` is the origin itself, or

@@ -157,11 +157,17 @@ public enum ChangeEncoding {
     }
 
     static func appendForm(_ c: Change, to out: inout [UInt8]) {
+        // Written straight into `out`: a chain hashes every change's form, so no piece of it is
+        // built as a String or an Array of its own on the way.
+        out.reserveCapacity(out.count + 160 + c.record.utf8.count + c.field.utf8.count + (c.author?.utf8.count ?? 0))
         netstring("tianbao-change-1", &out)
-        netstring(c.dot.replica.hex, &out)
-        netstring(String(c.dot.seq), &out)
-        netstring(String(c.timestamp.wall), &out)
-        netstring(String(c.timestamp.counter), &out)
+        out.append(contentsOf: "32:".utf8)
+        appendHex(c.dot.replica.high, &out)
+        appendHex(c.dot.replica.low, &out)
+        out.append(UInt8(ascii: ","))
+        decimalNetstring(c.dot.seq, &out)
+        decimalNetstring(c.timestamp.wall, &out)
+        decimalNetstring(UInt64(c.timestamp.counter), &out)
         netstring(c.collection, &out)
         netstring(c.record, &out)
         netstring(c.field, &out)
@@ -174,17 +180,81 @@ public enum ChangeEncoding {
         case .real(let d)?:
             let bits = String(d.bitPattern, radix: 16)
             netstring("r" + String(repeating: "0", count: 16 - bits.count) + bits, &out)
-        case .text(let t)?: netstring(Array("t".utf8) + Array(t.utf8), &out)
-        case .bytes(let b)?: netstring([UInt8(ascii: "x")] + b, &out)
+        case .text(let t)?: netstring(prefix: UInt8(ascii: "t"), t.utf8, &out)
+        case .bytes(let b)?: netstring(prefix: UInt8(ascii: "x"), b, &out)
         }
-        netstring(c.supersedes.map(\.description).joined(separator: ","), &out)
-        if let author = c.author { netstring("=" + author, &out) } else { netstring("-", &out) }
+        if c.supersedes.isEmpty {
+            out.append(contentsOf: "0:,".utf8)
+        } else {
+            netstring(c.supersedes.map(\.description).joined(separator: ","), &out)
+        }
+        if let author = c.author { netstring(prefix: UInt8(ascii: "="), author.utf8, &out) } else { netstring("-", &out) }
     }
 
-    static func netstring(_ text: String, _ out: inout [UInt8]) { netstring(Array(text.utf8), &out) }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func appendHex(_ word: UInt64, _ out: inout [UInt8]) {
+        var shift = 60
+        while shift >= 0 {
+            out.append(hexDigits[Int((word >> UInt64(shift)) & 0xF)])
+            shift -= 4
+        }
+    }
+
+    private static func appendDecimal(_ value: UInt64, _ out: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, &out) }
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
+    private static func decimalDigits(_ value: UInt64) -> Int {
+        var n = 1, v = value
+        while v >= 10 { v /= 10; n += 1 }
+        return n
+    }
+
+    private static func decimalNetstring(_ value: UInt64, _ out: inout [UInt8]) {
+        appendDecimal(UInt64(decimalDigits(value)), &out)
+        out.append(UInt8(ascii: ":"))
+        appendDecimal(value, &out)
+        out.append(UInt8(ascii: ","))
+    }
+
+    private static func decimalNetstring(_ value: Int64, _ out: inout [UInt8]) {
+        guard value >= 0 else { netstring(String(value), &out); return }
+        decimalNetstring(UInt64(value), &out)
+    }
+
+    private static func netstring(prefix: UInt8, _ text: String.UTF8View, _ out: inout [UInt8]) {
+        appendDecimal(UInt64(text.count + 1), &out)
+        out.append(UInt8(ascii: ":"))
+        out.append(prefix)
+        appendUTF8(text, &out)
+        out.append(UInt8(ascii: ","))
+    }
+
+    private static func netstring(prefix: UInt8, _ bytes: [UInt8], _ out: inout [UInt8]) {
+        appendDecimal(UInt64(bytes.count + 1), &out)
+        out.append(UInt8(ascii: ":"))
+        out.append(prefix)
+        out.append(contentsOf: bytes)
+        out.append(UInt8(ascii: ","))
+    }
+
+    /// A string's bytes, copied as one block when it is stored contiguously (native strings are).
+    private static func appendUTF8(_ text: String.UTF8View, _ out: inout [UInt8]) {
+        let copied: Void? = text.withContiguousStorageIfAvailable { out.append(contentsOf: $0) }
+        if copied == nil { out.append(contentsOf: text) }
+    }
+
+    static func netstring(_ text: String, _ out: inout [UInt8]) {
+        appendDecimal(UInt64(text.utf8.count), &out)
+        out.append(UInt8(ascii: ":"))
+        appendUTF8(text.utf8, &out)
+        out.append(UInt8(ascii: ","))
+    }
 
     static func netstring(_ bytes: [UInt8], _ out: inout [UInt8]) {
-        out.append(contentsOf: String(bytes.count).utf8)
+        appendDecimal(UInt64(bytes.count), &out)
         out.append(UInt8(ascii: ":"))
         out.append(contentsOf: bytes)
         out.append(UInt8(ascii: ","))

@@ -75,6 +75,8 @@ final class BenchHub: Sendable {
             let slice = Array(changes[start..<min(changes.count, start + batch)])
             _ = try hub.withWorkspace { workspace in try workspace.store.apply(slice).applied }
         }
+        // What the origin would have signed: the hub vouches for it, so replicas can verify it.
+        try hub.vouchForUnsignedHistory()
     }
 
     func stop() {

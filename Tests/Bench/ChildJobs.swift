@@ -4,7 +4,9 @@ import FoundationNetworking
 #endif
 import Replication
 import Submissions
+import JSON
 import SyncClient
+import SyncProtocol
 
 /// Work the benchmark runs in a child process, so the client is measured alone.
 enum ChildJobs {
@@ -26,7 +28,21 @@ enum ChildJobs {
                 configuration.newReplicaID = replica
                 configuration.maxClockSkewMilliseconds = .max / 4
                 let store = try ReplicaStore(path: "\(arguments[3])/replica.sqlite", configuration: configuration)
-                let report = try SyncClient(store: store, hub: url, token: arguments[2]).sync()
+                // Verifying every change it receives, as a replica made by 'tianbao init' does.
+                let state = SyncState(store)
+                if try state.hubKey() == nil {
+                    let who = try URLSessionTransport().get(url.appendingPathComponent("v1/whoami"), token: arguments[2])
+                    guard let key = try? SyncCodec.whoAmI(JSONTree.parse(who.body)).hubKey else { return 1 }
+                    try state.pinHubKey(key)
+                }
+                guard let hubKey = try state.hubKey() else { return 1 }
+                let client = SyncClient(store: store, hub: url, token: arguments[2])
+                client.verifier = PageVerifier(hubKey: hubKey, keyring: PublishedKey.keyring(store))
+                let report = try client.sync()
+                guard report.keptApart.isEmpty else {
+                    FileHandle.standardError.write(Data("child: \(report.keptApart.count) changes did not verify: \(report.keptApart[0].reason)\n".utf8))
+                    return 1
+                }
                 store.close()
                 if arguments.first == "clone", let expected = arguments.dropFirst(4).first.flatMap(Int.init), report.pulled < expected { return 1 }
                 return 0
