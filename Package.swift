@@ -56,7 +56,7 @@ let package = Package(
 
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "CLITests", dependencies: ["TianbaoCLI", "Hub", "Replication", "SQLite", "Submissions", "SyncProtocol", "Crypto", "HTTP", "GzipCodec", "TestSupport"]),
-        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "JSON", "Replication", "TestSupport"]),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "SyncClient", "Crypto", "JSON", "Replication", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "GzipCodec", "TestSupport"]),
         .testTarget(name: "GzipCodecTests", dependencies: ["GzipCodec", "TestSupport"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "GzipCodec", "Submissions", "Replication", "SQLite", "TestSupport", "Crypto", "JSON"]),

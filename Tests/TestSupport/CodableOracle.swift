@@ -140,7 +140,7 @@ extension KeyRegistration: Codable {
 }
 
 extension SyncRequest: Codable {
-    private enum Key: String, CodingKey { case `protocol`, replica, checkpoint, changes, withdrawn, maxBytes, signature, key, instance, recover }
+    private enum Key: String, CodingKey { case `protocol`, replica, checkpoint, changes, withdrawn, maxBytes, signature, key, instance, recover, head }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
@@ -161,6 +161,7 @@ extension SyncRequest: Codable {
         self.key = try c.decodeIfPresent(KeyRegistration.self, forKey: .key)
         self.instance = try c.decodeIfPresent(String.self, forKey: .instance)
         self.recover = try c.decodeIfPresent(UInt64.self, forKey: .recover)
+        self.head = try c.decodeIfPresent(SignedPosition.self, forKey: .head)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -175,11 +176,12 @@ extension SyncRequest: Codable {
         try c.encodeIfPresent(key, forKey: .key)
         try c.encodeIfPresent(instance, forKey: .instance)
         try c.encodeIfPresent(recover, forKey: .recover)
+        try c.encodeIfPresent(head, forKey: .head)
     }
 }
 
 extension SyncResponse: Codable {
-    private enum Key: String, CodingKey { case `protocol`, hub, results, received, changes, checkpoint, more }
+    private enum Key: String, CodingKey { case `protocol`, hub, results, received, changes, checkpoint, more, proofs }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
@@ -190,17 +192,69 @@ extension SyncResponse: Codable {
                   changes: try c.decode([Change].self, forKey: .changes), checkpoint: try c.decode(Int64.self, forKey: .checkpoint),
                   more: try c.decode(Bool.self, forKey: .more))
         self.protocol = try c.decode(Int.self, forKey: .protocol)
+        self.proofs = try c.decodeIfPresent([ChainProof].self, forKey: .proofs) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(self.protocol, forKey: .protocol)
+        if self.protocol >= 4 { try c.encode(proofs, forKey: .proofs) }
         try c.encode(hub.hex, forKey: .hub)
         try c.encode(results, forKey: .results)
         try c.encode(received, forKey: .received)
         try c.encode(changes, forKey: .changes)
         try c.encode(checkpoint, forKey: .checkpoint)
         try c.encode(more, forKey: .more)
+    }
+}
+
+extension SignedPosition: Codable {
+    private enum Key: String, CodingKey { case seq, signature }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        guard let signature = Base64.decode(try c.decode(String.self, forKey: .signature)) else {
+            throw DecodingError.dataCorruptedError(forKey: .signature, in: c, debugDescription: "not base64")
+        }
+        self.init(seq: try c.decode(UInt64.self, forKey: .seq), signature: signature)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(Base64.encode(signature), forKey: .signature)
+    }
+}
+
+extension ChainProof: Codable {
+    private enum Key: String, CodingKey { case base, first, leaves, origin, seq, signature, signer }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        func hex(_ text: String?, _ key: Key) throws -> [UInt8]? {
+            guard let text else { return nil }
+            guard let bytes = Hex.decode(text), bytes.count == 32 else { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not 64 hex") }
+            return bytes
+        }
+        guard let origin = ReplicaID(hex: try c.decode(String.self, forKey: .origin)), let signer = ReplicaID(hex: try c.decode(String.self, forKey: .signer)),
+              let signature = Base64.decode(try c.decode(String.self, forKey: .signature)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "expected hex ids and a base64 signature"))
+        }
+        self.init(origin: origin, first: try c.decode(UInt64.self, forKey: .first), seq: try c.decode(UInt64.self, forKey: .seq),
+                  base: try hex(try c.decode(String.self, forKey: .base), .base)!,
+                  leaves: try c.decode([String?].self, forKey: .leaves).map { try hex($0, .leaves) },
+                  signer: signer, signature: signature)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(Hex.encode(base), forKey: .base)
+        try c.encode(first, forKey: .first)
+        try c.encode(leaves.map { $0.map(Hex.encode) }, forKey: .leaves)
+        try c.encode(origin.hex, forKey: .origin)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(Base64.encode(signature), forKey: .signature)
+        try c.encode(signer.hex, forKey: .signer)
     }
 }
 
