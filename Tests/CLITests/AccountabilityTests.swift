@@ -131,4 +131,44 @@ import TestSupport
         let audit = w.run(nil, ["hub", "audit", "--db", w.hubDB]).stdout
         #expect(audit.contains("规划处 李明  stamp fujian-2027 附件2 fj-fuzhou"), "\(audit)")
     }
+
+    /// What was recommended stays what was recommended: a laptop of the hospital, offline since the
+    /// record was a draft, edits it; at its next sync the hub refuses the edit with the reason, the
+    /// city's 附件2 and the hub's recomputation keep their hash, and the laptop can discard the edit.
+    @Test func anEditOfARecommendedRecordLeavesTheCitysTableAsRecommended() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital", label: "林晓")
+        try w.replica("laptop", org: "fz-first", role: "hospital", label: "林晓的笔记本")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=县域影像智能辅助诊断", "--set", "项目简介=面向县域医共体。"]
+                             + CLIWorkflowTests.application, in: "hospital").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try w.check(["sync"], in: "hospital")
+        try w.check(["sync"], in: "laptop")   // the laptop holds the draft, then goes offline
+        try w.check(["submit", id], in: "hospital")
+        try w.check(["sync"], in: "hospital")
+        try w.check(["sync"], in: "city")
+        try w.check(["recommend", id, "--opinion", "同意推荐。"], in: "city")
+        try w.check(["sync"], in: "city")
+        let before = try #require(CLIWorkflowTests.sha(try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"], in: "city").stdout))
+
+        try w.check(["edit", id, "--set", "项目名称=县域影像智能辅助诊断（笔记本上改过）"], in: "laptop")
+        let sync = w.run("laptop", ["sync"])
+        #expect(sync.status == 65, "the refusal is the laptop's to see: \(sync.stderr)")
+        #expect(sync.stderr.contains("frozen_submission") || sync.stderr.contains("returns it for revision"), "\(sync.stderr)")
+        let status = w.run("laptop", ["status"]).stdout + w.run("laptop", ["status"]).stderr
+        #expect(status.contains("返回") || status.contains("returns it") || status.contains("frozen"), "\(status)")
+
+        try w.check(["sync"], in: "city")
+        let after = try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"], in: "city").stdout
+        #expect(CLIWorkflowTests.sha(after) == before)
+        #expect(!after.contains("笔记本上改过") && !after.contains("※"), "\(after)")
+        let hub = try w.check(["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--json"]).stdout
+        #expect(CLIWorkflowTests.sha(hub) == before)
+
+        // The laptop drops its edit and shows what everyone else holds.
+        try w.check(["discard", "--all"], in: "laptop")
+        try w.check(["sync"], in: "laptop")
+        #expect(try w.check(["show", id], in: "laptop").stdout.contains("县域影像智能辅助诊断") )
+        #expect(!(try w.check(["show", id], in: "laptop").stdout.contains("笔记本上改过")))
+    }
 }
