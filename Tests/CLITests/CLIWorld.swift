@@ -8,6 +8,7 @@ final class CLIWorld: @unchecked Sendable {
     private(set) var server: Subprocess.Running?
     private(set) var url = ""
     private(set) var port = 0
+    private var wrapped = false
 
     static let organizations = """
     [{"code":"fj-province","name":"福建省卫生健康委员会","kind":"province","provincial":false,"contact":"薛鹏","phone":"0591-87832310"},
@@ -40,9 +41,17 @@ final class CLIWorld: @unchecked Sendable {
 
     /// Starts `tianbao serve` on a free port (the same one again after a restart: replicas know
     /// the hub by it). A port another socket took meanwhile is tried again until it frees.
-    func startHub() throws {
+    /// `clock`: a `faketime` offset (such as `+3d`) for the hub's clock; the hub then runs as
+    /// the `faketime` wrapper's child.
+    func startHub(clock: String? = nil) throws {
         let listen = port == 0 ? "127.0.0.1:0" : "127.0.0.1:\(port)"
-        var running = Subprocess.start(["serve", "--db", hubDB, "--listen", listen])
+        func launch() -> Subprocess.Running {
+            let serve = ["serve", "--db", hubDB, "--listen", listen]
+            guard let clock, let faketime = Tools.faketime else { return Subprocess.start(serve) }
+            return Subprocess.start(["-f", clock, Subprocess.tianbao] + serve, executable: faketime)
+        }
+        wrapped = clock != nil
+        var running = launch()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             let text = running.stderrSoFar
@@ -55,7 +64,7 @@ final class CLIWorld: @unchecked Sendable {
             }
             if !running.process.isRunning && port != 0 {
                 usleep(200_000)
-                running = Subprocess.start(["serve", "--db", hubDB, "--listen", listen])
+                running = launch()
             }
             usleep(20_000)
         }
@@ -63,6 +72,11 @@ final class CLIWorld: @unchecked Sendable {
     }
 
     func stopHub(_ signal: Int32 = SIGTERM, timeout: Double = 15) -> Subprocess.Result? {
+        // The faketime wrapper does not pass signals on: the hub, its child, is signalled itself.
+        if wrapped, let pid = server?.process.processIdentifier {
+            _ = Subprocess.run(["-\(signal)", "-P", String(pid)], executable: "/usr/bin/pkill")
+            _ = server?.process.waitUntilExit()
+        }
         let result = server?.stop(signal, timeout: timeout)
         server = nil
         return result

@@ -105,5 +105,14 @@ import TestSupport
         #expect(altered.status == 65)
         #expect(altered.stderr.contains("signature does not verify"), "\(altered.stderr)")
         #expect(!(try w.check(["list", "--json"], in: "b").stdout.contains("篡改的名称")))
+        // The hub refuses it the same way, keeps nothing of it, and takes the bundle as it was made.
+        let atHub = w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("altered.bundle")])
+        #expect(atHub.status == 65, "\(atHub.stderr)")
+        #expect(atHub.stderr.contains("signature") && atHub.stderr.contains("nothing"), "\(atHub.stderr)")
+        #expect(w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("a.bundle")]).status == 0)
+        try w.check(["sync"], in: "b")
+        let listed = try w.check(["list", "--json"], in: "b").stdout
+        #expect(listed.contains("原本的名称") && !listed.contains("篡改的名称"))
+        #expect(w.run(nil, ["hub", "verify", "--db", w.hubDB]).status == 0)
     }
 }
