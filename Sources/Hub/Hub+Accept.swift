@@ -93,7 +93,7 @@ extension Hub {
             }
         }
         try s.store.apply(accepted, thenCommit: receipts, author: "hub")
-        if let head { try s.store.recordHead(head) } else if case .batch = proof { try vouch(for: replica, s) }
+        if let head { try s.store.recordHead(head) } else if case .batch = proof { try vouch(for: replica, made: Set(accepted.map(\.change.dot.seq)), s) }
         metrics.changes(accepted: results.filter { $0.status == .accepted }.count, refused: 0)
         return .applied(results)
     }

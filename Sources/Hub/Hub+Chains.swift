@@ -27,8 +27,9 @@ extension Hub {
     /// from the hub's last head of that replica, through the positions the batch brings (or the hub
     /// holds, or were withdrawn), to the signed position. Returns the head to store once the batch
     /// is applied (`nil` when the batch brings nothing beyond what the hub holds), or why not.
+    /// `withdrawing`: positions the same request withdraws, not yet recorded as withdrawn.
     func checkHead(_ signed: SignedPosition, base claimedBase: [UInt8]?, changes: [Change], origin: ReplicaID, key: [UInt8],
-                   _ s: State) throws -> Result<ReplicaStore.StoredHead?, Rejection> {
+                   withdrawing: Set<UInt64> = [], _ s: State) throws -> Result<ReplicaStore.StoredHead?, Rejection> {
         let tip = try chainTip(origin, s)
         let pushed = Dictionary(changes.map { ($0.dot.seq, $0) }, uniquingKeysWith: { a, _ in a })
         let highest = changes.map(\.dot.seq).max() ?? 0
@@ -42,12 +43,22 @@ extension Hub {
                 return .failure(Rejection(code: "bad_head", message: "the bundle was made on a history of replica \(origin.hex) that differs from the hub's: two copies of the replica have been at work; enrol a new replica"))
             }
         }
-        guard signed.seq > tip.seq else { return .success(nil) }
+        guard signed.seq > tip.seq else {
+            // Nothing new to sign: every position the batch carries is one the hub signed before and
+            // holds (the same change is a duplicate; another is judged as a reused dot, 2.9). A
+            // position it does not hold cannot be filled by a batch whose head proves nothing.
+            for change in changes where try heldLeaf(origin, change.dot.seq, s) == nil {
+                return .failure(Rejection(code: "bad_head", message: "change \(change.dot) lies within replica \(origin.hex)'s signed history, where the hub holds nothing; send the changes after \(tip.seq)"))
+            }
+            return .success(nil)
+        }
         var hash = tip.hash
         for seq in (tip.seq + 1)...signed.seq {
             let leaf: [UInt8]
             if let change = pushed[seq] {
                 leaf = ChangeChain.leaf(change)
+            } else if withdrawing.contains(seq) {
+                leaf = ChangeChain.withdrawnLeaf(Dot(replica: origin, seq: seq))
             } else if let held = try heldLeaf(origin, seq, s) {
                 leaf = held
             } else {
@@ -68,17 +79,21 @@ extension Hub {
         let message: String
     }
 
-    /// Signs, with the hub's key, a head over `origin`'s history the hub holds beyond its last
-    /// head: the hub's own changes as it makes them, and what a replica of an older build pushed
-    /// unsigned. Stops at a hole (a position neither held nor withdrawn); `step` bounds an interval.
-    func vouch(for origin: ReplicaID, step: UInt64 = 500, _ s: State) throws {
+    /// Signs, with the hub's key, a head over positions of `origin`'s chain beyond its last head
+    /// that the hub itself just took in: `made`, the positions a request accepted or withdrew
+    /// without a head of the replica's own (an older build's push, checked by its batch
+    /// signature). It stops at the first position not in `made` — a row that appeared in the file
+    /// some other way is never vouched for, and stays visible to `hub verify` as inserted.
+    /// `made` nil: everything held (the once-only vouching of history from before chains).
+    func vouch(for origin: ReplicaID, made: Set<UInt64>?, step: UInt64 = 500, _ s: State) throws {
         var tip = try chainTip(origin, s)
-        let top = try origin == replicaID ? s.store.ownSeq : received(origin, s)
+        let held = try origin == replicaID ? s.store.ownSeq : received(origin, s)
+        let top = made.map { min(held, $0.max() ?? 0) } ?? held
         while tip.seq < top {
             let end = min(top, tip.seq + step)
             var hash = tip.hash
             for seq in (tip.seq + 1)...end {
-                guard let leaf = try heldLeaf(origin, seq, s) else { return }
+                guard made?.contains(seq) ?? true, let leaf = try heldLeaf(origin, seq, s) else { return }
                 hash = ChangeChain.step(hash, leaf)
             }
             let head = try ChangeChain.Head.sign(origin: origin, seq: end, hash: hash, signer: replicaID, privateKey: signingKey)
@@ -88,14 +103,17 @@ extension Hub {
     }
 
     /// What the store runs before committing changes the hub made itself: a head of the hub's own
-    /// chain, signed, so nothing the hub makes goes unsigned and nothing added later is covered.
-    static func sealer(hub: ReplicaID, key: [UInt8]) -> (ReplicaStore) throws -> Void {
-        { store in
+    /// chain over exactly what this transaction made. If the last head is not where the hub's own
+    /// changes stood when the transaction began, a change was put into the file in between: the
+    /// new ones are left unsigned, so replicas keep them apart and `hub verify` shows the gap.
+    static func sealer(hub: ReplicaID, key: [UInt8]) -> (ReplicaStore, UInt64) throws -> Void {
+        { store, before in
             let last = try store.head(of: hub, before: .max)
+            guard (last?.seq ?? 0) == before else { return }
             var hash = last?.hash ?? ChangeChain.genesis(hub)
             let top = store.ownSeq
-            guard top > last?.seq ?? 0 else { return }
-            for seq in ((last?.seq ?? 0) + 1)...top {
+            guard top > before else { return }
+            for seq in (before + 1)...top {
                 guard let change = try store.change(Dot(replica: hub, seq: seq)) else { return }
                 hash = ChangeChain.step(hash, ChangeChain.leaf(change))
             }
@@ -108,18 +126,23 @@ extension Hub {
     /// straight into the hub's store (benchmarks), never for anything a replica sent.
     public func vouchForUnsignedHistory() throws {
         try state.withLock { s in try s.store.transaction {
-            for origin in try s.store.chainOrigins() { try vouch(for: origin, s) }
+            for origin in try s.store.chainOrigins() { try vouch(for: origin, made: nil, s) }
         } }
     }
 
-    /// Once, when a hub made by an older build first opens: vouches for every history it holds.
+    /// Once, when a hub made by an older build first opens: vouches for every history it holds,
+    /// and says so in the audit trail. The trail's entry, not only the marker in `meta`, is what
+    /// keeps it once: a file whose marker and heads were deleted is not vouched for again.
     func vouchForHistoryBeforeChains(_ s: State) throws {
-        guard try s.store.meta("hub.chains") == nil else { return }
+        guard try s.store.meta("hub.chains") == nil, try !s.tables.hasAudit(.chains) else { return }
         try s.store.transaction {
+            var origins = 0
             for origin in try s.store.chainOrigins() where try s.store.head(of: origin, before: .max) == nil {
-                try vouch(for: origin, s)
+                try vouch(for: origin, made: nil, s)
+                origins += 1
             }
             try s.store.setMeta("hub.chains", .integer(1))
+            try audit(.chains, "", ["origins", String(origins)], by: "hub", s)
         }
     }
 
@@ -136,6 +159,9 @@ extension Hub {
                 guard let head = try s.store.head(of: origin, covering: seq) else { continue }   // unproven: the replica keeps it apart
                 let previous = try s.store.head(of: origin, before: head.seq)
                 let first = (previous?.seq ?? 0) + 1
+                // A head row the file was given beyond anything the hub took in proves nothing, and
+                // its interval is not walked (hub verify reports it).
+                guard head.seq <= Dot.maxSeq, head.seq - first < ChangeChain.longestInterval else { continue }
                 var leaves: [[UInt8]?] = []
                 for position in first...head.seq {
                     if seqs.contains(position) { done.insert(position); continue }

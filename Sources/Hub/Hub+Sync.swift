@@ -84,6 +84,11 @@ extension Hub {
             throw .keyRefused("the key registration's proof was not made with replica \(registration.replica.hex)'s token")
         }
         let current = try? s.tables.publicKey(registration.replica)
+        // The key the hub's own signed chain published is what counts: an enrolment row whose key
+        // was cleared in the file does not open the replica to another key.
+        if current == nil, let published = (try? workspace(s).publishedKey(registration.replica)) ?? nil, published.publicKey != registration.publicKey {
+            throw .keyRefused("replica \(registration.replica.hex) already has another signing key, published by this hub (its enrolment record in the hub's file no longer shows it: check the file with 'tianbao hub verify'); a rebuilt replica is enrolled anew ('tianbao hub enroll')")
+        }
         if let current {
             guard current == registration.publicKey else {
                 throw .keyRefused("replica \(registration.replica.hex) already has another signing key; a copied or rebuilt replica is enrolled anew ('tianbao hub enroll')")
@@ -238,7 +243,8 @@ extension Hub {
                 return (.error(.forbidden, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
             }
             if body.protocol >= 4, let head = body.head,
-               case .failure(let rejection) = try checkHead(head, base: nil, changes: body.changes, origin: principal.replica, key: key.publicKey, s) {
+               case .failure(let rejection) = try checkHead(head, base: nil, changes: body.changes, origin: principal.replica, key: key.publicKey,
+                                                            withdrawing: Set((body.withdrawn ?? []).filter { $0.replica == principal.replica }.map(\.seq)), s) {
                 return (.error(.forbidden, code: rejection.code, message: rejection.message + " (checked with the key the request registers)"), true)
             }
             if body.protocol < 4, !body.changes.isEmpty, let signature = body.signature,
@@ -270,8 +276,12 @@ extension Hub {
             return (.error(.unprocessableContent, code: "refused_by_store", message: "nothing applied: \(error.description)"), true)
         }
 
-        // What came without a signed head (an older replica's, one with no key yet): the hub vouches.
-        if body.head == nil { try vouch(for: principal.replica, s) }
+        // What this request brought without a signed head (an older replica's, one with no key
+        // yet): the hub vouches for the positions it accepted or withdrew, and nothing else.
+        if body.head == nil {
+            let made = Set((body.withdrawn ?? []).map(\.seq) + results.filter { $0.status == .accepted }.map(\.dot.seq))
+            if !made.isEmpty { try vouch(for: principal.replica, made: made, s) }
+        }
         let (changes, checkpoint, more) = try page(for: principal, after: body.checkpoint,
                                                    maxBytes: min(body.maxBytes ?? configuration.pageBytes, configuration.pageBytes),
                                                    protocol: body.protocol, directory: directory, s)

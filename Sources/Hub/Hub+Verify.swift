@@ -57,11 +57,20 @@ extension Hub {
     }
 
     private func verify(_ origin: ReplicaID, workspace: Workspace, into result: inout Verification, _ s: State) throws {
-        let heads = try s.store.heads(of: origin)
-        result.heads += heads.count
+        let stored = try s.store.heads(of: origin)
+        result.heads += stored.count
+        // A head row can only be at a position the hub took in; one the file was given elsewhere is
+        // reported, and not walked to (it could name any position up to 2⁶⁴).
+        let highest = try s.store.highestHeld(of: origin)
+        let limit = min(Dot.maxSeq, highest + ChangeChain.longestInterval)
+        let heads = stored.filter { $0.seq >= 1 && $0.seq <= limit }
+        for head in stored where head.seq < 1 || head.seq > limit {
+            result.anomalies.append(ChainAnomaly(kind: .badSignature, origin: origin, first: head.seq, last: head.seq, records: [],
+                                                 detail: "a signed head names position \(head.seq), which this replica never reached: the heads table was edited"))
+        }
         // The origin's key as the hub published it (itself under the hub's signed chain).
         let originKey = try workspace.publishedKey(origin)?.publicKey ?? s.tables.publicKey(origin)
-        let top = max(heads.last?.seq ?? 0, try s.store.highestHeld(of: origin))
+        let top = max(heads.last?.seq ?? 0, highest)
         var hash = ChangeChain.genesis(origin)
         var intervalStart: UInt64 = 1
         var broken = false
@@ -86,7 +95,7 @@ extension Hub {
                 missing.append(position)
                 broken = true
             }
-            if headIndex < heads.count, heads[headIndex].seq == position {
+            while headIndex < heads.count, heads[headIndex].seq == position {   // two rows at one position: each checked
                 let head = heads[headIndex]
                 let key = head.signer == replicaID ? publicKey : head.signer == origin ? originKey : nil
                 let signed = ChangeChain.Head(origin: origin, seq: head.seq, hash: head.hash, signer: head.signer, signature: head.signature)

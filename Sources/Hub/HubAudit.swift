@@ -10,6 +10,8 @@ public struct AuditEntry: Sendable {
     /// What happened.
     public enum Event: String, Sendable, CaseIterable {
         case enrol, revoke, key, bundle, publish, organization, stamp
+        /// The hub began signing chains and vouched, once, for the history it held before.
+        case chains
     }
 
     /// Position in the trail, from 1.

@@ -128,6 +128,11 @@ final class HubDatabase {
                    seq, at, by, event.rawValue, subject, AuditEntry.text(detail), previous, hash, signature)
     }
 
+    /// Whether the trail holds an entry of `event`.
+    func hasAudit(_ event: AuditEntry.Event) throws -> Bool {
+        try db.first("SELECT 1 FROM hub_audit WHERE event = ? LIMIT 1", event.rawValue) { _ in true } ?? false
+    }
+
     /// Every entry, in order; an entry whose event this build does not know is read as it is stored
     /// and fails its hash.
     func auditEntries() throws -> [AuditEntry] {

@@ -83,8 +83,9 @@ extension ReplicaStore {
                 // Under the write lock: what another process wrote is now visible and stable.
                 try refreshIfChangedElsewhere()
                 var touched: Set<Int64> = []
+                let ownBefore = ownSeq
                 let result = try body(&touched)
-                if touched.contains(localOrd), let sealOwnChanges { try sealOwnChanges(self) }
+                if touched.contains(localOrd), let sealOwnChanges { try sealOwnChanges(self, ownBefore) }
                 let save = try db.cached("UPDATE replicas SET contiguous = ?, max_seq = ? WHERE ord = ?")
                 for ord in touched {
                     guard let p = progress[ord] else { continue }

@@ -77,9 +77,9 @@ extension ReplicaStore {
 
     private static func head(_ row: Statement) -> StoredHead {
         StoredHead(origin: ReplicaID(bytes: row.blob(0)) ?? ReplicaID(high: 0, low: 0),
-                   seq: UInt64(row.int64(1)), hash: row.blob(2),
+                   seq: UInt64(clamping: row.int64(1)), hash: row.blob(2),
                    signer: ReplicaID(bytes: row.blob(3)) ?? ReplicaID(high: 0, low: 0),
-                   signature: row.blob(4), first: row.isNull(5) ? nil : UInt64(row.int64(5)),
+                   signature: row.blob(4), first: row.isNull(5) ? nil : UInt64(clamping: row.int64(5)),
                    base: row.isNull(6) ? nil : row.blob(6), leaves: row.isNull(7) ? nil : row.blob(7))
     }
 

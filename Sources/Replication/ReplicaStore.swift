@@ -67,7 +67,7 @@ public final class ReplicaStore {
     var writesSeen = 0
     /// Runs inside every write transaction that made changes of this replica's own, before it
     /// commits: the hub signs a head of its own chain there, so nothing it makes goes unsigned.
-    public var sealOwnChanges: ((ReplicaStore) throws -> Void)?
+    public var sealOwnChanges: ((ReplicaStore, _ ownSeqBefore: UInt64) throws -> Void)?
 
     struct SeqProgress: Equatable {
         var contiguous: UInt64

@@ -52,14 +52,20 @@ public struct PublishedKey: Hashable, Sendable {
 extension PublishedKey {
     /// An origin's public key as `store` knows it, or as the hub's changes `arriving` with it
     /// publish it: what a replica checks another replica's signed heads with.
+    ///
+    /// The first key ever published for the origin, not the latest: a replica's key never changes
+    /// (another key means a new enrolment), so a later publication of another one — a hub whose
+    /// file or key was tampered with, trying to sign in the origin's name — is not believed.
     public static func keyring(_ store: ReplicaStore) -> (ReplicaID, [Change]) -> [UInt8]? {
         { origin, arriving in
             let id = recordID(origin)
-            if let published = arriving.last(where: { $0.record == id && $0.field == "publicKey" && $0.op == .set }),
-               let key = published.value?.text.flatMap(Hex.decode), key.count == Ed25519.publicKeyBytes {
-                return key
+            let held = (try? store.history(of: id)) ?? []
+            let published = (held + arriving).filter {
+                $0.collection == Workspace.Collection.replicas && $0.record == id && $0.field == "publicKey" && $0.op == .set
             }
-            return (try? store.record(id)).flatMap { $0.flatMap(PublishedKey.init(record:)) }?.publicKey
+            guard let first = published.min(by: { $0.hlc < $1.hlc }), let key = first.value?.text.flatMap(Hex.decode),
+                  key.count == Ed25519.publicKeyBytes else { return nil }
+            return key
         }
     }
 }

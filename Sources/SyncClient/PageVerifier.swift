@@ -118,8 +118,9 @@ public struct PageVerifier {
     /// The chain through a proof's interval: the leaves of the changes carried, the proof's own
     /// leaves for those it does not carry.
     private static func chain(_ proof: ChainProof, carried: [UInt64: Int], leaves carriedLeaves: [[UInt8]]) -> Result<(hash: [UInt8], leaves: [UInt8]), Failure> {
-        guard proof.first >= 1, proof.first <= proof.seq else {
-            return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) is not an interval"))
+        guard proof.first >= 1, proof.first <= proof.seq, proof.seq - proof.first < ChangeChain.longestInterval,
+              proof.seq - proof.first < UInt64(proof.leaves.count + carried.count) else {
+            return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) is not an interval its leaves and this page's changes can fill"))
         }
         var hash = proof.base
         var leaves = proof.leaves.makeIterator()
@@ -150,7 +151,7 @@ public struct PageVerifier {
     private func check(_ proof: ChainProof, chain: Result<(hash: [UInt8], leaves: [UInt8]), Failure>, key: [UInt8]?, hub: ReplicaID) -> Result<ReplicaStore.StoredHead, Failure> {
         guard let key else {
             return .failure(Failure(proof.signer == proof.origin || proof.signer == hub
-                ? "no published key of replica \(proof.origin.hex) is known here; sync again later"
+                ? "no published key of replica \(proof.origin.hex) is known here, so its changes cannot be checked: ask the province to check the hub ('tianbao hub verify')"
                 : "its head is signed by \(proof.signer.hex), neither its origin nor the hub"))
         }
         let (hash, all): ([UInt8], [UInt8])

@@ -191,7 +191,9 @@ public final class SyncClient {
                 report.refused += refused
                 progress?(report)
             case 400 where protocolVersion > 1 && error?.error.code == "protocol_version":
-                // A hub older than this build: speak version 1, which every hub answers.
+                // A hub older than this build: speak version 1, which every hub answers — unless
+                // this replica verifies what it receives: a hub that proves nothing is not believed.
+                guard verifier == nil else { throw Self.unproven }
                 protocolVersion = 1
             case 409 where error?.error.code == "replica_copied" && ((try? state.pendingInstance()) ?? nil) != nil:
                 // A recovery the hub saw but this copy did not finish (its reply was lost): finish it.
@@ -213,7 +215,8 @@ public final class SyncClient {
     private func keep(_ response: SyncResponse, prepared: PageVerifier.Prepared?, settingMeta meta: [(String, MetaValue?)],
                       ownHead: ReplicaStore.StoredHead?, report: inout Report) throws -> Int {
         let confirmedHead = ownHead.flatMap { response.received >= $0.seq ? $0 : nil }
-        guard let verifier, response.protocol >= 4 else {
+        if verifier != nil, response.protocol < 4 { throw Self.unproven }
+        guard let verifier else {
             return try store.transaction {
                 if let confirmedHead { try store.recordHead(confirmedHead) }
                 return try store.apply(response.changes, settingMeta: meta).applied
@@ -232,6 +235,10 @@ public final class SyncClient {
         report.keptApart += apart
         return applied
     }
+
+    /// A reply without proofs, to a replica that checks every change it takes.
+    static let unproven = Failure.rejected(status: 200, code: "unproven",
+                                           message: "the hub answered without proving its changes (protocol 4): nothing was taken. This replica checks what it receives, so it needs a hub of this build or later — ask the province to upgrade the hub, and check that nothing between this machine and the hub rewrites its replies")
 
     /// Recovering once did not bring this store level with the hub: another copy is still at work.
     static let stillBehind = Failure.rejected(status: 409, code: "replica_copied",
@@ -272,7 +279,8 @@ public final class SyncClient {
             do { response = try SyncCodec.response(JSONTree.parse(reply.body)) } catch {
                 throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read: \(error)")
             }
-            if let verifier, response.protocol >= 4 {
+            if verifier != nil, response.protocol < 4 { throw Self.unproven }
+            if let verifier {
                 let outcome = verifier.verify(response.changes, proofs: response.proofs, hub: response.hub)
                 guard outcome.keptApart.isEmpty else {
                     throw Failure.rejected(status: 200, code: "unverified", message: "the hub's copies of this replica's own changes do not match what this replica signed (\(outcome.keptApart[0].reason)); nothing was taken — ask the province to check the hub ('tianbao hub verify')")

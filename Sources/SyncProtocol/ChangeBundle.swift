@@ -52,7 +52,8 @@ public enum ChangeBundle {
             return contents.signature.map { BatchSignature.verify($0, replica: contents.replica, changes: contents.changes, publicKey: publicKey) } ?? false
         }
         let carried = Dictionary(contents.changes.map { ($0.dot.seq, $0) }, uniquingKeysWith: { a, _ in a })
-        guard let first = carried.keys.min(), let last = carried.keys.max(), last <= head.seq else { return false }
+        guard let first = carried.keys.min(), let last = carried.keys.max(), last <= head.seq,
+              head.seq - first < ChangeChain.longestInterval else { return false }
         var hash = base
         for seq in first...head.seq {
             hash = ChangeChain.step(hash, carried[seq].map(ChangeChain.leaf) ?? ChangeChain.withdrawnLeaf(Dot(replica: contents.replica, seq: seq)))

@@ -12,6 +12,9 @@ import Replication
 /// - hash at position p: SHA-256 of the hash at p − 1 (32 bytes) followed by leaf p (32 bytes).
 public enum ChangeChain {
     public static let digestBytes = 32
+    /// The most positions one head may close: far beyond any push (500) or vouching step (500),
+    /// few enough that walking an interval a file or a bundle claims never stalls anyone.
+    public static let longestInterval: UInt64 = 1 << 20
 
     /// The hash before the origin's first change.
     public static func genesis(_ origin: ReplicaID) -> [UInt8] {

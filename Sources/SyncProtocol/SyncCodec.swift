@@ -97,8 +97,8 @@ public enum SyncCodec {
             leaves.append(item == .null ? nil : try digest(item, join(path, "leaves.\(i)")))
         }
         let first = try uint64(o, "first", path), seq = try uint64(o, "seq", path)
-        guard first >= 1, first <= seq, UInt64(leaves.count) <= seq - first + 1 else {
-            throw DecodeError(path: path, reason: "expected 1 ≤ first ≤ seq and at most one leaf per position")
+        guard first >= 1, first <= seq, seq <= Dot.maxSeq, seq - first < ChangeChain.longestInterval, UInt64(leaves.count) <= seq - first + 1 else {
+            throw DecodeError(path: path, reason: "expected 1 ≤ first ≤ seq ≤ \(Dot.maxSeq), at most \(ChangeChain.longestInterval) positions, and at most one leaf per position")
         }
         return ChainProof(origin: origin, first: first, seq: seq, base: try digest(o["base"], join(path, "base")), leaves: leaves,
                           signer: signer, signature: try base64(o, "signature", path, bytes: 64))

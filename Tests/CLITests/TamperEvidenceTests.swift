@@ -87,6 +87,12 @@ import TestSupport
         try db.run("INSERT INTO arrivals (seq, key) VALUES ((SELECT max(seq) + 1 FROM arrivals), ?)", top + 1)
         try db.run("UPDATE replicas SET max_seq = max_seq + 1, contiguous = contiguous + 1 WHERE ord = ?", ord)
 
+        // The author syncs with nothing to push: the hub must not vouch for the row it did not take
+        // in, and the author does not take it as its own.
+        let own = w.run("author", ["sync"])
+        #expect(own.status != 0 && own.stderr.contains("do not match what this replica signed"), "\(own.stderr)")
+        #expect(!(try w.check(["show", id], in: "author").stdout.contains("插入的名称")))
+
         let verify = w.run(nil, ["hub", "verify", "--db", w.hubDB])
         #expect(verify.status == 65 && verify.stdout.contains("inserted"), "\(verify.stdout)")
 
@@ -94,6 +100,32 @@ import TestSupport
         #expect(sync.status == 65 && sync.stderr.contains("no signed head covers it"), "\(sync.stderr)")
         let shown = try w.check(["show", id], in: "colleague").stdout
         #expect(shown.contains("插入测试") && !shown.contains("插入的名称"), "\(shown)")
+    }
+
+    /// A change put into the file in the hub's own name is not sealed by the hub's next change:
+    /// the hub signs only what it makes itself, so the forged one and what follows stay unsigned.
+    @Test func aChangeInsertedInTheHubsOwnNameIsNotSealedByItsNextChange() throws {
+        let w = try world()
+        let db = try Database(path: w.hubDB)
+        let hubOrd = try #require(try db.first("SELECT r.ord FROM replicas r JOIN meta m ON m.key = 'replica_id' AND m.value = r.id") { $0.int64(0) })
+        let top = try #require(try db.first("SELECT max(key) FROM changes WHERE key >> 40 = ?", hubOrd) { $0.int64(0) })
+        // The province's organisation record, renamed by hand as if the hub had done it.
+        try db.run("""
+            INSERT INTO changes (key, hlc, record, field, op, vtype, value, supersedes, author)
+            SELECT ?, hlc + 1, record, field, op, vtype, '伪造的卫健委', NULL, author FROM changes WHERE value = '福建省卫生健康委员会' AND key >> 40 = ? LIMIT 1
+            """, top + 1, hubOrd)
+        #expect(db.changes == 1)
+        try db.run("INSERT INTO entries (record, key, field, op, live) SELECT record, key, field, op, 1 FROM changes WHERE key = ?", top + 1)
+        try db.run("INSERT INTO arrivals (seq, key) VALUES ((SELECT max(seq) + 1 FROM arrivals), ?)", top + 1)
+        try db.run("UPDATE replicas SET max_seq = max_seq + 1, contiguous = contiguous + 1 WHERE ord = ?", hubOrd)
+        // The hub's next change of its own: an organisation added.
+        try w.check(["hub", "orgs", "--db", w.hubDB, "--code", "fz-third", "--name", "福州市第三医院", "--kind", "hospital", "--city", "fj-fuzhou"])
+
+        let verify = w.run(nil, ["hub", "verify", "--db", w.hubDB])
+        #expect(verify.status == 65 && verify.stdout.contains("inserted"), "\(verify.stdout)")
+        let sync = w.run("colleague", ["sync"])
+        #expect(sync.status == 65 && sync.stderr.contains("no signed head covers it"), "\(sync.stderr)")
+        #expect(!(try w.check(["status"], in: "colleague").stdout.contains("伪造的卫健委")))
     }
 
     /// A hub whose file is intact verifies clean after real work, and so does every replica.
