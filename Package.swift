@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Replication", dependencies: ["SQLite"]),
         .target(
             name: "Submissions",
-            dependencies: ["Replication", "SyncProtocol", "Crypto", "JSON"],
+            dependencies: ["Replication", "SyncProtocol", "Crypto", "JSON", "GzipCodec"],
             resources: [.copy("Resources")]
         ),
         .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP", "Crypto", "JSON"]),
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "GzipCodecTests", dependencies: ["GzipCodec", "TestSupport"]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "SyncClient", "SyncProtocol", "HTTP", "GzipCodec", "Submissions", "Replication", "SQLite", "TestSupport", "Crypto", "JSON"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
-        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "JSON", "Replication", "SQLite", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "SubmissionsTests", dependencies: ["Submissions", "JSON", "Replication", "SQLite", "GzipCodec", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "ArchitectureTests"),

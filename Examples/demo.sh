@@ -149,6 +149,7 @@ set +e; at xiamen sync --budget 1 2>/dev/null; code=$?; set -e
 expect "厦门's sync fails while cut off (75), its work waits locally" "$code" "75"
 at fuzhou compile fujian-2027 附件2 --unit fj-fuzhou --format csv --out "$demo/fuzhou-附件2-offline.csv"
 at fuzhou compile fujian-2027 附件2 --unit fj-fuzhou --format html --out "$demo/fuzhou-附件2.html"
+at fuzhou compile fujian-2027 附件2 --unit fj-fuzhou --out "$demo/fuzhou-附件2.xlsx"   # the workbook to print, stamp and file
 offline_hash=$(at fuzhou compile fujian-2027 附件2 --unit fj-fuzhou --json | sed -n 's/.*"sha256" : "\(.*\)".*/\1/p')
 say "福州 compiled its 附件2 推荐汇总表 offline: SHA-256 $offline_hash"
 start_hub

@@ -13,6 +13,12 @@ if ! command -v faketime >/dev/null; then
   ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq faketime >/dev/null) || echo "faketime could not be installed: the clock tests will be skipped" >&2
 fi
 
+if ! command -v soffice >/dev/null; then
+  echo "Installing LibreOffice Calc (to open the .xlsx workbooks as officials do)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null) || echo "LibreOffice could not be installed: the workbook test will be skipped" >&2
+fi
+
 log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$log"
 if grep -E "(^|: )warning:" "$log"; then

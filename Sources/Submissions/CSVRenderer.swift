@@ -1,16 +1,11 @@
-/// CSV as Excel and WPS open it: UTF-8 with a byte-order mark, CRLF line ends, RFC 4180 quoting.
-/// The layout follows the notice: title, header line, column labels, rows, footer lines.
+/// CSV for scripts (RFC 4180): one row of column labels, then one row per record — nothing
+/// above or below, so `csv.DictReader` and friends read it as it is. UTF-8 without a byte-order
+/// mark (which would become part of the first label), CRLF line ends. People get the `.xlsx`,
+/// which carries the title, header and footer lines and the checks.
 enum CSVRenderer {
     static func render(_ table: CompiledTable) -> [UInt8] {
-        var lines: [[String]] = []
-        lines.append(["\(table.table) \(table.title)"])
-        if !table.header.isEmpty { lines.append(table.header.map { "\($0.label)：\($0.value)" }) }
-        lines.append(table.columns)
-        lines += table.rows
-        if !table.footer.isEmpty { lines.append(table.footer.map { "\($0.label)：\($0.value)" }) }
-        if let note = table.note { lines.append([note]) }
-        for line in table.provenance { lines.append(["\(line.label)：\(line.value)"]) }
-        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let lines = [table.columns] + table.rows
+        var out: [UInt8] = []
         out.reserveCapacity(lines.reduce(64) { $0 + $1.reduce(4) { $0 + $1.utf8.count + 3 } })
         for line in lines {
             for (i, field) in line.enumerated() {

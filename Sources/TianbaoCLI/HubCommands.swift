@@ -254,17 +254,13 @@ enum HubCommands {
     static let compile = Command(
         "compile", abstract: "Compile a summary table from the hub's records (to confirm a city's offline table before it is stamped).",
         arguments: [Argument("call", help: "The call."), Argument("table", help: "The table, e.g. 附件2.")],
-        options: [db, Option("unit", value: "ORG", help: "The reporting unit; province-wide without it."),
-                  Option("format", value: "csv|md|html|json", help: "Output format (default md on a terminal, csv otherwise)."),
-                  Option("out", value: "FILE", help: "Write to FILE instead of standard output.")]
+        options: [db, Option("unit", value: "ORG", help: "The reporting unit; province-wide without it.")] + TableOutput.options
     ) { inv in
+        _ = try TableOutput.format(inv)
         let hub = try open(inv)
         defer { hub.close() }
         let table = try hub.withWorkspace { try $0.compile(call: try inv.required("call"), table: try inv.required("table"), unit: inv.option("unit")) }
-        let formatName = inv.option("format") ?? (inv.flag("json") ? "json" : inv.io.isTerminal && inv.option("out") == nil ? "md" : "csv")
-        guard let format = TableFormat(rawValue: formatName) else { throw UsageError("--format must be csv, md, html or json", path: inv.path) }
-        let bytes = format.render(table)
-        if let out = inv.option("out") { try Data(bytes).write(to: URL(fileURLWithPath: out)) } else { inv.io.write(String(decoding: bytes, as: UTF8.self)) }
+        try TableOutput.write(table, inv)
         // Whether the table still is what was stamped (on standard error: the table itself stays clean).
         if let stamp = try hub.latestStamp(call: table.call, table: table.table, unit: table.unit) {
             let when = "\(Format.time(stamp.at)) by \(stamp.by)"

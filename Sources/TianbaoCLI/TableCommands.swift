@@ -9,25 +9,13 @@ enum TableCommands {
         "compile", abstract: "Compile a summary table (e.g. 附件2 推荐汇总表) from this replica's records, offline.",
         discussion: "The footer carries the version vector and the table's SHA-256, which the hub recomputes before it is stamped (盖章).",
         arguments: [Argument("call", help: "The call, e.g. fujian-2026."), Argument("table", help: "The table, e.g. 附件2.")],
-        options: [Option("unit", value: "ORG", help: "The reporting unit (a city commission or provincial institution); province-wide without it."),
-                  Option("format", value: "csv|md|html|json", help: "Output format (default md on a terminal, csv otherwise)."),
-                  Option("out", value: "FILE", help: "Write to FILE instead of standard output.")]
+        options: [Option("unit", value: "ORG", help: "The reporting unit (a city commission or provincial institution); province-wide without it.")]
+            + TableOutput.options
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
+        _ = try TableOutput.format(inv)   // a wrong --format is told before any work
         let table = try workspace.compile(call: try inv.required("call"), table: try inv.required("table"), unit: inv.option("unit"))
-        let formatName = inv.option("format") ?? (inv.flag("json") ? "json" : inv.io.isTerminal && inv.option("out") == nil ? "md" : "csv")
-        guard let format = TableFormat(rawValue: formatName) else {
-            throw UsageError("--format must be csv, md, html or json", path: inv.path)
-        }
-        let bytes = format.render(table)
-        if let out = inv.option("out") {
-            do { try Data(bytes).write(to: URL(fileURLWithPath: out)) } catch {
-                throw CLIFailure("cannot write \(out): \(error.localizedDescription)", code: .io)
-            }
-            if inv.io.isTerminal { inv.io.print("Wrote \(out): \(table.rows.count) rows, SHA-256 \(table.sha256)") }
-        } else {
-            inv.io.write(String(decoding: bytes, as: UTF8.self))
-        }
+        try TableOutput.write(table, inv)
         return 0
     }
 

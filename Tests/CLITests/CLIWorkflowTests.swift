@@ -1,4 +1,5 @@
 import Foundation
+import GzipCodec
 import Testing
 import TestSupport
 
@@ -44,7 +45,14 @@ import TestSupport
         #expect(hospitalRecommends.stderr.hasPrefix("Error: only a city commission (设区市卫健委) recommends or returns"))
         try w.check(["recommend", id, "--opinion", "同意推荐。"], in: "city")
         let table = try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--format", "csv"], in: "city").stdout
-        #expect(table.contains("1,福州市第一医院,县域影像智能辅助诊断,基层能力提升方向、高水平诊疗能力方向"))
+        #expect(table == "序号,项目申报单位,项目名称,应用领域\r\n1,福州市第一医院,县域影像智能辅助诊断,基层能力提升方向、高水平诊疗能力方向\r\n")
+        // The workbook for people: named by --out's extension; never written to a terminal or a pipe.
+        try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--out", w.dir.file("附件2.xlsx")], in: "city")
+        let workbook = try ZipArchive.read(Array(try Data(contentsOf: URL(fileURLWithPath: w.dir.file("附件2.xlsx")))))
+        let sheet = String(decoding: workbook.first { $0.path == "xl/worksheets/sheet1.xml" }?.bytes ?? [], as: UTF8.self)
+        #expect(sheet.contains("县域影像智能辅助诊断") && sheet.contains("<pageSetup paperSize=\"9\" orientation=\"landscape\""))
+        let toPipe = w.run("city", ["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--format", "xlsx"])
+        #expect(toPipe.status == 64 && toPipe.stderr.contains("give --out FILE.xlsx"), "\(toPipe.stderr)")
         try w.check(["sync"], in: "city")
 
         // The province selects; everyone sees it.

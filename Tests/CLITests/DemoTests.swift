@@ -1,4 +1,5 @@
 import Foundation
+import GzipCodec
 import Testing
 import TestSupport
 
@@ -22,11 +23,12 @@ import TestSupport
         #expect(process.terminationStatus == 0, "\(output)")
         #expect(output.contains("every expectation held"))
         #expect(!output.contains("✗"))
-        // The compiled 附件2 opens with Chinese intact and the notice's columns.
+        // The compiled 附件2: a flat CSV for scripts, a workbook for people.
         let csv = try Data(contentsOf: URL(fileURLWithPath: dir.file("demo/fuzhou-附件2-offline.csv")))
-        #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        let text = String(decoding: csv.dropFirst(3), as: UTF8.self)
-        #expect(text.hasPrefix("附件2 福建省“人工智能+医疗卫生”应用场景研发项目推荐汇总表\r\n设区市卫健委（盖章）：福州市卫生健康委员会\r\n序号,项目申报单位,项目名称,应用领域\r\n"))
+        #expect(String(decoding: csv, as: UTF8.self).hasPrefix("序号,项目申报单位,项目名称,应用领域\r\n1,"))
+        let workbook = try ZipArchive.read(Array(try Data(contentsOf: URL(fileURLWithPath: dir.file("demo/fuzhou-附件2.xlsx")))))
+        let sheet = String(decoding: workbook.first { $0.path == "xl/worksheets/sheet1.xml" }?.bytes ?? [], as: UTF8.self)
+        #expect(sheet.contains("福建省“人工智能+医疗卫生”应用场景研发项目推荐汇总表") && sheet.contains("设区市卫健委（盖章）：福州市卫生健康委员会"))
         let html = try String(contentsOfFile: dir.file("demo/fuzhou-附件2.html"), encoding: .utf8)
         #expect(html.contains("<meta charset=\"utf-8\">"))
         #expect(html.contains("<th>序号</th><th>项目申报单位</th><th>项目名称</th><th>应用领域</th>"))

@@ -1,4 +1,5 @@
 import Foundation
+import GzipCodec
 import Testing
 @testable import Submissions
 
@@ -44,9 +45,12 @@ import Testing
         #expect(digested.contains("\"=cmd|' /C calc'!A0\""))
         #expect(!digested.contains("'="))
         #expect(try Self.table(Self.dangerous.map { "'" + $0 }).sha256 != table.sha256)
-        // The CSV prints that same hash.
-        let csv = Self.parseCSV(TableFormat.csv.render(table))
-        #expect(csv.contains(["内容摘要（SHA-256）：\(table.sha256)"]))
+        // The workbook prints that same hash, and holds every value as text: no cell of it is a formula.
+        let parts = try ZipArchive.read(TableFormat.xlsx.render(table))
+        let sheet = String(decoding: try #require(parts.first { $0.path == "xl/worksheets/sheet1.xml" }).bytes, as: UTF8.self)
+        #expect(sheet.contains("内容摘要（SHA-256）：\(table.sha256)"))
+        #expect(!sheet.contains("<f>") && !sheet.contains("<f "))
+        #expect(sheet.contains("<t xml:space=\"preserve\">=cmd|' /C calc'!A0</t>"))
         // JSON, Markdown and HTML carry the value as it is.
         let json = try JSONDecoder().decode(CompiledTable.self, from: Data(TableFormat.json.render(table)))
         #expect(json.rows == table.rows)
@@ -57,7 +61,8 @@ import Testing
         }
     }
 
-    /// RFC 4180 as the renderer writes it: BOM, CRLF line ends, quoted fields with doubled quotes.
+    /// RFC 4180 as the renderer writes it (CRLF line ends, quoted fields with doubled quotes), or as
+    /// LibreOffice does (LF); a BOM, if any, skipped.
     static func parseCSV(_ bytes: [UInt8]) -> [[String]] {
         let text = String(decoding: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes, as: UTF8.self)
         var rows: [[String]] = []
@@ -79,8 +84,8 @@ import Testing
             } else if c == "," {
                 row.append(field)
                 field = ""
-            } else if c == "\r" && pending == "\n" {
-                pending = scalars.next()
+            } else if (c == "\r" && pending == "\n") || c == "\n" {
+                if c == "\r" { pending = scalars.next() }
                 row.append(field)
                 rows.append(row)
                 row = []

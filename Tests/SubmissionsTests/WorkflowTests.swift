@@ -72,7 +72,7 @@ import TestSupport
         let table = try world["fj-fuzhou"].compile(call: "fujian-2026", table: "附件2", unit: "fj-fuzhou")
         #expect(table.changedSinceApproval == [1])
         #expect(table.rows.first?.first == "1※")
-        #expect(String(decoding: TableFormat.csv.render(table), as: UTF8.self).contains("推荐（提交）后内容有变动：第 1 行"))
+        #expect(String(decoding: TableFormat.html.render(table), as: UTF8.self).contains("推荐（提交）后内容有变动：第 1 行"))
     }
 
     @Test func submittingNeedsEveryRuleAndReportsAllProblemsAtOnce() throws {
