@@ -54,6 +54,8 @@ public struct Form: Codable, Hashable, Sendable {
     public var attachment: String
     public var title: String
     public var fields: [FieldSpec]
+    /// The printed document's parts beyond the fields (`tianbao print`), where the notice has them.
+    public var document: FormDocumentSpec?
 
     /// The field named by its key, its unique name (group + label), or its label when only one
     /// field carries it.

@@ -11,7 +11,7 @@ public enum Tianbao {
                 hub commands works with no network. Fields are named by the notice's Chinese labels.
                 """,
                 subcommands: ReplicaCommands.all + DraftCommands.all + WorkflowCommands.all + ConflictCommands.all
-                    + TableCommands.all + SyncCommands.all + [DiscardCommand.discard, HubCommands.serve, HubCommands.hub])
+                    + TableCommands.all + [PrintCommand.print] + SyncCommands.all + [DiscardCommand.discard, HubCommands.serve, HubCommands.hub])
     }
 
     /// Runs `tianbao` with `arguments` (without the program name); returns the exit code.

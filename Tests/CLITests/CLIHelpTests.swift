@@ -14,7 +14,7 @@ import TestSupport
         let result = Subprocess.run(["--help"])
         #expect(result.status == 0)
         for name in ["init", "status", "calls", "new", "edit", "show", "list", "validate", "log", "submit", "recommend", "return",
-                     "select", "reject", "conflicts", "resolve", "compile", "completeness", "sync", "bundle", "serve", "hub"] {
+                     "select", "reject", "conflicts", "resolve", "compile", "completeness", "print", "sync", "bundle", "serve", "hub"] {
             #expect(result.stdout.contains("\n  \(name) "), "tianbao --help does not list \(name)")
         }
         #expect(Subprocess.run([]).stdout.hasPrefix("OVERVIEW:"))

@@ -51,6 +51,11 @@ import TestSupport
         let workbook = try ZipArchive.read(Array(try Data(contentsOf: URL(fileURLWithPath: w.dir.file("附件2.xlsx")))))
         let sheet = String(decoding: workbook.first { $0.path == "xl/worksheets/sheet1.xml" }?.bytes ?? [], as: UTF8.self)
         #expect(sheet.contains("县域影像智能辅助诊断") && sheet.contains("<pageSetup paperSize=\"9\" orientation=\"landscape\""))
+        // The 申请表 as the notice prints it, to sign and stamp.
+        try w.check(["print", id, "--out", w.dir.file("申请表.html")], in: "city")
+        let form = try String(contentsOfFile: w.dir.file("申请表.html"), encoding: .utf8)
+        #expect(form.contains("<h1>福建省“人工智能+医疗卫生”应用场景研发项目申请表</h1>") && form.contains("县域影像智能辅助诊断")
+                && form.contains("同意推荐：同意推荐。") && form.contains("（申请表一式三份"))
         let toPipe = w.run("city", ["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--format", "xlsx"])
         #expect(toPipe.status == 64 && toPipe.stderr.contains("give --out FILE.xlsx"), "\(toPipe.stderr)")
         try w.check(["sync"], in: "city")
