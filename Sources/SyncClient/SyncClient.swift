@@ -224,16 +224,32 @@ public final class SyncClient {
         }
         let outcome = verifier.verify(prepared ?? PageVerifier.prepare(response.changes, proofs: response.proofs), hub: response.hub)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let apart = outcome.keptApart.map { ReplicaStore.KeptApart(dot: $0.change.dot, change: ChangeEncoding.json($0.change), reason: $0.reason, at: now) }
-        let applied = try store.transaction {
-            if let confirmedHead { try store.recordHead(confirmedHead) }
-            for head in outcome.heads { try store.recordHead(head) }
-            try store.keepApart(apart)
-            try store.releaseKeptApart(outcome.verified.map(\.dot))
-            return try store.apply(outcome.verified, settingMeta: meta).applied
+        var apart = outcome.keptApart.map { ReplicaStore.KeptApart(dot: $0.change.dot, change: ChangeEncoding.json($0.change), reason: $0.reason, at: now) }
+        var verified = outcome.verified
+        while true {
+            do {
+                let applied = try store.transaction {
+                    if let confirmedHead { try store.recordHead(confirmedHead) }
+                    for head in outcome.heads { try store.recordHead(head) }
+                    try store.keepApart(apart)
+                    try store.releaseKeptApart(verified.map(\.dot))
+                    return try store.apply(verified, settingMeta: meta).applied
+                }
+                report.keptApart += apart
+                return applied
+            } catch ReplicationError.dotReused(let dot) {
+                // This replica holds other content under a dot the hub proves: it took that from a
+                // copied folder's bundle, not from the origin. The page goes in without it (the
+                // transaction was rolled back, so nothing is half-applied); the conflict is kept apart.
+                guard let at = verified.firstIndex(where: { $0.dot == dot }) else { throw ReplicationError.dotReused(dot) }
+                let change = verified.remove(at: at)
+                apart.append(ReplicaStore.KeptApart(dot: dot, change: ChangeEncoding.json(change), reason: Self.heldOtherwise(dot), at: now))
+            }
         }
-        report.keptApart += apart
-        return applied
+    }
+
+    static func heldOtherwise(_ dot: Dot) -> String {
+        "this replica already holds another change under \(dot) (from a bundle of a copied folder?); the hub's, which its origin signed, is kept apart — ask the province to check ('tianbao hub verify') and the unit to stop using the copy"
     }
 
     /// A reply without proofs, to a replica that checks every change it takes.

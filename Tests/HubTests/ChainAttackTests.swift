@@ -71,4 +71,32 @@ import TestSupport
         #expect { try r.sync() } throws: { "\($0)".contains("without proving") }
         #expect(r.client.protocolVersion == 99)
     }
+
+    /// A replica that took other content under one of the origin's dots (a copied folder's bundle)
+    /// still takes the rest of every page: that one change is kept apart, the sync goes on.
+    @Test func aDotHeldWithOtherContentIsKeptApartAndThePageGoesIn() throws {
+        let f = try HubFixture()
+        let origin = try f.replica("fz-first", role: .hospital, name: "林晓", signed: true)
+        let colleague = try f.replica("fz-first", role: .hospital, name: "陈敏", signed: true)
+        for r in [origin, colleague] {
+            r.client.verifier = PageVerifier(hubKey: f.hub.publicKey, keyring: PublishedKey.keyring(r.store))
+            try r.sync()
+        }
+        let before = origin.store.ownSeq
+        let first = try origin.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "真的项目")])
+        let second = try origin.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "另一个项目")])
+        var own: [Change] = []
+        try origin.store.changes(from: origin.store.replicaID, after: before) { own += $0 }
+        let genuine = try #require(own.first { $0.record == first && $0.value?.text == "真的项目" })
+        var other = genuine
+        other.value = .text("复制的文件夹里改过的")
+        try colleague.store.apply([other])
+        try origin.sync()
+
+        let report = try colleague.sync()
+        #expect(report.keptApart.map(\.dot) == [genuine.dot], "\(report.keptApart)")
+        #expect(report.keptApart.first?.reason.contains("already holds another change") == true)
+        #expect(try colleague.store.record(second) != nil, "the rest of the page went in")
+        #expect(try colleague.sync().keptApart.isEmpty)
+    }
 }
