@@ -149,23 +149,34 @@ extension Hub {
     /// Proofs for the changes of a page (PROTOCOL.md 2.11): for each interval of an origin's chain
     /// that holds a change sent, its base, the leaves of its positions not sent, and its head.
     func proofs(for changes: [Change], _ s: State) throws -> [ChainProof] {
-        var carried: [ReplicaID: Set<UInt64>] = [:]
-        for change in changes { carried[change.dot.replica, default: []].insert(change.dot.seq) }
+        // Per origin, the positions carried, ascending: one walk over them, interval by interval
+        // (a page is mostly runs of one origin, already in order).
+        var carried: [ReplicaID: [UInt64]] = [:]
+        for change in changes { carried[change.dot.replica, default: []].append(change.dot.seq) }
         var proofs: [ChainProof] = []
         for origin in carried.keys.sorted() {
-            let seqs = carried[origin]!
-            var done = Set<UInt64>()
-            for seq in seqs.sorted() where !done.contains(seq) {
-                guard let head = try s.store.head(of: origin, covering: seq) else { continue }   // unproven: the replica keeps it apart
+            var seqs = carried[origin]!
+            if zip(seqs, seqs.dropFirst()).contains(where: { $0 >= $1 }) { seqs = Array(Set(seqs)).sorted() }
+            var i = 0
+            while i < seqs.count {
+                guard let head = try s.store.head(of: origin, covering: seqs[i]) else { i += 1; continue }   // unproven: the replica keeps it apart
                 let previous = try s.store.head(of: origin, before: head.seq)
                 let first = (previous?.seq ?? 0) + 1
                 // A head row the file was given beyond anything the hub took in proves nothing, and
                 // its interval is not walked (hub verify reports it).
-                guard head.seq <= Dot.maxSeq, head.seq - first < ChangeChain.longestInterval else { continue }
-                var leaves: [[UInt8]?] = []
+                guard head.seq <= Dot.maxSeq, head.seq - first < ChangeChain.longestInterval else { i += 1; continue }
+                // The positions not carried, read in one go (a page's edges cut intervals).
+                var uncarried: [UInt64] = []
                 for position in first...head.seq {
-                    if seqs.contains(position) { done.insert(position); continue }
-                    leaves.append(try heldLeaf(origin, position, s))
+                    if i < seqs.count && seqs[i] == position { i += 1 } else { uncarried.append(position) }
+                }
+                var leaves: [[UInt8]?] = []
+                leaves.reserveCapacity(uncarried.count)
+                if let low = uncarried.first, let high = uncarried.last {
+                    let held = uncarried.count > 4 ? try s.store.changes(from: origin, in: low...high) : [:]
+                    for position in uncarried {
+                        if let change = held[position] { leaves.append(ChangeChain.leaf(change)) } else { leaves.append(try heldLeaf(origin, position, s)) }
+                    }
                 }
                 proofs.append(ChainProof(origin: origin, first: first, seq: head.seq, base: previous?.hash ?? ChangeChain.genesis(origin),
                                          leaves: leaves, signer: head.signer, signature: head.signature))

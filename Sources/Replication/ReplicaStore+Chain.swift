@@ -44,6 +44,13 @@ extension ReplicaStore {
         try db.cached("SELECT \(Self.headColumns) FROM chain_heads WHERE origin = ? ORDER BY seq").map([origin.bytes], Self.head)
     }
 
+    /// The position of the first head `origin` signed itself, if it ever did.
+    public func firstSelfSignedHead(of origin: ReplicaID) throws -> UInt64? {
+        try db.first("SELECT min(seq) FROM chain_heads WHERE origin = ? AND signer = origin", origin.bytes) { row in
+            row.isNull(0) ? nil : UInt64(clamping: row.int64(0))
+        } ?? nil
+    }
+
     /// The first head at or after `seq`: the one whose interval holds that position.
     public func head(of origin: ReplicaID, covering seq: UInt64) throws -> StoredHead? {
         try db.cached("SELECT \(Self.headColumns) FROM chain_heads WHERE origin = ? AND seq >= ? ORDER BY seq LIMIT 1")

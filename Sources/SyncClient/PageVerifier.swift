@@ -1,6 +1,4 @@
 import Crypto
-import Dispatch
-import Foundation
 import Replication
 import SyncProtocol
 
@@ -15,9 +13,30 @@ public struct PageVerifier {
     /// own changes of this page, already verified, which may publish it).
     public let keyring: (_ origin: ReplicaID, _ pageHubChanges: [Change]) -> [UInt8]?
 
-    public init(hubKey: [UInt8], keyring: @escaping (ReplicaID, [Change]) -> [UInt8]?) {
+    /// What this replica already verified, which binds what it verifies now: the head it keeps of
+    /// an origin at exactly a position, and the first position the origin signed itself.
+    public struct Held {
+        public let head: (_ origin: ReplicaID, _ seq: UInt64) -> ReplicaStore.StoredHead?
+        public let firstSelfSigned: (_ origin: ReplicaID) -> UInt64?
+
+        public init(head: @escaping (ReplicaID, UInt64) -> ReplicaStore.StoredHead?, firstSelfSigned: @escaping (ReplicaID) -> UInt64?) {
+            self.head = head
+            self.firstSelfSigned = firstSelfSigned
+        }
+
+        /// As `store` keeps its heads (``ReplicaStore/heads(of:)``).
+        public static func of(_ store: ReplicaStore) -> Held {
+            Held(head: { origin, seq in (try? store.head(of: origin, covering: seq)).flatMap { $0?.seq == seq ? $0 : nil } },
+                 firstSelfSigned: { try? store.firstSelfSignedHead(of: $0) })
+        }
+    }
+
+    public let held: Held?
+
+    public init(hubKey: [UInt8], keyring: @escaping (ReplicaID, [Change]) -> [UInt8]?, held: Held? = nil) {
         self.hubKey = hubKey
         self.keyring = keyring
+        self.held = held
     }
 
     public struct Outcome {
@@ -41,7 +60,7 @@ public struct PageVerifier {
     }
 
     public static func prepare(_ changes: [Change], proofs: [ChainProof]) -> Prepared {
-        let leaves = Self.leaves(changes)
+        let leaves = changes.map(ChangeChain.leaf)   // one thread: a page is prepared beside the one being applied
         var byOrigin: [ReplicaID: [UInt64: Int]] = [:]
         for (i, change) in changes.enumerated() { byOrigin[change.dot.replica, default: [:]][change.dot.seq] = i }
         let chains = proofs.map { chain($0, carried: byOrigin[$0.origin] ?? [:], leaves: leaves) }
@@ -68,7 +87,8 @@ public struct PageVerifier {
             }
             let carried = page.byOrigin[proof.origin] ?? [:]
             let key: [UInt8]? = proof.signer == hub ? hubKey : proof.signer == proof.origin ? keyring(proof.origin, hubChanges ?? []) : nil
-            switch check(proof, chain: page.chains[index], key: key, hub: hub) {
+            let consistent = consistency(proof, chain: page.chains[index], hub: hub)
+            switch consistent.flatMap({ check(proof, chain: page.chains[index], key: key, hub: hub) }) {
             case .success(let head):
                 for seq in proof.first...proof.seq { if let i = carried[seq] { verified[i] = true } }
                 outcome.heads.append(head)
@@ -89,28 +109,6 @@ public struct PageVerifier {
             }
         }
         return outcome
-    }
-
-    /// Every change's leaf, hashed on all cores for a large page: hashing is most of verifying,
-    /// and a change's leaf depends on nothing else.
-    public static func leaves(_ changes: [Change]) -> [[UInt8]] {
-        let parts = changes.count >= 256 ? min(4, ProcessInfo.processInfo.activeProcessorCount) : 1
-        guard parts > 1 else { return changes.map(ChangeChain.leaf) }
-        var out = [[UInt8]](repeating: [], count: changes.count)
-        let size = (changes.count + parts - 1) / parts
-        out.withUnsafeMutableBufferPointer { buffer in
-            let slots = UncheckedSendable(buffer)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                for i in (part * size)..<min(changes.count, (part + 1) * size) { slots.value[i] = ChangeChain.leaf(changes[i]) }
-            }
-        }
-        return out
-    }
-
-    /// Disjoint slots of one buffer, each written by one thread.
-    private struct UncheckedSendable<T>: @unchecked Sendable {
-        let value: T
-        init(_ value: T) { self.value = value }
     }
 
     static let unproven = "no signed head covers it: the hub holds it without its origin's signature (added to the hub's file?)"
@@ -146,6 +144,26 @@ public struct PageVerifier {
             return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) has leaves to spare: a change was added?"))
         }
         return .success((hash, all))
+    }
+
+    /// What a proof must agree with among the heads this replica already verified, checked before
+    /// any signature: an interval must start from the hash this replica knows at the position before
+    /// it, and end on the hash it knows there; and once an origin signed its own chain, the hub may
+    /// no longer vouch for it. So even a holder of the hub's key cannot rewrite, for this replica,
+    /// history it already verified, nor sign in the name of a replica that signs for itself.
+    private func consistency(_ proof: ChainProof, chain: Result<(hash: [UInt8], leaves: [UInt8]), Failure>,
+                             hub: ReplicaID) -> Result<Void, Failure> {
+        guard let held else { return .success(()) }
+        if proof.first > 1, let before = held.head(proof.origin, proof.first - 1), before.hash != proof.base {
+            return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) starts from another history than the one this replica verified at \(before.seq): its file was rewritten"))
+        }
+        if case .success(let computed) = chain, let same = held.head(proof.origin, proof.seq), same.hash != computed.hash {
+            return .failure(Failure("changes \(proof.origin.hex):\(proof.first)–\(proof.seq) differ from what this replica verified there before: its file was rewritten"))
+        }
+        if proof.signer == hub, proof.origin != hub, let signed = held.firstSelfSigned(proof.origin), proof.seq > signed {
+            return .failure(Failure("the hub vouches for \(proof.origin.hex) \(proof.first)–\(proof.seq), but that replica signs its own chain (from \(signed) on)"))
+        }
+        return .success(())
     }
 
     private func check(_ proof: ChainProof, chain: Result<(hash: [UInt8], leaves: [UInt8]), Failure>, key: [UInt8]?, hub: ReplicaID) -> Result<ReplicaStore.StoredHead, Failure> {

@@ -103,7 +103,12 @@ enum SyncCommands {
         guard let hubKey = try state.hubKey() else {
             throw CLIFailure("the hub did not say its public key, so what it sends cannot be checked", hint: "upgrade tianbao on the hub", code: .data)
         }
-        return PageVerifier(hubKey: hubKey, keyring: PublishedKey.keyring(store))
+        return verifier(store, hubKey: hubKey)
+    }
+
+    /// Keys as the hub published them; heads as this store keeps them, which bind what it takes next.
+    static func verifier(_ store: ReplicaStore, hubKey: [UInt8]) -> PageVerifier {
+        PageVerifier(hubKey: hubKey, keyring: PublishedKey.keyring(store), held: .of(store))
     }
 
     static let bundle = Command("bundle", abstract: "Hand changes over as a file when the network is down or forbidden.",

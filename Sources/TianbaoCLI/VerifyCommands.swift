@@ -19,7 +19,7 @@ enum VerifyCommands {
         guard let hubKey = try state.hubKey() else {
             throw CLIFailure("this replica does not know the hub's key yet", hint: "run 'tianbao sync' once, then verify", code: .data)
         }
-        let verifier = PageVerifier(hubKey: hubKey, keyring: PublishedKey.keyring(store))
+        let verifier = SyncCommands.verifier(store, hubKey: hubKey)
         let ownKey = try directory.signer().registration.publicKey
         let summary = try StoreVerifier(store: store, verifier: verifier, ownKey: ownKey).run(hub: try state.hubReplica())
         let names = Names(store)

@@ -37,7 +37,7 @@ enum ChildJobs {
                 }
                 guard let hubKey = try state.hubKey() else { return 1 }
                 let client = SyncClient(store: store, hub: url, token: arguments[2])
-                client.verifier = PageVerifier(hubKey: hubKey, keyring: PublishedKey.keyring(store))
+                client.verifier = PageVerifier(hubKey: hubKey, keyring: PublishedKey.keyring(store), held: .of(store))
                 let report = try client.sync()
                 guard report.keptApart.isEmpty else {
                     FileHandle.standardError.write(Data("child: \(report.keptApart.count) changes did not verify: \(report.keptApart[0].reason)\n".utf8))

@@ -84,6 +84,61 @@ import Testing
         #expect(tampered >= 9)
     }
 
+    /// What a replica verified before binds what it takes next, so even the hub's own key cannot
+    /// rewrite it: an interval starting from another hash than the one held, one ending on another
+    /// hash than the one held, and the hub vouching for a replica that signs its own chain.
+    @Test func heldHeadsBindWhatAHubKeyHolderCanSign() throws {
+        let hubKey = try Ed25519.publicKey(of: Hex.decode(Self.hubKeyHex)!)
+        let originKey = try Ed25519.publicKey(of: Hex.decode(Self.originKeyHex)!)
+        let signedAt3 = try Self.sign(Self.origin, 3, Self.hash(after: 3), signer: Self.origin, key: Self.originKeyHex)
+        let held = [ReplicaStore.StoredHead(origin: Self.origin, seq: 3, hash: signedAt3.hash, signer: Self.origin, signature: signedAt3.signature)]
+        let verifier = PageVerifier(hubKey: hubKey, keyring: { _, _ in originKey },
+                                    held: .init(head: { origin, seq in held.first { $0.origin == origin && $0.seq == seq } },
+                                                firstSelfSigned: { origin in held.filter { $0.origin == origin && $0.signer == origin }.map(\.seq).min() }))
+        let all = Self.chainChanges()
+
+        // The genuine next interval, signed by its origin, still goes in.
+        let genuine = try Self.proof(4, 8, carrying: [5, 6, 7, 8])
+        let page = [5, 6, 7, 8].map { all[$0]! }
+        #expect(verifier.verify(page, proofs: [genuine], hub: Self.hub).keptApart.isEmpty)
+
+        // The hub's key re-signs 4–8 over altered content: its signature is good, but it vouches
+        // for a replica that signs for itself.
+        var altered = page
+        altered[0].value = .bytes([1, 2, 3])
+        let forged = try Self.sign(Self.origin, 8, Self.rechain(altered, from: 3), signer: Self.hub, key: Self.hubKeyHex)
+        let vouched = ChainProof(origin: Self.origin, first: 4, seq: 8, base: Self.hash(after: 3), leaves: [ChangeChain.withdrawnLeaf(Dot(replica: Self.origin, seq: 4))],
+                                 signer: Self.hub, signature: forged.signature)
+        let outcome = verifier.verify(altered, proofs: [vouched], hub: Self.hub)
+        #expect(outcome.verified.isEmpty && outcome.keptApart.first?.reason.contains("signs its own chain") == true, "\(outcome.keptApart.map(\.reason))")
+        // Without the held heads the same forgery would pass: the check is what stops it.
+        let forgetful = PageVerifier(hubKey: hubKey, keyring: { _, _ in originKey })
+        #expect(forgetful.verify(altered, proofs: [vouched], hub: Self.hub).keptApart.isEmpty)
+
+        // An interval that starts from another history than the one verified at 3.
+        let moved = try Self.proof(4, 8, carrying: [5, 6, 7, 8], base: Self.hash(after: 2))
+        #expect(verifier.verify(page, proofs: [moved], hub: Self.hub).keptApart.first?.reason.contains("another history") == true)
+
+        // An interval ending at 3 on another hash than the one held there, signed with the hub's key.
+        var rewrittenEarly = [1, 2, 3].map { all[$0]! }
+        rewrittenEarly[1].value = .int(7)
+        let early = try Self.sign(Self.origin, 3, Self.rechain(rewrittenEarly, from: 0), signer: Self.hub, key: Self.hubKeyHex)
+        let earlyProof = ChainProof(origin: Self.origin, first: 1, seq: 3, base: ChangeChain.genesis(Self.origin), leaves: [], signer: Self.hub, signature: early.signature)
+        #expect(verifier.verify(rewrittenEarly, proofs: [earlyProof], hub: Self.hub).keptApart.first?.reason.contains("differ from what this replica verified") == true)
+    }
+
+    /// The chain hash after `changes`, from the hash at `from` of the vectors' chain (withdrawn 4 filled in).
+    static func rechain(_ changes: [Change], from: UInt64) -> [UInt8] {
+        var hash = hash(after: from)
+        var seq = from
+        for change in changes {
+            while seq + 1 < change.dot.seq { seq += 1; hash = ChangeChain.step(hash, leaf(seq)) }
+            hash = ChangeChain.step(hash, ChangeChain.leaf(change))
+            seq = change.dot.seq
+        }
+        return hash
+    }
+
     // MARK: The cases
 
     static let originKeyHex = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"   // RFC 8032, test 1
