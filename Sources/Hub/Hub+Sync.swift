@@ -255,6 +255,7 @@ extension Hub {
         }
         if let refusal = try checkInstance(body, principal, s) { return (refusal, true) }
         if let after = body.recover { return (try recoverReply(body, after: after, principal, s), true) }
+        if let want = body.want, body.protocol >= 4 { return (try wantedReply(body, want, principal, directory: directory, s), true) }
         if let error = try withdraw(body.withdrawn ?? [], principal, s) { return (error, true) }
 
         let results: [ChangeResult]
@@ -328,6 +329,35 @@ extension Hub {
         reply.protocol = body.protocol
         if body.protocol >= 4 { reply.proofs = try proofs(for: own, s) }
         return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
+    }
+
+    /// Changes a replica kept apart, asked for again: those the hub holds and the replica may read,
+    /// each proven as in a page. Nothing is pushed or pulled, and the checkpoint does not move.
+    private func wantedReply(_ body: SyncRequest, _ want: [Dot], _ principal: Principal, directory: Directory, _ s: State) throws -> HTTPResponse {
+        var changes: [Change] = []
+        for dot in want where dot.replica != principal.replica {
+            guard let change = try s.store.change(dot), try mayRead(change, principal, directory: directory, s) else { continue }
+            changes.append(change)
+        }
+        var reply = SyncResponse(hub: replicaID, results: [], received: try received(principal.replica, s),
+                                 changes: changes, checkpoint: body.checkpoint, more: false)
+        reply.protocol = body.protocol
+        reply.proofs = try proofs(for: changes, s)
+        return HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]), body: SyncCodec.encode(reply))
+    }
+
+    /// Whether a pull may carry `change` to this replica: the rules of ``page(for:after:maxBytes:protocol:directory:_:)``,
+    /// for one change.
+    private func mayRead(_ change: Change, _ principal: Principal, directory: Directory, _ s: State) throws -> Bool {
+        switch change.collection {
+        case Workspace.Collection.replicas:
+            return try ReadScope.keyVisible(s.store.record(change.record, only: ["org"]), to: principal.actor)
+        case Workspace.Collection.submissions:
+            if try s.tables.grant(principal.replica, change.record) != nil { return true }
+            return ReadScope.visible(try s.store.record(change.record, only: ReadScope.fields), to: principal.actor, directory: directory)
+        default:
+            return true
+        }
     }
 
     /// Withdrawals: own dots the hub refused and does not hold, at most ``withdrawalLimit`` a request, written in

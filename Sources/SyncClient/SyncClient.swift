@@ -85,6 +85,7 @@ public final class SyncClient {
     public func sync(progress: ((Report) -> Void)? = nil) throws -> Report {
         var report = Report()
         let url = hub.appendingPathComponent(String(SyncProtocol.path.dropFirst()))
+        try askAgainForKeptApart(url: url, report: &report)
         var prefetched: (checkpoint: Int64, result: Pending)?
         while true {
             let checkpoint = try state.checkpoint()
@@ -250,6 +251,30 @@ public final class SyncClient {
 
     static func heldOtherwise(_ dot: Dot) -> String {
         "this replica already holds another change under \(dot) (from a bundle of a copied folder?); the hub's, which its origin signed, is kept apart — ask the province to check ('tianbao hub verify') and the unit to stop using the copy"
+    }
+
+    /// Changes kept apart are asked for again first: once the hub's file is repaired they come back
+    /// proven and are applied (and released); what still does not verify stays apart, with why.
+    private func askAgainForKeptApart(url: URL, report: inout Report) throws {
+        guard verifier != nil, protocolVersion >= 4 else { return }
+        let apart = try store.keptApart().map(\.dot)
+        guard !apart.isEmpty else { return }
+        for batch in stride(from: 0, to: apart.count, by: SyncProtocol.wantLimit).map({ Array(apart[$0..<min(apart.count, $0 + SyncProtocol.wantLimit)]) }) {
+            var request = SyncRequest(replica: store.replicaID, checkpoint: try state.checkpoint(), changes: [], maxBytes: pageBytes)
+            request.protocol = protocolVersion
+            request.instance = try instance()
+            request.want = batch
+            let reply: TransportReply
+            do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure.unavailable(error.description) }
+            report.roundTrips += 1
+            guard reply.status == 200 else { return }   // an older hub, or another refusal: the sync itself says so
+            guard let response = try? SyncCodec.response(JSONTree.parse(reply.body)) else { return }
+            var fresh = Report()
+            report.pulled += try keep(response, prepared: nil, settingMeta: [], ownHead: nil, report: &fresh)
+            // Only what is still apart after this is reported again.
+            let still = Set(try store.keptApart().map(\.dot))
+            report.keptApart += fresh.keptApart.filter { still.contains($0.dot) && !report.keptApart.contains($0) }
+        }
     }
 
     /// A reply without proofs, to a replica that checks every change it takes.

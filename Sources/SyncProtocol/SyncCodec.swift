@@ -62,6 +62,15 @@ public enum SyncCodec {
             do { request.key = try KeyRegistration(json: key) } catch { throw DecodeError(path: "key.\(error.path)", reason: error.reason) }
         }
         if let head = object["head"], head != .null { request.head = try signedPosition(head, "head") }
+        if let want = object["want"], want != .null {
+            guard case .array(let items) = want, items.count <= SyncProtocol.wantLimit else {
+                throw DecodeError(path: "want", reason: "expected an array of at most \(SyncProtocol.wantLimit) dots")
+            }
+            request.want = try items.enumerated().map { i, item throws(DecodeError) in
+                guard case .string(let s) = item, let dot = Dot(s) else { throw DecodeError(path: "want.\(i)", reason: "expected a dot (<32 hex>:<seq>)") }
+                return dot
+            }
+        }
         return request
     }
 
@@ -250,6 +259,11 @@ public enum SyncCodec {
         w.raw(",\"replica\":")
         w.json.hexString(request.replica.high, request.replica.low)
         if let signature = request.signature { w.raw(",\"signature\":"); w.string(Base64.encode(signature)) }
+        if let want = request.want {
+            w.raw(",\"want\":[")
+            for (i, d) in want.enumerated() { if i > 0 { w.raw(",") }; w.string(d.description) }
+            w.raw("]")
+        }
         if let withdrawn = request.withdrawn {
             w.raw(",\"withdrawn\":[")
             for (i, d) in withdrawn.enumerated() { if i > 0 { w.raw(",") }; w.string(d.description) }

@@ -18,6 +18,8 @@ public enum SyncProtocol {
     public static let whoamiPath = "/v1/whoami"
     /// The reply's default page size, in bytes of changes.
     public static let defaultPageBytes = 1 << 20
+    /// The most dots one request asks for again (`want`).
+    public static let wantLimit = 1_024
     /// Sent with a reply that has more pages, naming the checkpoint of the next: a replica can
     /// ask for that page before it has read this one. Only a hint; the body is authoritative.
     public static let nextCheckpointHeader = "Tianbao-Next-Checkpoint"
@@ -52,6 +54,9 @@ public struct SyncRequest: Sendable, Equatable {
     /// Asks for the hub's copies of this replica's own changes with a sequence above this, instead
     /// of pushing and pulling: a replica restored from an older copy gets its own work back.
     public var recover: UInt64?
+    /// Version 4: asks again for changes this replica kept apart (they did not verify), instead of
+    /// pushing and pulling: once the hub's file is repaired they come back proven (PROTOCOL.md 2.11).
+    public var want: [Dot]?
 
     public init(replica: ReplicaID, checkpoint: Int64, changes: [Change], withdrawn: [Dot] = [], maxBytes: Int? = nil) {
         self.protocol = SyncProtocol.version

@@ -51,6 +51,15 @@ import TestSupport
         #expect(local.status == 65 && local.stdout.contains("\"kind\" : \"kept_apart\""), "\(local.stdout)")
         // The author itself still holds what it signed, and a fresh replica gets nothing of the edit either.
         #expect(w.run("author", ["verify"]).status == 0)
+
+        // The province repairs the hub's file: at its next sync the colleague asks again for what it
+        // kept apart, gets it proven, and applies it.
+        try db.run("UPDATE changes SET value = '原始项目' WHERE value = '篡改后的项目'")
+        #expect(w.run(nil, ["hub", "verify", "--db", w.hubDB]).status == 0)
+        let again = w.run("colleague", ["sync"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try w.check(["show", id], in: "colleague").stdout.contains("原始项目"))
+        #expect(w.run("colleague", ["verify"]).status == 0)
     }
 
     @Test func aChangeDeletedFromTheHubsFileIsMissedByHubVerifyAndTheRestOfItsIntervalKeptApart() throws {

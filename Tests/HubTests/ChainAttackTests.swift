@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hub
+import JSON
 import Replication
 import SQLite
 import Submissions
@@ -97,6 +98,34 @@ import TestSupport
         #expect(report.keptApart.map(\.dot) == [genuine.dot], "\(report.keptApart)")
         #expect(report.keptApart.first?.reason.contains("already holds another change") == true)
         #expect(try colleague.store.record(second) != nil, "the rest of the page went in")
-        #expect(try colleague.sync().keptApart.isEmpty)
+        // Asked for again at every sync, and said again while the conflict lasts: nothing else is held up.
+        #expect(try colleague.sync().keptApart.map(\.dot) == [genuine.dot])
+    }
+
+    /// Asking again (`want`) is read like a pull: a dot of a record the replica may not read is
+    /// not answered, whoever asks.
+    @Test func askingAgainForAChangeOutOfScopeGetsNothing() throws {
+        let f = try HubFixture()
+        let other = try f.replica("xm-first", role: .hospital, name: "厦门", signed: true)
+        let asker = try f.replica("fz-first", role: .hospital, name: "福州", signed: true)
+        try other.sync()
+        try asker.sync()
+        let secret = try other.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "厦门的草稿")])
+        try other.sync()
+        var own: [Change] = []
+        try other.store.changes(from: other.store.replicaID, after: 0) { own += $0 }
+        var request = SyncRequest(replica: asker.store.replicaID, checkpoint: 0, changes: [])
+        request.protocol = 4
+        request.want = own.map(\.dot)
+        let reply = try #require(try f.raw(token: asker.token, body: SyncCodec.encode(request)))
+        #expect(reply.status == 200)
+        let response = try SyncCodec.response(JSONTree.parse(reply.body))
+        #expect(!own.isEmpty && !response.changes.contains { $0.record == secret })
+        // The same dots asked by a replica of their own unit come back, proven.
+        let colleague = try f.replica("xm-first", role: .hospital, name: "厦门同事", signed: true)
+        try colleague.sync()
+        request.replica = colleague.store.replicaID
+        let mine = try SyncCodec.response(JSONTree.parse(try #require(try f.raw(token: colleague.token, body: SyncCodec.encode(request))).body))
+        #expect(mine.changes.contains { $0.record == secret } && !mine.proofs.isEmpty)
     }
 }

@@ -145,6 +145,9 @@ import TestSupport
             var request = SyncRequest(replica: ReplicaID(high: rng.next(), low: 9), checkpoint: 7, changes: [], maxBytes: nil)
             request.protocol = 4
             request.head = SignedPosition(seq: UInt64.random(in: 1...Dot.maxSeq, using: &rng), signature: bytes(64))
+            request.want = Bool.random(using: &rng) ? nil : (0..<Int.random(in: 0...5, using: &rng)).map { _ in Dot(replica: ReplicaID(high: rng.next(), low: rng.next()), seq: UInt64.random(in: 1...Dot.maxSeq, using: &rng)) }
+            #expect(try JSONDecoder().decode(SyncRequest.self, from: Data(SyncCodec.encode(request))).want == request.want, "seed \(seed)")
+            #expect(try SyncCodec.request(JSONTree.parse(Array(JSONEncoder().encode(request)))).want == request.want, "seed \(seed)")
             #expect(try JSONDecoder().decode(SyncRequest.self, from: Data(SyncCodec.encode(request))).head == request.head, "seed \(seed)")
             #expect(try SyncCodec.request(JSONTree.parse(Array(JSONEncoder().encode(request)))).head == request.head, "seed \(seed)")
 

@@ -140,7 +140,7 @@ extension KeyRegistration: Codable {
 }
 
 extension SyncRequest: Codable {
-    private enum Key: String, CodingKey { case `protocol`, replica, checkpoint, changes, withdrawn, maxBytes, signature, key, instance, recover, head }
+    private enum Key: String, CodingKey { case `protocol`, replica, checkpoint, changes, withdrawn, maxBytes, signature, key, instance, recover, head, want }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
@@ -162,6 +162,10 @@ extension SyncRequest: Codable {
         self.instance = try c.decodeIfPresent(String.self, forKey: .instance)
         self.recover = try c.decodeIfPresent(UInt64.self, forKey: .recover)
         self.head = try c.decodeIfPresent(SignedPosition.self, forKey: .head)
+        self.want = try c.decodeIfPresent([String].self, forKey: .want)?.map { text in
+            guard let dot = Dot(text) else { throw DecodingError.dataCorruptedError(forKey: .want, in: c, debugDescription: "not a dot") }
+            return dot
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -177,6 +181,7 @@ extension SyncRequest: Codable {
         try c.encodeIfPresent(instance, forKey: .instance)
         try c.encodeIfPresent(recover, forKey: .recover)
         try c.encodeIfPresent(head, forKey: .head)
+        try c.encodeIfPresent(want?.map(\.description), forKey: .want)
     }
 }
 
