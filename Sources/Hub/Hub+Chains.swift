@@ -165,18 +165,10 @@ extension Hub {
                 // A head row the file was given beyond anything the hub took in proves nothing, and
                 // its interval is not walked (hub verify reports it).
                 guard head.seq <= Dot.maxSeq, head.seq - first < ChangeChain.longestInterval else { i += 1; continue }
-                // The positions not carried, read in one go (a page's edges cut intervals).
-                var uncarried: [UInt64] = []
-                for position in first...head.seq {
-                    if i < seqs.count && seqs[i] == position { i += 1 } else { uncarried.append(position) }
-                }
                 var leaves: [[UInt8]?] = []
-                leaves.reserveCapacity(uncarried.count)
-                if let low = uncarried.first, let high = uncarried.last {
-                    let held = uncarried.count > 4 ? try s.store.changes(from: origin, in: low...high) : [:]
-                    for position in uncarried {
-                        if let change = held[position] { leaves.append(ChangeChain.leaf(change)) } else { leaves.append(try heldLeaf(origin, position, s)) }
-                    }
+                for position in first...head.seq {
+                    if i < seqs.count && seqs[i] == position { i += 1; continue }
+                    leaves.append(try heldLeaf(origin, position, s))
                 }
                 proofs.append(ChainProof(origin: origin, first: first, seq: head.seq, base: previous?.hash ?? ChangeChain.genesis(origin),
                                          leaves: leaves, signer: head.signer, signature: head.signature))

@@ -193,24 +193,6 @@ extension ReplicaStore {
     }
 
     /// Appends origin `ord`'s changes above sequence `seq` to `batch`, handing full batches to `body`.
-    /// The changes of `origin` held at positions `range`, by position (holes are absent): one
-    /// range read, where a proof's leaves would otherwise take a lookup each.
-    public func changes(from origin: ReplicaID, in range: ClosedRange<UInt64>) throws -> [UInt64: Change] {
-        try refreshIfChangedElsewhere()
-        guard let ord = replicaOrds[origin] else { return [:] }
-        let read = try db.cached("""
-            SELECT \(Self.changeColumns) FROM changes c JOIN records r ON r.ord = c.record
-            WHERE c.key >= ? AND c.key <= ? ORDER BY c.key
-            """)
-        var out: [UInt64: Change] = [:]
-        out.reserveCapacity(range.count)
-        try read.forEach([StoredChange.key(ord: ord, seq: range.lowerBound), StoredChange.key(ord: ord, seq: range.upperBound)]) { row in
-            let change = decodeChange(row)
-            out[change.dot.seq] = change
-        }
-        return out
-    }
-
     func stream(ord: Int64, after seq: UInt64, into batch: inout [Change], batchSize: Int,
                 _ body: ([Change]) throws -> Void) throws {
         guard let p = progress[ord], p.maxSeq > seq else { return }

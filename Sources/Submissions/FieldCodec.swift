@@ -245,9 +245,30 @@ public struct SimpleDate: Comparable, Hashable, Sendable, CustomStringConvertibl
         year = y; month = m; day = d
     }
 
+    /// The calendar day `milliseconds` falls on in a time zone `utcOffsetHours` from UTC: the
+    /// inverse of ``endOfDayMilliseconds(utcOffsetHours:)``.
+    public init(dayOf milliseconds: Int64, utcOffsetHours: Int) {
+        var days = Int((milliseconds + Int64(utcOffsetHours) * 3_600_000).quotientAndRemainder(dividingBy: 86_400_000).quotient)
+        var year = 1970
+        while true {
+            let length = SimpleDate.isLeap(year) ? 366 : 365
+            if days < length { break }
+            days -= length
+            year += 1
+        }
+        var month = 1
+        while days >= SimpleDate.days(inMonth: month, year: year) {
+            days -= SimpleDate.days(inMonth: month, year: year)
+            month += 1
+        }
+        self.year = year; self.month = month; self.day = days + 1
+    }
+
+    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
     static func days(inMonth month: Int, year: Int) -> Int {
         switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 2: return isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
         default: return 31
         }
@@ -256,7 +277,7 @@ public struct SimpleDate: Comparable, Hashable, Sendable, CustomStringConvertibl
     /// Days since 1970-01-01.
     var daysSinceEpoch: Int {
         var days = 0
-        for y in 1970..<year { days += (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 366 : 365 }
+        for y in 1970..<year { days += SimpleDate.isLeap(y) ? 366 : 365 }
         for m in 1..<month { days += SimpleDate.days(inMonth: m, year: year) }
         return days + day - 1
     }

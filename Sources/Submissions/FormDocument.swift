@@ -135,7 +135,7 @@ public enum FormDocument {
             let verdict = review.entry.action == .recommend ? "同意推荐" : "退回"
             let text = review.entry.text.map { "：" + $0 } ?? ""
             cell += "<div>" + e(verdict + text) + "</div>"
-            date = chinese(day(review.at.wall, offsetHours: call.utcOffsetHours))
+            date = chinese(SimpleDate(dayOf: review.at.wall, utcOffsetHours: call.utcOffsetHours))
         }
         cell += "<div class=\"seal\">\(e(spec.reviewSeal ?? ""))</div><div class=\"date\">日期：\(date)</div>"
         return "<tr><th>审核意见</th><td>\(cell)</td></tr>\n"
@@ -151,25 +151,6 @@ public enum FormDocument {
 
     /// 2026年1月20日, as the notice writes dates.
     static func chinese(_ date: SimpleDate) -> String { "\(date.year)年\(date.month)月\(date.day)日" }
-
-    /// The calendar day of `milliseconds` in the call's offset.
-    static func day(_ milliseconds: Int64, offsetHours: Int) -> SimpleDate {
-        var days = Int((milliseconds + Int64(offsetHours) * 3_600_000).quotientAndRemainder(dividingBy: 86_400_000).quotient)
-        var year = 1970
-        while true {
-            let length = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 366 : 365
-            if days < length { break }
-            days -= length
-            year += 1
-        }
-        var month = 1
-        while days >= SimpleDate.days(inMonth: month, year: year) {
-            days -= SimpleDate.days(inMonth: month, year: year)
-            month += 1
-        }
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return SimpleDate("\(year)-\(two(month))-\(two(days + 1))")!
-    }
 
     static func e(_ text: String) -> String { HTMLRenderer.escape(text) }
 

@@ -58,8 +58,8 @@ import TestSupport
     @Test func aDayIsTheCallsCalendarDay() {
         // 2026-01-12 23:30 in UTC is already the 13th in UTC+8.
         let ms = SimpleDate("2026-01-12")!.endOfDayMilliseconds(utcOffsetHours: 0) - 30 * 60_000
-        #expect(FormDocument.day(ms, offsetHours: 8) == SimpleDate("2026-01-13"))
-        #expect(FormDocument.day(ms, offsetHours: 0) == SimpleDate("2026-01-12"))
-        #expect(FormDocument.day(SimpleDate("2024-02-29")!.endOfDayMilliseconds(utcOffsetHours: 8), offsetHours: 8) == SimpleDate("2024-02-29"))
+        #expect(SimpleDate(dayOf: ms, utcOffsetHours: 8) == SimpleDate("2026-01-13"))
+        #expect(SimpleDate(dayOf: ms, utcOffsetHours: 0) == SimpleDate("2026-01-12"))
+        #expect(SimpleDate(dayOf: SimpleDate("2024-02-29")!.endOfDayMilliseconds(utcOffsetHours: 8), utcOffsetHours: 8) == SimpleDate("2024-02-29"))
     }
 }
