@@ -33,6 +33,8 @@ public enum Gzip {
         guard tianbao_inflate_init_auto(&stream) == Z_OK else { throw .corrupt }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
+        // Sync pages shrink to about a third; room for that up front spares the copies of growing.
+        output.reserveCapacity(min(limit, bytes.count &* 4))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var input = bytes
         var status: Int32 = Z_OK

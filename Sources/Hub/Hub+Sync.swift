@@ -405,7 +405,13 @@ extension Hub {
         var full = false
         while true {
             let seen = try s.store.walkArrivals(after: position, limit: 1_024) { arrival in
-                if bytes >= maxBytes && !out.isEmpty { full = true; return false }
+                // Past the budget, a page runs on (a quarter more at most) to where the last change's
+                // signed interval ends: neither its proof nor the next page's then needs the leaves
+                // of what the other carries, which the hub would read and hash again.
+                if bytes >= maxBytes, let last = out.last {
+                    let ends = try version < 4 || bytes >= maxBytes + maxBytes / 4 || s.store.endsInterval(last.dot)
+                    if ends { full = true; return false }
+                }
                 position = arrival.position
                 if arrival.dot.replica == principal.replica || sent.contains(arrival.dot) { return true }
                 if arrival.collection == Workspace.Collection.replicas {

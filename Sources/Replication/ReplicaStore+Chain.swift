@@ -46,9 +46,13 @@ extension ReplicaStore {
 
     /// The position of the first head `origin` signed itself, if it ever did.
     public func firstSelfSignedHead(of origin: ReplicaID) throws -> UInt64? {
-        try db.first("SELECT min(seq) FROM chain_heads WHERE origin = ? AND signer = origin", origin.bytes) { row in
-            row.isNull(0) ? nil : UInt64(clamping: row.int64(0))
-        } ?? nil
+        try db.cached("SELECT seq FROM chain_heads INDEXED BY chain_heads_self_signed WHERE origin = ? AND signer = origin ORDER BY seq LIMIT 1")
+            .first([origin.bytes]) { UInt64(clamping: $0.int64(0)) }
+    }
+
+    /// Whether a head is stored exactly at `dot`: its position ends a signed interval.
+    public func endsInterval(_ dot: Dot) throws -> Bool {
+        try db.cached("SELECT 1 FROM chain_heads WHERE origin = ? AND seq = ?").first([dot.replica.bytes, Int64(clamping: dot.seq)], { _ in true }) ?? false
     }
 
     /// The first head at or after `seq`: the one whose interval holds that position.
@@ -120,6 +124,8 @@ extension ReplicaStore {
 
     /// Forgets kept-apart changes that have since arrived verified.
     public func releaseKeptApart(_ dots: [Dot]) throws {
+        // Asked of every page a replica applies; almost always nothing is kept apart.
+        guard !dots.isEmpty, try db.cached("SELECT 1 FROM kept_apart LIMIT 1").first([], { _ in true }) ?? false else { return }
         let delete = try db.cached("DELETE FROM kept_apart WHERE origin = ? AND seq = ?")
         for dot in dots { try delete.run([dot.replica.bytes, Int64(dot.seq)]) }
     }

@@ -137,6 +137,11 @@ enum StoreSchema {
                 PRIMARY KEY (origin, seq)
             ) WITHOUT ROWID;
             """)
+        m.add(version: 7, name: "heads an origin signed itself", sql: """
+            -- Where an origin's own signing began, asked for every page a replica verifies: without
+            -- it the question walks every head of the origin, leaves and all.
+            CREATE INDEX IF NOT EXISTS chain_heads_self_signed ON chain_heads(origin, seq) WHERE signer = origin;
+            """)
         return m
     }
 

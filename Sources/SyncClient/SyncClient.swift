@@ -86,7 +86,9 @@ public final class SyncClient {
         var report = Report()
         let url = hub.appendingPathComponent(String(SyncProtocol.path.dropFirst()))
         try askAgainForKeptApart(url: url, report: &report)
-        var prefetched: (checkpoint: Int64, result: Pending)?
+        // Pure pulls already running ahead of what is applied, while nothing waits to be pushed.
+        var ahead: PullAhead?
+        defer { ahead?.stop() }
         while true {
             let checkpoint = try state.checkpoint()
             let received = try state.received()
@@ -122,16 +124,17 @@ public final class SyncClient {
             }
             let body = SyncCodec.encode(request)
             let reply: TransportReply
-            var reading: Pending?
+            var reading: PullAhead.Pull?
             do {
-                // A pull already asked for while the previous page was applied, if it was for this checkpoint.
-                if let next = prefetched, next.checkpoint == checkpoint, own.isEmpty, withdraw.isEmpty {
-                    reply = try next.result.reply()
-                    reading = next.result
+                // A pull already asked for while earlier pages were applied, if it is for this checkpoint.
+                if own.isEmpty, withdraw.isEmpty, let pull = ahead?.take(for: checkpoint) {
+                    reply = try pull.reply()
+                    reading = pull
                 } else {
+                    ahead?.stop()
+                    ahead = nil
                     reply = try transport.post(url, body: body, token: token)
                 }
-                prefetched = nil
             } catch {
                 throw Failure.unavailable(error.description)
             }
@@ -142,14 +145,16 @@ public final class SyncClient {
             let error = reply.status == 200 ? nil : Self.errorReply(reply)
             switch reply.status {
             case 200:
-                // While this page is read and applied, the hub already prepares the next one (a
-                // pure pull). The header names it, so the request leaves before the body is parsed.
-                if own.count < pushBatch, let next = reply.headers[SyncProtocol.nextCheckpointHeader.lowercased()].flatMap({ Int64($0) }) {
-                    var pull = SyncRequest(replica: store.replicaID, checkpoint: next, changes: [], maxBytes: pageBytes)
-                    pull.protocol = protocolVersion
-                    pull.instance = request.instance
-                    let body = SyncCodec.encode(pull)
-                    prefetched = (next, Pending(transport: transport, url: url, body: body, token: token, verifying: verifier != nil))
+                // While this page is read and applied, the hub already prepares the next ones (pure
+                // pulls). The header names the next, so its request leaves before this body is parsed.
+                if ahead?.isStopped ?? true, own.count < pushBatch, let next = reply.headers[SyncProtocol.nextCheckpointHeader.lowercased()].flatMap({ Int64($0) }) {
+                    let (replica, version, instance, maxBytes) = (store.replicaID, protocolVersion, request.instance, pageBytes)
+                    ahead = PullAhead(transport: transport, url: url, token: token, verifying: verifier != nil, checkpoint: next) { checkpoint in
+                        var pull = SyncRequest(replica: replica, checkpoint: checkpoint, changes: [], maxBytes: maxBytes)
+                        pull.protocol = version
+                        pull.instance = instance
+                        return SyncCodec.encode(pull)
+                    }
                 }
                 // A prefetched page was read (parsed, hashed) on its own thread, maybe still is.
                 let page = reading?.read() ?? Page(reply, verifying: verifier != nil)
@@ -163,8 +168,9 @@ public final class SyncClient {
                 // Recovered before anything of this reply is kept; the page is asked for again.
                 if response.received > store.ownSeq {
                     guard report.adoption == nil else { throw Self.stillBehind }
+                    ahead?.stop()
+                    ahead = nil
                     report.adoption = try recoverOwnChanges(url: url, after: received)
-                    prefetched = nil
                     continue
                 }
                 // The page and the checkpoint after it, in one transaction.
@@ -342,55 +348,6 @@ public final class SyncClient {
 
     /// The most withdrawals a request carries (the hub's limit).
     static let withdrawalsPerRequest = 1_024
-
-    /// A reply, read: the response parsed and, for a verifying replica, everything of its
-    /// verification that needs no key (``PageVerifier/prepare(_:proofs:)``).
-    struct Page: Sendable {
-        let response: Result<SyncResponse, any Error>
-        let prepared: PageVerifier.Prepared?
-
-        init(_ reply: TransportReply, verifying: Bool) {
-            response = Result { try SyncCodec.response(JSONTree.parse(reply.body)) }
-            if verifying, case .success(let page) = response, page.protocol >= 4 {
-                prepared = PageVerifier.prepare(page.changes, proofs: page.proofs)
-            } else {
-                prepared = nil
-            }
-        }
-    }
-
-    /// A request running on its own thread, and read there too: the page before it is applied
-    /// while this one is fetched, parsed and hashed. Its reply is available as soon as it arrives,
-    /// so the request after it can leave before it is read.
-    final class Pending: @unchecked Sendable {
-        private let arrived = DispatchSemaphore(value: 0)
-        private let readDone = DispatchSemaphore(value: 0)
-        private var outcome: Result<TransportReply, TransportError> = .failure(TransportError("not run"))
-        private var page: Page?
-
-        init(transport: any SyncTransport, url: URL, body: [UInt8], token: String, verifying: Bool) {
-            let thread = Thread { [self] in
-                do throws(TransportError) { outcome = .success(try transport.post(url, body: body, token: token)) } catch { outcome = .failure(error) }
-                arrived.signal()
-                if case .success(let reply) = outcome, reply.status == 200 { page = Page(reply, verifying: verifying) }
-                readDone.signal()
-            }
-            thread.start()
-        }
-
-        func reply() throws(TransportError) -> TransportReply {
-            arrived.wait()
-            arrived.signal()   // a second look finds it too
-            return try outcome.get()
-        }
-
-        /// The page read from a 200 reply; nil for any other status.
-        func read() -> Page? {
-            readDone.wait()
-            readDone.signal()
-            return page
-        }
-    }
 
     /// Drops refused changes from this replica (``ReplicaStore/takeBack(_:remake:)``): the hub
     /// never applied them, so the replica shows again what everyone else holds. `dots` nil: all.

@@ -6,7 +6,7 @@ enum BenchRun {
         let scale = Scale(full: full)
         var figures: [Figure] = []
         func measure(_ name: String, _ body: () throws -> [Figure]) {
-            guard only == nil || only == name else { return }
+            guard only == nil || only!.split(separator: ",").contains(Substring(name)) else { return }
             FileHandle.standardError.write(Data("… \(name)\n".utf8))
             do {
                 figures += try body()
