@@ -212,10 +212,10 @@ extension ReplicaStore {
 
     /// The local number of a field name, registering the name on first sight.
     func fieldOrd(for name: String) throws -> Int64 {
-        if let ord = fieldOrds[name] { return ord }
+        if let ord = fieldOrds[ByteKey(name)] { return ord }
         try db.run("INSERT INTO fields (name) VALUES (?)", name)
         let ord = db.lastInsertRowID
-        fieldOrds[name] = ord
+        fieldOrds[ByteKey(name)] = ord
         fieldNames[ord] = name
         return ord
     }

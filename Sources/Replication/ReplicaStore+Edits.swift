@@ -74,7 +74,7 @@ extension ReplicaStore {
                           element: FieldValue? = nil) throws -> [(dot: Dot, op: Operation, field: String)] {
         var found: [(dot: Dot, op: Operation, field: String)] = []
         // A field this store has never seen has no live values.
-        let fieldOrd = field.map { fieldOrds[$0] ?? -1 }
+        let fieldOrd = field.map { fieldOrds[ByteKey($0)] ?? -1 }
         try db.cached("""
             SELECT e.key, e.field, e.op, c.vtype, c.value FROM entries e JOIN changes c ON c.key = e.key
             WHERE e.record = ? AND e.live = 1

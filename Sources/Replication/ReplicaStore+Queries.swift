@@ -89,7 +89,7 @@ extension ReplicaStore {
         try refreshIfChangedElsewhere()
         guard let ref = try existingRecord(id) else { return nil }
         var state = RecordState(id: id, collection: ref.collection)
-        let ords = fields.compactMap { fieldOrds[$0] }
+        let ords = fields.compactMap { fieldOrds[ByteKey($0)] }
         guard !ords.isEmpty else { return state }
         let marks = Array(repeating: "?", count: ords.count).joined(separator: ", ")
         try db.cached("""

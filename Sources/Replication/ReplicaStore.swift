@@ -53,7 +53,7 @@ public final class ReplicaStore {
     var replicaIDs: [Int64: ReplicaID] = [:]
     var progress: [Int64: SeqProgress] = [:]
     var recordCache: [String: RecordRef] = [:]
-    var fieldOrds: [String: Int64] = [:]
+    var fieldOrds: [ByteKey: Int64] = [:]
     var fieldNames: [Int64: String] = [:]
     var pendingCount = 0
     let localOrd: Int64
@@ -169,7 +169,7 @@ public final class ReplicaStore {
         fieldOrds = [:]
         fieldNames = [:]
         try db.cached("SELECT ord, name FROM fields").forEach { row in
-            fieldOrds[row.text(1)] = row.int64(0)
+            fieldOrds[ByteKey(row.text(1))] = row.int64(0)
             fieldNames[row.int64(0)] = row.text(1)
         }
         let stamp = try db.first("SELECT value FROM meta WHERE key = 'clock'") { Timestamp(packed: $0.int64(0)) }
