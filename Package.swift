@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Hub", dependencies: ["HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
         .target(name: "SyncClient", dependencies: ["SyncProtocol", "JSON", "Replication", "GzipCodec", "Crypto"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
-        .target(name: "Replication", dependencies: ["SQLite"]),
+        .target(name: "Replication", dependencies: ["SQLite", "Crypto"]),
         .target(
             name: "Submissions",
             dependencies: ["Replication", "SyncProtocol", "Crypto", "JSON", "GzipCodec"],

@@ -9,6 +9,7 @@ public struct HTTPStatus: Hashable, Sendable, ExpressibleByIntegerLiteral, Custo
     public static let `continue`: HTTPStatus = 100
     public static let ok: HTTPStatus = 200
     public static let noContent: HTTPStatus = 204
+    public static let partialContent: HTTPStatus = 206
     public static let badRequest: HTTPStatus = 400
     public static let unauthorized: HTTPStatus = 401
     public static let forbidden: HTTPStatus = 403
@@ -20,6 +21,7 @@ public struct HTTPStatus: Hashable, Sendable, ExpressibleByIntegerLiteral, Custo
     public static let contentTooLarge: HTTPStatus = 413
     public static let uriTooLong: HTTPStatus = 414
     public static let unsupportedMediaType: HTTPStatus = 415
+    public static let rangeNotSatisfiable: HTTPStatus = 416
     public static let unprocessableContent: HTTPStatus = 422
     public static let upgradeRequired: HTTPStatus = 426
     public static let tooManyRequests: HTTPStatus = 429
@@ -35,6 +37,7 @@ public struct HTTPStatus: Hashable, Sendable, ExpressibleByIntegerLiteral, Custo
         case 100: "Continue"
         case 200: "OK"
         case 204: "No Content"
+        case 206: "Partial Content"
         case 400: "Bad Request"
         case 401: "Unauthorized"
         case 403: "Forbidden"
@@ -46,6 +49,7 @@ public struct HTTPStatus: Hashable, Sendable, ExpressibleByIntegerLiteral, Custo
         case 413: "Content Too Large"
         case 414: "URI Too Long"
         case 415: "Unsupported Media Type"
+        case 416: "Range Not Satisfiable"
         case 422: "Unprocessable Content"
         case 426: "Upgrade Required"
         case 429: "Too Many Requests"

@@ -353,11 +353,17 @@ extension Hub {
         case Workspace.Collection.replicas:
             return try ReadScope.keyVisible(s.store.record(change.record, only: ["org"]), to: principal.actor)
         case Workspace.Collection.submissions:
-            if try s.tables.grant(principal.replica, change.record) != nil { return true }
-            return ReadScope.visible(try s.store.record(change.record, only: ReadScope.fields), to: principal.actor, directory: directory)
+            return try mayRead(change.record, s.store.record(change.record, only: ReadScope.fields), principal, directory: directory, s)
         default:
             return true
         }
+    }
+
+    /// Whether `principal` may read the form record `id` (its ``ReadScope/fields`` at least): in its
+    /// scope now, or granted to it once.
+    func mayRead(_ id: String, _ record: RecordState?, _ principal: Principal, directory: Directory, _ s: State) throws -> Bool {
+        if try s.tables.grant(principal.replica, id) != nil { return true }
+        return ReadScope.visible(record, to: principal.actor, directory: directory)
     }
 
     /// Withdrawals: own dots the hub refused and does not hold, at most ``withdrawalLimit`` a request, written in

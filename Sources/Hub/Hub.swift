@@ -241,6 +241,11 @@ public final class Hub: Sendable {
             route = SyncProtocol.path
             response = sync(request)
             metrics.sync(seconds: Date().timeIntervalSince(started))
+        case (_, let path) where path.hasPrefix(Self.filesPathPrefix):
+            // A file's bytes go as they are: scans do not compress, and ranges count raw bytes.
+            let response = files(request)
+            metrics.request(route: Self.filesPathPrefix, status: response.status.code)
+            return response
         case (_, let path) where Self.routes[path] != nil:
             let allowed = Self.routes[path]!
             route = path

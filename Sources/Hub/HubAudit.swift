@@ -12,6 +12,8 @@ public struct AuditEntry: Sendable {
         case enrol, revoke, key, bundle, publish, organization, stamp
         /// The hub began signing chains and vouched, once, for the history it held before.
         case chains
+        /// An attached file arrived whole and matched its hash.
+        case file
     }
 
     /// Position in the trail, from 1.

@@ -147,6 +147,9 @@ extension ReplicaStore {
             try statements.dropPending.execute()
             pendingCount -= retired + db.changes
         }
+        if change.field.utf8.first == UInt8(ascii: "_") && change.field.hasPrefix(Self.fileFieldPrefix) {
+            try noteFileReference(change.field, record: record.ord)
+        }
         let entry = statements.insertEntry
         try entry.bind(integer: record.ord, at: 1)
         try entry.bind(integer: key, at: 2)

@@ -7,8 +7,12 @@ public enum ReservedFieldRules {
     public static func check(_ change: Change, actor: Actor) -> Decision {
         guard RetireRule.isReserved(change.field) else { return .allowed }
         func refuse(_ reason: String) -> Decision { .refused(code: "malformed_entry", reason: "\(change.field): \(reason)") }
+        if change.field.hasPrefix(ReplicaStore.fileFieldPrefix), change.collection == Workspace.Collection.submissions {
+            guard change.op == .set else { return refuse("a file field is a register: write it with set, not \(change.op.rawValue)") }
+            return Attachment.problem(field: change.field, value: change.value).map { .refused(code: "bad_file", reason: "\(change.field): \($0)") } ?? .allowed
+        }
         guard change.collection == Workspace.Collection.submissions, WorkflowField.all.contains(change.field) else {
-            return .refused(code: "unknown_field", reason: "'\(change.field)' is not a field of a \(change.collection) record: names beginning with '_' are reserved for \(WorkflowField.all.sorted().joined(separator: ", "))")
+            return .refused(code: "unknown_field", reason: "'\(change.field)' is not a field of a \(change.collection) record: names beginning with '_' are reserved for \(WorkflowField.all.sorted().joined(separator: ", ")) and files (_file.<sha256>)")
         }
         guard change.op == .set else { return refuse("a reserved field is a register: write it with set, not \(change.op.rawValue)") }
         switch change.field {

@@ -43,11 +43,13 @@ public struct Submission: Hashable, Sendable {
     /// Content fields with concurrent values waiting for a person.
     public var conflictingFields: [String] { record.conflictingFields.filter { !$0.hasPrefix("_") } }
 
-    /// The revision of a record's answers: a hash over every content field, in a canonical order.
+    /// The revision of a record's answers: a hash over every content field and attached file, in
+    /// a canonical order.
     static func revision(of record: RecordState) -> String {
         var canonical: [String] = []
-        for key in record.fields.keys.sorted(by: utf8Order) where !key.hasPrefix("_") {
-            if let value = record.fields[key]?.value { canonical.append("\(key)=\(json(value))") }
+        for key in record.fields.keys.sorted(by: utf8Order) where !key.hasPrefix("_") || key.hasPrefix(ReplicaStore.fileFieldPrefix) {
+            guard let value = record.fields[key]?.value, !(key.hasPrefix("_") && value == .null) else { continue }
+            canonical.append("\(key)=\(json(value))")
         }
         for key in record.sets.keys.sorted(by: utf8Order) where !key.hasPrefix("_") {
             canonical.append("\(key)=[\((record.sets[key] ?? []).map(json).joined(separator: ","))]")

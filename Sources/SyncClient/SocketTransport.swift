@@ -27,6 +27,10 @@ public struct SocketTransport: SyncTransport {
         return try exchange("POST", url, headers: headers, body: payload)
     }
 
+    public func send(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8], token: String) throws(TransportError) -> TransportReply {
+        try exchange(method, url, headers: headers + [("Authorization", "Bearer \(token)")], body: body)
+    }
+
     public func get(_ url: URL, token: String? = nil) throws(TransportError) -> TransportReply {
         try exchange("GET", url, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], body: [])
     }
@@ -95,7 +99,7 @@ public struct SocketTransport: SyncTransport {
         var offset = 0
         while offset < bytes.count {
             guard wait(fd, for: Int16(POLLOUT), deadline: deadline) else { throw TransportError("the hub at \(host) did not take the request in time") }
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
             if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
             guard n > 0 else { throw TransportError("the connection to the hub at \(host) broke while sending: \(String(cString: strerror(errno)))") }
             offset += n

@@ -21,6 +21,13 @@ public final class SyncClient {
         /// Changes received that did not verify against their origin's signed chain: kept apart,
         /// not applied (``ReplicaStore/keptApart()``).
         public var keptApart: [ReplicaStore.KeptApart] = []
+        /// Attached files sent to the hub whole, and fetched from it whole.
+        public var filesSent = 0
+        public var filesFetched = 0
+        /// Bytes of attached files moved either way.
+        public var fileBytes = 0
+        /// Files that could not be taken, with why (a copy that does not match its hash).
+        public var fileProblems: [String] = []
         public init() {}
     }
 
@@ -44,8 +51,8 @@ public final class SyncClient {
 
     public let store: ReplicaStore
     public let hub: URL
-    private let token: String
-    private let transport: any SyncTransport
+    let token: String
+    let transport: any SyncTransport
     /// Own changes sent per request.
     public var pushBatch = 500
     /// The most bytes of changes asked for per reply.
@@ -80,9 +87,16 @@ public final class SyncClient {
     /// What this replica remembers of its syncing.
     var state: SyncState { SyncState(store) }
 
-    /// Pushes and pulls until nothing is left; `progress` hears after every round trip.
+    /// Pushes and pulls until nothing is left, then sends and fetches attached files; `progress`
+    /// hears after every round trip.
     @discardableResult
     public func sync(progress: ((Report) -> Void)? = nil) throws -> Report {
+        var report = try exchangeChanges(progress: progress)
+        try transferFiles(&report, progress: progress)
+        return report
+    }
+
+    private func exchangeChanges(progress: ((Report) -> Void)?) throws -> Report {
         var report = Report()
         let url = hub.appendingPathComponent(String(SyncProtocol.path.dropFirst()))
         try askAgainForKeptApart(url: url, report: &report)

@@ -9,6 +9,16 @@ public protocol SyncTransport: Sendable {
     /// Posts `body` to `url` with the bearer `token`; returns the status, the headers the sync
     /// reads and the (decompressed) body.
     func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply
+
+    /// One request of any method with the bearer `token`, `body` sent as it is: an attached file's
+    /// parts, which are never compressed (scans do not shrink, and compressing them costs seconds).
+    func send(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8], token: String) throws(TransportError) -> TransportReply
+}
+
+extension SyncTransport {
+    public func send(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8], token: String) throws(TransportError) -> TransportReply {
+        throw TransportError("this transport carries sync requests only, not attached files")
+    }
 }
 
 /// A hub's answer.
@@ -59,6 +69,15 @@ public struct URLSessionTransport: SyncTransport {
         } else {
             request.httpBody = Data(body)
         }
+        return try send(request)
+    }
+
+    public func send(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8], token: String) throws(TransportError) -> TransportReply {
+        var request = URLRequest(url: url, timeoutInterval: timeoutSeconds)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if method != "GET" { request.httpBody = Data(body) }
         return try send(request)
     }
 

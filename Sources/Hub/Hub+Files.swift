@@ -1,0 +1,131 @@
+import Crypto
+import Foundation
+import HTTP
+import Replication
+import Submissions
+import Synchronization
+import SyncProtocol
+
+/// Attached files (PROTOCOL.md Part 4): `/v1/files/<record>/<sha256>`. A record names a file in a
+/// field (``Attachment``), pushed and judged like any change; the bytes follow here, in parts that
+/// resume, and are checked against the hash when the last part arrives.
+///
+/// - `POST` with `Tianbao-Offset: N` appends a part (at most ``maxPartBytes``). Only a replica of
+///   the unit whose record names the file sends it, and only from what the hub holds (`409` tells
+///   how much that is). `200 {"have":N,"size":S}`; `422 file_hash_mismatch` when the whole does not
+///   hash to the name (nothing of it is kept).
+/// - `GET` (with `Range: bytes=N-` or `bytes=N-M` to resume) answers the bytes to a replica that
+///   may read the record; anyone else is told the record names no such file.
+extension Hub {
+    static let filesPathPrefix = "/v1/files/"
+    /// The most bytes one part carries: within a request body's limit, few round trips a file.
+    public static let maxPartBytes = 4 << 20
+
+    func files(_ request: HTTPRequest) -> HTTPResponse {
+        let segments = request.path.dropFirst(Self.filesPathPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count == 2, RecordID.isValid(String(segments[0])), segments[1].utf8.count == 64,
+              let sha256 = Hex.decode(segments[1]) else {
+            return .error(.notFound, code: "not_found", message: "a file is /v1/files/<record id>/<SHA-256 in 64 lowercase hex digits>")
+        }
+        let recordID = String(segments[0])
+        return state.withLock { s in
+            let principal: Principal
+            switch authenticate(request, s) {
+            case .success(let p): principal = p
+            case .failure(let refusal): return refusal.response
+            }
+            var response: HTTPResponse
+            do {
+                response = try file(request, record: recordID, sha256: sha256, principal, s)
+            } catch {
+                response = .error(.internalServerError, code: "internal", message: "the hub could not serve the file: \(error); try again")
+            }
+            response.principal = principal.logName
+            return response
+        }
+    }
+
+    private func file(_ request: HTTPRequest, record recordID: String, sha256: [UInt8], _ principal: Principal, _ s: State) throws -> HTTPResponse {
+        let field = ReplicaStore.fileField(sha256)
+        let directory = try workspace(s).directory()
+        let record = try s.store.record(recordID, only: ReadScope.fields + [field])
+        // One answer for a file that is not there and one the replica may not see.
+        let unknown = HTTPResponse.error(.notFound, code: "unknown_file",
+                                         message: "record \(recordID) names no file \(Hex.encode(sha256).prefix(16))… that this replica can see; push the change that attaches it first")
+        guard let record, let attachment = Attachment(field: field, value: record[field]),
+              try mayRead(recordID, record, principal, directory: directory, s) else { return unknown }
+        switch request.method {
+        case "GET", "HEAD":
+            return try serve(attachment, range: request.headers["Range"], head: request.method == "HEAD", s)
+        case "POST":
+            // Sent by the unit whose record it is: the one that attached it.
+            guard record[WorkflowField.unit]?.text == principal.actor.org else {
+                return .error(.forbidden, code: "not_owner", message: "only a replica of the unit that attached \(attachment.name) sends its bytes")
+            }
+            return try receive(request, attachment, s)
+        default:
+            var response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on a file; use GET or POST")
+            response.headers.set("Allow", "GET, HEAD, POST")
+            return response
+        }
+    }
+
+    private func receive(_ request: HTTPRequest, _ attachment: Attachment, _ s: State) throws -> HTTPResponse {
+        guard let offsetText = request.headers["Tianbao-Offset"], let offset = Int(offsetText), offset >= 0 else {
+            return .error(.badRequest, code: "bad_offset", message: "send the part's place in the file as 'Tianbao-Offset: <bytes before it>'")
+        }
+        guard request.body.count <= Self.maxPartBytes else {
+            return .error(.contentTooLarge, code: "part_too_large", message: "a part carries at most \(Self.maxPartBytes) bytes; send the file in smaller parts")
+        }
+        try s.store.expectFile(attachment.sha256, size: attachment.size)
+        do {
+            let state = try s.store.appendFile(attachment.sha256, at: offset, request.body)
+            if state.isComplete {
+                try audit(.file, attachment.hashHex, ["name", attachment.name, "size", String(attachment.size)], s)
+            }
+            return Self.json(.ok, Array("{\"have\":\(state.have),\"size\":\(state.size)}".utf8))
+        } catch let error as ReplicaStore.FileError {
+            switch error {
+            case .offset(let have):
+                var response = HTTPResponse.error(.conflict, code: "file_offset", message: error.description)
+                response.headers.set("Tianbao-Have", String(have))
+                return response
+            case .hashMismatch:
+                return .error(.unprocessableContent, code: "file_hash_mismatch", message: error.description)
+            case .tooLarge:
+                return .error(.contentTooLarge, code: "file_too_large", message: error.description)
+            case .beyondSize, .unknown:
+                return .error(.badRequest, code: "bad_part", message: error.description)
+            }
+        }
+    }
+
+    private func serve(_ attachment: Attachment, range: String?, head: Bool, _ s: State) throws -> HTTPResponse {
+        guard let state = try s.store.fileState(attachment.sha256), state.isComplete, state.size == attachment.size else {
+            return .error(.conflict, code: "file_incomplete", message: "the hub does not hold all of \(attachment.name) yet: the replica that attached it has not finished sending it; try again after its next sync")
+        }
+        var (from, to) = (0, attachment.size - 1)
+        if let range {
+            guard let (start, end) = Self.byteRange(range, size: attachment.size) else {
+                var response = HTTPResponse.error(.rangeNotSatisfiable, code: "bad_range", message: "the range '\(range)' is not one of bytes=N- or bytes=N-M within the file's \(attachment.size) bytes")
+                response.headers.set("Content-Range", "bytes */\(attachment.size)")
+                return response
+            }
+            (from, to) = (start, end)
+        }
+        var headers = HTTPHeaders([("Content-Type", attachment.type), ("ETag", "\"\(attachment.hashHex)\""), ("Accept-Ranges", "bytes")])
+        if range != nil { headers.set("Content-Range", "bytes \(from)-\(to)/\(attachment.size)") }
+        let body = head ? [] : try s.store.fileBytes(attachment.sha256, from: from, maxBytes: to - from + 1)
+        return HTTPResponse(status: range == nil ? .ok : .partialContent, headers: headers, body: body)
+    }
+
+    /// `bytes=N-` or `bytes=N-M` (M past the end is the end), within `size`.
+    static func byteRange(_ header: String, size: Int) -> (Int, Int)? {
+        guard header.hasPrefix("bytes=") else { return nil }
+        let parts = header.dropFirst(6).split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let start = Int(parts[0]), start >= 0, start < size else { return nil }
+        if parts[1].isEmpty { return (start, size - 1) }
+        guard let end = Int(parts[1]), end >= start else { return nil }
+        return (start, min(end, size - 1))
+    }
+}

@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+import Hub
+import Replication
+import SQLite
+import Submissions
+import SyncClient
+import Testing
+import TestSupport
+
+/// Attached files through the hub (PROTOCOL.md Part 4): sent by the unit that attached them,
+/// fetched by every replica that may read the record, resumed after a cut, checked by hash.
+@Suite struct AttachmentSyncTests {
+    /// A PDF-looking file of `size` bytes drawn from `seed`.
+    static func pdf(_ size: Int, seed: UInt64 = 7) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        var bytes = Array("%PDF-1.7\n".utf8)
+        bytes.reserveCapacity(size)
+        while bytes.count < size {
+            let word = random.next()
+            for shift in stride(from: 0, to: 64, by: 8) where bytes.count < size { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        return bytes
+    }
+
+    static let name = "申请表（盖章）扫描件.pdf"
+
+    /// A hospital's record with a file attached and sent; a colleague's replica of the same unit.
+    static func attached(_ size: Int) throws -> (HubFixture, HubFixture.Replica, id: String, bytes: [UInt8]) {
+        let f = try HubFixture()
+        let a = try f.replica("fz-first", role: .hospital, name: "林晓", signed: true)
+        try a.sync()
+        let id = try a.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("影像辅助诊断"))
+        let bytes = pdf(size)
+        try a.workspace.attach(id, name: name, bytes: bytes)
+        return (f, a, id, bytes)
+    }
+
+    @Test func aFileReachesEveryReplicaThatMayReadItsRecordAndNoOther() throws {
+        let (f, a, id, bytes) = try Self.attached(3 << 20)
+        let sent = try a.sync()
+        #expect(sent.filesSent == 1 && sent.fileBytes == bytes.count)
+        #expect(try a.sync().fileBytes == 0, "sent once")
+
+        let colleague = try f.replica("fz-first", role: .hospital, name: "同事")
+        let fetched = try colleague.sync()
+        #expect(fetched.filesFetched == 1)
+        let (attachment, copy) = try colleague.workspace.fileBytes(id, file: Self.name)
+        #expect(copy == bytes && attachment.type == "application/pdf" && attachment.size == bytes.count)
+
+        // Another hospital, and the city before the record is submitted: the file is not theirs to see.
+        let other = try f.replica("fz-second", role: .hospital, name: "他院")
+        let city = try f.replica("fj-fuzhou", role: .city, name: "市卫健委")
+        for outsider in [other, city] {
+            try outsider.sync()
+            let path = "/v1/files/\(id)/\(attachment.hashHex)"
+            let got = try #require(try f.raw("GET", path, token: outsider.token, body: []))
+            #expect(got.status == 404 && !got.body.starts(with: Array("%PDF".utf8)))
+            let put = try #require(try f.raw("POST", path, token: outsider.token, body: Array("%PDF-forged".utf8), headers: ["Tianbao-Offset: 0"]))
+            #expect(put.status == 404)
+        }
+        // Submitted, the record enters the city's scope, and its file with it.
+        try a.workspace.submit(id)
+        try a.sync()
+        let later = try city.sync()
+        #expect(later.filesFetched == 1)
+        #expect(try city.workspace.fileBytes(id, file: Self.name).1 == bytes)
+    }
+
+    /// A transport that drops the link after `fileRequests` file requests, counting the file bytes it carried.
+    final class CutLink: SyncTransport, @unchecked Sendable {
+        let inner = SocketTransport()
+        let lock = NSLock()
+        var fileRequests: Int
+        var bytes = 0
+
+        init(fileRequests: Int) { self.fileRequests = fileRequests }
+
+        func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply {
+            try inner.post(url, body: body, token: token)
+        }
+
+        func send(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8], token: String) throws(TransportError) -> TransportReply {
+            let cut = lock.withLock { fileRequests -= 1; return fileRequests < 0 }
+            if cut { throw TransportError("connection reset by peer") }
+            let reply = try inner.send(method, url, headers: headers, body: body, token: token)
+            lock.withLock { bytes += body.count + (method == "GET" ? reply.body.count : 0) }
+            return reply
+        }
+    }
+
+    @Test func twentyMegabytesSurviveACutEitherWayAndResumeWhereTheyStopped() throws {
+        let size = 20 << 20
+        let (f, a, id, bytes) = try Self.attached(size)
+        // Sending: the link drops after two parts; the next sync sends only the rest.
+        let up = CutLink(fileRequests: 3)   // the hub's holding, then two parts of 4 MiB
+        let cutUp = SyncClient(store: a.store, hub: f.url, token: a.token, transport: up)
+        cutUp.signer = a.client.signer
+        #expect { try cutUp.sync() } throws: { "\($0)".contains("reset") }
+        #expect(up.bytes == 8 << 20)
+        let resumed = try a.sync()
+        #expect(resumed.filesSent == 1 && resumed.fileBytes == size - (8 << 20))
+
+        // Fetching: cut after three parts; the next sync fetches only the rest, and the whole matches.
+        let b = try f.replica("fz-first", role: .hospital, name: "同事")
+        let down = CutLink(fileRequests: 3)
+        #expect { try SyncClient(store: b.store, hub: f.url, token: b.token, transport: down).sync() } throws: { "\($0)".contains("reset") }
+        #expect(try b.store.fileState(SHA256.digest(bytes))?.have == 12 << 20)
+        let rest = try b.sync()
+        #expect(rest.filesFetched == 1 && rest.fileBytes == size - (12 << 20))
+        #expect(try b.workspace.fileBytes(id, file: Self.name).1 == bytes)
+    }
+
+    @Test func aCopyAlteredAtTheHubIsRefusedAndNothingOfItIsKept() throws {
+        let (f, a, id, bytes) = try Self.attached(2 << 20)
+        try a.sync()
+        let sha = SHA256.digest(bytes)
+        let db = try Database(path: f.dir.file("hub.sqlite"))
+        try db.run("UPDATE file_parts SET bytes = ? WHERE sha256 = ? AND offset = 0", Array(repeating: UInt8(0x41), count: 1 << 20), sha)
+        db.close()
+        let colleague = try f.replica("fz-first", role: .hospital, name: "同事")
+        let report = try colleague.sync()
+        #expect(report.filesFetched == 0)
+        #expect(report.fileProblems.count == 1 && report.fileProblems.first?.contains("does not match") == true, "\(report.fileProblems)")
+        #expect(try colleague.store.fileState(sha)?.have == 0)
+        #expect { try colleague.workspace.fileBytes(id, file: Self.name) } throws: { "\($0)".contains("not on this replica yet") }
+    }
+
+    @Test func partsThatDoNotHashToTheNameAreRefusedWithWhy() throws {
+        let f = try HubFixture()
+        let a = try f.replica("fz-first", role: .hospital, name: "林晓", signed: true)
+        try a.sync()
+        let id = try a.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "影像辅助诊断")])
+        let bytes = Self.pdf(100_000)
+        let attachment = try a.workspace.attach(id, name: Self.name, bytes: bytes)
+        // Send the change only: a transport that carries no files.
+        let changesOnly = SyncClient(store: a.store, hub: f.url, token: a.token, transport: NoFiles())
+        changesOnly.signer = a.client.signer
+        #expect { try changesOnly.sync() } throws: { "\($0)".contains("not attached files") }
+        let path = "/v1/files/\(id)/\(attachment.hashHex)"
+        var altered = bytes
+        altered[5_000] ^= 0xFF
+        let reply = try #require(try f.raw("POST", path, token: a.token, body: altered, headers: ["Tianbao-Offset: 0", "Content-Type: application/octet-stream"]))
+        #expect(reply.status == 422)
+        #expect(String(decoding: reply.body, as: UTF8.self).contains("file_hash_mismatch"))
+        #expect(try f.hub.withWorkspace { try $0.store.fileState(attachment.sha256)?.have } == 0, "nothing of it kept")
+        // The genuine bytes then go through, and the hub serves them.
+        #expect(try a.sync().filesSent == 1)
+        let got = try #require(try f.raw("GET", path, token: a.token, body: []))
+        #expect(got.status == 200 && got.body == bytes)
+    }
+
+    /// Sync requests only.
+    final class NoFiles: SyncTransport, @unchecked Sendable {
+        let inner = SocketTransport()
+        func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply { try inner.post(url, body: body, token: token) }
+    }
+}
