@@ -51,10 +51,18 @@ public enum RequestFraming {
         case .none:
             return []
         case .length(let n):
+            // Room for all of it at once: a body of megabytes (a file's part) is not grown, and
+            // copied, a read at a time.
+            buffer.reserveCapacity(min(n, limits.maxBodyBytes) + 1024)
             while buffer.count < n {
                 guard more(&buffer) else { bytesIn += buffer.count; return nil }
             }
             bytesIn += n
+            if buffer.count == n {
+                let body = buffer
+                buffer = []
+                return body
+            }
             defer { buffer.removeFirst(n) }
             return Array(buffer.prefix(n))
         case .chunked:

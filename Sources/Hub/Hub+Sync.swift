@@ -158,8 +158,9 @@ extension Hub {
                               workspace: workspace, directory: directory, catalog: try workspace.catalog(), s) {
             case .applied(let results):
                 let accepted = results.filter { $0.status == .accepted }.count
+                let files = try BundleFiles.keep(contents, in: s.store)
                 try audit(.bundle, contents.replica.hex, file + ["outcome", "applied", "changes", String(results.count), "accepted", String(accepted),
-                                                              "duplicates", String(results.count - accepted)], s)
+                                                              "duplicates", String(results.count - accepted), "files", String(files)], s)
                 return results
             case .refused(let results, let count):
                 throw HubError.bundleRefused("\(count) of \(results.count) changes are not allowed: " +

@@ -1,4 +1,4 @@
-import Glibc
+import Foundation
 
 /// A string keyed by its UTF-8 bytes. `String`'s own hashing goes through Unicode normalisation,
 /// which for the Chinese field names of every change merged costs more than the lookup it serves;

@@ -1,4 +1,5 @@
 import Foundation
+import Crypto
 import SQLite
 
 /// What a commit survives once it returns.
@@ -53,6 +54,11 @@ public final class ReplicaStore {
     var replicaIDs: [Int64: ReplicaID] = [:]
     var progress: [Int64: SeqProgress] = [:]
     var recordCache: [String: RecordRef] = [:]
+    /// Files arriving in parts, hashed as they come: the bytes held so far and their running hash,
+    /// so the last part is checked without reading the whole file back (``appendFile(_:at:_:)``).
+    var fileHashes: [[UInt8]: (have: Int, hasher: SHA256Stream)] = [:]
+    /// The database of attached files' bytes, opened when first needed (``fileDatabase()``).
+    var filesDB: Database?
     var fieldOrds: [ByteKey: Int64] = [:]
     var fieldNames: [Int64: String] = [:]
     var pendingCount = 0
@@ -117,10 +123,17 @@ public final class ReplicaStore {
     }
 
     /// Closes the database. The store must not be used afterwards.
-    public func close() { db.close() }
+    public func close() {
+        filesDB?.close()
+        db.close()
+    }
 
-    /// Writes a consistent copy of the store's file to `path` while it stays in use.
-    public func backup(to path: String) throws { try db.backup(to: path) }
+    /// Writes a consistent copy of the store's file to `path` while it stays in use, and of its
+    /// attached files' database to `path-files`.
+    public func backup(to path: String) throws {
+        try db.backup(to: path)
+        try fileDatabase().backup(to: path + "-files")
+    }
 
     /// This replica's version vector: for each replica, the changes held without a gap.
     /// How many replicas the store has heard of (each has a row, named by a change it holds or awaits).

@@ -142,22 +142,9 @@ enum StoreSchema {
             -- it the question walks every head of the origin, leaves and all.
             CREATE INDEX IF NOT EXISTS chain_heads_self_signed ON chain_heads(origin, seq) WHERE signer = origin;
             """)
-        m.add(version: 8, name: "attached files", sql: """
-            -- Files attached to records (ReplicaStore+Files): their bytes by SHA-256, in parts, and
-            -- which records name them. 'have' counts the bytes held from the start; 'uploaded' is
-            -- set once the hub confirmed it holds the whole file.
-            CREATE TABLE IF NOT EXISTS files (
-                sha256 BLOB PRIMARY KEY,
-                size INTEGER NOT NULL,
-                have INTEGER NOT NULL DEFAULT 0,
-                uploaded INTEGER NOT NULL DEFAULT 0
-            ) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS file_parts (
-                sha256 BLOB NOT NULL,
-                offset INTEGER NOT NULL,
-                bytes BLOB NOT NULL,
-                PRIMARY KEY (sha256, offset)
-            );
+        m.add(version: 8, name: "records naming attached files", sql: """
+            -- Which records name which attached file (a field _file.<sha256>); the files' bytes are
+            -- in a database of their own beside this one (ReplicaStore+Files).
             CREATE TABLE IF NOT EXISTS file_refs (
                 sha256 BLOB NOT NULL,
                 record INTEGER NOT NULL,

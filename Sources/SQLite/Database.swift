@@ -24,6 +24,9 @@ public final class Database {
         public var busyTimeoutMilliseconds: Int32 = 5_000
         public var foreignKeys = true
         public var readOnly = false
+        /// The page size of a database this opening creates (an existing one keeps its own).
+        /// Large pages suit a file of large blobs: fewer overflow pages to chain and walk.
+        public var pageSize: Int?
         public init() {}
     }
 
@@ -46,6 +49,7 @@ public final class Database {
         sqlite3_extended_result_codes(db, 1)
         do {
             sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
+            if let pageSize = options.pageSize { try execute("PRAGMA page_size=\(pageSize)") }
             if options.journalModeWAL && !options.readOnly && path != ":memory:" {
                 // The pragma answers with the mode now in force; a mode SQLite refused is an error.
                 let mode = try prepare("PRAGMA journal_mode=WAL").first { $0.text(0) }

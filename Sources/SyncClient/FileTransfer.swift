@@ -65,19 +65,27 @@ extension SyncClient {
         }
     }
 
-    /// Fetches what this store lacks of a file, checking the whole against its hash.
+    /// Fetches what this store lacks of a file, checking the whole against its hash. The next
+    /// range is asked for while this one is stored.
     private func fetch(_ sha256: [UInt8], size: Int, url: URL, _ report: inout Report, _ progress: ((Report) -> Void)?) throws {
         try store.expectFile(sha256, size: size)
         guard var have = try store.fileState(sha256)?.have else { return }
-        while have < size {
-            let end = min(size, have + Self.filePartBytes) - 1
-            let reply = try exchange("GET", url, headers: [("Range", "bytes=\(have)-\(end)")], body: [])
+        func ask(from start: Int) -> RangeRequest {
+            RangeRequest { [transport, token] () throws(TransportError) -> TransportReply in
+                try transport.send("GET", url, headers: [("Range", "bytes=\(start)-\(min(size, start + Self.filePartBytes) - 1)")], body: [], token: token)
+            }
+        }
+        var next: RangeRequest? = have < size ? ask(from: have) : nil
+        while have < size, let current = next {
+            let reply: TransportReply
+            do { reply = try current.reply() } catch { throw Failure.unavailable(error.description) }
             switch reply.status {
             case 206, 200:
-                let bytes = reply.status == 200 ? Array(reply.body.dropFirst(have)) : reply.body
+                let bytes = Array((reply.status == 200 ? reply.body.dropFirst(have) : reply.body[...]).prefix(size - have))
                 guard !bytes.isEmpty else { return }
+                next = have + bytes.count < size ? ask(from: have + bytes.count) : nil
                 do {
-                    have = try store.appendFile(sha256, at: have, Array(bytes.prefix(size - have))).have
+                    have = try store.appendFile(sha256, at: have, bytes).have
                 } catch ReplicaStore.FileError.hashMismatch {
                     report.fileProblems.append("the hub's copy of file \(Hex.encode(sha256).prefix(16))… does not match the hash its record names: it was altered or damaged at the hub; nothing of it was kept — ask the province to check ('tianbao hub verify')")
                     return
@@ -90,9 +98,30 @@ extension SyncClient {
                 throw Self.fileFailure(reply)
             }
         }
+        guard have == size else { return }
         try store.setFileUploaded(sha256)
         report.filesFetched += 1
         progress?(report)
+    }
+
+    /// A range request running on its own thread.
+    final class RangeRequest: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        // Written once, before `done` is signalled.
+        private var outcome: Result<TransportReply, TransportError> = .failure(TransportError("not run"))
+
+        init(_ request: @escaping @Sendable () throws(TransportError) -> TransportReply) {
+            Thread { [self] in
+                do throws(TransportError) { outcome = .success(try request()) } catch { outcome = .failure(error) }
+                done.signal()
+            }.start()
+        }
+
+        func reply() throws(TransportError) -> TransportReply {
+            done.wait()
+            done.signal()
+            return try outcome.get()
+        }
     }
 
     private func exchange(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8]) throws -> TransportReply {

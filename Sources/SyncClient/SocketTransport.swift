@@ -46,7 +46,8 @@ public struct SocketTransport: SyncTransport {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nAccept-Encoding: gzip\r\nConnection: close\r\n"
         head += "User-Agent: tianbao\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        try write(fd, Array((head + "\r\n").utf8) + body, deadline: deadline, host: host)
+        try write(fd, Array((head + "\r\n").utf8), deadline: deadline, host: host)
+        if !body.isEmpty { try write(fd, body, deadline: deadline, host: host) }
         return try readReply(fd, deadline: deadline, host: host)
     }
 
@@ -117,7 +118,10 @@ public struct SocketTransport: SyncTransport {
         while true {
             if headEnd == nil, let end = find(buffer, [13, 10, 13, 10]) { headEnd = end }
             if let end = headEnd {
-                if expected == nil { expected = try contentLength(buffer[..<end], host: host) }
+                if expected == nil {
+                    expected = try contentLength(buffer[..<end], host: host)
+                    if let length = expected, length > 0, length <= Self.maxReplyBytes { buffer.reserveCapacity(end + 4 + length) }
+                }
                 if let length = expected, length >= 0, buffer.count >= end + 4 + length { break }
                 if closed { break }
             } else if closed {
@@ -142,10 +146,13 @@ public struct SocketTransport: SyncTransport {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         if headers["transfer-encoding"] != nil { throw TransportError("the hub at \(host) sent a chunked reply, which this client does not read over plain HTTP") }
-        var body = Array(buffer[(end + 4)...])
+        var body: [UInt8]
         if let length = expected {
-            guard body.count >= length else { throw TransportError("the hub at \(host) closed the connection \(length - body.count) bytes before the end of its reply") }
-            body = Array(body.prefix(length))
+            let held = buffer.count - (end + 4)
+            guard held >= length else { throw TransportError("the hub at \(host) closed the connection \(length - held) bytes before the end of its reply") }
+            body = Array(buffer[(end + 4)..<(end + 4 + length)])
+        } else {
+            body = Array(buffer[(end + 4)...])
         }
         if headers["content-encoding"]?.lowercased() == "gzip" {
             do { body = try Gzip.decompress(body, limit: Self.maxReplyBytes) } catch {

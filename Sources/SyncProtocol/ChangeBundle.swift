@@ -10,7 +10,12 @@ import Replication
 ///     {"tianbao":"changes","format":1}
 ///     …one change per line…
 ///     {"end":{"count":N}}
-///     {"bundle":{"key":{…},"replica":"<32 hex>","sha256":"<hash of all lines above>","signature":"<base64>"}}
+///     {"file":{"sha256":"<64 hex>","size":S}}     (files the changes attach, each followed by its parts)
+///     {"part":"<base64 of at most 1 MiB>"}
+///     {"bundle":{"key":{…},"replica":"<32 hex>","sha256":"<hash of the lines up to the end line>","signature":"<base64>"}}
+///
+/// A file is checked by its own hash, which the change attaching it names (and the signature covers);
+/// the receiver keeps only files that a change it holds or applies names (PROTOCOL.md Part 4).
 ///
 /// `key` (optional) is the replica's ``KeyRegistration``, so a replica that never reaches the network
 /// registers its key with its first bundle. The token never travels.
@@ -26,13 +31,22 @@ public enum ChangeBundle {
         /// bundle from a build before chains.
         public let head: SignedPosition?
         public let base: [UInt8]?
+        /// Attached files carried whole, each matching its hash.
+        public var files: [(sha256: [UInt8], bytes: [UInt8])] = []
     }
 
     /// A bundle of `changes`; `chain` is the replica's chain hash before the first change and its
     /// signed head after the last (a bundle of nothing carries none).
     public static func encode(replica: ReplicaID, changes: [Change], privateKey: [UInt8], key: KeyRegistration? = nil,
-                              chain: (base: [UInt8], head: SignedPosition)? = nil) throws -> [UInt8] {
+                              chain: (base: [UInt8], head: SignedPosition)? = nil, files: [(sha256: [UInt8], bytes: [UInt8])] = []) throws -> [UInt8] {
         let batch = ChangeBatch.encode(changes)
+        var fileLines: [UInt8] = []
+        for file in files {
+            fileLines += Array("{\"file\":{\"sha256\":\"\(Hex.encode(file.sha256))\",\"size\":\(file.bytes.count)}}\n".utf8)
+            for start in stride(from: 0, to: file.bytes.count, by: partBytes) {
+                fileLines += Array("{\"part\":\"\(Base64.encode(Array(file.bytes[start..<min(file.bytes.count, start + partBytes)])))\"}\n".utf8)
+            }
+        }
         // The batch signature too: a hub of an older build reads only that.
         let signature = try BatchSignature.sign(replica: replica, changes: changes, privateKey: privateKey)
         var trailer = "{\"bundle\":{"
@@ -41,8 +55,11 @@ public enum ChangeBundle {
         }
         if let key { trailer += "\"key\":" + String(decoding: key.json, as: UTF8.self) + "," }
         trailer += "\"replica\":\"\(replica.hex)\",\"sha256\":\"\(SHA256.hex(batch))\",\"signature\":\"\(Base64.encode(signature))\"}}\n"
-        return batch + Array(trailer.utf8)
+        return batch + fileLines + Array(trailer.utf8)
     }
+
+    /// Bytes of a file per part line.
+    static let partBytes = 1 << 20
 
     /// Whether the bundle's signed head — or, from a build before chains, its batch signature —
     /// verifies with `publicKey`: its chain from `base` through the changes it carries (a position it
@@ -66,7 +83,14 @@ public enum ChangeBundle {
         guard bytes.last == 0x0A, let lastLineStart = bytes.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 }) else {
             throw ChangeBatch.Malformed("not a Tianbao bundle, or cut short")
         }
-        let batch = Array(bytes[..<lastLineStart])
+        // The batch ends at its end line; file lines, if any, follow it.
+        var batchEnd = lastLineStart
+        var fileLines: ArraySlice<UInt8> = []
+        if let filesStart = firstFileLine(bytes[..<lastLineStart]) {
+            batchEnd = filesStart
+            fileLines = bytes[filesStart..<lastLineStart]
+        }
+        let batch = Array(bytes[..<batchEnd])
         guard let tree = try? JSONTree.parse(Array(bytes[lastLineStart...].dropLast())), let trailer = tree["bundle"],
               case .string(let replicaHex)? = trailer["replica"], let replica = ReplicaID(hex: replicaHex),
               case .string(let sha256)? = trailer["sha256"] else {
@@ -95,6 +119,53 @@ public enum ChangeBundle {
             } catch { throw ChangeBatch.Malformed("the bundle's signed head is damaged: \(error)") }
         }
         let changes = try ChangeBatch.decode(batch)
-        return Contents(replica: replica, changes: changes, signature: signature, key: key, head: head, base: base)
+        var contents = Contents(replica: replica, changes: changes, signature: signature, key: key, head: head, base: base)
+        contents.files = try decodeFiles(fileLines)
+        return contents
+    }
+
+    /// Where the first file line starts: the line after `{"end":…}` when one follows it.
+    private static func firstFileLine(_ bytes: ArraySlice<UInt8>) -> Int? {
+        let marker = Array("\n{\"end\":".utf8)
+        var i = bytes.endIndex - marker.count
+        while i >= bytes.startIndex {
+            if bytes[i] == 0x0A && bytes[i..<(i + marker.count)].elementsEqual(marker) {
+                guard let next = bytes[(i + 1)...].firstIndex(of: 0x0A) else { return nil }
+                return next + 1 < bytes.endIndex ? next + 1 : nil
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    private static func decodeFiles(_ lines: ArraySlice<UInt8>) throws(ChangeBatch.Malformed) -> [(sha256: [UInt8], bytes: [UInt8])] {
+        var files: [(sha256: [UInt8], bytes: [UInt8])] = []
+        var current: (sha256: [UInt8], size: Int, bytes: [UInt8])?
+        func close() throws(ChangeBatch.Malformed) {
+            guard let file = current else { return }
+            guard file.bytes.count == file.size, SHA256.digest(file.bytes) == file.sha256 else {
+                throw ChangeBatch.Malformed("file \(Hex.encode(file.sha256).prefix(16))… in the bundle does not match its hash: the bundle was damaged or altered; export it again")
+            }
+            files.append((file.sha256, file.bytes))
+        }
+        for line in lines.split(separator: 0x0A) {
+            guard let tree = try? JSONTree.parse(Array(line)) else { throw ChangeBatch.Malformed("a file line of the bundle is damaged") }
+            if let file = tree["file"] {
+                try close()
+                guard case .string(let hex)? = file["sha256"], hex.utf8.count == 64, let sha256 = Hex.decode(hex),
+                      case .number(let sizeText)? = file["size"], let size = Int(sizeText), size > 0, size <= ReplicaStore.maxFileBytes else {
+                    throw ChangeBatch.Malformed("a file of the bundle is described wrongly, or is over \(ReplicaStore.megabytes(ReplicaStore.maxFileBytes))")
+                }
+                current = (sha256, size, [])
+                current!.bytes.reserveCapacity(size)
+            } else if case .string(let text)? = tree["part"], current != nil, let part = Base64.decode(text) {
+                guard current!.bytes.count + part.count <= current!.size else { throw ChangeBatch.Malformed("a file of the bundle runs past its size") }
+                current!.bytes += part
+            } else {
+                throw ChangeBatch.Malformed("a line after the bundle's changes is neither a file nor a part of one")
+            }
+        }
+        try close()
+        return files
     }
 }

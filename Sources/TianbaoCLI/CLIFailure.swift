@@ -47,6 +47,10 @@ struct CLIFailure: Error {
             case .invalid(let issues):
                 let hint = invocation?.argument("id").map { "see 'tianbao validate \($0)'" } ?? "fix the values and try again"
                 return CLIFailure(issues.map(\.description).joined(separator: "\n       "), hint: hint, code: .data)
+            case .refused(let code, let reason) where ["bad_file", "file_too_large", "file_damaged"].contains(code):
+                return CLIFailure(reason, hint: "nothing was written (\(code))", code: .data)
+            case .refused(let code, let reason) where ["no_such_file", "file_not_here"].contains(code):
+                return CLIFailure(reason, hint: "see 'tianbao show' for the record's files", code: .noInput)
             case .refused(let code, let reason):
                 return CLIFailure(reason, hint: "nothing was written (\(code))", code: code == "bad_id" || code == "id_taken" || code == "empty_text" || code == "not_reporting_unit" ? .usage : .noPermission)
             case .noSuchRecord, .notAForm:

@@ -66,10 +66,11 @@ enum DraftCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let submission = try workspace.submission(try inv.required("id"))
         let (call, form) = try workspace.template(of: submission)
+        let files = try workspace.attachments(submission.id)
         if inv.flag("json") {
-            try JSONOut.print(inv.io, Render.json(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id)))
+            try JSONOut.print(inv.io, Render.json(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id), files: files))
         } else {
-            inv.io.write(Render.document(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id)))
+            inv.io.write(Render.document(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id), files: files))
         }
         return 0
     }

@@ -125,13 +125,13 @@ enum HubCommands {
 
     static let backup = Command(
         "backup", abstract: "Copy the hub's database with SQLite's online backup, while the hub keeps serving.",
-        discussion: "The key the hub signs with (<db>.key) is not in the database: back it up too, kept apart from it.",
-        options: [db, Option("out", value: "FILE", help: "The backup file to write.", required: true)]
+        discussion: "Attached files' bytes are in <db>-files and are copied to <out>-files beside the backup; restore both together. The key the hub signs with (<db>.key) is not in the database: back it up too, kept apart from it.",
+        options: [db, Option("out", value: "FILE", help: "The backup file to write (and FILE-files, the attached files).", required: true)]
     ) { inv in
         let hub = try open(inv)
         defer { hub.close() }
         try hub.backup(to: try inv.required("out"))
-        if inv.io.isTerminal { inv.io.print("Backed up \(try inv.required("db")) to \(try inv.required("out")).") }
+        if inv.io.isTerminal { inv.io.print("Backed up \(try inv.required("db")) to \(try inv.required("out")) (attached files: \(try inv.required("out"))-files).") }
         return 0
     }
 

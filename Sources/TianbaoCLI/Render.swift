@@ -40,7 +40,8 @@ enum Render {
     }
 
     /// The record as a readable document; `tianbao edit` with no --set opens this in $EDITOR.
-    static func document(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding? = nil, forEditing: Bool = false) -> String {
+    static func document(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding? = nil, forEditing: Bool = false,
+                         files: [Workspace.HeldAttachment] = []) -> String {
         var out = ""
         if forEditing {
             out += "# \(call.id) \(form.attachment) \(form.title) — record \(s.id)\n"
@@ -67,6 +68,10 @@ enum Render {
             }
         }
         guard !forEditing else { return out }
+        if !files.isEmpty {
+            out += "\n【附件】\n"
+            for file in files { out += fileLine(file) + "\n" }
+        }
         out += "\n【流程】\n"
         if let sub = s.workflow.submission {
             out += "提交: claimed \(Format.time(sub.at.wall, offsetHours: call.utcOffsetHours)) by \(sub.entry.by), revision \(sub.entry.revision)\n"
@@ -89,6 +94,20 @@ enum Render {
         return out
     }
 
+    /// One attached file: name, size, type, hash, and whether its bytes are on this replica.
+    static func fileLine(_ file: Workspace.HeldAttachment) -> String {
+        let a = file.attachment
+        let here = file.isHere ? "在本机" : file.held > 0 ? "取回中 \(ReplicaStore.megabytes(file.held))（同步以继续）" : "未取回（同步以取回）"
+        return "\(a.name)  \(ReplicaStore.megabytes(a.size))  \(a.type)  sha256 \(a.hashHex.prefix(16))…  \(here)"
+    }
+
+    struct FileJSON: Encodable {
+        let name: String, size: Int, type: String, sha256: String, here: Bool, held: Int
+        init(_ file: Workspace.HeldAttachment) {
+            (name, size, type, sha256, here, held) = (file.attachment.name, file.attachment.size, file.attachment.type, file.attachment.hashHex, file.isHere, file.held)
+        }
+    }
+
     struct RecordJSON: Encodable {
         let id: String, call: String, form: String, unit: String, status: String, revision: String, templateVersion: Int
         let fields: [String: String]
@@ -96,9 +115,10 @@ enum Render {
         let notes: [String]
         let review: String?
         let deadline: String
+        let files: [FileJSON]
     }
 
-    static func json(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding) -> RecordJSON {
+    static func json(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding, files: [Workspace.HeldAttachment] = []) -> RecordJSON {
         var fields: [String: String] = [:]
         var conflicts: [String: [String]] = [:]
         for spec in form.fields {
@@ -115,7 +135,7 @@ enum Render {
         }
         return RecordJSON(id: s.id, call: s.call, form: s.form, unit: s.unit, status: s.status.rawValue, revision: s.revision,
                           templateVersion: s.templateVersion, fields: fields, conflicts: conflicts, notes: s.workflow.notes,
-                          review: s.workflow.review?.entry.text, deadline: deadline)
+                          review: s.workflow.review?.entry.text, deadline: deadline, files: files.map(FileJSON.init))
     }
 }
 

@@ -40,7 +40,8 @@ enum SyncCommands {
         while true {
             do {
                 report = try client.sync { progress in
-                    inv.io.progress("sync: \(progress.roundTrips) round trip\(progress.roundTrips == 1 ? "" : "s"), pushed \(progress.pushed), pulled \(progress.pulled), \(progress.bytesSent + progress.bytesReceived) bytes")
+                    let files = progress.fileBytes > 0 ? ", files \(ReplicaStore.megabytes(progress.fileBytes))" : ""
+                    inv.io.progress("sync: \(progress.roundTrips) round trip\(progress.roundTrips == 1 ? "" : "s"), pushed \(progress.pushed), pulled \(progress.pulled), \(progress.bytesSent + progress.bytesReceived) bytes\(files)")
                 }
                 break
             } catch SyncClient.Failure.unavailable(let message) {
@@ -75,9 +76,17 @@ enum SyncCommands {
         try SyncState(store).record(outcome: outcome)
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["pushed": report.pushed, "pulled": report.pulled, "roundTrips": report.roundTrips,
-                                       "bytesSent": report.bytesSent, "bytesReceived": report.bytesReceived, "refused": report.refused.count])
+                                       "bytesSent": report.bytesSent, "bytesReceived": report.bytesReceived, "refused": report.refused.count,
+                                       "filesSent": report.filesSent, "filesFetched": report.filesFetched, "fileBytes": report.fileBytes])
         } else if inv.io.isTerminal {
-            inv.io.print("Synced with \(config.hub): pushed \(report.pushed), pulled \(report.pulled) (\(report.roundTrips) round trip\(report.roundTrips == 1 ? "" : "s"), \(report.bytesSent + report.bytesReceived) bytes).")
+            let files = report.filesSent + report.filesFetched > 0
+                ? " Files: sent \(report.filesSent), fetched \(report.filesFetched) (\(ReplicaStore.megabytes(report.fileBytes)))." : ""
+            inv.io.print("Synced with \(config.hub): pushed \(report.pushed), pulled \(report.pulled) (\(report.roundTrips) round trip\(report.roundTrips == 1 ? "" : "s"), \(report.bytesSent + report.bytesReceived) bytes).\(files)")
+        }
+        if !report.fileProblems.isEmpty {
+            for problem in report.fileProblems { inv.io.error("File refused: \(problem)") }
+            throw CLIFailure("\(report.fileProblems.count) attached file\(report.fileProblems.count == 1 ? "" : "s") from the hub did not match the hash its record names and \(report.fileProblems.count == 1 ? "was" : "were") not kept; the rest of the sync went through",
+                             hint: "tell the province: the hub's copy may have been altered ('tianbao hub verify')", code: .data)
         }
         if !report.keptApart.isEmpty {
             let names = VerifyCommands.Names(store)
@@ -127,12 +136,13 @@ enum SyncCommands {
         let signer = try directory.signer()
         let (kept, chain) = try OwnChain.bundle(store, changes: changes, privateKey: signer.privateKey)
         changes = kept
-        let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes, privateKey: signer.privateKey, key: signer.registration, chain: chain)
+        let files = try BundleFiles.named(by: changes, in: store)
+        let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes, privateKey: signer.privateKey, key: signer.registration, chain: chain, files: files)
         do { try Data(bytes).write(to: URL(fileURLWithPath: try inv.required("out"))) } catch {
             throw CLIFailure("cannot write \(try inv.required("out")): \(error.localizedDescription)", code: .io)
         }
-        if inv.flag("json") { try JSONOut.print(inv.io, ["changes": changes.count, "bytes": bytes.count]) } else if inv.io.isTerminal {
-            inv.io.print("Wrote \(changes.count) changes to \(try inv.required("out")); import it on the hub with 'tianbao hub import'.")
+        if inv.flag("json") { try JSONOut.print(inv.io, ["changes": changes.count, "files": files.count, "bytes": bytes.count]) } else if inv.io.isTerminal {
+            inv.io.print("Wrote \(changes.count) changes\(files.isEmpty ? "" : " and \(files.count) attached file\(files.count == 1 ? "" : "s")") to \(try inv.required("out")); import it on the hub with 'tianbao hub import'.")
         }
         return 0
     }
@@ -190,7 +200,11 @@ enum SyncCommands {
                 throw CLIFailure("the bundle carries \(change.dot), which its replica may not make (\(refusal.code)): \(refusal.reason)", hint: "nothing was applied; carry it to the hub, which will say the same", code: .data)
             }
         }
-        var report = try store.apply(checked).report
+        var report = try store.transaction {
+            let report = try store.apply(checked).report
+            try BundleFiles.keep(contents, in: store)
+            return report
+        }
         report.duplicates += duplicates
         if inv.flag("json") { try JSONOut.print(inv.io, ["applied": report.applied, "duplicates": report.duplicates]) } else if inv.io.isTerminal {
             inv.io.print("Applied \(report.applied) changes (\(report.duplicates) already here).")

@@ -5,6 +5,7 @@ import Replication
 import SQLite
 import Submissions
 import SyncClient
+import SyncProtocol
 import Testing
 import TestSupport
 
@@ -115,7 +116,7 @@ import TestSupport
         let (f, a, id, bytes) = try Self.attached(2 << 20)
         try a.sync()
         let sha = SHA256.digest(bytes)
-        let db = try Database(path: f.dir.file("hub.sqlite"))
+        let db = try Database(path: f.dir.file("hub.sqlite-files"))
         try db.run("UPDATE file_parts SET bytes = ? WHERE sha256 = ? AND offset = 0", Array(repeating: UInt8(0x41), count: 1 << 20), sha)
         db.close()
         let colleague = try f.replica("fz-first", role: .hospital, name: "同事")
@@ -148,6 +149,24 @@ import TestSupport
         #expect(try a.sync().filesSent == 1)
         let got = try #require(try f.raw("GET", path, token: a.token, body: []))
         #expect(got.status == 200 && got.body == bytes)
+    }
+
+    /// A change naming a file over the bound, or not a scan, made by a raw client: refused by the
+    /// hub with why, like any change that breaks a rule.
+    @Test func aChangeNamingAFileOverTheBoundIsRefused() throws {
+        let f = try HubFixture()
+        let a = try f.replica("fz-first", role: .hospital, name: "林晓", signed: true)
+        try a.sync()
+        let id = try a.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "影像辅助诊断")])
+        let huge = Attachment(sha256: SHA256.digest(Array("x".utf8)), name: "巨大.pdf", size: (32 << 20) + 1, type: "application/pdf")
+        let text = Attachment(sha256: SHA256.digest(Array("y".utf8)), name: "名单.csv", size: 10, type: "text/csv")
+        try a.store.commit([.set(collection: "submissions", record: id, field: huge.field, value: huge.value),
+                            .set(collection: "submissions", record: id, field: text.field, value: text.value)])
+        let report = try a.sync()
+        #expect(report.refused.count == 2)
+        #expect(report.refused.allSatisfy { $0.code == "bad_file" })
+        #expect(report.refused.contains { ($0.reason ?? "").contains("at most 32 MiB") })
+        #expect(report.refused.contains { ($0.reason ?? "").contains("not a type a scan comes in") })
     }
 
     /// Sync requests only.
