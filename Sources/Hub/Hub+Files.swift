@@ -47,22 +47,24 @@ extension Hub {
 
     private func file(_ request: HTTPRequest, record recordID: String, sha256: [UInt8], _ principal: Principal, _ s: State) throws -> HTTPResponse {
         let field = ReplicaStore.fileField(sha256)
+        let key = ReplicaStore.FileKey(record: recordID, sha256: sha256)
         let directory = try workspace(s).directory()
         let record = try s.store.record(recordID, only: ReadScope.fields + [field])
-        // One answer for a file that is not there and one the replica may not see.
+        // One answer for a file that is not there, one the record no longer names, one of a deleted
+        // record, and one the replica may not see.
         let unknown = HTTPResponse.error(.notFound, code: "unknown_file",
                                          message: "record \(recordID) names no file \(Hex.encode(sha256).prefix(16))… that this replica can see; push the change that attaches it first")
-        guard let record, let attachment = Attachment(field: field, value: record[field]),
+        guard let record, record.tombstones.isEmpty, let attachment = Attachment(field: field, value: record[field]),
               try mayRead(recordID, record, principal, directory: directory, s) else { return unknown }
         switch request.method {
         case "GET", "HEAD":
-            return try serve(attachment, range: request.headers["Range"], head: request.method == "HEAD", s)
+            return try serve(attachment, key: key, range: request.headers["Range"], head: request.method == "HEAD", s)
         case "POST":
             // Sent by the unit whose record it is: the one that attached it.
-            guard record[WorkflowField.unit]?.text == principal.actor.org else {
+            guard let unit = record[WorkflowField.unit]?.text, unit == principal.actor.org else {
                 return .error(.forbidden, code: "not_owner", message: "only a replica of the unit that attached \(attachment.name) sends its bytes")
             }
-            return try receive(request, attachment, s)
+            return try receive(request, attachment, key: key, unit: unit, principal, s)
         default:
             var response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on a file; use GET or POST")
             response.headers.set("Allow", "GET, HEAD, POST")
@@ -70,18 +72,30 @@ extension Hub {
         }
     }
 
-    private func receive(_ request: HTTPRequest, _ attachment: Attachment, _ s: State) throws -> HTTPResponse {
+    private func receive(_ request: HTTPRequest, _ attachment: Attachment, key: ReplicaStore.FileKey, unit: String, _ principal: Principal, _ s: State) throws -> HTTPResponse {
         guard let offsetText = request.headers["Tianbao-Offset"], let offset = Int(offsetText), offset >= 0 else {
             return .error(.badRequest, code: "bad_offset", message: "send the part's place in the file as 'Tianbao-Offset: <bytes before it>'")
         }
         guard request.body.count <= Self.maxPartBytes else {
             return .error(.contentTooLarge, code: "part_too_large", message: "a part carries at most \(Self.maxPartBytes) bytes; send the file in smaller parts")
         }
-        try s.store.expectFile(attachment.sha256, size: attachment.size)
+        if try s.store.fileState(key) == nil {
+            // A new file counts against its unit's share of the hub's disk, once what no record
+            // names any more is gone.
+            if try s.store.fileBytes(ofUnit: unit) + attachment.size > configuration.maxFileBytesPerUnit { try collectUnnamedFiles(unit: unit, s) }
+            let held = try s.store.fileBytes(ofUnit: unit)
+            guard held + attachment.size <= configuration.maxFileBytesPerUnit else {
+                return .error(.contentTooLarge, code: "file_quota", message: "\(unit)'s attached files would take \(ReplicaStore.megabytes(held + attachment.size)) on the hub; at most \(ReplicaStore.megabytes(configuration.maxFileBytesPerUnit)) — detach files no longer needed, or ask the province to raise the limit")
+            }
+        }
         do {
-            let state = try s.store.appendFile(attachment.sha256, at: offset, request.body)
-            if state.isComplete {
-                try audit(.file, attachment.hashHex, ["name", attachment.name, "size", String(attachment.size)], s)
+            try s.store.expectFile(key, size: attachment.size, unit: unit)
+            let before = try s.store.fileState(key)
+            let state = try s.store.appendFile(key, at: offset, request.body)
+            if state.isComplete && before?.isComplete == false {
+                let label = try s.tables.enrollment(principal.replica)?.0.label
+                try audit(.file, attachment.hashHex, ["record", key.record, "name", attachment.name, "size", String(attachment.size)],
+                          by: Self.name(principal.replica, label), s)
             }
             return Self.json(.ok, Array("{\"have\":\(state.have),\"size\":\(state.size)}".utf8))
         } catch let error as ReplicaStore.FileError {
@@ -94,14 +108,16 @@ extension Hub {
                 return .error(.unprocessableContent, code: "file_hash_mismatch", message: error.description)
             case .tooLarge:
                 return .error(.contentTooLarge, code: "file_too_large", message: error.description)
+            case .sizeMismatch:
+                return .error(.conflict, code: "file_size", message: error.description + "; detach the file and attach it again")
             case .beyondSize, .unknown:
                 return .error(.badRequest, code: "bad_part", message: error.description)
             }
         }
     }
 
-    private func serve(_ attachment: Attachment, range: String?, head: Bool, _ s: State) throws -> HTTPResponse {
-        guard let state = try s.store.fileState(attachment.sha256), state.isComplete, state.size == attachment.size else {
+    private func serve(_ attachment: Attachment, key: ReplicaStore.FileKey, range: String?, head: Bool, _ s: State) throws -> HTTPResponse {
+        guard let state = try s.store.fileState(key), state.isComplete, state.size == attachment.size else {
             return .error(.conflict, code: "file_incomplete", message: "the hub does not hold all of \(attachment.name) yet: the replica that attached it has not finished sending it; try again after its next sync")
         }
         var (from, to) = (0, attachment.size - 1)
@@ -115,7 +131,7 @@ extension Hub {
         }
         var headers = HTTPHeaders([("Content-Type", attachment.type), ("ETag", "\"\(attachment.hashHex)\""), ("Accept-Ranges", "bytes")])
         if range != nil { headers.set("Content-Range", "bytes \(from)-\(to)/\(attachment.size)") }
-        let body = head ? [] : try s.store.fileBytes(attachment.sha256, from: from, maxBytes: to - from + 1)
+        let body = head ? [] : try s.store.fileBytes(key, from: from, maxBytes: to - from + 1)
         return HTTPResponse(status: range == nil ? .ok : .partialContent, headers: headers, body: body)
     }
 
@@ -127,5 +143,16 @@ extension Hub {
         if parts[1].isEmpty { return (start, size - 1) }
         guard let end = Int(parts[1]), end >= start else { return nil }
         return (start, min(end, size - 1))
+    }
+
+    /// Drops the bytes of files no record names any more (detached, or of a deleted record):
+    /// the hub serves none of them. Run when the hub opens, and when a unit reaches its share.
+    func collectUnnamedFiles(unit: String? = nil, _ s: State) throws {
+        for key in try s.store.fileKeys(unit: unit) {
+            let field = ReplicaStore.fileField(key.sha256)
+            let record = try s.store.record(key.record, only: [field])
+            if let record, record.tombstones.isEmpty, let value = record[field], value != .null { continue }
+            try s.store.dropFile(key)
+        }
     }
 }

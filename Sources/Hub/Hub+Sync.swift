@@ -49,12 +49,21 @@ extension Hub {
     /// Judges a sync request from its head: without a valid token it is refused before its body is
     /// read or decompressed, so a stranger costs the hub what a `/healthz` costs.
     func admit(_ head: HTTPRequestHead) -> HTTPResponse? {
-        guard head.method == "POST", head.path == SyncProtocol.path else { return nil }
+        guard head.method == "POST", head.path == SyncProtocol.path || head.path.hasPrefix(Self.filesPathPrefix) else { return nil }
+        if head.path.hasPrefix(Self.filesPathPrefix) {
+            // A file's part is judged by its head too: its size, and that it comes as it is.
+            if let length = head.headers["Content-Length"].flatMap({ Int($0) }), length > Self.maxPartBytes {
+                return .error(.contentTooLarge, code: "part_too_large", message: "a part carries at most \(Self.maxPartBytes) bytes; send the file in smaller parts")
+            }
+            if head.headers["Content-Encoding"] != nil || head.headers["Transfer-Encoding"] != nil {
+                return .error(.unsupportedMediaType, code: "encoded_part", message: "send a file's part as it is, with Content-Length: no Content-Encoding, no chunks")
+            }
+        }
         let refusal: HTTPResponse? = state.withLock { s in
             if case .failure(let refusal) = authenticate(head.headers, s) { return refusal.response }
             return nil
         }
-        if let refusal { metrics.request(route: SyncProtocol.path, status: refusal.status.code) }
+        if let refusal { metrics.request(route: head.path.hasPrefix(Self.filesPathPrefix) ? Self.filesPathPrefix : SyncProtocol.path, status: refusal.status.code) }
         return refusal
     }
 
@@ -159,8 +168,10 @@ extension Hub {
             case .applied(let results):
                 let accepted = results.filter { $0.status == .accepted }.count
                 let files = try BundleFiles.keep(contents, in: s.store)
-                try audit(.bundle, contents.replica.hex, file + ["outcome", "applied", "changes", String(results.count), "accepted", String(accepted),
-                                                              "duplicates", String(results.count - accepted), "files", String(files)], s)
+                var detail: [String] = file + ["outcome", "applied", "changes", String(results.count), "accepted", String(accepted)]
+                detail += ["duplicates", String(results.count - accepted), "files", String(files.kept)]
+                if files.skipped > 0 { detail += ["files not kept", String(files.skipped)] }
+                try audit(.bundle, contents.replica.hex, detail, s)
                 return results
             case .refused(let results, let count):
                 throw HubError.bundleRefused("\(count) of \(results.count) changes are not allowed: " +

@@ -24,6 +24,9 @@ public final class Hub: Sendable {
         /// The most a form record's history may weigh (its values' bytes, plus 256 a change): a
         /// record entering a replica's scope is sent whole, so its size bounds that reply.
         public var maxRecordHistoryBytes = 16 << 20
+        /// The most bytes of attached files the hub keeps for one unit's records (held or on
+        /// their way): a unit's few dozen scans fit many times over; a replica cannot fill the disk.
+        public var maxFileBytesPerUnit = 2 << 30
         /// Who runs this hub process, as the audit trail names the administrator (the operator at
         /// the hub's console: `$TIANBAO_USER`, else the system user).
         public var operatorName = "hub"
@@ -69,7 +72,10 @@ public final class Hub: Sendable {
         self.replicaID = store.replicaID
         store.sealOwnChanges = Self.sealer(hub: store.replicaID, key: key)
         self.state = Mutex(State(store: store, tables: tables))
-        try state.withLock { try vouchForHistoryBeforeChains($0) }
+        try state.withLock { s in
+            try vouchForHistoryBeforeChains(s)
+            try collectUnnamedFiles(s)
+        }
     }
 
     /// Closes the store cleanly (after the server has stopped).

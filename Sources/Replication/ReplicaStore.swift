@@ -56,7 +56,7 @@ public final class ReplicaStore {
     var recordCache: [String: RecordRef] = [:]
     /// Files arriving in parts, hashed as they come: the bytes held so far and their running hash,
     /// so the last part is checked without reading the whole file back (``appendFile(_:at:_:)``).
-    var fileHashes: [[UInt8]: (have: Int, hasher: SHA256Stream)] = [:]
+    var fileHashes: [FileKey: (have: Int, generation: Int64, hasher: SHA256Stream)] = [:]
     /// The database of attached files' bytes, opened when first needed (``fileDatabase()``).
     var filesDB: Database?
     var fieldOrds: [ByteKey: Int64] = [:]

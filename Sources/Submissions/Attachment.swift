@@ -23,6 +23,10 @@ public struct Attachment: Sendable, Equatable {
     }
 
     public var field: String { ReplicaStore.fileField(sha256) }
+
+    /// The most files one record names at once: a form's scans, its stamped pages, a few
+    /// supporting documents. It bounds what one record can make the hub keep.
+    public static let maxPerRecord = 20
     public var hashHex: String { Hex.encode(sha256) }
 
     /// The types a scan arrives in: PDF, the common image formats, and OFD (GB/T 33190, the

@@ -21,6 +21,8 @@ public struct ChangeAuthorizer {
     private var batchSubmitted: Set<String> = []
     /// Changes judged earlier in this batch, so a later one may supersede them.
     private var batch: [Dot: Change] = [:]
+    /// Each record's files named, as the batch leaves them so far (``checkFileCount(_:)``).
+    private var fileFields: [String: Set<String>] = [:]
 
     public init(actor: Actor, workspace: Workspace, directory: Directory, catalog: CallCatalog) {
         self.actor = actor
@@ -89,6 +91,7 @@ public struct ChangeAuthorizer {
         if let state, state.collection != change.collection { throw Self.unknownRecord(change.record) }
         try require(ReservedFieldRules.check(change, actor: actor))
         try checkSupersedes(change)
+        try checkFileCount(change)
 
         guard change.collection == Workspace.Collection.submissions else {
             return try require(Permission.check(actor, Action.of(change, existing: nil),
@@ -138,6 +141,19 @@ public struct ChangeAuthorizer {
                 throw Refusal(code: "bad_supersedes", reason: "change \(change.dot) and \(dot) list each other: neither can have seen the other")
             }
         }
+    }
+
+    /// A record names at most ``Attachment/maxPerRecord`` files at once: counted over what the
+    /// store holds and what this batch attached or detached before.
+    private mutating func checkFileCount(_ change: Change) throws {
+        guard ReplicaStore.fileHash(ofField: change.field) != nil else { return }
+        var named = try fileFields[change.record] ?? Set((workspace.store.record(change.record)?.fields ?? [:])
+            .filter { $0.key.hasPrefix(ReplicaStore.fileFieldPrefix) && $0.value.value != .null }.keys)
+        if let value = change.value, value != .null { named.insert(change.field) } else { named.remove(change.field) }
+        guard named.count <= Attachment.maxPerRecord else {
+            throw Refusal(code: "too_many_files", reason: "record \(change.record) would name \(named.count) files; at most \(Attachment.maxPerRecord) — detach one first")
+        }
+        fileFields[change.record] = named
     }
 
     private func require(_ decision: Decision) throws {

@@ -31,10 +31,9 @@ extension Workspace {
             throw DomainError.refused(code: "bad_file", reason: problem)
         }
         if submission.record[attachment.field] == attachment.value { return attachment }
-        try store.transaction {
-            try store.storeFile(bytes, sha256: attachment.sha256)
-            try store.commit([.set(collection: Collection.submissions, record: id, field: attachment.field, value: attachment.value)], author: author)
-        }
+        // The bytes first: a record never names a file this replica does not hold.
+        try store.storeFile(ReplicaStore.FileKey(record: id, sha256: attachment.sha256), bytes: bytes, unit: submission.unit)
+        try store.commit([.set(collection: Collection.submissions, record: id, field: attachment.field, value: attachment.value)], author: author)
         return attachment
     }
 
@@ -45,13 +44,14 @@ extension Workspace {
         try authorizeEdit(submission, call: call)
         let attachment = try find(name, in: submission)
         try store.commit([.set(collection: Collection.submissions, record: id, field: attachment.field, value: .null)], author: author)
+        try store.dropFile(ReplicaStore.FileKey(record: id, sha256: attachment.sha256))
         return attachment
     }
 
     /// The record's files and how much of each is here.
     public func attachments(_ id: String) throws -> [HeldAttachment] {
         try submission(id).attachments.map { attachment in
-            let state = try store.fileState(attachment.sha256)
+            let state = try store.fileState(ReplicaStore.FileKey(record: id, sha256: attachment.sha256))
             return HeldAttachment(attachment: attachment, held: state.map { $0.size == attachment.size ? $0.have : 0 } ?? 0)
         }
     }
@@ -59,12 +59,13 @@ extension Workspace {
     /// The bytes of the record's file named `name` (or whose hash starts with it), checked.
     public func fileBytes(_ id: String, file name: String) throws -> (Attachment, [UInt8]) {
         let attachment = try find(name, in: try submission(id))
-        guard let state = try store.fileState(attachment.sha256), state.isComplete, state.size == attachment.size else {
+        let key = ReplicaStore.FileKey(record: id, sha256: attachment.sha256)
+        guard let state = try store.fileState(key), state.isComplete, state.size == attachment.size else {
             throw DomainError.refused(code: "file_not_here", reason: "\(attachment.name) is not on this replica yet (\(ReplicaStore.megabytes(attachment.size))); run 'tianbao sync' to fetch it")
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(attachment.size)
-        try store.readFile(attachment.sha256) { bytes += $0 }
+        try store.readFile(key) { bytes += $0 }
         guard SHA256.digest(bytes) == attachment.sha256 else {
             throw DomainError.refused(code: "file_damaged", reason: "the copy of \(attachment.name) held here does not match its hash: the replica's file was damaged; run 'tianbao verify'")
         }

@@ -8,33 +8,52 @@ import SyncProtocol
 /// the hub, and the files of every record it holds come from it, a part at a time. Both resume
 /// where they stopped: the hub says how much it holds, and this store keeps what arrived.
 extension SyncClient {
-    /// Bytes per request either way.
-    static let filePartBytes = 4 << 20
+    /// Bytes per part sent: small enough to arrive within the hub's request timeout on a slow
+    /// uplink (1 MiB in 15 s is 0.6 Mbit/s).
+    static let sendPartBytes = 1 << 20
+    /// Bytes per range fetched.
+    static let fetchPartBytes = 4 << 20
 
+    /// Each file on its own: one that fails is reported and the others go on; only a hub that
+    /// cannot be reached (or refuses the token) stops them all.
     func transferFiles(_ report: inout Report, progress: ((Report) -> Void)?) throws {
-        for (sha256, record) in try store.fileReferences() {
-            guard let size = try declaredSize(sha256, record: record) else { continue }
-            let url = hub.appendingPathComponent("v1/files/\(record)/\(Hex.encode(sha256))")
-            let state = try store.fileState(sha256)
-            if let state, state.isComplete, state.size == size {
-                if !state.uploaded, try send(sha256, size: size, url: url, &report, progress) { try store.setFileUploaded(sha256) }
-            } else {
-                try fetch(sha256, size: size, url: url, &report, progress)
+        for key in try store.fileReferences() {
+            guard let (size, unit) = try declared(key) else { continue }
+            let url = hub.appendingPathComponent("v1/files/\(key.record)/\(Hex.encode(key.sha256))")
+            let name = "\(Hex.encode(key.sha256).prefix(16))… of record \(key.record)"
+            do {
+                let state = try store.fileState(key)
+                if let state, state.isComplete, state.size == size {
+                    if !state.uploaded, try send(key, size: size, url: url, &report, progress) { try store.setFileUploaded(key) }
+                } else if state == nil || state?.size == size {
+                    try fetch(key, size: size, unit: unit, url: url, &report, progress)
+                } else {
+                    report.fileProblems.append("file \(name) is held here with another size than its record now names; detach and attach it again")
+                }
+            } catch let failure as Failure {
+                switch failure {
+                case .unavailable, .unauthorized: throw failure
+                case .rejected(_, let code, let message): report.fileProblems.append("file \(name): \(message) (\(code))")
+                }
+            } catch let error as ReplicaStore.FileError {
+                report.fileProblems.append("file \(name): \(error)")
             }
         }
     }
 
-    /// The size the record's field declares for the file.
-    private func declaredSize(_ sha256: [UInt8], record: String) throws -> Int? {
-        let field = ReplicaStore.fileField(sha256)
-        guard case .text(let text)? = try store.record(record, only: [field])?[field],
-              case .number(let size)? = try? JSONTree.parse(Array(text.utf8))["size"] else { return nil }
-        return Int(size).flatMap { (1...ReplicaStore.maxFileBytes).contains($0) ? $0 : nil }
+    /// The size the record's field declares for the file, and the record's unit.
+    private func declared(_ key: ReplicaStore.FileKey) throws -> (Int, String)? {
+        let field = ReplicaStore.fileField(key.sha256)
+        guard let record = try store.record(key.record, only: ["_unit", field]), let unit = record["_unit"]?.text,
+              case .text(let text)? = record[field],
+              case .number(let size)? = try? JSONTree.parse(Array(text.utf8))["size"],
+              let bytes = Int(size), (1...ReplicaStore.maxFileBytes).contains(bytes) else { return nil }
+        return (bytes, unit)
     }
 
     /// Sends what the hub lacks of a file; whether the hub now holds it all (or it is not this
     /// replica's to send).
-    private func send(_ sha256: [UInt8], size: Int, url: URL, _ report: inout Report, _ progress: ((Report) -> Void)?) throws -> Bool {
+    private func send(_ key: ReplicaStore.FileKey, size: Int, url: URL, _ report: inout Report, _ progress: ((Report) -> Void)?) throws -> Bool {
         var offset = 0
         var part: [UInt8] = []   // the first request sends nothing: the hub says how much it holds
         while true {
@@ -42,24 +61,27 @@ extension SyncClient {
             switch reply.status {
             case 200:
                 report.fileBytes += part.count
-                guard case .number(let have)? = try? JSONTree.parse(reply.body)["have"], let held = Int(have) else {
-                    throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's answer to a file part names no 'have'")
+                guard case .number(let have)? = try? JSONTree.parse(reply.body)["have"], let held = Int(have),
+                      case .number(let whole)? = try? JSONTree.parse(reply.body)["size"], Int(whole) == size else {
+                    throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's answer to a file part does not name what it holds of this file")
                 }
                 offset = held
             case 409 where reply.headers["tianbao-have"] != nil:
                 offset = Int(reply.headers["tianbao-have"] ?? "") ?? 0
-            case 403, 404:
-                // Not this unit's file, or the change naming it was refused (the sync reported it).
-                return reply.status == 403
+            case 403:
+                return true   // not this unit's file to send: nothing more to do here
+            case 404:
+                return false  // the change naming it was refused (the sync reported it)
             default:
                 throw Self.fileFailure(reply)
             }
-            if offset >= size {
+            if offset == size {
                 report.filesSent += 1
                 progress?(report)
                 return true
             }
-            part = try store.fileBytes(sha256, from: offset, maxBytes: Self.filePartBytes)
+            guard offset < size else { throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub says it holds more of the file than it has") }
+            part = try store.fileBytes(key, from: offset, maxBytes: Self.sendPartBytes)
             guard !part.isEmpty else { return false }
             progress?(report)
         }
@@ -67,12 +89,12 @@ extension SyncClient {
 
     /// Fetches what this store lacks of a file, checking the whole against its hash. The next
     /// range is asked for while this one is stored.
-    private func fetch(_ sha256: [UInt8], size: Int, url: URL, _ report: inout Report, _ progress: ((Report) -> Void)?) throws {
-        try store.expectFile(sha256, size: size)
-        guard var have = try store.fileState(sha256)?.have else { return }
+    private func fetch(_ key: ReplicaStore.FileKey, size: Int, unit: String, url: URL, _ report: inout Report, _ progress: ((Report) -> Void)?) throws {
+        try store.expectFile(key, size: size, unit: unit)
+        guard var have = try store.fileState(key)?.have else { return }
         func ask(from start: Int) -> RangeRequest {
             RangeRequest { [transport, token] () throws(TransportError) -> TransportReply in
-                try transport.send("GET", url, headers: [("Range", "bytes=\(start)-\(min(size, start + Self.filePartBytes) - 1)")], body: [], token: token)
+                try transport.send("GET", url, headers: [("Range", "bytes=\(start)-\(min(size, start + Self.fetchPartBytes) - 1)")], body: [], token: token)
             }
         }
         var next: RangeRequest? = have < size ? ask(from: have) : nil
@@ -85,9 +107,9 @@ extension SyncClient {
                 guard !bytes.isEmpty else { return }
                 next = have + bytes.count < size ? ask(from: have + bytes.count) : nil
                 do {
-                    have = try store.appendFile(sha256, at: have, bytes).have
+                    have = try store.appendFile(key, at: have, bytes).have
                 } catch ReplicaStore.FileError.hashMismatch {
-                    report.fileProblems.append("the hub's copy of file \(Hex.encode(sha256).prefix(16))… does not match the hash its record names: it was altered or damaged at the hub; nothing of it was kept — ask the province to check ('tianbao hub verify')")
+                    report.fileProblems.append("the hub's copy of file \(Hex.encode(key.sha256).prefix(16))… of record \(key.record) does not match the hash its record names: it was altered or damaged at the hub; nothing of it was kept — ask the province to check ('tianbao hub verify')")
                     return
                 }
                 report.fileBytes += bytes.count
@@ -98,8 +120,8 @@ extension SyncClient {
                 throw Self.fileFailure(reply)
             }
         }
-        guard have == size else { return }
-        try store.setFileUploaded(sha256)
+        guard let state = try store.fileState(key), state.isComplete, state.size == size else { return }
+        try store.setFileUploaded(key)
         report.filesFetched += 1
         progress?(report)
     }

@@ -1,37 +1,50 @@
+import JSON
 import Replication
 
 /// The attached files a bundle carries (``ChangeBundle``): those its changes attach, held whole.
 public enum BundleFiles {
+    public typealias File = (key: ReplicaStore.FileKey, bytes: [UInt8])
+
     /// The files `changes` attach that `store` holds whole, each once.
-    public static func named(by changes: [Change], in store: ReplicaStore) throws -> [(sha256: [UInt8], bytes: [UInt8])] {
-        var seen = Set<[UInt8]>()
-        var files: [(sha256: [UInt8], bytes: [UInt8])] = []
+    public static func named(by changes: [Change], in store: ReplicaStore) throws -> [File] {
+        var seen = Set<ReplicaStore.FileKey>()
+        var files: [File] = []
         for change in changes {
-            guard let sha256 = ReplicaStore.fileHash(ofField: change.field), let value = change.value, value != .null,
-                  !seen.contains(sha256), let state = try store.fileState(sha256), state.isComplete else { continue }
-            seen.insert(sha256)
+            guard let sha256 = ReplicaStore.fileHash(ofField: change.field), let value = change.value, value != .null else { continue }
+            let key = ReplicaStore.FileKey(record: change.record, sha256: sha256)
+            guard !seen.contains(key), let state = try store.fileState(key), state.isComplete else { continue }
+            seen.insert(key)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(state.size)
-            try store.readFile(sha256) { bytes += $0 }
-            files.append((sha256, bytes))
+            try store.readFile(key) { bytes += $0 }
+            files.append((key, bytes))
         }
         return files
     }
 
-    /// Keeps the files of `contents` that one of its changes attaches (each already checked against
-    /// its hash when the bundle was read); any other file it carries is ignored.
-    /// - Returns: how many were kept.
+    /// Keeps the files of `contents` that their record names now, with their size, once its changes
+    /// are applied (each file was checked against its hash when the bundle was read). A file no
+    /// record names, or names with another size, is not kept.
+    /// - Returns: how many were kept, and how many were not.
     @discardableResult
-    public static func keep(_ contents: ChangeBundle.Contents, in store: ReplicaStore) throws -> Int {
-        let named = Set(contents.changes.compactMap { change -> [UInt8]? in
-            guard let value = change.value, value != .null else { return nil }
-            return ReplicaStore.fileHash(ofField: change.field)
-        })
-        var kept = 0
-        for file in contents.files where named.contains(file.sha256) {
-            try store.storeFile(file.bytes, sha256: file.sha256)
-            kept += 1
+    public static func keep(_ contents: ChangeBundle.Contents, in store: ReplicaStore) throws -> (kept: Int, skipped: Int) {
+        var kept = 0, skipped = 0
+        for file in contents.files {
+            let field = ReplicaStore.fileField(file.key.sha256)
+            guard let record = try store.record(file.key.record, only: ["_unit", field]),
+                  let unit = record["_unit"]?.text,
+                  case .text(let text)? = record[field],
+                  case .number(let size)? = try? JSONTree.parse(Array(text.utf8))["size"], Int(size) == file.bytes.count else {
+                skipped += 1
+                continue
+            }
+            do {
+                try store.storeFile(file.key, bytes: file.bytes, unit: unit)
+                kept += 1
+            } catch is ReplicaStore.FileError {
+                skipped += 1
+            }
         }
-        return kept
+        return (kept, skipped)
     }
 }

@@ -10,7 +10,7 @@ import Replication
 ///     {"tianbao":"changes","format":1}
 ///     …one change per line…
 ///     {"end":{"count":N}}
-///     {"file":{"sha256":"<64 hex>","size":S}}     (files the changes attach, each followed by its parts)
+///     {"file":{"record":"<id>","sha256":"<64 hex>","size":S}}     (files the changes attach, each followed by its parts)
 ///     {"part":"<base64 of at most 1 MiB>"}
 ///     {"bundle":{"key":{…},"replica":"<32 hex>","sha256":"<hash of the lines up to the end line>","signature":"<base64>"}}
 ///
@@ -31,18 +31,18 @@ public enum ChangeBundle {
         /// bundle from a build before chains.
         public let head: SignedPosition?
         public let base: [UInt8]?
-        /// Attached files carried whole, each matching its hash.
-        public var files: [(sha256: [UInt8], bytes: [UInt8])] = []
+        /// Attached files carried whole, each matching its hash, with the record naming it.
+        public var files: [BundleFiles.File] = []
     }
 
     /// A bundle of `changes`; `chain` is the replica's chain hash before the first change and its
     /// signed head after the last (a bundle of nothing carries none).
     public static func encode(replica: ReplicaID, changes: [Change], privateKey: [UInt8], key: KeyRegistration? = nil,
-                              chain: (base: [UInt8], head: SignedPosition)? = nil, files: [(sha256: [UInt8], bytes: [UInt8])] = []) throws -> [UInt8] {
+                              chain: (base: [UInt8], head: SignedPosition)? = nil, files: [BundleFiles.File] = []) throws -> [UInt8] {
         let batch = ChangeBatch.encode(changes)
         var fileLines: [UInt8] = []
         for file in files {
-            fileLines += Array("{\"file\":{\"sha256\":\"\(Hex.encode(file.sha256))\",\"size\":\(file.bytes.count)}}\n".utf8)
+            fileLines += Array("{\"file\":{\"record\":\"\(file.key.record)\",\"sha256\":\"\(Hex.encode(file.key.sha256))\",\"size\":\(file.bytes.count)}}\n".utf8)
             for start in stride(from: 0, to: file.bytes.count, by: partBytes) {
                 fileLines += Array("{\"part\":\"\(Base64.encode(Array(file.bytes[start..<min(file.bytes.count, start + partBytes)])))\"}\n".utf8)
             }
@@ -138,25 +138,26 @@ public enum ChangeBundle {
         return nil
     }
 
-    private static func decodeFiles(_ lines: ArraySlice<UInt8>) throws(ChangeBatch.Malformed) -> [(sha256: [UInt8], bytes: [UInt8])] {
-        var files: [(sha256: [UInt8], bytes: [UInt8])] = []
-        var current: (sha256: [UInt8], size: Int, bytes: [UInt8])?
+    private static func decodeFiles(_ lines: ArraySlice<UInt8>) throws(ChangeBatch.Malformed) -> [BundleFiles.File] {
+        var files: [BundleFiles.File] = []
+        var current: (key: ReplicaStore.FileKey, size: Int, bytes: [UInt8])?
         func close() throws(ChangeBatch.Malformed) {
             guard let file = current else { return }
-            guard file.bytes.count == file.size, SHA256.digest(file.bytes) == file.sha256 else {
-                throw ChangeBatch.Malformed("file \(Hex.encode(file.sha256).prefix(16))… in the bundle does not match its hash: the bundle was damaged or altered; export it again")
+            guard file.bytes.count == file.size, SHA256.digest(file.bytes) == file.key.sha256 else {
+                throw ChangeBatch.Malformed("file \(Hex.encode(file.key.sha256).prefix(16))… in the bundle does not match its hash: the bundle was damaged or altered; export it again")
             }
-            files.append((file.sha256, file.bytes))
+            files.append((file.key, file.bytes))
         }
         for line in lines.split(separator: 0x0A) {
             guard let tree = try? JSONTree.parse(Array(line)) else { throw ChangeBatch.Malformed("a file line of the bundle is damaged") }
             if let file = tree["file"] {
                 try close()
-                guard case .string(let hex)? = file["sha256"], hex.utf8.count == 64, let sha256 = Hex.decode(hex),
+                guard case .string(let record)? = file["record"], RecordID.isValid(record),
+                      case .string(let hex)? = file["sha256"], hex.utf8.count == 64, let sha256 = Hex.decode(hex),
                       case .number(let sizeText)? = file["size"], let size = Int(sizeText), size > 0, size <= ReplicaStore.maxFileBytes else {
                     throw ChangeBatch.Malformed("a file of the bundle is described wrongly, or is over \(ReplicaStore.megabytes(ReplicaStore.maxFileBytes))")
                 }
-                current = (sha256, size, [])
+                current = (ReplicaStore.FileKey(record: record, sha256: sha256), size, [])
                 current!.bytes.reserveCapacity(size)
             } else if case .string(let text)? = tree["part"], current != nil, let part = Base64.decode(text) {
                 guard current!.bytes.count + part.count <= current!.size else { throw ChangeBatch.Malformed("a file of the bundle runs past its size") }

@@ -93,8 +93,8 @@ import TestSupport
     @Test func twentyMegabytesSurviveACutEitherWayAndResumeWhereTheyStopped() throws {
         let size = 20 << 20
         let (f, a, id, bytes) = try Self.attached(size)
-        // Sending: the link drops after two parts; the next sync sends only the rest.
-        let up = CutLink(fileRequests: 3)   // the hub's holding, then two parts of 4 MiB
+        // Sending: the link drops after eight parts; the next sync sends only the rest.
+        let up = CutLink(fileRequests: 9)   // the hub's holding, then eight parts of 1 MiB
         let cutUp = SyncClient(store: a.store, hub: f.url, token: a.token, transport: up)
         cutUp.signer = a.client.signer
         #expect { try cutUp.sync() } throws: { "\($0)".contains("reset") }
@@ -106,7 +106,7 @@ import TestSupport
         let b = try f.replica("fz-first", role: .hospital, name: "同事")
         let down = CutLink(fileRequests: 3)
         #expect { try SyncClient(store: b.store, hub: f.url, token: b.token, transport: down).sync() } throws: { "\($0)".contains("reset") }
-        #expect(try b.store.fileState(SHA256.digest(bytes))?.have == 12 << 20)
+        #expect(try b.store.fileState(.init(record: id, sha256: SHA256.digest(bytes)))?.have == 12 << 20)
         let rest = try b.sync()
         #expect(rest.filesFetched == 1 && rest.fileBytes == size - (12 << 20))
         #expect(try b.workspace.fileBytes(id, file: Self.name).1 == bytes)
@@ -117,13 +117,13 @@ import TestSupport
         try a.sync()
         let sha = SHA256.digest(bytes)
         let db = try Database(path: f.dir.file("hub.sqlite-files"))
-        try db.run("UPDATE file_parts SET bytes = ? WHERE sha256 = ? AND offset = 0", Array(repeating: UInt8(0x41), count: 1 << 20), sha)
+        try db.run("UPDATE record_file_parts SET bytes = ? WHERE sha256 = ? AND offset = 0", Array(repeating: UInt8(0x41), count: 1 << 20), sha)
         db.close()
         let colleague = try f.replica("fz-first", role: .hospital, name: "同事")
         let report = try colleague.sync()
         #expect(report.filesFetched == 0)
         #expect(report.fileProblems.count == 1 && report.fileProblems.first?.contains("does not match") == true, "\(report.fileProblems)")
-        #expect(try colleague.store.fileState(sha)?.have == 0)
+        #expect(try colleague.store.fileState(.init(record: id, sha256: sha))?.have == 0)
         #expect { try colleague.workspace.fileBytes(id, file: Self.name) } throws: { "\($0)".contains("not on this replica yet") }
     }
 
@@ -144,11 +144,58 @@ import TestSupport
         let reply = try #require(try f.raw("POST", path, token: a.token, body: altered, headers: ["Tianbao-Offset: 0", "Content-Type: application/octet-stream"]))
         #expect(reply.status == 422)
         #expect(String(decoding: reply.body, as: UTF8.self).contains("file_hash_mismatch"))
-        #expect(try f.hub.withWorkspace { try $0.store.fileState(attachment.sha256)?.have } == 0, "nothing of it kept")
+        #expect(try f.hub.withWorkspace { try $0.store.fileState(.init(record: id, sha256: attachment.sha256))?.have } == 0, "nothing of it kept")
         // The genuine bytes then go through, and the hub serves them.
         #expect(try a.sync().filesSent == 1)
         let got = try #require(try f.raw("GET", path, token: a.token, body: []))
         #expect(got.status == 200 && got.body == bytes)
+    }
+
+    /// Another hospital names in its own record the hash of a file it saw in a record's history:
+    /// it reads nothing of the genuine file, and what it sends spoils nothing of it.
+    @Test func namingAnotherRecordsHashReadsNothingAndSpoilsNothing() throws {
+        let f = try HubFixture()
+        let a = try f.replica("fz-first", role: .hospital, name: "林晓", signed: true)
+        try a.sync()
+        let id = try a.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "影像辅助诊断")])
+        let bytes = Self.pdf(3 << 20)
+        // The change first, the bytes later (a slow link): the attacker races the upload.
+        let attachment = try a.workspace.attach(id, name: Self.name, bytes: bytes)
+        let changesOnly = SyncClient(store: a.store, hub: f.url, token: a.token, transport: NoFiles())
+        changesOnly.signer = a.client.signer
+        _ = try? changesOnly.sync()
+        let b = try f.replica("xm-first", role: .hospital, name: "他院", signed: true)
+        try b.sync()
+        let own = try b.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "借用")])
+        let claim = Attachment(sha256: attachment.sha256, name: "x.pdf", size: 100, type: "application/pdf")
+        try b.store.commit([.set(collection: "submissions", record: own, field: claim.field, value: claim.value)])
+        let bChanges = SyncClient(store: b.store, hub: f.url, token: b.token, transport: NoFiles())
+        bChanges.signer = b.client.signer
+        _ = try? bChanges.sync()
+        let path = "/v1/files/\(own)/\(attachment.hashHex)"
+        let junk = try #require(try f.raw("POST", path, token: b.token, body: Array(repeating: 0x41, count: 50), headers: ["Tianbao-Offset: 0"]))
+        #expect(junk.status == 200)
+        // A's upload is untouched by it, and B's own record serves only B's own bytes.
+        #expect(try a.sync().filesSent == 1)
+        let got = try #require(try f.raw("GET", path, token: b.token, body: []))
+        #expect(got.status == 409 && !got.body.starts(with: Array("%PDF".utf8)))
+        let genuine = try #require(try f.raw("GET", "/v1/files/\(id)/\(attachment.hashHex)", token: a.token, body: []))
+        #expect(genuine.status == 200 && genuine.body == bytes)
+    }
+
+    /// A unit's files take at most its share of the hub's disk; detached ones stop counting.
+    @Test func aUnitsFilesStayWithinItsShare() throws {
+        let f = try HubFixture(maxFileBytesPerUnit: 5 << 20)
+        let a = try f.replica("fz-first", role: .hospital, name: "林晓", signed: true)
+        try a.sync()
+        let id = try a.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "影像辅助诊断")])
+        try a.workspace.attach(id, name: "一.pdf", bytes: Self.pdf(3 << 20, seed: 1))
+        #expect(try a.sync().filesSent == 1)
+        try a.workspace.attach(id, name: "二.pdf", bytes: Self.pdf(3 << 20, seed: 2))
+        let over = try a.sync()
+        #expect(over.filesSent == 0 && over.fileProblems.contains { $0.contains("file_quota") }, "\(over.fileProblems)")
+        _ = try a.workspace.detach(id, file: "一.pdf")
+        #expect(try a.sync().filesSent == 1, "the detached file no longer counts")
     }
 
     /// A change naming a file over the bound, or not a scan, made by a raw client: refused by the

@@ -32,13 +32,14 @@ final class HubFixture: @unchecked Sendable {
     }
 
     init(start: String = "2026-01-12", pageBytes: Int? = nil, limits: HTTPLimits = HTTPLimits(), metricsToken: String? = nil,
-         historyLimit: Int? = nil) throws {
+         historyLimit: Int? = nil, maxFileBytesPerUnit: Int? = nil) throws {
         clock = ManualClock(SimpleDate(start)!.endOfDayMilliseconds(utcOffsetHours: 8) + 1 - 14 * 3_600_000)
         var configuration = Hub.Configuration(path: dir.file("hub.sqlite"))
         configuration.wallClock = clock.reading
         if let pageBytes { configuration.pageBytes = pageBytes }
         configuration.metricsTokenHash = metricsToken.map { SHA256.digest(Array($0.utf8)) }
         if let historyLimit { configuration.maxRecordHistoryBytes = historyLimit }
+        if let maxFileBytesPerUnit { configuration.maxFileBytesPerUnit = maxFileBytesPerUnit }
         hub = try Hub(configuration: configuration)
         try hub.saveOrganizations(HubFixture.organizations)
         (server, port) = try hub.serve(host: "127.0.0.1", port: 0, limits: limits, log: nil)
