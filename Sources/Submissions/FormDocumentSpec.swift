@@ -15,4 +15,9 @@ public struct FormDocumentSpec: Codable, Hashable, Sendable {
     public var reviewSeal: String?
     /// The closing line, e.g. （申请表一式三份，…）.
     public var copies: String?
+    /// A form whose records are the rows of one list (Anhui's 附件1 联系人名单) prints as the unit's
+    /// whole list (``ListDocument``); these roles (分管领导, 业务处室负责人), written in `roleField`,
+    /// have their rows first, left empty to fill in by hand when no record holds them.
+    public var listRoles: [String]?
+    public var roleField: String?
 }

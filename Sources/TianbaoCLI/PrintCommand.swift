@@ -13,7 +13,11 @@ enum PrintCommand {
         let submission = try workspace.submission(try inv.required("id"))
         let (call, form) = try workspace.template(of: submission)
         let unitName = try workspace.directory()[submission.unit]?.name ?? submission.unit
-        let html = FormDocument.html(submission, form: form, call: call, unitName: unitName)
+        // A list form (Anhui's 附件1) prints as the unit's whole list, whichever of its records is named.
+        let html = form.document?.listRoles != nil
+            ? ListDocument.html(try workspace.submissions(call: call.id, form: form.id).filter { $0.unit == submission.unit },
+                                form: form, call: call, unitName: unitName)
+            : FormDocument.html(submission, form: form, call: call, unitName: unitName)
         guard let out = inv.option("out") else {
             inv.io.write(html)
             return 0

@@ -55,6 +55,31 @@ import TestSupport
         #expect(!html.contains("<script"))
     }
 
+    /// Anhui's 附件1 prints as a unit's whole contact list: 分管领导 and 业务处室负责人 first, and a role
+    /// no record holds as an empty row to fill in by hand.
+    @Test func anhuisContactListPrintsAsTheUnitsWholeList() throws {
+        let anhui = try SummaryTableTests.anhuiWorld()
+        let workspace = anhui["ah-province"]
+        let update = ProcessInfoLite.environment("TIANBAO_UPDATE_GOLDEN") != nil
+        for unit in ["ah-hefei", "ah-slyy"] {
+            let records = try workspace.submissions(call: "anhui-2023", form: "contacts").filter { $0.unit == unit }
+            let (call, form) = try workspace.template(of: records[0])
+            let html = ListDocument.html(records, form: form, call: call, unitName: try workspace.directory()[unit]?.name ?? unit)
+            let url = SummaryTableTests.golden.appendingPathComponent("anhui-2023-contacts-\(unit).html")
+            if update { try Data(html.utf8).write(to: url) }
+            #expect((try? String(contentsOf: url, encoding: .utf8)) == html, "\(url.lastPathComponent) differs from its golden file; if intended, regenerate with TIANBAO_UPDATE_GOLDEN=1")
+            let rows = html.components(separatedBy: "<tr><td class=\"n\">").dropFirst().map { $0 }
+            #expect(rows.count >= 2)
+            #expect(rows[0].contains("分管领导") && rows[1].contains("业务处室负责人"), "the roles' rows come first")
+        }
+        // 省立医院 named no 分管领导: its row is printed empty, with the role, to fill in by hand.
+        let slyy = try workspace.submissions(call: "anhui-2023", form: "contacts").filter { $0.unit == "ah-slyy" }
+        let (call, form) = try workspace.template(of: slyy[0])
+        let html = ListDocument.html(slyy, form: form, call: call, unitName: "安徽省立医院")
+        #expect(html.contains("<tr><td class=\"n\">1</td><td></td><td></td><td></td><td>分管领导</td></tr>"))
+        #expect(html.contains("报送单位：安徽省立医院") && html.contains("<div class=\"attachment\">附件1</div>"))
+    }
+
     @Test func aDayIsTheCallsCalendarDay() {
         // 2026-01-12 23:30 in UTC is already the 13th in UTC+8.
         let ms = SimpleDate("2026-01-12")!.endOfDayMilliseconds(utcOffsetHours: 0) - 30 * 60_000
