@@ -193,7 +193,7 @@ extension ReplicaStore {
     public func storeFile(_ key: FileKey, bytes: [UInt8], unit: String) throws {
         try expectFile(key, size: bytes.count, unit: unit)
         guard let state = try fileState(key), !state.isComplete else { return }
-        if state.have > 0 { try dropBytes(key) }
+        if state.have > 0 { try drop(key, forget: false) }
         try appendFile(key, at: 0, bytes)
     }
 
@@ -222,20 +222,15 @@ extension ReplicaStore {
     }
 
     /// Forgets a record's file: its bytes and that it was expected (a file detached, a record deleted).
-    public func dropFile(_ key: FileKey) throws {
-        let files = try fileDatabase()
-        try files.transaction(.immediate) {
-            try files.cached("DELETE FROM record_file_parts WHERE record = ? AND sha256 = ?").run([key.record, key.sha256])
-            try files.cached("DELETE FROM record_files WHERE record = ? AND sha256 = ?").run([key.record, key.sha256])
-        }
-        fileHashes[key] = nil
-    }
+    public func dropFile(_ key: FileKey) throws { try drop(key, forget: true) }
 
-    private func dropBytes(_ key: FileKey) throws {
+    /// Drops a file's bytes; `forget`: and that it is expected, else it is expected anew.
+    private func drop(_ key: FileKey, forget: Bool) throws {
         let files = try fileDatabase()
         try files.transaction(.immediate) {
             try files.cached("DELETE FROM record_file_parts WHERE record = ? AND sha256 = ?").run([key.record, key.sha256])
-            try files.cached("UPDATE record_files SET have = 0, generation = generation + 1 WHERE record = ? AND sha256 = ?").run([key.record, key.sha256])
+            try files.cached(forget ? "DELETE FROM record_files WHERE record = ? AND sha256 = ?"
+                                    : "UPDATE record_files SET have = 0, generation = generation + 1 WHERE record = ? AND sha256 = ?").run([key.record, key.sha256])
         }
         fileHashes[key] = nil
     }

@@ -9,38 +9,21 @@ import Replication
 public enum FormDocument {
     public static func html(_ s: Submission, form: Form, call: CallTemplate, unitName: String) -> String {
         let spec = form.document ?? FormDocumentSpec()
-        var out = """
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8">
-        <title>\(e(form.attachment)) \(e(form.title)) · \(e(unitName))</title>
-        <style>
-        @page { size: A4 portrait; margin: 20mm 18mm; }
-        body { font-family: "FangSong", "仿宋", "SimSun", "Songti SC", serif; font-size: 12pt; color: #000; }
-        .attachment { font-family: "SimHei", "黑体", sans-serif; font-size: 14pt; }
-        h1 { font-family: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimHei", serif; font-size: 18pt; text-align: center; font-weight: normal; margin: 10pt 0 14pt; }
-        h2 { font-family: "SimHei", "黑体", sans-serif; font-size: 13pt; font-weight: normal; margin: 12pt 0 6pt; }
-        table { border-collapse: collapse; width: 100%; }
-        th, td { border: 1px solid #000; padding: 5pt 6pt; vertical-align: middle; word-break: break-all; }
-        th { font-weight: normal; text-align: center; width: 20%; }
-        th.sub { width: auto; white-space: nowrap; }
-        td.short { white-space: nowrap; }
-        .box { padding: 6pt 8pt; height: 45mm; vertical-align: top; white-space: pre-wrap; word-break: break-all; }
-        .options span { margin-right: 1.2em; white-space: nowrap; }
-        .notes { margin: 6pt 0; font-size: 11pt; }
-        .seal { margin-top: 18pt; text-align: right; padding-right: 4em; }
-        .date { text-align: right; padding-right: 4em; margin-top: 6pt; }
-        ol { margin: 4pt 0; padding-left: 1.6em; }
-        .copies { margin-top: 10pt; }
-        .trace { margin-top: 14pt; font-size: 8pt; color: #444; font-family: monospace; word-break: break-all; }
-        </style>
-        </head>
-        <body>
-        <div class="attachment">\(e(form.attachment))</div>
-        <h1>\(e(form.title))</h1>
-
-        """
+        var out = PrintedPage.open(form, unitName: unitName, style: """
+            h2 { font-family: "SimHei", "黑体", sans-serif; font-size: 13pt; font-weight: normal; margin: 12pt 0 6pt; }
+            table { border-collapse: collapse; width: 100%; }
+            th, td { border: 1px solid #000; padding: 5pt 6pt; vertical-align: middle; word-break: break-all; }
+            th { font-weight: normal; text-align: center; width: 20%; }
+            th.sub { width: auto; white-space: nowrap; }
+            td.short { white-space: nowrap; }
+            .box { padding: 6pt 8pt; height: 45mm; vertical-align: top; white-space: pre-wrap; word-break: break-all; }
+            .options span { margin-right: 1.2em; white-space: nowrap; }
+            .notes { margin: 6pt 0; font-size: 11pt; }
+            .seal { margin-top: 18pt; text-align: right; padding-right: 4em; }
+            .date { text-align: right; padding-right: 4em; margin-top: 6pt; }
+            ol { margin: 4pt 0; padding-left: 1.6em; }
+            .copies { margin-top: 10pt; }
+            """)
         // Fields by section, in the form's order; the declaration's fields print in its own block.
         var sections: [(name: String, fields: [FieldSpec])] = []
         for field in form.fields where field.key != spec.declaration && field.key != spec.declarationDate {

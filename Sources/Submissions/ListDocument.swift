@@ -24,29 +24,17 @@ public enum ListDocument {
             for s in holders { ordered.append(s); placed.insert(s.id) }
         }
         ordered += records.filter { !placed.contains($0.id) }.map(Optional.some)
-        var out = """
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8">
-        <title>\(e(form.attachment)) \(e(form.title)) · \(e(unitName))</title>
-        <style>
-        @page { size: A4 portrait; margin: 20mm 18mm; }
-        body { font-family: "FangSong", "仿宋", "SimSun", "Songti SC", serif; font-size: 12pt; color: #000; }
-        .attachment { font-family: "SimHei", "黑体", sans-serif; font-size: 14pt; }
-        h1 { font-family: "FZXiaoBiaoSong-B05S", "方正小标宋简体", "SimHei", serif; font-size: 18pt; text-align: center; font-weight: normal; margin: 10pt 0 14pt; }
-        .unit { margin: 0 0 8pt; }
-        table { border-collapse: collapse; width: 100%; }
-        th, td { border: 1px solid #000; padding: 6pt; vertical-align: middle; word-break: break-all; }
-        th { font-weight: normal; text-align: center; }
-        td { height: 12mm; }
-        td.n { text-align: center; width: 8%; }
-        .trace { margin-top: 14pt; font-size: 8pt; color: #444; font-family: monospace; word-break: break-all; }
-        </style>
-        </head>
-        <body>
-        <div class="attachment">\(e(form.attachment))</div>
-        <h1>\(e(form.title))</h1>
+        var out = PrintedPage.open(form, unitName: unitName, style: """
+            .unit { margin: 0 0 8pt; }
+            table { border-collapse: collapse; width: 100%; }
+            th, td { border: 1px solid #000; padding: 6pt; vertical-align: middle; overflow-wrap: anywhere; }
+            th { font-weight: normal; text-align: center; }
+            td { height: 12mm; }
+            td.n { text-align: center; width: 8%; }
+            th:nth-child(2), td:nth-child(2) { width: 12%; white-space: nowrap; }
+            th:last-child, td:last-child { width: 18%; }
+            """)
+        out += """
         <div class="unit">报送单位：\(e(unitName))</div>
         <table border="1" cellspacing="0" cellpadding="6">
         <tr><th>序号</th>

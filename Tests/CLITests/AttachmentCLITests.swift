@@ -9,13 +9,7 @@ import TestSupport
     /// A scan-sized PDF of `size` bytes from `seed`, written to `path`.
     @discardableResult
     static func pdf(_ path: String, size: Int, seed: UInt64 = 3) throws -> [UInt8] {
-        var random = SeededRandom(seed: seed)
-        var bytes = Array("%PDF-1.7\n".utf8)
-        bytes.reserveCapacity(size)
-        while bytes.count < size {
-            let word = random.next()
-            for shift in stride(from: 0, to: 64, by: 8) where bytes.count < size { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-        }
+        let bytes = ScanBytes.pdf(size, seed: seed)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return bytes
     }

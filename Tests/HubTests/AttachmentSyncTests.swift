@@ -12,17 +12,7 @@ import TestSupport
 /// Attached files through the hub (PROTOCOL.md Part 4): sent by the unit that attached them,
 /// fetched by every replica that may read the record, resumed after a cut, checked by hash.
 @Suite struct AttachmentSyncTests {
-    /// A PDF-looking file of `size` bytes drawn from `seed`.
-    static func pdf(_ size: Int, seed: UInt64 = 7) -> [UInt8] {
-        var random = SeededRandom(seed: seed)
-        var bytes = Array("%PDF-1.7\n".utf8)
-        bytes.reserveCapacity(size)
-        while bytes.count < size {
-            let word = random.next()
-            for shift in stride(from: 0, to: 64, by: 8) where bytes.count < size { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-        }
-        return bytes
-    }
+    static func pdf(_ size: Int, seed: UInt64 = 7) -> [UInt8] { ScanBytes.pdf(size, seed: seed) }
 
     static let name = "申请表（盖章）扫描件.pdf"
 
