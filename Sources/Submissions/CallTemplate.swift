@@ -56,6 +56,9 @@ public struct Form: Codable, Hashable, Sendable {
     public var fields: [FieldSpec]
     /// The printed document's parts beyond the fields (`tianbao print`), where the notice has them.
     public var document: FormDocumentSpec?
+    /// The kinds of unit that file this form (e.g. Fujian's 申请表: 医疗卫生机构, so `hospital` and
+    /// `institution`); nil: any unit.
+    public var applicants: [Organization.Kind]?
 
     /// The field named by its key, its unique name (group + label), or its label when only one
     /// field carries it.
@@ -82,6 +85,11 @@ public struct RuleSpec: Codable, Hashable, Sendable {
         case periodEndsBy
         /// `field` is required when `whenField` holds `whenValue`.
         case requiredWhen
+        /// `field` must hold `value`: a declaration the applicant confirms (申报意见：是).
+        case mustBe
+        /// `field`, a date, lies between the day the call was issued and the day the record is
+        /// submitted: a declaration is not dated before the call nor after it is made.
+        case dateWithin
     }
 
     public var kind: Kind
@@ -91,6 +99,7 @@ public struct RuleSpec: Codable, Hashable, Sendable {
     public var latest: String?
     public var whenField: String?
     public var whenValue: String?
+    public var value: String?
     /// The notice's own words for the rule, quoted in messages.
     public var basis: String
 }

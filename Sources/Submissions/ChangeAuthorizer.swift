@@ -113,6 +113,12 @@ public struct ChangeAuthorizer {
         guard let unitCode = (fixed(WorkflowField.unit) ?? (change.field == WorkflowField.unit ? change.value : nil))?.text else {
             throw Self.unknownRecord(change.record)
         }
+        // A record's form must be one its unit files (Fujian's 申请表: 医疗卫生机构, not a city).
+        if change.field == WorkflowField.form, let formID = change.value?.text, let unit = directory[unitCode],
+           let callID = (fixed(WorkflowField.call) ?? (change.field == WorkflowField.call ? change.value : nil))?.text,
+           let form = catalog[callID]?.form(formID), let applicants = form.applicants, !applicants.contains(unit.kind) {
+            throw Refusal(code: "not_an_applicant", reason: Workspace.notAnApplicant(unit, form: form, applicants: applicants))
+        }
         let existing = state.flatMap(Submission.init)
         let callID = (fixed(WorkflowField.call) ?? (change.field == WorkflowField.call ? change.value : nil))?.text
         let action = Action.of(change, existing: existing)

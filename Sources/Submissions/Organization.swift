@@ -13,6 +13,16 @@ public struct Organization: Codable, Hashable, Sendable {
         case hospital
         /// Other 医疗卫生机构: 疾控中心, 科学院…
         case institution
+
+        /// As the notices name it.
+        public var chinese: String {
+            switch self {
+            case .province: "省卫健委"
+            case .city: "设区市卫健委"
+            case .hospital: "医院"
+            case .institution: "医疗卫生机构"
+            }
+        }
     }
 
     /// Short stable code, e.g. `fj-fuzhou`, `fj-slyy`.

@@ -5,7 +5,8 @@ import Replication
 public enum SubmitRules {
     /// The problems with `submission` under `call`, given the other records (`others`) for
     /// cross-record rules. Empty when it may be submitted.
-    public static func issues(_ submission: Submission, form: Form, call: CallTemplate, others: [Submission]) -> [FieldIssue] {
+    /// `today`, the day of submission in the call's offset, bounds dated declarations.
+    public static func issues(_ submission: Submission, form: Form, call: CallTemplate, others: [Submission], today: SimpleDate? = nil) -> [FieldIssue] {
         var issues: [FieldIssue] = []
         for spec in form.fields {
             if spec.type.isSet {
@@ -27,13 +28,27 @@ public enum SubmitRules {
             }
         }
         for rule in call.rules where rule.form == form.id {
-            issues += check(rule, submission, form: form, others: others)
+            issues += check(rule, submission, form: form, call: call, others: others, today: today)
         }
         return issues
     }
 
-    static func check(_ rule: RuleSpec, _ submission: Submission, form: Form, others: [Submission]) -> [FieldIssue] {
+    static func check(_ rule: RuleSpec, _ submission: Submission, form: Form, call: CallTemplate, others: [Submission], today: SimpleDate?) -> [FieldIssue] {
         switch rule.kind {
+        case .mustBe:
+            guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }), let wanted = rule.value,
+                  let value = submission.value(key), value != .null else { return [] }
+            return FieldCodec.display(value, spec) == wanted ? [] : [FieldIssue(spec, "is \(FieldCodec.display(value, spec))", expected: "\(wanted)（\(rule.basis)）")]
+        case .dateWithin:
+            guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }),
+                  let text = submission.value(key)?.text, let date = SimpleDate(text) else { return [] }
+            if let issued = SimpleDate(call.issued), date < issued {
+                return [FieldIssue(spec, "is \(text), before the call was issued (\(call.issued))", expected: "the day the declaration is signed（\(rule.basis)）")]
+            }
+            if let today, today < date {
+                return [FieldIssue(spec, "is \(text), after today (\(today))", expected: "the day the declaration is signed, today at the latest（\(rule.basis)）")]
+            }
+            return []
         case .periodEndsBy:
             guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }),
                   let latest = rule.latest.flatMap({ YearMonth($0) }),

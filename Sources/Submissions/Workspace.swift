@@ -142,6 +142,9 @@ public final class Workspace {
         let directory = try directory()
         guard let unit = directory[actor.org] else { throw DomainError.unknownUnit(actor.org) }
         try authorize(.create, Permission.Target(unit: unit, status: nil, madeAt: now, call: call), directory: directory)
+        if let applicants = form.applicants, !applicants.contains(unit.kind) {
+            throw DomainError.refused(code: "not_an_applicant", reason: Self.notAnApplicant(unit, form: form, applicants: applicants))
+        }
 
         if let fixedID {
             guard RecordID.isValid(fixedID) else { throw DomainError.refused(code: "bad_id", reason: "record id '\(fixedID)' is not a lowercase UUID") }
@@ -167,6 +170,11 @@ public final class Workspace {
         return id
     }
 
+    /// Why `unit` may not file `form`, in the notice's terms.
+    public static func notAnApplicant(_ unit: Organization, form: Form, applicants: [Organization.Kind]) -> String {
+        "\(unit.name) is a \(unit.kind.chinese); \(form.attachment) \(form.title) is filed by \(applicants.map(\.chinese).joined(separator: "、")) — a 设区市卫健委 reviews and recommends its units' applications ('tianbao recommend') instead of filing its own"
+    }
+
     /// Changes answers of a record this replica's unit owns.
     public func edit(_ id: String, values: [(String, String)]) throws {
         let submission = try submission(id)
@@ -180,7 +188,7 @@ public final class Workspace {
     public func issues(_ id: String) throws -> [FieldIssue] {
         let submission = try submission(id)
         let (call, form) = try template(of: submission)
-        return SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id))
+        return SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id), today: SimpleDate(dayOf: now, utcOffsetHours: call.utcOffsetHours))
     }
 
     /// Submits (or resubmits after a return) the record: every rule of the form must hold.
@@ -188,7 +196,7 @@ public final class Workspace {
         let submission = try submission(id)
         let (call, form) = try template(of: submission)
         try authorize(.submit, target(submission, call: call, for: .submit))
-        let issues = SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id))
+        let issues = SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id), today: SimpleDate(dayOf: now, utcOffsetHours: call.utcOffsetHours))
         guard issues.isEmpty else { throw DomainError.invalid(issues) }
         try writeWorkflow(id, WorkflowField.submission, WorkflowEntry(action: .submit, revision: submission.revision, by: actor.org))
     }
