@@ -119,6 +119,13 @@ public struct ChangeAuthorizer {
            let form = catalog[callID]?.form(formID), let applicants = form.applicants, !applicants.contains(unit.kind) {
             throw Refusal(code: "not_an_applicant", reason: Workspace.notAnApplicant(unit, form: form, applicants: applicants))
         }
+        // A 统一社会信用代码 is the unit's own (the hub holds every unit's registration).
+        if let callID = (fixed(WorkflowField.call) ?? (change.field == WorkflowField.call ? change.value : nil))?.text,
+           let formID = (fixed(WorkflowField.form) ?? (change.field == WorkflowField.form ? change.value : nil))?.text,
+           let spec = catalog[callID]?.form(formID)?.fields.first(where: { $0.key == change.field }), spec.type == .uscc,
+           let code = change.value?.text, !code.isEmpty, let problem = directory.usccProblem(code, unit: unitCode) {
+            throw Refusal(code: "uscc_not_own", reason: "\(spec.label): \(problem); give the unit's own code")
+        }
         let existing = state.flatMap(Submission.init)
         let callID = (fixed(WorkflowField.call) ?? (change.field == WorkflowField.call ? change.value : nil))?.text
         let action = Action.of(change, existing: existing)

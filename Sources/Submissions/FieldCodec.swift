@@ -179,9 +179,11 @@ public enum FieldCodec {
         case .period:
             if case .success(let p) = Period.parse(text) { return p.chinese }
         case .publishConsent:
+            // As the notice words it: 同意发布；需求有效期为…, or 不同意发布.
             if text.hasPrefix("同意|"), case .success(let p) = Period.parse(String(text.dropFirst(3))) {
-                return "同意发布；有效期为\(p.chinese)"
+                return "同意发布；\(spec.term ?? "有效期")为\(p.chinese)"
             }
+            if text == "不同意" { return "不同意发布" }
         default: break
         }
         return text

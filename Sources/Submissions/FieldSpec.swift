@@ -22,6 +22,9 @@ public struct FieldSpec: Codable, Hashable, Sendable {
     public var section: String?
     /// The notice's guidance for the field.
     public var hint: String?
+    /// For a publish consent: what the period is of, as the notice words it (需求有效期 for a
+    /// scenario opportunity, 能力供给有效期 for a capability).
+    public var term: String?
 }
 
 extension FieldSpec {

@@ -96,6 +96,23 @@ public struct Directory: Sendable {
 
     /// Organisations sorted by code: the order tables and reports use.
     public var sorted: [Organization] { organizations.values.sorted { $0.code < $1.code } }
+
+    /// What is wrong with `code` given as `unit`'s 统一社会信用代码, or nil: it must be the code
+    /// registered for the unit, and never another registered unit's.
+    public func usccProblem(_ code: String, unit: String) -> String? {
+        let code = code.uppercased()
+        if let own = organizations[unit]?.uscc?.uppercased(), !own.isEmpty {
+            guard own == code else {
+                let holder = organizations.values.first { $0.uscc?.uppercased() == code }
+                return "\(code) is not \(organizations[unit]?.name ?? unit)'s 统一社会信用代码 (registered as \(own))" + (holder.map { "; it is \($0.name)'s" } ?? "")
+            }
+            return nil
+        }
+        if let holder = organizations.values.first(where: { $0.code != unit && $0.uscc?.uppercased() == code }) {
+            return "\(code) is \(holder.name)'s 统一社会信用代码, not \(organizations[unit]?.name ?? unit)'s"
+        }
+        return nil
+    }
 }
 
 /// What a replica's user may do, bound to its organisation at enrolment.

@@ -170,6 +170,15 @@ public final class Workspace {
         return id
     }
 
+    /// The rules that need the registry of units: a 统一社会信用代码 is the unit's own.
+    static func ownershipIssues(_ submission: Submission, form: Form, directory: Directory) -> [FieldIssue] {
+        form.fields.filter { $0.type == .uscc }.compactMap { spec in
+            guard let code = submission.value(spec.key)?.text, !code.isEmpty,
+                  let problem = directory.usccProblem(code, unit: submission.unit) else { return nil }
+            return FieldIssue(spec, problem, expected: "the applicant unit's own code, as the province registered it")
+        }
+    }
+
     /// Why `unit` may not file `form`, in the notice's terms.
     public static func notAnApplicant(_ unit: Organization, form: Form, applicants: [Organization.Kind]) -> String {
         "\(unit.name) is a \(unit.kind.chinese); \(form.attachment) \(form.title) is filed by \(applicants.map(\.chinese).joined(separator: "、")) — a 设区市卫健委 reviews and recommends its units' applications ('tianbao recommend') instead of filing its own"
@@ -189,6 +198,7 @@ public final class Workspace {
         let submission = try submission(id)
         let (call, form) = try template(of: submission)
         return SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id), today: SimpleDate(dayOf: now, utcOffsetHours: call.utcOffsetHours))
+            + Self.ownershipIssues(submission, form: form, directory: try directory())
     }
 
     /// Submits (or resubmits after a return) the record: every rule of the form must hold.
@@ -197,6 +207,7 @@ public final class Workspace {
         let (call, form) = try template(of: submission)
         try authorize(.submit, target(submission, call: call, for: .submit))
         let issues = SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id), today: SimpleDate(dayOf: now, utcOffsetHours: call.utcOffsetHours))
+            + Self.ownershipIssues(submission, form: form, directory: try directory())
         guard issues.isEmpty else { throw DomainError.invalid(issues) }
         try writeWorkflow(id, WorkflowField.submission, WorkflowEntry(action: .submit, revision: submission.revision, by: actor.org))
     }

@@ -31,7 +31,7 @@ struct DeadlineCLITests {
             return id
         }
         let honest = try draft("离线提交的项目", in: "honest")
-        let cheat = try draft("倒签的项目", in: "cheat", extra: ["--set", "统一社会信用代码=91350100M000100Y43"])
+        let cheat = try draft("倒签的项目", in: "cheat", extra: ["--set", "统一社会信用代码=91350200M000200Y40"])
         // The honest hospital submits before the deadline; its network is down until after it.
         try w.check(["submit", honest], in: "honest")
 

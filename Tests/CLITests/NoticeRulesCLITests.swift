@@ -7,8 +7,7 @@ import TestSupport
     static let application = CLIWorkflowTests.application
 
     static func draft(_ w: CLIWorld, _ extra: [String] = [], in replica: String = "hospital") throws -> String {
-        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=县域影像智能辅助诊断", "--set", "项目简介=县域影像。",
-                     "--set", "统一社会信用代码=91350100M000100Y43"] + application + extra, in: replica)
+        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=县域影像智能辅助诊断", "--set", "项目简介=县域影像。"] + application + extra, in: replica)
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -56,5 +55,37 @@ import TestSupport
         let refused = w.run("city", ["new", "fujian-2027", "application", "--set", "项目名称=市里的项目"])
         #expect(refused.status == 77)
         #expect(refused.stderr.contains("设区市卫健委") && refused.stderr.contains("is filed by 医院、医疗卫生机构"), "\(refused.stderr)")
+    }
+
+    /// 统一社会信用代码 is the applicant's own: the code registered for it, never another unit's —
+    /// checked before submitting, and by the hub, which holds every unit's registration.
+    @Test func theCreditCodeIsTheApplicantsOwn() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        let id = try Self.draft(w)
+        #expect(w.run("hospital", ["validate", id]).stdout == "Ready to submit: every rule holds.\n", "the registered code is prefilled")
+        try w.check(["edit", id, "--set", "统一社会信用代码=123501004880993024"], in: "hospital")
+        let other = w.run("hospital", ["validate", id])
+        #expect(other.status == 65 && other.stdout.contains("is not 福州市第一医院's 统一社会信用代码"), "\(other.stdout)")
+        // The edit itself reaches the hub, which refuses it naming the rule.
+        let sync = w.run("hospital", ["sync"])
+        #expect(sync.status == 65 && sync.stderr.contains("is not 福州市第一医院's 统一社会信用代码"), "\(sync.stderr)")
+    }
+
+    /// 是否同意发布及发布有效期 prints as the notice words it, in each list.
+    @Test func publishConsentPrintsInTheNoticesWords() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        let opportunity = try w.check(["new", "anhui-2023", "scenario-opportunity", "--set", "场景需求名称=分诊",
+                                       "--set", "是否同意发布及发布有效期=同意 2023年5月-2024年12月"], in: "hospital").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try w.check(["show", opportunity], in: "hospital").stdout.contains("是否同意发布及发布有效期: 同意发布；需求有效期为2023年05月-2024年12月"))
+        let capability = try w.check(["new", "anhui-2023", "scenario-capability", "--set", "是否同意发布及发布有效期=同意 2023年5月-2024年12月"], in: "hospital")
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try w.check(["show", capability], in: "hospital").stdout.contains("是否同意发布及发布有效期: 同意发布；能力供给有效期为2023年05月-2024年12月"))
+        try w.check(["edit", capability, "--set", "是否同意发布及发布有效期=不同意"], in: "hospital")
+        #expect(try w.check(["show", capability], in: "hospital").stdout.contains("是否同意发布及发布有效期: 不同意发布"))
+        // 拟投入资金 is the notice's free text, amounts and units as written.
+        try w.check(["edit", opportunity, "--set", "拟投入资金=项目总投资500万元，其中场景机会投资200万元"], in: "hospital")
+        #expect(try w.check(["show", opportunity], in: "hospital").stdout.contains("拟投入资金: 项目总投资500万元，其中场景机会投资200万元"))
     }
 }

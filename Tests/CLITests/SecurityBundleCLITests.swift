@@ -26,7 +26,7 @@ import TestSupport
         try w.replica("hospital", org: "fz-first", role: "hospital")
         try w.replica("province", org: "fj-province", role: "province")
         try w.replica("other", org: "xm-first", role: "hospital")
-        let victim = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=厦门的项目", "--set", "统一社会信用代码=91350100M000100Y43", "--set", "项目简介=厦门的项目简介。"] + Self.application, in: "other").stdout
+        let victim = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=厦门的项目", "--set", "统一社会信用代码=91350200M000200Y40", "--set", "项目简介=厦门的项目简介。"] + Self.application, in: "other").stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         try w.check(["submit", victim], in: "other")
         try w.check(["sync"], in: "other")
