@@ -88,4 +88,21 @@ import TestSupport
         try w.check(["edit", opportunity, "--set", "拟投入资金=项目总投资500万元，其中场景机会投资200万元"], in: "hospital")
         #expect(try w.check(["show", opportunity], in: "hospital").stdout.contains("拟投入资金: 项目总投资500万元，其中场景机会投资200万元"))
     }
+
+    /// A form's fields, types, choices, limits and guidance, before anything is typed.
+    @Test func aFormsFieldsAreListedBeforeAnythingIsTyped() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        let text = try w.check(["fields", "fujian-2027", "附件1"], in: "hospital").stdout
+        #expect(text.contains("filed by 医院、医疗卫生机构"))
+        #expect(text.contains("【一、基本信息】"))
+        #expect(text.contains("  统一社会信用代码  (uscc; 统一社会信用代码, 18 characters; required)"), "\(text)")
+        #expect(text.contains("  培育周期  (cultivation_period; period, such as 2026年3月-2028年6月)"), "optional: \(text)")
+        #expect(text.contains("choices: 卫生便民服务方向 / 基层能力提升方向 / 高水平诊疗能力方向"))
+        #expect(text.contains("规则: 牵头人项目未完结前不得再次申报"))
+        let json = try JSONSerialization.jsonObject(with: Data(try w.check(["fields", "fujian-2027", "application", "--json"], in: "hospital").stdout.utf8)) as! [[String: Any]]
+        #expect(json.first { $0["key"] as? String == "declaration" }?["type"] as? String == "yesNo")
+        let unknown = w.run("hospital", ["fields", "fujian-2027", "推荐表"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("application"), "\(unknown.stderr)")
+    }
 }
