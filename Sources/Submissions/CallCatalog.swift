@@ -49,9 +49,69 @@ extension CallTemplate {
         } catch let error as DecodingError {
             throw DomainError.badTemplate("not a call template: \(Self.explain(error))")
         }
+        // A key Tianbao does not read (a misspelt "requierd", a "groupBy" no build knows) would be
+        // ignored silently: refused, with where it is.
+        if let encoded = try? JSONEncoder().encode(template), let known = try? JSONTree.parse(Array(encoded)),
+           let (path, key, siblings) = firstUnknownKey(in: tree, known: known, at: "") {
+            let vocabulary = Set(siblings).union(Self.knownKeys)
+            let near = vocabulary.min { (distance($0, key), $0) < (distance($1, key), $1) }.flatMap { distance($0, key) <= 2 ? $0 : nil }
+            throw DomainError.badTemplate("'\(key)' at \(path.isEmpty ? "the top" : path) is not a key of a call template\(near.map { " (did you mean '\($0)'?)" } ?? ""); nothing was read")
+        }
         let problems = template.problems()
         if !problems.isEmpty { throw DomainError.badTemplate(problems.joined(separator: "; ")) }
         return template
+    }
+
+    /// The first key of `tree` that the template read back (`known`, re-encoded) does not have,
+    /// with its path and the keys beside it that were read. A key holding null is no claim.
+    static func firstUnknownKey(in tree: JSONTree, known: JSONTree, at path: String) -> (String, String, [String])? {
+        switch (tree, known) {
+        case (.object(let members), .object(let knownMembers)):
+            let read = Dictionary(knownMembers, uniquingKeysWith: { a, _ in a })
+            for (key, value) in members {
+                if value == .null { continue }
+                guard let counterpart = read[key] else { return (path, key, knownMembers.map(\.0)) }
+                if let found = firstUnknownKey(in: value, known: counterpart, at: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        case (.array(let items), .array(let knownItems)):
+            for (i, (item, knownItem)) in zip(items, knownItems).enumerated() {
+                if let found = firstUnknownKey(in: item, known: knownItem, at: "\(path)[\(i)]") { return found }
+            }
+        default: break
+        }
+        return nil
+    }
+
+    /// Every key the built-in templates use, for "did you mean".
+    static let knownKeys: Set<String> = {
+        var keys = Set<String>()
+        func collect(_ tree: JSONTree) {
+            switch tree {
+            case .object(let members): for (key, value) in members { keys.insert(key); collect(value) }
+            case .array(let items): items.forEach(collect)
+            default: break
+            }
+        }
+        for template in CallCatalog.builtIn {
+            if let data = try? JSONEncoder().encode(template), let tree = try? JSONTree.parse(Array(data)) { collect(tree) }
+        }
+        return keys
+    }()
+
+    /// Edit distance, for "did you mean".
+    static func distance(_ a: String, _ b: String) -> Int {
+        let (x, y) = (Array(a), Array(b))
+        var row = Array(0...y.count)
+        for i in 1...max(1, x.count) where !x.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(1, y.count) where !y.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[y.count]
     }
 
     /// The first key or string anywhere in the document that ``TextRule`` refuses, with its path:

@@ -106,6 +106,21 @@ import Replication
         #expect { try CallTemplate.decode(Data("{\"id\": 5}".utf8)) } throws: { ($0 as? DomainError)?.description.contains("not a call template") == true }
     }
 
+    /// A key no build reads is refused with where it is, not ignored: a misspelt "requierd" would
+    /// otherwise publish a form whose field is silently optional.
+    @Test func aTemplatesUnknownKeyIsRefusedWithWhereItIs() {
+        let misspelt = Self.thirdCall.replacingOccurrences(of: "\"maxLength\": 50", with: "\"maxLenght\": 50")
+        #expect(misspelt != Self.thirdCall)
+        #expect { try CallTemplate.decode(Data(misspelt.utf8)) } throws: { error in
+            let text = (error as? DomainError)?.description ?? ""
+            return text.contains("'maxLenght' at forms[0].fields[0]") && text.contains("did you mean 'maxLength'?")
+        }
+        let grouped = Self.thirdCall.replacingOccurrences(of: "\"title\": \"数字健康应用案例汇总表\",", with: "\"title\": \"数字健康应用案例汇总表\", \"groupBy\": \"unit\",")
+        #expect(grouped != Self.thirdCall)
+        #expect { try CallTemplate.decode(Data(grouped.utf8)) } throws: { ($0 as? DomainError)?.description.contains("'groupBy' at tables[0]") == true }
+        #expect((try? CallTemplate.decode(Data(Self.thirdCall.utf8))) != nil)
+    }
+
     @Test func theProvincePublishesACallThroughSync() throws {
         let world = try World(World.fujian(), start: "2026-01-10")
         var template = try CallTemplate.decode(Data(Self.thirdCall.utf8))
