@@ -83,19 +83,30 @@ enum DraftCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let status = try inv.choice("status", as: Status.self) { text in Status.allCases.first { $0.chinese == text } }
         let rows = try workspace.submissions(call: inv.option("call"), form: inv.option("form"), status: status)
+        let own = workspace.actor.org
         if inv.flag("json") {
             try JSONOut.print(inv.io, try rows.map { s in
                 let (_, form) = try workspace.template(of: s)
                 return ["id": s.id, "call": s.call, "form": s.form, "unit": s.unit, "status": s.status.rawValue,
-                        "title": Render.title(s, form: form), "conflicts": "\(s.conflictingFields.count)"]
+                        "title": Render.title(s, form: form), "conflicts": "\(s.conflictingFields.count)", "own": s.unit == own ? "yes" : "no"]
             })
             return 0
         }
         if rows.isEmpty { inv.io.print("No records.") }
-        for s in rows {
+        func show(_ s: Submission) throws {
             let (_, form) = try workspace.template(of: s)
             let flag = s.conflictingFields.isEmpty ? "" : "  [\(s.conflictingFields.count) conflict\(s.conflictingFields.count == 1 ? "" : "s")]"
             inv.io.print("\(s.id)  \(s.call) \(form.attachment)  \(s.status.chinese)  \(s.unit)  \(Render.title(s, form: form))\(flag)")
+        }
+        // A commission's own records apart from what its units (or, for the province, everyone) sent it.
+        let (mine, theirs) = (rows.filter { $0.unit == own }, rows.filter { $0.unit != own })
+        if workspace.actor.role == .hospital || mine.isEmpty || theirs.isEmpty {
+            for s in rows { try show(s) }
+        } else {
+            inv.io.print("本单位的记录 (\(mine.count)):")
+            for s in mine { try show(s) }
+            inv.io.print("\(workspace.actor.role == .city ? "所辖单位报送" : "各单位报送")的记录 (\(theirs.count)):")
+            for s in theirs { try show(s) }
         }
         return 0
     }

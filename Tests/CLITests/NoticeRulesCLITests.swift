@@ -105,4 +105,26 @@ import TestSupport
         let unknown = w.run("hospital", ["fields", "fujian-2027", "推荐表"])
         #expect(unknown.status != 0 && unknown.stderr.contains("application"), "\(unknown.stderr)")
     }
+
+    /// A city's list shows its units' submissions apart from its own records.
+    @Test func aCitysListKeepsItsOwnRecordsApartFromItsUnits() throws {
+        let w = try CLIWorld()
+        try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        let application = try Self.draft(w)
+        try w.check(["submit", application], in: "hospital")
+        try w.check(["sync"], in: "hospital")
+        let own = try w.check(["new", "anhui-2023", "scenario-opportunity", "--set", "场景需求名称=市里的场景"], in: "city").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try w.check(["sync"], in: "city")
+        let list = try w.check(["list"], in: "city").stdout
+        let mine = try #require(list.range(of: "本单位的记录 (1):"))
+        let theirs = try #require(list.range(of: "所辖单位报送的记录 (1):"))
+        #expect(mine.upperBound < theirs.lowerBound)
+        #expect(list[mine.upperBound..<theirs.lowerBound].contains(own) && list[theirs.upperBound...].contains(application), "\(list)")
+        let json = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--json"], in: "city").stdout.utf8)) as! [[String: String]]
+        #expect(json.first { $0["id"] == own }?["own"] == "yes" && json.first { $0["id"] == application }?["own"] == "no")
+        // A hospital's list is its own records alone, as before.
+        #expect(!(try w.check(["list"], in: "hospital").stdout.contains("本单位的记录")))
+    }
 }
