@@ -33,7 +33,8 @@ public struct Completeness: Hashable, Sendable, Codable {
         public let name: String
         public let forms: [FormCount]
         public let furthest: Stage
-        public var quotaMet: Bool { forms.allSatisfy(\.met) }
+        /// Its quotas met; for a call without quotas, something reported.
+        public let quotaMet: Bool
         /// The deadline has passed and the unit has not met its quota (or, with no quota, reported nothing).
         public let late: Bool
         /// Its submissions claimed as made offline before the deadline and received after it.
@@ -94,7 +95,7 @@ extension Workspace {
                 if case FieldValue.int(let ms)? = record.value(WorkflowField.contact) { contact = ms }
                 return Completeness.Offline(record: record.id, claimed: claimed, lastContact: contact, received: received)
             }
-            return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, late: passed && !met, offline: offline)
+            return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, quotaMet: met, late: passed && !met, offline: offline)
         }
         return Completeness(call: call.id, deadline: call.deadline, millisecondsLeft: call.deadlineEnd - now, units: units)
     }

@@ -127,4 +127,16 @@ import TestSupport
         // A hospital's list is its own records alone, as before.
         #expect(!(try w.check(["list"], in: "hospital").stdout.contains("本单位的记录")))
     }
+
+    /// Past the deadline of a call without quotas, a unit that reported nothing is late, not ✓.
+    @Test func aUnitThatReportedNothingIsLateNotDone() throws {
+        let w = try CLIWorld()
+        try w.replica("province", org: "fj-province", role: "province")
+        let text = try w.check(["completeness", "fujian-2026"], in: "province").stdout   // its deadline, 2026-01-30, has passed
+        #expect(text.contains("deadline passed"))
+        #expect(text.contains("✗ late  福州市卫生健康委员会") && !text.contains("✓"), "\(text)")
+        let json = try JSONSerialization.jsonObject(with: Data(try w.check(["completeness", "fujian-2026", "--json"], in: "province").stdout.utf8)) as! [String: Any]
+        let units = json["units"] as! [[String: Any]]
+        #expect(units.allSatisfy { $0["quotaMet"] as? Bool == false && $0["late"] as? Bool == true })
+    }
 }
