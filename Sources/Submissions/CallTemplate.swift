@@ -43,6 +43,11 @@ public struct CallTemplate: Codable, Hashable, Sendable {
 
     public func form(_ id: String) -> Form? { forms.first { $0.id == id } }
 
+    /// The form named as people name it: its id, its attachment label (附件1) or its title.
+    public func form(named reference: String) -> Form? {
+        form(reference) ?? forms.first { $0.attachment == reference || $0.title == reference }
+    }
+
     public func table(_ id: String) -> TableSpec? { tables.first { $0.id == id } }
 }
 

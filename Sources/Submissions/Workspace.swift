@@ -136,7 +136,7 @@ public final class Workspace {
     @discardableResult
     public func create(call callID: String, form formID: String, values: [(String, String)] = [], id fixedID: String? = nil) throws -> String {
         let call = try call(callID)
-        guard let form = call.form(formID) ?? call.forms.first(where: { $0.attachment == formID || $0.title == formID }) else {
+        guard let form = call.form(named: formID) else {
             throw DomainError.unknownForm(formID, call: callID, known: call.forms.map { "\($0.id) (\($0.attachment) \($0.title))" })
         }
         let directory = try directory()

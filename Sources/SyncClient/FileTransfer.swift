@@ -45,9 +45,7 @@ extension SyncClient {
     private func declared(_ key: ReplicaStore.FileKey) throws -> (Int, String)? {
         let field = ReplicaStore.fileField(key.sha256)
         guard let record = try store.record(key.record, only: ["_unit", field]), let unit = record["_unit"]?.text,
-              case .text(let text)? = record[field],
-              case .number(let size)? = try? JSONTree.parse(Array(text.utf8))["size"],
-              let bytes = Int(size), (1...ReplicaStore.maxFileBytes).contains(bytes) else { return nil }
+              let bytes = BundleFiles.declaredSize(record[field]) else { return nil }
         return (bytes, unit)
     }
 
@@ -61,8 +59,9 @@ extension SyncClient {
             switch reply.status {
             case 200:
                 report.fileBytes += part.count
-                guard case .number(let have)? = try? JSONTree.parse(reply.body)["have"], let held = Int(have),
-                      case .number(let whole)? = try? JSONTree.parse(reply.body)["size"], Int(whole) == size else {
+                let answer = try? JSONTree.parse(reply.body)
+                guard case .number(let have)? = answer?["have"], let held = Int(have),
+                      case .number(let whole)? = answer?["size"], Int(whole) == size else {
                     throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's answer to a file part does not name what it holds of this file")
                 }
                 offset = held

@@ -5,6 +5,14 @@ import Replication
 public enum BundleFiles {
     public typealias File = (key: ReplicaStore.FileKey, bytes: [UInt8])
 
+    /// The size a file field's value declares (`{"name","size","type"}`, PROTOCOL.md 4.1), within
+    /// the bound; nil for anything else (a detached file's null).
+    public static func declaredSize(_ value: FieldValue?) -> Int? {
+        guard case .text(let text)? = value, case .number(let size)? = try? JSONTree.parse(Array(text.utf8))["size"],
+              let bytes = Int(size), (1...ReplicaStore.maxFileBytes).contains(bytes) else { return nil }
+        return bytes
+    }
+
     /// The files `changes` attach that `store` holds whole, each once.
     public static func named(by changes: [Change], in store: ReplicaStore) throws -> [File] {
         var seen = Set<ReplicaStore.FileKey>()
@@ -32,9 +40,7 @@ public enum BundleFiles {
         for file in contents.files {
             let field = ReplicaStore.fileField(file.key.sha256)
             guard let record = try store.record(file.key.record, only: ["_unit", field]),
-                  let unit = record["_unit"]?.text,
-                  case .text(let text)? = record[field],
-                  case .number(let size)? = try? JSONTree.parse(Array(text.utf8))["size"], Int(size) == file.bytes.count else {
+                  let unit = record["_unit"]?.text, declaredSize(record[field]) == file.bytes.count else {
                 skipped += 1
                 continue
             }

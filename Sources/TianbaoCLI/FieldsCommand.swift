@@ -11,7 +11,7 @@ enum FieldsCommand {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let call = try workspace.call(try inv.required("call"))
         let reference = try inv.required("form")
-        guard let form = call.form(reference) ?? call.forms.first(where: { $0.attachment == reference || $0.title == reference }) else {
+        guard let form = call.form(named: reference) else {
             throw DomainError.unknownForm(reference, call: call.id, known: call.forms.map { "\($0.id) (\($0.attachment) \($0.title))" })
         }
         if inv.flag("json") {
