@@ -19,6 +19,9 @@ public struct CallCatalog: Sendable {
 
     public subscript(id: String) -> CallTemplate? { templates[id] }
 
+    /// The template of call `id`, as a function (for rules that look across calls).
+    public func lookup(_ id: String) -> CallTemplate? { templates[id] }
+
     /// Calls by id.
     public var all: [CallTemplate] { templates.values.sorted { $0.id < $1.id } }
 

@@ -26,6 +26,25 @@ public struct CallTemplate: Codable, Hashable, Sendable {
     public var expectedUnits: ExpectedUnits
     public var tables: [TableSpec]
     public var rules: [RuleSpec]
+    /// What the province selects (入库) from the records, and how many; nil: the call sets no target.
+    public var selection: Selection?
+
+    /// The province's library (e.g. 全省重点领域应用场景备选发布清单库) and its targets by form.
+    public struct Selection: Codable, Hashable, Sendable {
+        /// The library's name as the notice gives it.
+        public var library: String
+        public var targets: [Target]
+        /// The notice's words for the targets, quoted with the progress.
+        public var basis: String
+    }
+
+    /// `count` records of `form`: the exact number the notice picks (a warning past it), or with
+    /// `atLeast`, a floor (10个以上).
+    public struct Target: Codable, Hashable, Sendable {
+        public var form: String
+        public var count: Int
+        public var atLeast: Bool?
+    }
 
     public struct ExpectedUnits: Codable, Hashable, Sendable {
         /// Cities (设区市卫健委) report.

@@ -19,10 +19,17 @@ public struct ChangeAuthorizer {
     private var batchIdentity: [String: [String: FieldValue]] = [:]
     /// Records submitted earlier in this batch.
     private var batchSubmitted: Set<String> = []
+    /// The province's decisions earlier in this batch, by record: a 完结 may follow its selection.
+    private var batchDecisions: [String: WorkflowEntry.Action] = [:]
     /// Changes judged earlier in this batch, so a later one may supersede them.
     private var batch: [Dot: Change] = [:]
     /// Each record's files named, as the batch leaves them so far (``checkFileCount(_:)``).
     private var fileFields: [String: Set<String>] = [:]
+    /// Every form record the store holds, read once per batch when a submission needs the
+    /// leader rule (``checkLeader(_:call:form:)``).
+    private var allSubmissions: [Submission]?
+    /// The leaders of the records submitted earlier in this batch.
+    private var batchLeaders: [(record: String, authority: String, person: LeaderRule.Person)] = []
 
     public init(actor: Actor, workspace: Workspace, directory: Directory, catalog: CallCatalog) {
         self.actor = actor
@@ -56,6 +63,7 @@ public struct ChangeAuthorizer {
             batchIdentity[change.record, default: [:]][change.field] = value
         }
         if change.field == WorkflowField.submission { batchSubmitted.insert(change.record) }
+        if change.field == WorkflowField.decision, let entry = WorkflowEntry(change.value) { batchDecisions[change.record] = entry.action }
         return nil
     }
 
@@ -131,9 +139,48 @@ public struct ChangeAuthorizer {
         let action = Action.of(change, existing: existing)
         let everRecommended = (action == .select || action == .reject) ? try workspace.everRecommended(change.record) : false
         let everSubmitted = action == .delete ? try batchSubmitted.contains(change.record) || workspace.everSubmitted(change.record) : false
-        let target = Permission.Target(unit: directory[unitCode], status: existing?.status, everRecommended: everRecommended,
+        let decided = batchDecisions[change.record].map { $0 == .select ? Status.selected : .notSelected }
+        let target = Permission.Target(unit: directory[unitCode], status: decided ?? existing?.status, everRecommended: everRecommended,
                                        everSubmitted: everSubmitted, madeAt: change.timestamp.wall, call: callID.flatMap { catalog[$0] })
         try require(Permission.check(actor, action, on: target, directory: directory))
+        if action == .submit, let call = target.call, let formID = fixed(WorkflowField.form)?.text {
+            try checkLeader(change, call: call, form: formID)
+        }
+        // Selecting reads the record's answers (是否同意发布), not only its workflow fields.
+        if action == .select, let record = try workspace.store.record(change.record), let submission = Submission(record),
+           let form = catalog[submission.call]?.form(submission.form), let refusal = SelectionRule.refusal(submission, form: form) {
+            throw Refusal(code: refusal.code, reason: refusal.reason)
+        }
+    }
+
+    /// 牵头人项目未完结前不得再次申报, judged where every unit's records are: the hub. The leader is
+    /// read as the record stands with this batch's earlier changes, and compared with every
+    /// unfinished project of the same authority's calls, of any unit and round, and with the
+    /// records submitted earlier in this batch.
+    private mutating func checkLeader(_ change: Change, call: CallTemplate, form: String) throws {
+        guard let rule = call.rules.first(where: { $0.kind == .onePerPerson && $0.form == form }) else { return }
+        var values: [String: String] = [:]
+        for key in rule.fields ?? [] {
+            let latest = batch.values.filter { $0.record == change.record && $0.field == key && $0.op == .set }.max { $0.timestamp < $1.timestamp }
+            values[key] = try latest.map { $0.value?.text ?? "" } ?? workspace.store.record(change.record)?.fields[key]?.value.text
+        }
+        guard let person = LeaderRule.person(fields: rule.fields ?? [], value: { values[$0] }) else { return }
+        if allSubmissions == nil { allSubmissions = try workspace.submissions() }
+        let refusal = { (what: String) in
+            Refusal(code: "leader_has_unfinished_project",
+                    reason: "\(values[rule.fields?.first ?? ""] ?? person.name) already leads \(what), which is not finished (完结): \(rule.basis); give another 项目负责人, or the province marks that project 完结 first")
+        }
+        if let other = LeaderRule.unfinishedProject(of: person, excluding: change.record, authority: call.authority,
+                                                   among: allSubmissions ?? [], calls: catalog.lookup) {
+            // Another unit's record is not named: a refusal tells what rule holds, not whose records exist.
+            throw refusal(other.unit == actor.org || actor.role == .province
+                          ? "record \(other.id) (\(other.call), \(other.status.chinese))"
+                          : "a project of another unit (\(other.call)); the province can tell which")
+        }
+        if let earlier = batchLeaders.first(where: { $0.record != change.record && $0.authority == call.authority && $0.person.isSame(as: person) }) {
+            throw refusal("record \(earlier.record), submitted earlier in this batch")
+        }
+        batchLeaders.append((change.record, call.authority, person))
     }
 
     /// A listed dot of this record that the store (or this batch) holds must be one the change may

@@ -2,7 +2,7 @@ import Replication
 
 /// What a change does, in the workflow's words.
 public enum Action: String, Hashable, Sendable, CaseIterable {
-    case create, edit, delete, submit, recommend, returnForRevision, select, reject
+    case create, edit, delete, submit, recommend, returnForRevision, select, reject, conclude
     case publishCall, manageOrganizations
     /// The hub notes when a late-arriving submission was received.
     case acknowledgeReceipt
@@ -19,6 +19,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
         case WorkflowField.submission: return .submit
         case WorkflowField.review:
             return WorkflowEntry(change.value)?.action == .return ? .returnForRevision : .recommend
+        case WorkflowField.concluded: return .conclude
         case WorkflowField.decision:
             return WorkflowEntry(change.value)?.action == .reject ? .reject : .select
         case WorkflowField.received, WorkflowField.contact:
@@ -145,6 +146,14 @@ public enum Permission {
             let direct = unit.reportingUnit == unit.code
             guard direct || target.everRecommended || status == .recommended else {
                 return .refused(code: "not_recommended", reason: "\(unit.name) reports through \(directory[unit.reportingUnit]?.name ?? unit.reportingUnit), which has not recommended this record")
+            }
+            return .allowed
+        case .conclude:
+            guard actor.role == .province else {
+                return .refused(code: "province_only", reason: "only the province marks a project 完结; \(actorOrg.name) is a \(actor.role.rawValue)")
+            }
+            guard target.status == .selected else {
+                return .refused(code: "not_selected", reason: "the record is \(target.status?.chinese ?? "unknown") (\(target.status?.rawValue ?? "")): only a selected project (入库) is marked 完结")
             }
             return .allowed
         case .publishCall, .manageOrganizations, .acknowledgeReceipt:

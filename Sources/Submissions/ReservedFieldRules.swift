@@ -33,6 +33,7 @@ public enum ReservedFieldRules {
         let fits: Bool = switch change.field {
         case WorkflowField.submission: entry.action == .submit
         case WorkflowField.review: entry.action == .recommend || entry.action == .return
+        case WorkflowField.concluded: entry.action == .conclude
         default: entry.action == .select || entry.action == .reject
         }
         guard fits else { return refuse("'\(entry.action.rawValue)' does not belong in \(change.field)") }

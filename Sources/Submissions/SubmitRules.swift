@@ -6,7 +6,11 @@ public enum SubmitRules {
     /// The problems with `submission` under `call`, given the other records (`others`) for
     /// cross-record rules. Empty when it may be submitted.
     /// `today`, the day of submission in the call's offset, bounds dated declarations.
-    public static func issues(_ submission: Submission, form: Form, call: CallTemplate, others: [Submission], today: SimpleDate? = nil) -> [FieldIssue] {
+    /// `others` are the records of every call this replica holds, `calls` finds their templates:
+    /// a leader's unfinished project may be of an earlier round.
+    public static func issues(_ submission: Submission, form: Form, call: CallTemplate, others: [Submission], today: SimpleDate? = nil,
+                              calls: ((String) -> CallTemplate?)? = nil) -> [FieldIssue] {
+        let calls = calls ?? { $0 == call.id ? call : nil }
         var issues: [FieldIssue] = []
         for spec in form.fields {
             if spec.type.isSet {
@@ -28,12 +32,13 @@ public enum SubmitRules {
             }
         }
         for rule in call.rules where rule.form == form.id {
-            issues += check(rule, submission, form: form, call: call, others: others, today: today)
+            issues += check(rule, submission, form: form, call: call, others: others, today: today, calls: calls)
         }
         return issues
     }
 
-    static func check(_ rule: RuleSpec, _ submission: Submission, form: Form, call: CallTemplate, others: [Submission], today: SimpleDate?) -> [FieldIssue] {
+    static func check(_ rule: RuleSpec, _ submission: Submission, form: Form, call: CallTemplate, others: [Submission], today: SimpleDate?,
+                      calls: (String) -> CallTemplate?) -> [FieldIssue] {
         switch rule.kind {
         case .mustBe:
             guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }), let wanted = rule.value,
@@ -62,19 +67,7 @@ public enum SubmitRules {
             let empty = (submission.value(key)?.text ?? "").isEmpty
             return holds && empty ? [FieldIssue(spec, "is empty while \(value) is chosen", expected: "say why（\(rule.basis)）")] : []
         case .onePerPerson:
-            let keys = rule.fields ?? []
-            let person = keys.map { submission.value($0)?.text ?? "" }
-            guard !person.contains(where: \.isEmpty) else { return [] }
-            let unfinished: Set<Status> = [.submitted, .recommended, .selected]
-            guard let other = others.first(where: { other in
-                other.id != submission.id && other.form == submission.form && unfinished.contains(other.status)
-                    && keys.map({ other.value($0)?.text ?? "" }) == person
-            }) else { return [] }
-            let who = person.joined(separator: " ")
-            let title = form.fields.first { $0.type == .text && $0.key.hasSuffix("name") }.flatMap { other.value($0.key)?.text } ?? other.id
-            return [FieldIssue(rule: keys.compactMap { k in form.fields.first { $0.key == k }?.name }.joined(separator: "/"),
-                               "\(who) already leads「\(title)」(\(other.status.chinese)), which is not finished",
-                               expected: rule.basis)]
+            return LeaderRule.issue(submission, rule: rule, form: form, call: call, others: others, calls: calls).map { [$0] } ?? []
         }
     }
 }

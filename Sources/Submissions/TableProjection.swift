@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import Replication
 
@@ -53,11 +54,13 @@ struct TableProjection: Projection {
     /// The key under which the revision that put the record in the tables is kept: the one its
     /// city recommended, or (for a unit reporting straight to the province) the one submitted.
     static let reviewedKey = "@reviewed"
+    /// The key under which the record's status is kept: the library lists the selected (入库) ones.
+    static let statusKey = "@status"
 
     /// The cells a row keeps, in order: the owner's name, then every field some table of the call
     /// reads from this form.
     static func keys(call: CallTemplate, form: Form) -> [String] {
-        var keys = [ownerNameKey, revisionKey, reviewedKey]
+        var keys = [ownerNameKey, revisionKey, reviewedKey, statusKey]
         for table in call.tables where table.form == form.id {
             for column in table.columns where column.source.hasPrefix("field:") {
                 let key = String(column.source.dropFirst(6))
@@ -79,6 +82,8 @@ struct TableProjection: Projection {
             } else if key == reviewedKey {
                 let review = submission.workflow.review.flatMap { $0.entry.action == .recommend ? $0.entry.revision : nil }
                 text = review ?? submission.workflow.submission?.entry.revision ?? ""
+            } else if key == statusKey {
+                text = submission.status.rawValue
             } else if let spec = form.fields.first(where: { $0.key == key }) {
                 text = spec.type.isSet ? FieldCodec.display(elements: submission.elements(key), spec) : FieldCodec.display(submission.value(key), spec)
             } else {
@@ -109,7 +114,13 @@ struct TableProjection: Projection {
 
     /// What the rows depend on besides the records: the templates and the organisations.
     static func signature(catalog: CallCatalog, directory: Directory) -> String {
-        var parts: [String] = catalog.all.map { "\($0.id)@\($0.version)" }
+        // The cells' layout is part of what the rows depend on: a new key derives them again.
+        var parts: [String] = ["cells:" + [ownerNameKey, revisionKey, reviewedKey, statusKey].joined(separator: ",")]
+        // The whole template, not its version: a built-in template's labels or wording may change
+        // with the program while its version stays, and the cells would be stale.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        parts += catalog.all.map { "\($0.id)@\($0.version):" + SHA256.hex((try? encoder.encode($0)) ?? Data()) }
         for org in directory.sorted {
             parts.append([org.code, org.name, org.kind.rawValue, org.city ?? "", org.provincial ? "1" : "0"].joined(separator: "\u{1F}"))
         }

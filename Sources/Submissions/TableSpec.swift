@@ -12,6 +12,17 @@ public struct TableSpec: Codable, Hashable, Sendable {
     public var footer: [Binding]
     /// The notice's note under the table, printed as is.
     public var note: String?
+    /// The kinds of reporting unit that compile this table for themselves (Fujian's 附件2: the
+    /// 设区市卫健委 only; 省属 institutions report straight to the province); nil: any reporting unit.
+    public var compiledBy: [Organization.Kind]?
+    /// The header and footer of the province-wide compilation, which is the province's own table
+    /// and must not carry a reporting unit's lines (盖章 by a 设区市卫健委); the defaults when absent
+    /// are ``provinceDefaultHeader`` and ``provinceDefaultFooter``.
+    public var provinceHeader: [Binding]?
+    public var provinceFooter: [Binding]?
+
+    public static let provinceDefaultHeader = [Binding(label: "汇总单位", source: "unit.name")]
+    public static let provinceDefaultFooter = [Binding(label: "联系人", source: "unit.contact"), Binding(label: "联系电话", source: "unit.phone")]
 
     /// A labelled value about the reporting unit: `unit.name`, `unit.contact`, `unit.phone`.
     public struct Binding: Codable, Hashable, Sendable {

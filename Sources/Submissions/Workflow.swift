@@ -45,6 +45,9 @@ public enum WorkflowField {
     public static let review = "_review"
     /// Written by the province: select or reject.
     public static let decision = "_decision"
+    /// Written by the province once a selected project is finished (完结): its leader may lead
+    /// another (牵头人项目未完结前不得再次申报).
+    public static let concluded = "_concluded"
     /// Written by the hub with every submission it accepts: when it received it (ms since the
     /// epoch, the hub's clock), beside the time the submitting replica claims.
     public static let received = "_received"
@@ -54,13 +57,13 @@ public enum WorkflowField {
     public static let contact = "_contact"
 
     public static let identity: Set<String> = [call, form, unit, template]
-    public static let all: Set<String> = identity.union([submission, review, decision, received, contact])
+    public static let all: Set<String> = identity.union([submission, review, decision, concluded, received, contact])
 }
 
 /// One party's workflow entry as stored (JSON text in its field).
 public struct WorkflowEntry: Codable, Hashable, Sendable {
     public enum Action: String, Codable, Sendable {
-        case submit, recommend, `return`, select, reject
+        case submit, recommend, `return`, select, reject, conclude
     }
 
     public var action: Action
@@ -107,7 +110,12 @@ public struct WorkflowState: Hashable, Sendable {
     public let submission: (entry: WorkflowEntry, at: Timestamp)?
     public let review: (entry: WorkflowEntry, at: Timestamp)?
     public let decision: (entry: WorkflowEntry, at: Timestamp)?
+    /// The province's 完结, with when it was written.
+    public let concluded: (entry: WorkflowEntry, at: Timestamp)?
     private let record: RecordState
+
+    /// A selected project the province marked 完结 (a 完结 of a record no longer selected counts for nothing).
+    public var isConcluded: Bool { status == .selected && concluded != nil }
 
     public static func == (a: WorkflowState, b: WorkflowState) -> Bool {
         a.status == b.status && a.record == b.record
@@ -140,6 +148,7 @@ public struct WorkflowState: Hashable, Sendable {
         self.submission = submission
         self.review = review
         self.decision = decision
+        self.concluded = entry(WorkflowField.concluded)
         self.record = record
     }
 

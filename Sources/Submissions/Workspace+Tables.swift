@@ -13,15 +13,16 @@ extension Workspace {
     }
 
     /// Compiles `table` of `call` for reporting unit `unit` (a city commission or a provincial
-    /// institution), or province-wide when `unit` is `nil`.
+    /// institution), or province-wide when `unit` is `nil`. With `library`, only the records the
+    /// province selected (入库): the call's library (全省重点领域应用场景备选发布清单库).
     ///
     /// Rows are ordered by reporting unit code, then by when the record was (last) submitted, then
     /// by record id; 序号 counts from 1. The order uses only replicated data, so every replica with
     /// the same records prints the same bytes.
-    public func compile(call callID: String, table tableID: String, unit unitCode: String? = nil) throws -> CompiledTable {
+    public func compile(call callID: String, table tableID: String, unit unitCode: String? = nil, library: Bool = false) throws -> CompiledTable {
         let catalog = try catalog()
         guard let call = catalog[callID] else { throw DomainError.unknownCall(callID, known: catalog.all.map(\.id)) }
-        guard let spec = call.table(tableID) ?? call.tables.first(where: { $0.form == tableID }) else {
+        guard var spec = call.table(tableID) ?? call.tables.first(where: { $0.form == tableID }) else {
             throw DomainError.unknownTable(tableID, call: call.id, known: call.tables.map { "\($0.id) \($0.title)" })
         }
         guard let form = call.form(spec.form) else { throw DomainError.unknownForm(spec.form, call: call.id, known: call.forms.map(\.id)) }
@@ -29,16 +30,41 @@ extension Workspace {
         var unit: Organization?
         if let unitCode {
             guard let org = directory[unitCode] else { throw DomainError.unknownUnit(unitCode) }
-            guard org.reportingUnit == org.code else {
+            guard org.reportingUnit == org.code, org.kind != .province else {
+                if org.kind == .province {
+                    throw DomainError.refused(code: "not_reporting_unit", reason: "\(org.name) compiles the province-wide table: leave out --unit")
+                }
                 throw DomainError.refused(code: "not_reporting_unit",
                                           reason: "\(org.name) reports through \(directory[org.reportingUnit]?.name ?? org.reportingUnit); compile that unit's table")
             }
+            if let compilers = spec.compiledBy, !compilers.contains(org.kind) {
+                throw DomainError.refused(code: "not_reporting_unit",
+                                          reason: "\(org.name)（\(org.provincial ? "省属" : "")\(org.kind.chinese)）does not compile \(spec.id) \(spec.title): it is compiled by \(compilers.map(\.chinese).joined(separator: "、"))\(spec.note.map { " \($0)" } ?? ""); its records are in the province-wide table")
+            }
             unit = org
+        }
+        if library {
+            guard let selection = call.selection else {
+                throw DomainError.refused(code: "no_library", reason: "call \(call.id) names no library the province selects into; compile the table without --library")
+            }
+            spec.title = "\(selection.library)：\(spec.title)"
+        } else if unit == nil {
+            spec.title += "（全省汇总）"
+        }
+        if unit == nil {
+            // The province's own table: its lines, not a reporting unit's (盖章 by a 设区市卫健委).
+            spec.header = spec.provinceHeader ?? TableSpec.provinceDefaultHeader
+            spec.footer = spec.provinceFooter ?? TableSpec.provinceDefaultFooter
+            spec.note = nil
         }
 
         // One projected row per record, already in table order.
         try store.refresh(TableProjection(catalog: catalog, directory: directory))
-        let rows = try TableProjection.rows(in: store, call: call.id, form: form.id, unit: unit?.code)
+        let keys = TableProjection.keys(call: call, form: form)
+        var rows = try TableProjection.rows(in: store, call: call.id, form: form.id, unit: unit?.code)
+        if library, let status = keys.firstIndex(of: TableProjection.statusKey) {
+            rows = rows.filter { $0.cells.count > status && $0.cells[status] == Status.selected.rawValue }
+        }
 
         let about = unit ?? directory.province
         func bound(_ binding: TableSpec.Binding) -> CompiledTable.Line {
@@ -51,7 +77,6 @@ extension Workspace {
             }
             return CompiledTable.Line(label: binding.label, value: value)
         }
-        let keys = TableProjection.keys(call: call, form: form)
         // Where each column's text sits in a row's cells (-1: 序号; -2: none).
         let slots: [Int] = spec.columns.map { column in
             if column.source == "#" { return -1 }

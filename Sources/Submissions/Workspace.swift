@@ -197,7 +197,8 @@ public final class Workspace {
     public func issues(_ id: String) throws -> [FieldIssue] {
         let submission = try submission(id)
         let (call, form) = try template(of: submission)
-        return SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id), today: SimpleDate(dayOf: now, utcOffsetHours: call.utcOffsetHours))
+        return SubmitRules.issues(submission, form: form, call: call, others: try submissions(), today: SimpleDate(dayOf: now, utcOffsetHours: call.utcOffsetHours),
+                                calls: try catalog().lookup)
             + Self.ownershipIssues(submission, form: form, directory: try directory())
     }
 
@@ -206,7 +207,8 @@ public final class Workspace {
         let submission = try submission(id)
         let (call, form) = try template(of: submission)
         try authorize(.submit, target(submission, call: call, for: .submit))
-        let issues = SubmitRules.issues(submission, form: form, call: call, others: try submissions(call: call.id), today: SimpleDate(dayOf: now, utcOffsetHours: call.utcOffsetHours))
+        let issues = SubmitRules.issues(submission, form: form, call: call, others: try submissions(), today: SimpleDate(dayOf: now, utcOffsetHours: call.utcOffsetHours),
+                                calls: try catalog().lookup)
             + Self.ownershipIssues(submission, form: form, directory: try directory())
         guard issues.isEmpty else { throw DomainError.invalid(issues) }
         try writeWorkflow(id, WorkflowField.submission, WorkflowEntry(action: .submit, revision: submission.revision, by: actor.org))
@@ -214,22 +216,22 @@ public final class Workspace {
 
     /// Recommends the record with 审核意见 (city of the record's unit).
     public func recommend(_ id: String, opinion: String) throws {
-        try review(id, .recommend, text: opinion, action: .recommend, what: "审核意见")
+        try store.commit([plan(.recommend, id, text: opinion)], author: author)
     }
 
     /// Returns the record to its unit for revision, with 理由 (city of the record's unit).
     public func returnForRevision(_ id: String, reason: String) throws {
-        try review(id, .return, text: reason, action: .returnForRevision, what: "理由")
+        try store.commit([plan(.return, id, text: reason)], author: author)
     }
 
     /// Selects the record into the provincial library (入库) (province).
     public func select(_ id: String, note: String? = nil) throws {
-        try decide(id, .select, note: note, action: .select)
+        try store.commit([plan(.select, id, text: note)], author: author)
     }
 
     /// Decides not to select the record (province).
     public func reject(_ id: String, note: String? = nil) throws {
-        try decide(id, .reject, note: note, action: .reject)
+        try store.commit([plan(.reject, id, text: note)], author: author)
     }
 
     /// Deletes a record this replica's unit owns.
@@ -293,24 +295,58 @@ public final class Workspace {
         return edits
     }
 
-    private func review(_ id: String, _ kind: WorkflowEntry.Action, text: String, action: Action, what: String) throws {
+    /// The change a city's or the province's step on record `id` writes, every rule checked;
+    /// nothing is written (``take(_:ids:text:dryRun:)`` writes many at once).
+    func plan(_ step: WorkflowEntry.Action, _ id: String, text: String?) throws -> Edit {
+        switch step {
+        case .recommend: try review(id, .recommend, text: text ?? "", action: .recommend, what: "审核意见")
+        case .return: try review(id, .return, text: text ?? "", action: .returnForRevision, what: "理由")
+        case .select: try decide(id, .select, note: text, action: .select)
+        case .reject: try decide(id, .reject, note: text, action: .reject)
+        case .conclude: try conclusion(id, note: text)
+        case .submit: throw DomainError.refused(code: "not_a_review", reason: "a submission is made one record at a time: 'tianbao submit ID'")
+        }
+    }
+
+    private func review(_ id: String, _ kind: WorkflowEntry.Action, text: String, action: Action, what: String) throws -> Edit {
         let text = text.trimmingSpaces()
         guard !text.isEmpty else { throw DomainError.refused(code: "empty_text", reason: "\(what) is empty: write it with the command") }
         try Self.checkText(text, what)
         let submission = try submission(id)
         let (call, _) = try template(of: submission)
         try authorize(action, target(submission, call: call, for: action))
-        try writeWorkflow(id, WorkflowField.review, WorkflowEntry(action: kind, revision: submission.revision, text: text, by: actor.org))
+        return workflowEdit(id, WorkflowField.review, WorkflowEntry(action: kind, revision: submission.revision, text: text, by: actor.org))
     }
 
-    private func decide(_ id: String, _ kind: WorkflowEntry.Action, note: String?, action: Action) throws {
+    private func decide(_ id: String, _ kind: WorkflowEntry.Action, note: String?, action: Action) throws -> Edit {
         let submission = try submission(id)
-        let (call, _) = try template(of: submission)
+        let (call, form) = try template(of: submission)
         try authorize(action, target(submission, call: call, for: action))
+        if kind == .select, let refusal = SelectionRule.refusal(submission, form: form) {
+            throw DomainError.refused(code: refusal.code, reason: refusal.reason)
+        }
         let note = note?.trimmingSpaces()
         if let note { try Self.checkText(note, "遴选意见") }
-        try writeWorkflow(id, WorkflowField.decision,
-                          WorkflowEntry(action: kind, revision: submission.revision, text: note?.isEmpty == false ? note : nil, by: actor.org))
+        return workflowEdit(id, WorkflowField.decision,
+                            WorkflowEntry(action: kind, revision: submission.revision, text: note?.isEmpty == false ? note : nil, by: actor.org))
+    }
+
+    private func conclusion(_ id: String, note: String?) throws -> Edit {
+        let submission = try submission(id)
+        let (call, _) = try template(of: submission)
+        try authorize(.conclude, target(submission, call: call, for: .conclude))
+        guard submission.workflow.concluded == nil else {
+            throw DomainError.refused(code: "already_concluded", reason: "record \(id) was marked 完结 already")
+        }
+        let note = note?.trimmingSpaces()
+        if let note { try Self.checkText(note, "完结说明") }
+        return workflowEdit(id, WorkflowField.concluded,
+                            WorkflowEntry(action: .conclude, revision: submission.revision, text: note?.isEmpty == false ? note : nil, by: actor.org))
+    }
+
+    /// Marks a selected project 完结 (province): its leader may lead another.
+    public func conclude(_ id: String, note: String? = nil) throws {
+        try store.commit([plan(.conclude, id, text: note)], author: author)
     }
 
     /// Workflow text is stored inside a JSON entry, where a control character would be escaped and
@@ -322,7 +358,11 @@ public final class Workspace {
     }
 
     private func writeWorkflow(_ id: String, _ field: String, _ entry: WorkflowEntry) throws {
-        try store.commit([.set(collection: Collection.submissions, record: id, field: field, value: entry.stored)], author: author)
+        try store.commit([workflowEdit(id, field, entry)], author: author)
+    }
+
+    private func workflowEdit(_ id: String, _ field: String, _ entry: WorkflowEntry) -> Edit {
+        .set(collection: Collection.submissions, record: id, field: field, value: entry.stored)
     }
 
     /// What the permission check needs to know about an existing record.

@@ -16,6 +16,7 @@ enum Render {
         case WorkflowField.submission: return "提交"
         case WorkflowField.review: return "审核"
         case WorkflowField.decision: return "遴选"
+        case WorkflowField.concluded: return "完结"
         case WorkflowField.received: return "收到时间"
         case WorkflowField.contact: return "最后联系"
         case WorkflowField.call: return "征集"
@@ -85,6 +86,9 @@ enum Render {
         }
         if let decision = s.workflow.decision {
             out += "遴选: \(decision.entry.action == .select ? "入库" : "未入选")\(decision.entry.text.map { "（\($0)）" } ?? "") — \(Format.time(decision.at.wall, offsetHours: call.utcOffsetHours))\n"
+            if s.workflow.isConcluded, let concluded = s.workflow.concluded {
+                out += "完结: 已完结\(concluded.entry.text.map { "（\($0)）" } ?? "") — \(Format.time(concluded.at.wall, offsetHours: call.utcOffsetHours))\n"
+            }
         }
         if case .offlineBeforeDeadline(let received)? = standing {
             out += "截止: submitted offline before the deadline, received by the hub at \(Format.time(received, offsetHours: call.utcOffsetHours))\n"
@@ -116,6 +120,8 @@ enum Render {
         let review: String?
         let deadline: String
         let files: [FileJSON]
+        /// A selected project the province marked 完结.
+        let concluded: Bool
     }
 
     static func json(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding, files: [Workspace.HeldAttachment] = []) -> RecordJSON {
@@ -135,7 +141,8 @@ enum Render {
         }
         return RecordJSON(id: s.id, call: s.call, form: s.form, unit: s.unit, status: s.status.rawValue, revision: s.revision,
                           templateVersion: s.templateVersion, fields: fields, conflicts: conflicts, notes: s.workflow.notes,
-                          review: s.workflow.review?.entry.text, deadline: deadline, files: files.map(FileJSON.init))
+                          review: s.workflow.review?.entry.text, deadline: deadline, files: files.map(FileJSON.init),
+                          concluded: s.workflow.isConcluded)
     }
 }
 

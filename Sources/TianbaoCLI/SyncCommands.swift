@@ -97,7 +97,7 @@ enum SyncCommands {
                              hint: "tell the province: the hub's file may have been edited ('tianbao hub verify'); 'tianbao verify' lists them", code: .data)
         }
         if !report.refused.isEmpty {
-            for r in report.refused { inv.io.error("Refused \(r.dot): \(r.reason ?? r.code ?? "")") }
+            for r in report.refused { inv.io.error("Refused \(r.dot)\(r.code.map { " (\($0))" } ?? ""): \(r.reason ?? "")") }
             throw CLIFailure("the hub refused \(report.refused.count) change\(report.refused.count == 1 ? "" : "s"); the rest went through",
                              hint: "see 'tianbao status', fix the records and sync again", code: .data)
         }

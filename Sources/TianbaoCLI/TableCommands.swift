@@ -1,22 +1,70 @@
 import Foundation
 import Submissions
 
-/// `compile` and `completeness`.
+/// `compile`, `completeness` and `library`.
 enum TableCommands {
-    static var all: [Command] { [compile, completeness] }
+    static var all: [Command] { [compile, completeness, library] }
 
     static let compile = Command(
         "compile", abstract: "Compile a summary table (e.g. 附件2 推荐汇总表) from this replica's records, offline.",
         discussion: "The footer carries the version vector and the table's SHA-256, which the hub recomputes before it is stamped (盖章).",
         arguments: [Argument("call", help: "The call, e.g. fujian-2026."), Argument("table", help: "The table, e.g. 附件2.")],
-        options: [Option("unit", value: "ORG", help: "The reporting unit (a city commission or provincial institution); province-wide without it.")]
+        options: [Option("unit", value: "ORG", help: "The reporting unit (a city commission or provincial institution); this replica's own unit without it, and province-wide on the province's replica."),
+                  libraryFlag]
             + TableOutput.options
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         _ = try TableOutput.format(inv)   // a wrong --format is told before any work
-        let table = try workspace.compile(call: try inv.required("call"), table: try inv.required("table"), unit: inv.option("unit"))
+        let table = try workspace.compile(call: try inv.required("call"), table: try inv.required("table"),
+                                          unit: try unit(inv, workspace), library: inv.flag("library"))
         try TableOutput.write(table, inv)
         return 0
+    }
+
+    static let library = Command(
+        "library", abstract: "Show the province's selection (入库) against the call's targets, and the records selected.",
+        discussion: "A target is the notice's (Anhui: 10 场景机会 and 10 场景能力; Fujian: 10个以上 a year): past an exact target is warned about, never refused. 'tianbao compile CALL TABLE --library' prints the library as a table.",
+        arguments: [Argument("call", help: "The call, e.g. anhui-2023.")]
+    ) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let callID = try inv.required("call")
+        guard let progress = try workspace.selectionProgress(call: callID) else {
+            throw CLIFailure("call \(callID) sets no selection target", hint: "'tianbao list --status selected' lists what was selected", code: .data)
+        }
+        if inv.flag("json") { try JSONOut.print(inv.io, progress); return 0 }
+        inv.io.print("\(progress.library) (\(progress.call))")
+        let directory = try workspace.directory()
+        let call = try workspace.call(callID)
+        for form in progress.forms {
+            let mark = switch form.state { case "met": "✓"; case "over": "⚠"; default: "…" }
+            inv.io.print("  \(mark)  \(form.attachment) \(form.title)  \(form.selected)/\(form.atLeast ? "≥" : "")\(form.target)"
+                         + (form.changedSinceSelection > 0 ? "  (\(form.changedSinceSelection) changed since selected)" : ""))
+            if let warning = form.warning { inv.io.print("     \(warning)") }
+            for s in try workspace.submissions(call: callID, form: form.form, status: .selected) {
+                guard let spec = call.form(s.form) else { continue }
+                inv.io.print("     \(s.id)  \(directory[s.unit]?.name ?? s.unit)  \(Render.title(s, form: spec))")
+            }
+        }
+        inv.io.print("  依据：\(progress.basis)")
+        return 0
+    }
+
+    static let libraryFlag = Option("library", help: "Only the records the province selected (入库): the call's library, e.g. 全省重点领域应用场景备选发布清单库.")
+
+    /// The unit whose table a replica compiles: its own unless told. A replica holds only its own
+    /// unit's records (and its units'), so another unit's table, or the province's, would be a
+    /// table with rows missing: refused, not printed.
+    static func unit(_ inv: Invocation, _ workspace: Workspace) throws -> String? {
+        let directory = try workspace.directory()
+        let own = workspace.actor.org
+        if directory[own]?.kind == .province { return inv.option("unit") }
+        let mine = directory[own]?.reportingUnit ?? own
+        guard let asked = inv.option("unit") else { return mine }
+        guard asked == mine || asked == own else {
+            throw CLIFailure("this replica holds the records of \(directory[mine]?.name ?? mine) only: it cannot compile \(directory[asked]?.name ?? asked)'s table",
+                             hint: "leave out --unit to compile your own table; the province compiles the others", code: .usage)
+        }
+        return asked
     }
 
     static let completeness = Command(

@@ -4,7 +4,7 @@ import Submissions
 /// `submit`, `recommend`, `return`, `select`, `reject`, `delete`: each checked by the domain's
 /// permission function before anything is written.
 enum WorkflowCommands {
-    static var all: [Command] { [submit, recommend, returnCommand, select, reject, delete] }
+    static var all: [Command] { [submit, recommend, returnCommand, select, reject, conclude, delete] }
 
     static let id = Argument("id", help: "The record's id.")
 
@@ -25,28 +25,59 @@ enum WorkflowCommands {
         return "Submitted \(id). It reaches the hub with your next 'tianbao sync'."
     }
 
-    static let recommend = step("recommend", "Recommend a submitted record of your city's units, with 审核意见.",
-                                options: [Option("opinion", value: "TEXT", help: "审核意见 (required).", required: true)]) { w, id, inv in
-        try w.recommend(id, opinion: try inv.required("opinion"))
-        return "Recommended \(id)."
+    static let recommend = review(.recommend, "recommend", "Recommend submitted records of your city's units, with 审核意见.",
+                                  Option("opinion", value: "TEXT", help: "审核意见 (required).", required: true)) { "Recommended \($0)." }
+
+    static let returnCommand = review(.return, "return", "Return submitted records to their units for revision, with 理由.",
+                                      Option("reason", value: "TEXT", help: "理由 (required).", required: true)) { "Returned \($0) for revision." }
+
+    static let select = review(.select, "select", "Select records into the provincial library (入库); province only.",
+                               Option("note", value: "TEXT", help: "A note with the decision.")) { "Selected \($0) (入库)." }
+
+    static let reject = review(.reject, "reject", "Decide not to select records; province only.",
+                               Option("note", value: "TEXT", help: "A note with the decision.")) { "Not selected: \($0)." }
+
+    static let conclude = review(.conclude, "conclude", "Mark a selected project 完结 (finished); province only: its leader may then lead another.",
+                                 Option("note", value: "TEXT", help: "A note, e.g. the acceptance (验收) it passed.")) { "Marked \($0) 完结." }
+
+    /// A city's or the province's step, on one record or many at once (BulkStep).
+    static func review(_ step: WorkflowEntry.Action, _ name: String, _ abstract: String, _ text: Option,
+                       done: @escaping @Sendable (String) -> String) -> Command {
+        Command(name, abstract: abstract,
+                discussion: "Give several ids, or --all (with --call and --form to narrow it) for every record this step applies to, or --ids-from FILE; --dry-run shows what would happen and writes nothing. Many records are written at once or not at all.",
+                arguments: [Argument("id", help: "The records' ids.", optional: true, repeating: true)],
+                options: [text] + BulkStep.options) { inv in
+            let workspace = try ReplicaDirectory(inv).workspace(inv)
+            let ids = inv.argumentList("id")
+            let value = inv.option(text.name)
+            guard ids.count == 1, !BulkStep.asked(inv) else {
+                return try BulkStep.run(step, workspace, ids: ids, text: value, inv)
+            }
+            let id = ids[0]
+            switch step {
+            case .recommend: try workspace.recommend(id, opinion: value ?? "")
+            case .return: try workspace.returnForRevision(id, reason: value ?? "")
+            case .select: try workspace.select(id, note: value)
+            case .reject: try workspace.reject(id, note: value)
+            case .submit: try workspace.submit(id)
+            case .conclude: try workspace.conclude(id, note: value)
+            }
+            let status = try workspace.submission(id).status
+            let progress = step == .select ? try workspace.selectionProgress(call: workspace.submission(id).call) : nil
+            BulkStep.warn(progress, inv)
+            if inv.flag("json") {
+                try JSONOut.print(inv.io, SingleStep(id: id, status: status.rawValue, selection: progress))
+            } else if inv.io.isTerminal {
+                inv.io.print(done(id))
+            }
+            return 0
+        }
     }
 
-    static let returnCommand = step("return", "Return a submitted record to its unit for revision, with 理由.",
-                                    options: [Option("reason", value: "TEXT", help: "理由 (required).", required: true)]) { w, id, inv in
-        try w.returnForRevision(id, reason: try inv.required("reason"))
-        return "Returned \(id) for revision."
-    }
-
-    static let select = step("select", "Select a record into the provincial library (入库); province only.",
-                             options: [Option("note", value: "TEXT", help: "A note with the decision.")]) { w, id, inv in
-        try w.select(id, note: inv.option("note"))
-        return "Selected \(id) (入库)."
-    }
-
-    static let reject = step("reject", "Decide not to select a record; province only.",
-                             options: [Option("note", value: "TEXT", help: "A note with the decision.")]) { w, id, inv in
-        try w.reject(id, note: inv.option("note"))
-        return "Not selected: \(id)."
+    struct SingleStep: Encodable {
+        let id: String
+        let status: String
+        let selection: SelectionProgress?
     }
 
     static let delete = Command("delete", abstract: "Delete a record of your unit.", arguments: [id]) { inv in

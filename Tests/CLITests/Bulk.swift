@@ -1,6 +1,7 @@
 import Foundation
 import Replication
 import Submissions
+import TestSupport
 
 /// Large amounts of data for the CLI tests, written through the library.
 enum Bulk {
@@ -33,5 +34,33 @@ enum Bulk {
         let hubStore = try ReplicaStore(path: hub, configuration: .init(collections: Workspace.Collection.all))
         defer { hubStore.close() }
         return (hubStore.versionVector()[id], local.versionVector()[id])
+    }
+}
+
+extension Bulk {
+    /// `count` records of `form`, made and submitted through the library as the replica's own unit
+    /// would (every rule of submit checked); `values(i)` gives record i's answers. Returns the ids.
+    @discardableResult
+    static func submitted(in folder: String, org: String, role: Role, call: String, form: String, count: Int,
+                          values: (Int) -> [(String, String)]) throws -> [String] {
+        let store = try ReplicaStore(path: folder + "/replica.sqlite", configuration: .init(collections: Workspace.Collection.all))
+        defer { store.close() }
+        let workspace = Workspace(store: store, actor: Actor(org: org, role: role), author: "bulk")
+        return try (0..<count).map { i in
+            let id = try workspace.create(call: call, form: form, values: values(i))
+            try workspace.submit(id)
+            return id
+        }
+    }
+
+    /// A copy of built-in call `id` under `newID`, issued 2026-11-01 and due in 2099.
+    static func openRound(of id: String, as newID: String) throws -> String {
+        let url = Subprocess.buildDirectory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Submissions/Resources/calls/\(id).json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        object["id"] = newID
+        object["deadline"] = "2099-01-31"
+        object["issued"] = "2026-11-01"
+        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
 }

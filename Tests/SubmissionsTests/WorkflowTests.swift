@@ -112,7 +112,7 @@ import TestSupport
         let second = try world["xm-first"].create(call: "fujian-2026", form: "application", values: SampleForms.fujianApplication(project: "第二个项目"))
         #expect { try world["xm-first"].submit(second) } throws: { error in
             guard case .invalid(let issues) = error as? DomainError else { return false }
-            return issues.count == 1 && issues[0].description.contains("黄志强 13905910001 already leads「第一个项目」(已提交)")
+            return issues.count == 1 && issues[0].description.contains("黄志强 already leads「第一个项目」(已提交)")
                 && issues[0].description.contains("牵头人项目未完结前不得再次申报")
         }
         // A different leader is fine.

@@ -1,0 +1,159 @@
+import Foundation
+import Replication
+import Submissions
+import Testing
+import TestSupport
+
+/// The province's own work, through the CLI: steps on many records at once with a dry run, the
+/// selection against the notice's targets, the library as a table, and tables headed honestly.
+@Suite struct ProvinceWorkCLITests {
+    static func statuses(_ w: CLIWorld, _ replica: String, call: String) throws -> [String: String] {
+        let rows = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--call", call, "--json"], in: replica).stdout.utf8)) as! [[String: String]]
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"]!, $0["status"]!) })
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    }
+
+    /// Fujian 申请表 answers for record i: each project has its own leader.
+    static func application(_ i: Int) -> [(String, String)] {
+        [("项目名称", "项目\(i)"), ("单位简介", "三级甲等综合医院。"), ("单位联系人", "陈丽"), ("单位联系人手机号码", "13905910002"),
+         ("单位联系人电子邮箱", "chenli@fzsdyyy.cn"), ("项目负责人", "负责人\(i)"), ("项目负责人手机号码", String(13_800_000_000 + i)),
+         ("项目负责人电子邮箱", "leader\(i)@fzsdyyy.cn"), ("团队简介", "影像科。"), ("应用场景方向", "基层能力提升方向"),
+         ("研发进展", "内部立项阶段"), ("项目简介", "简介。"), ("项目推进计划", "计划。"), ("申报意见", "是"), ("日期", "2026-11-20")]
+    }
+
+    /// A city recommends 120 submissions in one command, after a dry run that wrote nothing; a
+    /// list with one record it may not take writes nothing at all; the province selects from a
+    /// file of ids (the output of 'tianbao list').
+    @Test func aCityRecommendsAHundredAndTwentyRecordsInOneCommand() throws {
+        let w = try CLIWorld()
+        let hospital = try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        try w.replica("province", org: "fj-province", role: "province")
+        let ids = try Bulk.submitted(in: hospital, org: "fz-first", role: .hospital, call: "fujian-2027", form: "application", count: 120, values: Self.application)
+        try w.check(["sync"], in: "hospital")
+        try w.check(["sync"], in: "city")
+
+        let dry = try Self.json(try w.check(["recommend", "--all", "--opinion", "同意推荐", "--dry-run", "--json"], in: "city").stdout)
+        let planned = dry["records"] as! [[String: Any]]
+        #expect(planned.count == 120 && dry["written"] as? Bool == false && dry["dryRun"] as? Bool == true)
+        #expect(Set(planned.map { $0["id"] as! String }) == Set(ids))
+        #expect(try Self.statuses(w, "city", call: "fujian-2027").values.allSatisfy { $0 == "submitted" }, "a dry run writes nothing")
+        let dryText = try w.check(["recommend", "--all", "--opinion", "同意推荐", "--dry-run"], in: "city").stdout
+        #expect(dryText.contains("Dry run: 120 of 120 records would be recommended") && dryText.contains("would recommend  \(ids[0])  福州市第一医院"), "\(dryText)")
+
+        // One id the city may not take (a record of no unit of its, here: not on this replica) refuses them all.
+        let bogus = RecordID.make(wallMilliseconds: 1_800_000_000_000)
+        let mixed = w.run("city", ["recommend", ids[0], ids[1], bogus, "--opinion", "同意推荐"])
+        #expect(mixed.status == 65 && mixed.stderr.contains("✗ \(bogus)") && mixed.stderr.contains("1 of 3 records may not be recommended; nothing was written"), "\(mixed.stderr)")
+        #expect(try Self.statuses(w, "city", call: "fujian-2027")[ids[0]] == "submitted")
+
+        let real = w.run("city", ["recommend", "--all", "--opinion", "同意推荐"])
+        #expect(real.status == 0 && real.stdout.isEmpty && real.stderr.isEmpty, "quiet off a terminal: \(real.stderr)")
+        #expect(try Self.statuses(w, "city", call: "fujian-2027").values.allSatisfy { $0 == "recommended" })
+        try w.check(["sync"], in: "city")
+        #expect(try w.check(["recommend", "--all", "--opinion", "同意推荐"], in: "city").stdout.isEmpty, "nothing left to recommend")
+
+        // The province picks twelve, from a file as 'tianbao list' prints it (headings skipped).
+        try w.check(["sync"], in: "province")
+        let listed = try w.check(["list", "--call", "fujian-2027", "--status", "recommended"], in: "province").stdout
+        let picks = listed.split(separator: "\n").filter { line in ids.prefix(12).contains { line.hasPrefix($0) } }.joined(separator: "\n")
+        try ("所辖单位报送的记录\n" + picks + "\n").write(toFile: w.dir.file("picks.txt"), atomically: true, encoding: .utf8)
+        let cityTries = w.run("city", ["select", "--ids-from", w.dir.file("picks.txt")])
+        #expect(cityTries.status == 65 && cityTries.stderr.contains("12 of 12 records may not be selected"), "only the province selects: \(cityTries.stderr)")
+        let selected = try Self.json(try w.check(["select", "--ids-from", w.dir.file("picks.txt"), "--json"], in: "province").stdout)
+        #expect((selected["records"] as! [[String: Any]]).count == 12 && selected["written"] as? Bool == true)
+        let progress = (selected["selection"] as! [String: Any])["forms"] as! [[String: Any]]
+        #expect(progress.first?["selected"] as? Int == 12 && progress.first?["state"] as? String == "met", "Fujian: 10个以上, no warning past it")
+        try w.check(["sync"], in: "province")
+        let hubStatuses = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--call", "fujian-2027", "--json", "--status", "selected"], in: "province").stdout.utf8)) as! [[String: String]]
+        #expect(Set(hubStatuses.map { $0["id"]! }) == Set(ids.prefix(12)))
+        let library = try w.check(["library", "fujian-2027"], in: "province").stdout
+        #expect(library.contains("✓  附件1 福建省“人工智能+医疗卫生”应用场景研发项目申请表  12/≥10") && library.contains("依据：2026年起，每年遴选10个以上"), "\(library)")
+    }
+
+    /// Anhui picks 10 场景机会: an 11th is warned about, not refused; a scenario its unit did not
+    /// agree to publish is refused by the province's replica and by the hub; the library compiles
+    /// as the province's table of the selected records.
+    @Test func theSelectionIsHeldToTheNoticesTargetsAndConsent() throws {
+        let w = try CLIWorld()
+        try Bulk.openRound(of: "anhui-2023", as: "anhui-2099").write(toFile: w.dir.file("anhui-2099.json"), atomically: true, encoding: .utf8)
+        try w.check(["hub", "publish", "--db", w.hubDB, w.dir.file("anhui-2099.json")])
+        let hospital = try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        let province = try w.replica("province", org: "fj-province", role: "province")
+        let ids = try Bulk.submitted(in: hospital, org: "fz-first", role: .hospital, call: "anhui-2099", form: "scenario-opportunity", count: 13) { i in
+            [("场景需求名称", "场景\(i)"), ("场景描述", "描述。"), ("依托项目介绍", "项目。"), ("拟投入资金", "项目总投资500万元"),
+             ("具体合作需求介绍", "需求。"), ("希望合作方式", "联合研发"), ("建设周期", "2027年1月-2027年12月"),
+             ("是否同意发布及发布有效期", i == 12 ? "不同意" : "同意 2027年1月-2028年12月"), ("项目联系人", "王五 主任 13900000000")]
+        }
+        try w.check(["sync"], in: "hospital")
+        try w.check(["sync"], in: "city")
+        try w.check(["recommend", "--all", "--call", "anhui-2099", "--form", "附件2", "--opinion", "同意推荐"], in: "city")
+        try w.check(["sync"], in: "city")
+        try w.check(["sync"], in: "province")
+
+        let dry = w.run("province", ["select", "--all", "--call", "anhui-2099", "--form", "场景机会", "--dry-run"])
+        #expect(dry.status == 64, "an unknown form name is told: \(dry.stderr)")
+        let all = w.run("province", ["select", "--all", "--call", "anhui-2099", "--form", "附件2", "--dry-run"])
+        #expect(all.status == 65 && all.stdout.contains("✗ \(ids[12])") && all.stdout.contains("不同意发布") && all.stdout.contains("12 of 13 records would be selected"), "\(all.stdout)")
+        let refused = w.run("province", ["select", ids[12]])
+        #expect(refused.status == 77 && refused.stderr.contains("是否同意发布及发布有效期: 不同意发布") && refused.stderr.contains("publish_not_agreed"), "\(refused.stderr)")
+
+        let ten = w.run("province", ["select"] + Array(ids.prefix(10)))
+        #expect(ten.status == 0 && ten.stderr.isEmpty, "\(ten.stderr)")
+        let eleventh = w.run("province", ["select", ids[10]])
+        #expect(eleventh.status == 0 && eleventh.stderr.contains("Warning: 11 安徽省智慧医疗需求倒逼（场景机会）清单 are selected (入库); the notice picks 10"), "\(eleventh.stderr)")
+        let progress = try Self.json(try w.check(["library", "anhui-2099", "--json"], in: "province").stdout)
+        let forms = progress["forms"] as! [[String: Any]]
+        #expect(forms.map { $0["selected"] as! Int } == [11, 0] && forms.map { $0["state"] as! String } == ["over", "below"])
+
+        let table = try w.check(["compile", "anhui-2099", "附件2", "--library", "--format", "md"], in: "province").stdout
+        #expect(table.contains("全省重点领域应用场景备选发布清单库：安徽省智慧医疗需求倒逼（场景机会）清单"), "\(table)")
+        #expect(table.contains("汇总单位：福建省卫生健康委员会") && !table.contains("报送单位"), "the province's own header: \(table)")
+        #expect((0..<11).allSatisfy { table.contains("| 场景\($0) |") } && !table.contains("| 场景11 |") && !table.contains("| 场景12 |"))
+        try w.check(["sync"], in: "province")
+
+        // A selection of the refused scenario written around the CLI is refused by the hub, by name.
+        let store = try ReplicaStore(path: province + "/replica.sqlite", configuration: .init(collections: Workspace.Collection.all))
+        let record = try #require(try store.record(ids[12]))
+        let entry = WorkflowEntry(action: .select, revision: try #require(Submission(record)).revision, by: "fj-province")
+        try store.commit([.set(collection: "submissions", record: ids[12], field: WorkflowField.decision, value: entry.stored)], author: "attacker")
+        store.close()
+        let sync = w.run("province", ["sync"])
+        #expect(sync.status == 65 && sync.stderr.contains("publish_not_agreed"), "\(sync.stderr)")
+    }
+
+    /// The province-wide 附件2 is the province's own table; a city compiles its own by default and
+    /// no other; a 省属 institution does not compile Fujian's 附件2 at all.
+    @Test func tablesAreHeadedByWhoCompilesThem() throws {
+        let w = try CLIWorld()
+        let hospital = try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        try w.replica("province", org: "fj-province", role: "province")
+        try Bulk.submitted(in: hospital, org: "fz-first", role: .hospital, call: "fujian-2027", form: "application", count: 2, values: Self.application)
+        try w.check(["sync"], in: "hospital")
+        try w.check(["sync"], in: "city")
+        try w.check(["recommend", "--all", "--opinion", "同意推荐"], in: "city")
+        try w.check(["sync"], in: "city")
+        try w.check(["sync"], in: "province")
+
+        let own = try w.check(["compile", "fujian-2027", "附件2", "--format", "md"], in: "city").stdout
+        #expect(own.contains("设区市卫健委（盖章）：福州市卫生健康委员会") && own.contains("项目0") && own.contains("设区市卫健委联系人：林晓"), "\(own)")
+        let other = w.run("city", ["compile", "fujian-2027", "附件2", "--unit", "fj-xiamen"])
+        #expect(other.status == 64 && other.stderr.contains("cannot compile 厦门市卫生健康委员会's table"), "\(other.stderr)")
+
+        let provinceWide = try w.check(["compile", "fujian-2027", "附件2", "--format", "md"], in: "province").stdout
+        #expect(provinceWide.contains("汇总单位：福建省卫生健康委员会") && provinceWide.contains("联系人：薛鹏") && provinceWide.contains("推荐汇总表（全省汇总）") && provinceWide.contains("项目1"), "\(provinceWide)")
+        #expect(!provinceWide.contains("设区市卫健委") && !provinceWide.contains("省属医疗卫生机构无需填写该表"), "\(provinceWide)")
+        let hub = try w.check(["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--format", "md"]).stdout
+        #expect(hub == provinceWide, "the hub and the province's replica print the same province-wide table")
+
+        try #"[{"code":"fj-slyy","name":"福建省立医院","kind":"hospital","provincial":true}]"#.write(toFile: w.dir.file("more.json"), atomically: true, encoding: .utf8)
+        try w.check(["hub", "orgs", "--db", w.hubDB, "--load", w.dir.file("more.json")])
+        let provincial = w.run(nil, ["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-slyy"])
+        #expect(provincial.status == 64 && provincial.stderr.contains("does not compile 附件2") && provincial.stderr.contains("省属医疗卫生机构无需填写该表"), "\(provincial.stderr)")
+    }
+}
