@@ -27,10 +27,10 @@ extension Hub {
             guard compiled.sha256 == hash.lowercased() else {
                 throw HubError.stampMismatch(given: hash, compiled: compiled.sha256, sources: compiled.sources)
             }
-            let stamp = Stamp(call: call, table: compiled.table, unit: unit ?? "", sha256: compiled.sha256, sources: compiled.sources,
+            let stamp = Stamp(call: compiled.call, table: compiled.table, unit: unit ?? "", sha256: compiled.sha256, sources: compiled.sources,
                               by: configuration.operatorName, at: now)
             try s.tables.addStamp(stamp)
-            try audit(.stamp, "\(call) \(compiled.table) \(unit ?? "province")", ["sha256", compiled.sha256, "sources", compiled.sources], s)
+            try audit(.stamp, "\(compiled.call) \(compiled.table) \(unit ?? "province")", ["sha256", compiled.sha256, "sources", compiled.sources], s)
             return stamp
         } }
     }

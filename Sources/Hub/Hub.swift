@@ -97,7 +97,8 @@ public final class Hub: Sendable {
     func enroll(org: String, role: Role, label: String?, replica: ReplicaID) throws -> (replica: ReplicaID, token: String) {
         try state.withLock { s in
             let directory = try workspace(s).directory()
-            guard let organization = directory[org] else { throw HubError.unknownOrganization(org, known: directory.sorted.map(\.code)) }
+            guard let organization = directory.named(org) else { throw HubError.unknownOrganization(org, known: directory.sorted.flatMap { [$0.code, $0.name] }) }
+            let org = organization.code
             guard Permission.role(role, fits: organization.kind) else {
                 throw HubError.roleMismatch(org: organization.name, kind: organization.kind.rawValue, role: role.rawValue)
             }
@@ -300,7 +301,7 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownOrganization(let code, let known):
-            return "organisation '\(code)' is not registered on this hub; registered: \(known.isEmpty ? "none — add them with 'tianbao hub orgs'" : known.joined(separator: ", "))"
+            return "organisation '\(code)' is not registered on this hub\(Suggestion.phrase(code, among: known)); registered: \(known.isEmpty ? "none — add them with 'tianbao hub orgs'" : known.joined(separator: ", "))"
         case .roleMismatch(let org, let kind, let role):
             return "\(org) is a \(kind); it cannot be enrolled as \(role)"
         case .noProvince:

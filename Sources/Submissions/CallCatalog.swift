@@ -19,6 +19,26 @@ public struct CallCatalog: Sendable {
 
     public subscript(id: String) -> CallTemplate? { templates[id] }
 
+    /// The call named as people name it: its id, its 文号 (闽卫规划函〔2025〕1122号) or its title
+    /// (with or without 《》). Nil when nothing matches; a 文号 two calls share names neither.
+    public func call(named reference: String) -> CallTemplate? {
+        if let byID = templates[reference] { return byID }
+        let title = reference.trimmingCharacters(in: CharacterSet(charactersIn: "《》 "))
+        let matches = all.filter { $0.documentNumber == reference || $0.title == title }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    /// The call `reference` names, or why none: unknown (with the nearest name), or a 文号 shared
+    /// by several rounds (name the round by its id).
+    public func resolve(_ reference: String) throws -> CallTemplate {
+        if let call = call(named: reference) { return call }
+        let shared = all.filter { $0.documentNumber == reference }.map(\.id)
+        if shared.count > 1 {
+            throw DomainError.refused(code: "ambiguous_call", reason: "\(reference) is the 文号 of several calls: \(shared.joined(separator: ", ")) — name the round by its id")
+        }
+        throw DomainError.unknownCall(reference, known: all.flatMap { [$0.id, $0.documentNumber] })
+    }
+
     /// The template of call `id`, as a function (for rules that look across calls).
     public func lookup(_ id: String) -> CallTemplate? { templates[id] }
 
@@ -57,7 +77,7 @@ extension CallTemplate {
         if let encoded = try? JSONEncoder().encode(template), let known = try? JSONTree.parse(Array(encoded)),
            let (path, key, siblings) = firstUnknownKey(in: tree, known: known, at: "") {
             let vocabulary = Set(siblings).union(Self.knownKeys)
-            let near = vocabulary.min { (distance($0, key), $0) < (distance($1, key), $1) }.flatMap { distance($0, key) <= 2 ? $0 : nil }
+            let near = Suggestion.nearest(key, among: vocabulary.sorted(), within: 2)
             throw DomainError.badTemplate("'\(key)' at \(path.isEmpty ? "the top" : path) is not a key of a call template\(near.map { " (did you mean '\($0)'?)" } ?? ""); nothing was read")
         }
         let problems = template.problems()
@@ -101,21 +121,6 @@ extension CallTemplate {
         return keys
     }()
 
-    /// Edit distance, for "did you mean".
-    static func distance(_ a: String, _ b: String) -> Int {
-        let (x, y) = (Array(a), Array(b))
-        var row = Array(0...y.count)
-        for i in 1...max(1, x.count) where !x.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...max(1, y.count) where !y.isEmpty {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[y.count]
-    }
 
     /// The first key or string anywhere in the document that ``TextRule`` refuses, with its path:
     /// labels, options and help all reach every replica's screen and every compiled table.

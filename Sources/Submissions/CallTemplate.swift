@@ -62,12 +62,30 @@ public struct CallTemplate: Codable, Hashable, Sendable {
 
     public func form(_ id: String) -> Form? { forms.first { $0.id == id } }
 
-    /// The form named as people name it: its id, its attachment label (附件1) or its title.
+    /// The form named as people name it: its id, its attachment label (附件1), its title, or a
+    /// name the notice uses for it (申请表, 场景机会).
     public func form(named reference: String) -> Form? {
-        form(reference) ?? forms.first { $0.attachment == reference || $0.title == reference }
+        form(reference) ?? forms.first { $0.attachment == reference || $0.title == reference || ($0.aliases ?? []).contains(reference) }
     }
 
     public func table(_ id: String) -> TableSpec? { tables.first { $0.id == id } }
+
+    /// The forms as a list to choose from: id, 附件, title and the other names.
+    public var formChoices: [String] {
+        forms.map { "\($0.id) (\($0.attachment) \($0.title)\($0.aliases.map { " 又称 " + $0.joined(separator: "、") } ?? ""))" }
+    }
+
+    /// The tables as a list to choose from.
+    public var tableChoices: [String] {
+        tables.map { "\($0.id) \($0.title)\($0.aliases.map { " 又称 " + $0.joined(separator: "、") } ?? "")" }
+    }
+
+    /// The table named as people name it: its id (附件2), its title, a name the notice uses for
+    /// it (推荐汇总表), or the form whose records it lists.
+    public func table(named reference: String) -> TableSpec? {
+        table(reference) ?? tables.first { $0.title == reference || ($0.aliases ?? []).contains(reference) }
+            ?? form(named: reference).flatMap { form in tables.first { $0.form == form.id } }
+    }
 }
 
 /// One form of a call (附件), filled once per record.
@@ -83,6 +101,8 @@ public struct Form: Codable, Hashable, Sendable {
     /// The kinds of unit that file this form (e.g. Fujian's 申请表: 医疗卫生机构, so `hospital` and
     /// `institution`); nil: any unit.
     public var applicants: [Organization.Kind]?
+    /// Other names the notice gives the form (申请表, 项目申请表), accepted wherever a form is named.
+    public var aliases: [String]?
 
     /// The field named by its key, its unique name (group + label), or its label when only one
     /// field carries it.

@@ -39,6 +39,19 @@ public struct Completeness: Hashable, Sendable, Codable {
         public let late: Bool
         /// Its submissions claimed as made offline before the deadline and received after it.
         public let offline: [Offline]
+        /// The hospitals and institutions that report through it, each with how far it got.
+        public let members: [Member]
+    }
+
+    /// A hospital or institution reporting through a city: what it filed, however far it got.
+    public struct Member: Hashable, Sendable, Codable {
+        public let code: String
+        public let name: String
+        /// Its records by form (附件 label), in any status but draft.
+        public let submitted: [String: Int]
+        /// Its drafts (and returned records), not yet with its city.
+        public let drafting: Int
+        public let furthest: Stage
     }
 
     /// A submission claimed as made offline before the deadline: the claim beside what the hub
@@ -72,6 +85,7 @@ extension Workspace {
         let passed = now > call.deadlineEnd
         let quotaForms = Set(call.expectedUnits.quotas.map(\.form))
         let counted = call.forms.filter { quotaForms.isEmpty || quotaForms.contains($0.id) }
+        let byUnit = Dictionary(grouping: records, by: \.unit)
 
         let units: [Completeness.Unit] = expected.map { unit in
             let mine = records.filter { directory[$0.unit]?.reportingUnit == unit.code }
@@ -95,7 +109,15 @@ extension Workspace {
                 if case FieldValue.int(let ms)? = record.value(WorkflowField.contact) { contact = ms }
                 return Completeness.Offline(record: record.id, claimed: claimed, lastContact: contact, received: received)
             }
-            return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, quotaMet: met, late: passed && !met, offline: offline)
+            let members = directory.sorted.filter { $0.reportingUnit == unit.code && $0.code != unit.code }.map { member in
+                let theirs = byUnit[member.code] ?? []
+                let filed = theirs.filter { $0.status != .draft && $0.status != .returned }
+                return Completeness.Member(code: member.code, name: member.name,
+                                           submitted: Dictionary(grouping: filed) { s in call.form(s.form)?.attachment ?? s.form }.mapValues(\.count),
+                                           drafting: theirs.count - filed.count, furthest: theirs.map { Completeness.Stage($0.status) }.max() ?? .none)
+            }
+            return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, quotaMet: met, late: passed && !met,
+                                     offline: offline, members: members)
         }
         return Completeness(call: call.id, deadline: call.deadline, millisecondsLeft: call.deadlineEnd - now, units: units)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import Replication
 
@@ -97,6 +98,26 @@ public struct Directory: Sendable {
     /// Organisations sorted by code: the order tables and reports use.
     public var sorted: [Organization] { organizations.values.sorted { $0.code < $1.code } }
 
+    /// The organisation named as people name it: its code, its full name (福州市卫生健康委员会), or
+    /// the short form of a commission's name (福州市卫健委).
+    public func named(_ reference: String) -> Organization? {
+        if let byCode = organizations[reference] { return byCode }
+        let wanted = Self.shortName(reference)
+        let matches = organizations.values.filter { $0.name == reference || Self.shortName($0.name) == wanted }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    /// The organisation `reference` names, or `unknownUnit` with the nearest code or name.
+    public func resolve(_ reference: String) throws -> Organization {
+        if let org = named(reference) { return org }
+        throw DomainError.unknownUnit(reference, known: sorted.flatMap { [$0.code, $0.name] })
+    }
+
+    /// 卫生健康委员会 and 卫生健康委 as 卫健委, white space dropped: one commission however it is written.
+    static func shortName(_ name: String) -> String {
+        name.filter { !$0.isWhitespace }.replacingOccurrences(of: "卫生健康委员会", with: "卫健委").replacingOccurrences(of: "卫生健康委", with: "卫健委")
+    }
+
     /// What is wrong with `code` given as `unit`'s 统一社会信用代码, or nil: it must be the code
     /// registered for the unit, and never another registered unit's.
     public func usccProblem(_ code: String, unit: String) -> String? {
@@ -118,6 +139,16 @@ public struct Directory: Sendable {
 /// What a replica's user may do, bound to its organisation at enrolment.
 public enum Role: String, Codable, Sendable, CaseIterable {
     case province, city, hospital
+
+    /// The role as the notices name who acts: 省卫健委, 市卫健委 / 设区市卫健委, 医院 / 医疗卫生机构.
+    public init?(chinese: String) {
+        switch chinese {
+        case "省卫健委", "省卫生健康委", "省卫生健康委员会", "省级": self = .province
+        case "市卫健委", "设区市卫健委", "市卫生健康委", "市卫生健康委员会", "市级": self = .city
+        case "医院", "医疗卫生机构", "医疗机构", "机构": self = .hospital
+        default: return nil
+        }
+    }
 }
 
 /// Who acts: an organisation in a role.

@@ -15,6 +15,8 @@ public struct TableSpec: Codable, Hashable, Sendable {
     /// The kinds of reporting unit that compile this table for themselves (Fujian's 附件2: the
     /// 设区市卫健委 only; 省属 institutions report straight to the province); nil: any reporting unit.
     public var compiledBy: [Organization.Kind]?
+    /// Other names the notice gives the table (推荐汇总表), accepted wherever a table is named.
+    public var aliases: [String]?
     /// The header and footer of the province-wide compilation, which is the province's own table
     /// and must not carry a reporting unit's lines (盖章 by a 设区市卫健委); the defaults when absent
     /// are ``provinceDefaultHeader`` and ``provinceDefaultFooter``.

@@ -21,15 +21,15 @@ extension Workspace {
     /// the same records prints the same bytes.
     public func compile(call callID: String, table tableID: String, unit unitCode: String? = nil, library: Bool = false) throws -> CompiledTable {
         let catalog = try catalog()
-        guard let call = catalog[callID] else { throw DomainError.unknownCall(callID, known: catalog.all.map(\.id)) }
-        guard var spec = call.table(tableID) ?? call.tables.first(where: { $0.form == tableID }) else {
-            throw DomainError.unknownTable(tableID, call: call.id, known: call.tables.map { "\($0.id) \($0.title)" })
+        let call = try catalog.resolve(callID)
+        guard var spec = call.table(named: tableID) else {
+            throw DomainError.unknownTable(tableID, call: call.id, known: call.tableChoices)
         }
         guard let form = call.form(spec.form) else { throw DomainError.unknownForm(spec.form, call: call.id, known: call.forms.map(\.id)) }
         let directory = try directory()
         var unit: Organization?
         if let unitCode {
-            guard let org = directory[unitCode] else { throw DomainError.unknownUnit(unitCode) }
+            let org = try directory.resolve(unitCode)
             guard org.reportingUnit == org.code, org.kind != .province else {
                 if org.kind == .province {
                     throw DomainError.refused(code: "not_reporting_unit", reason: "\(org.name) compiles the province-wide table: leave out --unit")

@@ -66,7 +66,7 @@ public final class Workspace {
 
     public func call(_ id: String) throws -> CallTemplate {
         let catalog = try catalog()
-        guard let call = catalog[id] else { throw DomainError.unknownCall(id, known: catalog.all.map(\.id)) }
+        let call = try catalog.resolve(id)
         return call
     }
 
@@ -137,7 +137,7 @@ public final class Workspace {
     public func create(call callID: String, form formID: String, values: [(String, String)] = [], id fixedID: String? = nil) throws -> String {
         let call = try call(callID)
         guard let form = call.form(named: formID) else {
-            throw DomainError.unknownForm(formID, call: callID, known: call.forms.map { "\($0.id) (\($0.attachment) \($0.title))" })
+            throw DomainError.unknownForm(formID, call: callID, known: call.formChoices)
         }
         let directory = try directory()
         guard let unit = directory[actor.org] else { throw DomainError.unknownUnit(actor.org) }

@@ -30,17 +30,10 @@ enum BulkStep {
         var ids = given
         if let file = inv.option("ids-from") { ids += try readIDs(file, inv) }
         if inv.flag("all") {
-            var form = inv.option("form")
-            if let reference = form, let callID = inv.option("call") {
-                let call = try workspace.call(callID)
-                guard let found = call.form(named: reference) else {
-                    throw DomainError.unknownForm(reference, call: call.id, known: call.forms.map { "\($0.id) (\($0.attachment) \($0.title))" })
-                }
-                form = found.id
-            } else if form != nil {
-                throw CLIFailure("--form needs --call: a form is named within its call", hint: "e.g. --call anhui-2023 --form 附件2", code: .usage)
+            let (callID, formIDs) = try Names.callAndForms(inv, workspace)
+            ids += try workspace.candidates(for: step, call: callID, form: nil).filter { id in
+                formIDs.map { forms in (try? workspace.submission(id).form).map(forms.contains) ?? false } ?? true
             }
-            ids += try workspace.candidates(for: step, call: inv.option("call"), form: form)
         } else if inv.option("call") != nil || inv.option("form") != nil {
             throw CLIFailure("--call and --form narrow --all", hint: "add --all, or name the records", code: .usage)
         }

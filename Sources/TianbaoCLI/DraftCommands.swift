@@ -82,7 +82,8 @@ enum DraftCommands {
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let status = try inv.choice("status", as: Status.self) { text in Status.allCases.first { $0.chinese == text } }
-        let rows = try workspace.submissions(call: inv.option("call"), form: inv.option("form"), status: status)
+        let (callID, formIDs) = try Names.callAndForms(inv, workspace)
+        let rows = try workspace.submissions(call: callID, status: status).filter { formIDs?.contains($0.form) ?? true }
         let own = workspace.actor.org
         if inv.flag("json") {
             try JSONOut.print(inv.io, try rows.map { s in

@@ -12,7 +12,7 @@ enum FieldsCommand {
         let call = try workspace.call(try inv.required("call"))
         let reference = try inv.required("form")
         guard let form = call.form(named: reference) else {
-            throw DomainError.unknownForm(reference, call: call.id, known: call.forms.map { "\($0.id) (\($0.attachment) \($0.title))" })
+            throw DomainError.unknownForm(reference, call: call.id, known: call.formChoices)
         }
         if inv.flag("json") {
             try JSONOut.print(inv.io, form.fields.map(FieldJSON.init))

@@ -150,17 +150,19 @@ enum HubCommands {
 
     static let enroll = Command(
         "enroll", abstract: "Enrol a replica for an organisation; prints its id and token once (the hub keeps only a hash).",
-        options: [db, Option("org", value: "ORG", help: "The organisation's code.", required: true),
-                  Option("role", value: "province|city|hospital", help: "What the replica may do.", required: true),
+        options: [db, Option("org", value: "ORG", help: "The organisation's code or full name (福州市卫生健康委员会).", required: true),
+                  Option("role", value: "province|city|hospital", help: "What the replica may do; also 省卫健委, 市卫健委, 医院.", required: true),
                   Option("label", value: "NAME", help: "Who uses it (shown in reports)."),
                   Option("hub-url", value: "URL", help: "The hub's address, to print the replica's init command.")]
     ) { inv in
-        guard let role = try inv.choice("role", as: Role.self) else { throw UsageError("'role' is missing", path: inv.path) }
+        guard let role = try inv.choice("role", as: Role.self, also: Role.init(chinese:)) else { throw UsageError("'role' is missing", path: inv.path) }
         let hub = try open(inv)
         defer { hub.close() }
-        let (replica, token) = try hub.enroll(org: try inv.required("org"), role: role, label: inv.option("label"))
+        let asked = try inv.required("org")
+        let (replica, token) = try hub.enroll(org: asked, role: role, label: inv.option("label"))
+        let org = (try? hub.withWorkspace { try $0.directory().named(asked)?.code }) ?? nil
         if inv.flag("json") {
-            try JSONOut.print(inv.io, ["replica": replica.hex, "token": token, "org": try inv.required("org"), "role": role.rawValue])
+            try JSONOut.print(inv.io, ["replica": replica.hex, "token": token, "org": org ?? asked, "role": role.rawValue])
         } else {
             inv.io.print("replica \(replica.hex)")
             inv.io.print("token   \(token)")
@@ -259,8 +261,9 @@ enum HubCommands {
         _ = try TableOutput.format(inv)
         let hub = try open(inv)
         defer { hub.close() }
-        let table = try hub.withWorkspace {
-            try $0.compile(call: try inv.required("call"), table: try inv.required("table"), unit: inv.option("unit"), library: inv.flag("library"))
+        let table = try hub.withWorkspace { workspace in
+            try workspace.compile(call: try inv.required("call"), table: try inv.required("table"),
+                                  unit: try inv.option("unit").map { try workspace.directory().resolve($0).code }, library: inv.flag("library"))
         }
         try TableOutput.write(table, inv)
         // Whether the table still is what was stamped (on standard error: the table itself stays clean).
@@ -285,7 +288,8 @@ enum HubCommands {
         defer { hub.close() }
         let stamp: Hub.Stamp
         do {
-            stamp = try hub.stamp(call: try inv.required("call"), table: try inv.required("table"), unit: inv.option("unit"), hash: try inv.required("hash"))
+            let unit = try inv.option("unit").map { reference in try hub.withWorkspace { try $0.directory().resolve(reference).code } }
+            stamp = try hub.stamp(call: try inv.required("call"), table: try inv.required("table"), unit: unit, hash: try inv.required("hash"))
         } catch let error as HubError {
             throw CLIFailure(error.description, hint: "nothing was recorded", code: .data)
         }

@@ -57,9 +57,10 @@ enum TableCommands {
     static func unit(_ inv: Invocation, _ workspace: Workspace) throws -> String? {
         let directory = try workspace.directory()
         let own = workspace.actor.org
-        if directory[own]?.kind == .province { return inv.option("unit") }
+        let asked = try inv.option("unit").map { try directory.resolve($0).code }
+        if directory[own]?.kind == .province { return asked }
         let mine = directory[own]?.reportingUnit ?? own
-        guard let asked = inv.option("unit") else { return mine }
+        guard let asked else { return mine }
         guard asked == mine || asked == own else {
             throw CLIFailure("this replica holds the records of \(directory[mine]?.name ?? mine) only: it cannot compile \(directory[asked]?.name ?? asked)'s table",
                              hint: "leave out --unit to compile your own table; the province compiles the others", code: .usage)
@@ -79,6 +80,10 @@ enum TableCommands {
             let counts = unit.forms.map { "\($0.attachment) \($0.reported)\($0.quota > 0 ? "/\($0.quota)" : "")" }.joined(separator: "  ")
             let mark = unit.quotaMet ? "✓" : (unit.late ? "✗ late" : "…")
             inv.io.print("  \(mark)  \(unit.name) (\(unit.code))  \(counts)  furthest: \(unit.furthest.rawValue)")
+            for m in unit.members {
+                let filed = m.submitted.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "  ")
+                inv.io.print("       \(m.name) (\(m.code))  \(filed.isEmpty ? "nothing submitted" : filed)\(m.drafting > 0 ? "  drafting \(m.drafting)" : "")  furthest: \(m.furthest.rawValue)")
+            }
             for o in unit.offline {
                 inv.io.print("       offline: \(o.record)  claimed \(Format.time(o.claimed))  last contact \(o.lastContact.map { Format.time($0) } ?? "unknown")  received \(Format.time(o.received))")
             }

@@ -95,8 +95,11 @@ import TestSupport
         try w.check(["sync"], in: "city")
         try w.check(["sync"], in: "province")
 
-        let dry = w.run("province", ["select", "--all", "--call", "anhui-2099", "--form", "场景机会", "--dry-run"])
-        #expect(dry.status == 64, "an unknown form name is told: \(dry.stderr)")
+        // Anhui's 附件1 (the contact list) is tracked with the scenario lists.
+        let completeness = try w.check(["completeness", "anhui-2099"], in: "province").stdout
+        #expect(completeness.contains("福州市卫生健康委员会 (fj-fuzhou)  附件1 0/2  附件2 13/1  附件3 0/1"), "\(completeness)")
+        let dry = w.run("province", ["select", "--all", "--call", "anhui-2099", "--form", "场景机遇", "--dry-run"])
+        #expect(dry.status != 0 && dry.stderr.contains("did you mean '场景机会'?"), "an unknown form name is told: \(dry.stderr)")
         let all = w.run("province", ["select", "--all", "--call", "anhui-2099", "--form", "附件2", "--dry-run"])
         #expect(all.status == 65 && all.stdout.contains("✗ \(ids[12])") && all.stdout.contains("不同意发布") && all.stdout.contains("12 of 13 records would be selected"), "\(all.stdout)")
         let refused = w.run("province", ["select", ids[12]])
@@ -140,6 +143,9 @@ import TestSupport
         try w.check(["sync"], in: "city")
         try w.check(["sync"], in: "province")
 
+        // Completeness shows each hospital under its city.
+        let completeness = try w.check(["completeness", "fujian-2027"], in: "province").stdout
+        #expect(completeness.contains("福州市第一医院 (fz-first)  附件1 2  furthest: recommended") && completeness.contains("厦门市第一医院 (xm-first)  nothing submitted"), "\(completeness)")
         let own = try w.check(["compile", "fujian-2027", "附件2", "--format", "md"], in: "city").stdout
         #expect(own.contains("设区市卫健委（盖章）：福州市卫生健康委员会") && own.contains("项目0") && own.contains("设区市卫健委联系人：林晓"), "\(own)")
         let other = w.run("city", ["compile", "fujian-2027", "附件2", "--unit", "fj-xiamen"])

@@ -156,7 +156,13 @@ import TestSupport
         try world.sync()
         var report = try world["ah-province"].completeness(call: "anhui-2023")
         #expect(report.units.map(\.code) == ["ah-hefei", "ah-slyy", "ah-wuhu"])
-        #expect(report.units[0].forms.map(\.reported) == [1, 0])  // the hospital's capability awaits the city
+        // 附件1 is tracked too: two contacts (分管领导, 业务处室负责人) at least.
+        #expect(report.units[0].forms.map(\.attachment) == ["附件1", "附件2", "附件3"])
+        #expect(report.units[0].forms.map(\.reported) == [0, 1, 0])  // the hospital's capability awaits the city
+        // Each hospital under its city, however far it got.
+        #expect(report.units[0].members.map(\.code).contains("hf-second"))
+        #expect(report.units[0].members.first { $0.code == "hf-second" }?.submitted == ["附件3": 1])
+        #expect(report.units[0].members.first { $0.code == "hf-second" }?.furthest == .submitted)
         #expect(report.units[0].furthest == .submitted)
         #expect(!report.units[0].quotaMet)
         #expect(report.units[1].furthest == .drafting)
@@ -165,10 +171,18 @@ import TestSupport
 
         try hefei.recommend(b, opinion: "同意推荐")
         try world.sync()
+        report = try world["ah-province"].completeness(call: "anhui-2023")
+        #expect(!report.units[0].quotaMet, "no contact list yet")
+        for (name, remark) in [("刘洋", "分管领导"), ("王芳", "业务处室负责人")] {
+            let contact = try hefei.create(call: "anhui-2023", form: "contacts", values: [("姓名", name), ("单位及职务", "合肥市卫生健康委员会 处长"),
+                                                                                      ("联系方式（办公电话、手机号）", "0551-63536601、13805510011"), ("备注", remark)])
+            try hefei.submit(contact)
+        }
+        try world.sync()
         world.advance(days: 10)
         report = try world["ah-province"].completeness(call: "anhui-2023")
         #expect(report.units[0].quotaMet)
-        #expect(report.units[0].forms.map(\.reported) == [1, 1])
+        #expect(report.units[0].forms.map(\.reported) == [2, 1, 1])
         #expect(report.units[0].furthest == .recommended)
         #expect(report.millisecondsLeft < 0)
         #expect(report.units.map(\.late) == [false, true, true])
