@@ -56,11 +56,13 @@ struct TableProjection: Projection {
     static let reviewedKey = "@reviewed"
     /// The key under which the record's status is kept: the library lists the selected (入库) ones.
     static let statusKey = "@status"
+    /// The key under which the record's 参考指引场景 numbers are kept ("3,12"), to filter and group by.
+    static let guideKey = "@guide"
 
     /// The cells a row keeps, in order: the owner's name, then every field some table of the call
     /// reads from this form.
     static func keys(call: CallTemplate, form: Form) -> [String] {
-        var keys = [ownerNameKey, revisionKey, reviewedKey, statusKey]
+        var keys = [ownerNameKey, revisionKey, reviewedKey, statusKey, guideKey]
         for table in call.tables where table.form == form.id {
             for column in table.columns where column.source.hasPrefix("field:") {
                 let key = String(column.source.dropFirst(6))
@@ -84,6 +86,11 @@ struct TableProjection: Projection {
                 text = review ?? submission.workflow.submission?.entry.revision ?? ""
             } else if key == statusKey {
                 text = submission.status.rawValue
+            } else if key == guideKey {
+                let numbers = form.fields.filter { $0.type == .guideScenarios }.flatMap { spec in
+                    submission.elements(spec.key).compactMap { element -> Int64? in if case .int(let n) = element { return n } else { return nil } }
+                }
+                text = numbers.sorted().map(String.init).joined(separator: ",")
             } else if let spec = form.fields.first(where: { $0.key == key }) {
                 text = spec.type.isSet ? FieldCodec.display(elements: submission.elements(key), spec) : FieldCodec.display(submission.value(key), spec)
             } else {
@@ -115,7 +122,7 @@ struct TableProjection: Projection {
     /// What the rows depend on besides the records: the templates and the organisations.
     static func signature(catalog: CallCatalog, directory: Directory) -> String {
         // The cells' layout is part of what the rows depend on: a new key derives them again.
-        var parts: [String] = ["cells:" + [ownerNameKey, revisionKey, reviewedKey, statusKey].joined(separator: ",")]
+        var parts: [String] = ["cells:" + [ownerNameKey, revisionKey, reviewedKey, statusKey, guideKey].joined(separator: ",")]
         // The whole template, not its version: a built-in template's labels or wording may change
         // with the program while its version stays, and the cells would be stale.
         let encoder = JSONEncoder()

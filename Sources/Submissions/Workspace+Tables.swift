@@ -13,13 +13,15 @@ extension Workspace {
     }
 
     /// Compiles `table` of `call` for reporting unit `unit` (a city commission or a provincial
-    /// institution), or province-wide when `unit` is `nil`. With `library`, only the records the
-    /// province selected (入库): the call's library (全省重点领域应用场景备选发布清单库).
+    /// institution), or province-wide when `unit` is `nil`, cut as `view` says: only the records
+    /// the province selected (the call's library, 全省重点领域应用场景备选发布清单库), only some of
+    /// the national guide's scenarios, grouped by them.
     ///
     /// Rows are ordered by reporting unit code, then by when the record was (last) submitted, then
     /// by record id; 序号 counts from 1. The order uses only replicated data, so every replica with
     /// the same records prints the same bytes.
-    public func compile(call callID: String, table tableID: String, unit unitCode: String? = nil, library: Bool = false) throws -> CompiledTable {
+    public func compile(call callID: String, table tableID: String, unit unitCode: String? = nil, view: TableView = TableView()) throws -> CompiledTable {
+        let library = view.library
         let catalog = try catalog()
         let call = try catalog.resolve(callID)
         guard var spec = call.table(named: tableID) else {
@@ -65,6 +67,24 @@ extension Workspace {
         if library, let status = keys.firstIndex(of: TableProjection.statusKey) {
             rows = rows.filter { $0.cells.count > status && $0.cells[status] == Status.selected.rawValue }
         }
+        // The guide's scenarios: filter, then group (stably, so the table order holds within a group).
+        var groupLabels: [String] = []
+        if view.scenarios != nil || view.category != nil || view.groupBy != nil, let slot = keys.firstIndex(of: TableProjection.guideKey) {
+            let guide = GuideCatalog.national
+            func numbers(_ row: TableProjection.Row) -> [Int] {
+                row.cells.count > slot ? row.cells[slot].split(separator: ",").compactMap { Int($0) } : []
+            }
+            rows = rows.filter { view.admits(numbers($0), guide: guide) }
+            let grouped = rows.enumerated().map { (index: $0.offset, row: $0.element, group: view.group(numbers($0.element), guide: guide)) }
+                .sorted { ($0.group.order, $0.index) < ($1.group.order, $1.index) }
+            rows = grouped.map(\.row)
+            groupLabels = grouped.map(\.group.label)
+            if let column = view.groupColumn {
+                spec.columns.insert(column, at: spec.columns.first?.source == "#" ? 1 : 0)
+                spec.title += view.groupBy == .guide ? "（按参考指引场景分组）" : "（按参考指引场景类别分组）"
+            }
+            if let line = view.filterLine { spec.header.append(TableSpec.Binding(label: line.label, source: "=" + line.value)) }
+        }
 
         let about = unit ?? directory.province
         func bound(_ binding: TableSpec.Binding) -> CompiledTable.Line {
@@ -73,13 +93,15 @@ extension Workspace {
             case "unit.name": value = about?.name ?? call.authority
             case "unit.contact": value = about?.contact ?? ""
             case "unit.phone": value = about?.phone ?? ""
+            case let literal where literal.hasPrefix("="): value = String(literal.dropFirst())
             default: value = ""
             }
             return CompiledTable.Line(label: binding.label, value: value)
         }
-        // Where each column's text sits in a row's cells (-1: 序号; -2: none).
+        // Where each column's text sits in a row's cells (-1: 序号; -2: none; -3: the group).
         let slots: [Int] = spec.columns.map { column in
             if column.source == "#" { return -1 }
+            if column.source == TableView.groupSource { return -3 }
             if column.source == "unit.name" { return 0 }
             guard column.source.hasPrefix("field:") else { return -2 }
             return keys.firstIndex(of: String(column.source.dropFirst(6))) ?? -2
@@ -92,6 +114,7 @@ extension Workspace {
             slots.map { slot in
                 switch slot {
                 case -1: String(index + 1) + (marked.contains(index + 1) ? "※" : "")
+                case -3: index < groupLabels.count ? groupLabels[index] : ""
                 case 0..<row.cells.count: row.cells[slot]
                 default: ""
                 }

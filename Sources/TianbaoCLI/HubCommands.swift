@@ -256,19 +256,19 @@ enum HubCommands {
     static let compile = Command(
         "compile", abstract: "Compile a summary table from the hub's records (to confirm a city's offline table before it is stamped).",
         arguments: [Argument("call", help: "The call."), Argument("table", help: "The table, e.g. 附件2.")],
-        options: [db, Option("unit", value: "ORG", help: "The reporting unit; province-wide without it."), TableCommands.libraryFlag] + TableOutput.options
+        options: [db, Option("unit", value: "ORG", help: "The reporting unit; province-wide without it."), TableCommands.libraryFlag] + TableCommands.viewOptions + TableOutput.options
     ) { inv in
         _ = try TableOutput.format(inv)
         let hub = try open(inv)
         defer { hub.close() }
         let table = try hub.withWorkspace { workspace in
             try workspace.compile(call: try inv.required("call"), table: try inv.required("table"),
-                                  unit: try inv.option("unit").map { try workspace.directory().resolve($0).code }, library: inv.flag("library"))
+                                  unit: try inv.option("unit").map { try workspace.directory().resolve($0).code }, view: try TableCommands.view(inv))
         }
         try TableOutput.write(table, inv)
         // Whether the table still is what was stamped (on standard error: the table itself stays clean).
         // A stamp is of a unit's (or the province's) whole table, never of the library's.
-        if !inv.flag("library"), let stamp = try hub.latestStamp(call: table.call, table: table.table, unit: table.unit) {
+        if try TableCommands.view(inv) == TableView(), let stamp = try hub.latestStamp(call: table.call, table: table.table, unit: table.unit) {
             let when = "\(Format.time(stamp.at)) by \(stamp.by)"
             inv.io.error(stamp.sha256 == table.sha256
                          ? "盖章核对: matches the table stamped \(when)."

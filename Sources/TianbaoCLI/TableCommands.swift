@@ -10,13 +10,13 @@ enum TableCommands {
         discussion: "The footer carries the version vector and the table's SHA-256, which the hub recomputes before it is stamped (盖章).",
         arguments: [Argument("call", help: "The call, e.g. fujian-2026."), Argument("table", help: "The table, e.g. 附件2.")],
         options: [Option("unit", value: "ORG", help: "The reporting unit (a city commission or provincial institution); this replica's own unit without it, and province-wide on the province's replica."),
-                  libraryFlag]
+                  libraryFlag] + viewOptions
             + TableOutput.options
     ) { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         _ = try TableOutput.format(inv)   // a wrong --format is told before any work
         let table = try workspace.compile(call: try inv.required("call"), table: try inv.required("table"),
-                                          unit: try unit(inv, workspace), library: inv.flag("library"))
+                                          unit: try unit(inv, workspace), view: try view(inv))
         try TableOutput.write(table, inv)
         return 0
     }
@@ -47,6 +47,29 @@ enum TableCommands {
         }
         inv.io.print("  依据：\(progress.basis)")
         return 0
+    }
+
+    static let viewOptions: [Option] = [
+        Option("guide", value: "N,N…", help: "Only records tagged with one of these 参考指引场景 (the national guide's scenario numbers)."),
+        Option("guide-category", value: "NAME", help: "Only records tagged with a scenario of this category of the guide (e.g. 医疗服务, or its place 1–13)."),
+        Option("group-by", value: "guide|category", help: "Group the rows by 参考指引场景 or by its category; a first column names each record's."),
+    ]
+
+    /// The cut of the table the options ask for.
+    static func view(_ inv: Invocation) throws -> TableView {
+        var view = TableView(library: inv.flag("library"))
+        if let list = inv.option("guide") {
+            let parts = list.split(whereSeparator: { ",，、 ".contains($0) })
+            let numbers = parts.compactMap { Int($0) }
+            guard numbers.count == parts.count, !numbers.isEmpty, numbers.allSatisfy({ GuideCatalog.national.scenario($0) != nil }) else {
+                throw CLIFailure("--guide '\(list)' must be scenario numbers of the national guide, 1–\(GuideCatalog.national.scenarios.count), separated by commas",
+                                 hint: "e.g. --guide 1,12", code: .usage)
+            }
+            view.scenarios = Set(numbers)
+        }
+        view.category = try inv.option("guide-category").map { try TableView.category(named: $0) }
+        view.groupBy = try inv.choice("group-by", as: TableView.Grouping.self)
+        return view
     }
 
     static let libraryFlag = Option("library", help: "Only the records the province selected (入库): the call's library, e.g. 全省重点领域应用场景备选发布清单库.")

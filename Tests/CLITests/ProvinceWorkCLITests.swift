@@ -162,4 +162,36 @@ import TestSupport
         let provincial = w.run(nil, ["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-slyy"])
         #expect(provincial.status == 64 && provincial.stderr.contains("does not compile 附件2") && provincial.stderr.contains("省属医疗卫生机构无需填写该表"), "\(provincial.stderr)")
     }
+
+    /// A table filtered and grouped by the national guide's scenarios and categories, the cut
+    /// written on it; the hub prints the same bytes.
+    @Test func tablesAreFilteredAndGroupedByTheGuide() throws {
+        let w = try CLIWorld()
+        let hospital = try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        let tags = ["1", "40、1", "", "60"]
+        try Bulk.submitted(in: hospital, org: "fz-first", role: .hospital, call: "fujian-2027", form: "application", count: 4) { i in
+            Self.application(i) + (tags[i].isEmpty ? [] : [("参考指引场景", tags[i])])
+        }
+        try w.check(["sync"], in: "hospital")
+        try w.check(["sync"], in: "city")
+        try w.check(["recommend", "--all", "--opinion", "同意推荐"], in: "city")
+        try w.check(["sync"], in: "city")
+
+        let one = try w.check(["compile", "fujian-2027", "附件2", "--guide", "1", "--format", "md"], in: "city").stdout
+        #expect(one.contains("筛选：参考指引场景 1") && one.contains("| 项目0 |") && one.contains("| 项目1 |") && !one.contains("| 项目2 |") && !one.contains("| 项目3 |"), "\(one)")
+        let category = try w.check(["compile", "fujian-2027", "附件2", "--guide-category", "养老托育服务", "--format", "md"], in: "city").stdout
+        #expect(category.contains("筛选：参考指引场景类别 养老托育服务") && category.contains("| 1 | 福州市第一医院 | 项目3 |"), "\(category)")
+        let wrong = w.run("city", ["compile", "fujian-2027", "附件2", "--guide-category", "养老服务"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("did you mean '养老托育服务'?"), "\(wrong.stderr)")
+        #expect(w.run("city", ["compile", "fujian-2027", "附件2", "--guide", "85"]).status == 64)
+
+        let grouped = try w.check(["compile", "fujian-2027", "附件2", "--group-by", "category", "--format", "csv"], in: "city").stdout
+        let lines = grouped.split(whereSeparator: \.isNewline).map(String.init)
+        #expect(lines.first == "序号,参考指引场景类别,项目申报单位,项目名称,应用领域", "\(grouped)")
+        #expect(lines.dropFirst().map { $0.split(separator: ",")[3] } == ["项目0", "项目1", "项目3", "项目2"], "医疗服务 first, untagged last: \(grouped)")
+        #expect(lines[2].contains("医疗服务、健康管理服务") && lines[4].contains("（未标注）"), "\(grouped)")
+        let hub = try w.check(["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--group-by", "category", "--format", "csv"]).stdout
+        #expect(hub == grouped)
+    }
 }
