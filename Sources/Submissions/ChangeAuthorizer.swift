@@ -15,7 +15,7 @@ public struct ChangeAuthorizer {
     let catalog: CallCatalog
     /// Each record's reserved fields as the store holds them, read once per batch.
     private var stored: [String: RecordState?] = [:]
-    /// Identity written earlier in this batch, by record.
+    /// Identity (and partners) written earlier in this batch, by record.
     private var batchIdentity: [String: [String: FieldValue]] = [:]
     /// Records submitted earlier in this batch.
     private var batchSubmitted: Set<String> = []
@@ -59,7 +59,7 @@ public struct ChangeAuthorizer {
             return Refusal(code: "internal", reason: "the change could not be judged: \(error)")
         }
         batch[change.dot] = change
-        if WorkflowField.identity.contains(change.field), let value = change.value {
+        if WorkflowField.identity.contains(change.field) || change.field == WorkflowField.partners, let value = change.value {
             batchIdentity[change.record, default: [:]][change.field] = value
         }
         if change.field == WorkflowField.submission { batchSubmitted.insert(change.record) }
@@ -139,9 +139,14 @@ public struct ChangeAuthorizer {
         let action = Action.of(change, existing: existing)
         let everRecommended = (action == .select || action == .reject) ? try workspace.everRecommended(change.record) : false
         let everSubmitted = action == .delete ? try batchSubmitted.contains(change.record) || workspace.everSubmitted(change.record) : false
+        if change.field == WorkflowField.partners,
+           let problem = JointRecord.problem(JointRecord.partners(change.value), owner: unitCode, directory: directory) {
+            throw Refusal(code: "bad_partner", reason: "\(WorkflowField.partners): \(problem)")
+        }
         let decided = batchDecisions[change.record].map { $0 == .select ? Status.selected : .notSelected }
-        let target = Permission.Target(unit: directory[unitCode], status: decided ?? existing?.status, everRecommended: everRecommended,
+        var target = Permission.Target(unit: directory[unitCode], status: decided ?? existing?.status, everRecommended: everRecommended,
                                        everSubmitted: everSubmitted, madeAt: change.timestamp.wall, call: callID.flatMap { catalog[$0] })
+        target.partners = JointRecord.partners(fixed(WorkflowField.partners))
         try require(Permission.check(actor, action, on: target, directory: directory))
         if action == .submit, let call = target.call, let formID = fixed(WorkflowField.form)?.text {
             try checkLeader(change, call: call, form: formID)

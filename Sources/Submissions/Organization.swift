@@ -14,6 +14,9 @@ public struct Organization: Codable, Hashable, Sendable {
         case hospital
         /// Other 医疗卫生机构: 疾控中心, 科学院…
         case institution
+        /// 企业: Anhui lets an enterprise with a scenario need or capability apply straight to the
+        /// province (由有场景需求或场景能力的企业直接申报).
+        case enterprise
 
         /// As the notices name it.
         public var chinese: String {
@@ -22,6 +25,7 @@ public struct Organization: Codable, Hashable, Sendable {
             case .city: "设区市卫健委"
             case .hospital: "医院"
             case .institution: "医疗卫生机构"
+            case .enterprise: "企业"
             }
         }
     }
@@ -63,7 +67,7 @@ public struct Organization: Codable, Hashable, Sendable {
     /// The unit whose tables list this organisation's records: itself when it reports straight to
     /// the province (a city, the province, a provincial institution), otherwise its city.
     public var reportingUnit: String {
-        if provincial || kind == .city || kind == .province { return code }
+        if provincial || kind == .city || kind == .province || kind == .enterprise { return code }
         return city ?? code
     }
 
@@ -138,14 +142,15 @@ public struct Directory: Sendable {
 
 /// What a replica's user may do, bound to its organisation at enrolment.
 public enum Role: String, Codable, Sendable, CaseIterable {
-    case province, city, hospital
+    case province, city, hospital, enterprise
 
-    /// The role as the notices name who acts: 省卫健委, 市卫健委 / 设区市卫健委, 医院 / 医疗卫生机构.
+    /// The role as the notices name who acts: 省卫健委, 市卫健委 / 设区市卫健委, 医院 / 医疗卫生机构, 企业.
     public init?(chinese: String) {
         switch chinese {
         case "省卫健委", "省卫生健康委", "省卫生健康委员会", "省级": self = .province
         case "市卫健委", "设区市卫健委", "市卫生健康委", "市卫生健康委员会", "市级": self = .city
         case "医院", "医疗卫生机构", "医疗机构", "机构": self = .hospital
+        case "企业": self = .enterprise
         default: return nil
         }
     }

@@ -3,6 +3,8 @@ import Replication
 /// What a change does, in the workflow's words.
 public enum Action: String, Hashable, Sendable, CaseIterable {
     case create, edit, delete, submit, recommend, returnForRevision, select, reject, conclude
+    /// The owner names the units applying jointly with it (联合申报).
+    case share
     case publishCall, manageOrganizations
     /// The hub notes when a late-arriving submission was received.
     case acknowledgeReceipt
@@ -20,6 +22,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
         case WorkflowField.review:
             return WorkflowEntry(change.value)?.action == .return ? .returnForRevision : .recommend
         case WorkflowField.concluded: return .conclude
+        case WorkflowField.partners: return .share
         case WorkflowField.decision:
             return WorkflowEntry(change.value)?.action == .reject ? .reject : .select
         case WorkflowField.received, WorkflowField.contact:
@@ -59,6 +62,8 @@ public enum Permission {
         public var madeAt: Int64
         /// The call the record answers.
         public var call: CallTemplate?
+        /// The units applying jointly with the owner: they see the record and edit its answers.
+        public var partners: [String] = []
 
         public init(unit: Organization?, status: Status?, everRecommended: Bool = false, everSubmitted: Bool = false,
                     madeAt: Int64, call: CallTemplate?) {
@@ -99,7 +104,7 @@ public enum Permission {
         let own = unit.code == actor.org
         switch action {
         case .create, .edit:
-            guard own else {
+            guard own || (action == .edit && target.partners.contains(actor.org)) else {
                 return .refused(code: "not_owner", reason: "\(actorOrg.name) may not \(action.rawValue) a record of \(unit.name): only its own unit writes it")
             }
             // What was submitted stays what was submitted: the city reviews, and the tables list,
@@ -148,6 +153,14 @@ public enum Permission {
                 return .refused(code: "not_recommended", reason: "\(unit.name) reports through \(directory[unit.reportingUnit]?.name ?? unit.reportingUnit), which has not recommended this record")
             }
             return .allowed
+        case .share:
+            guard own else {
+                return .refused(code: "not_owner", reason: "only \(unit.name), which owns the record, names the units applying jointly with it")
+            }
+            if let status = target.status, status != .draft && status != .returned {
+                return .refused(code: "frozen_submission", reason: "the record is \(status.chinese) (\(status.rawValue)): its joint applicants stay as submitted until it is returned")
+            }
+            return .allowed
         case .conclude:
             guard actor.role == .province else {
                 return .refused(code: "province_only", reason: "only the province marks a project 完结; \(actorOrg.name) is a \(actor.role.rawValue)")
@@ -167,6 +180,7 @@ public enum Permission {
         case .province: kind == .province
         case .city: kind == .city
         case .hospital: kind == .hospital || kind == .institution
+        case .enterprise: kind == .enterprise
         }
     }
 }

@@ -24,6 +24,8 @@ public enum ReservedFieldRules {
         case WorkflowField.template:
             guard case .int? = change.value else { return refuse("expected an integer") }
             return .allowed
+        case WorkflowField.partners:
+            return JointRecord.isWellFormed(change.value) ? .allowed : refuse("expected a JSON array of unit codes")
         default:
             break
         }

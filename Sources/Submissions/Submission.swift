@@ -32,6 +32,8 @@ public struct Submission: Hashable, Sendable {
     }
 
     public var id: String { record.id }
+    /// The units applying jointly with the owner (联合申报).
+    public var partners: [String] { JointRecord.partners(record[WorkflowField.partners]) }
     public var status: Status { workflow.status }
 
     /// The shown value of a single-value field.

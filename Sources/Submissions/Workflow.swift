@@ -48,6 +48,8 @@ public enum WorkflowField {
     /// Written by the province once a selected project is finished (完结): its leader may lead
     /// another (牵头人项目未完结前不得再次申报).
     public static let concluded = "_concluded"
+    /// Written by the owner: the units applying jointly with it (联合申报), ``JointRecord``.
+    public static let partners = "_partners"
     /// Written by the hub with every submission it accepts: when it received it (ms since the
     /// epoch, the hub's clock), beside the time the submitting replica claims.
     public static let received = "_received"
@@ -57,7 +59,7 @@ public enum WorkflowField {
     public static let contact = "_contact"
 
     public static let identity: Set<String> = [call, form, unit, template]
-    public static let all: Set<String> = identity.union([submission, review, decision, concluded, received, contact])
+    public static let all: Set<String> = identity.union([submission, review, decision, concluded, partners, received, contact])
 }
 
 /// One party's workflow entry as stored (JSON text in its field).

@@ -181,7 +181,8 @@ public final class Workspace {
 
     /// Why `unit` may not file `form`, in the notice's terms.
     public static func notAnApplicant(_ unit: Organization, form: Form, applicants: [Organization.Kind]) -> String {
-        "\(unit.name) is a \(unit.kind.chinese); \(form.attachment) \(form.title) is filed by \(applicants.map(\.chinese).joined(separator: "、")) — a 设区市卫健委 reviews and recommends its units' applications ('tianbao recommend') instead of filing its own"
+        "\(unit.name) is a \(unit.kind.chinese); \(form.attachment) \(form.title) is filed by \(applicants.map(\.chinese).joined(separator: "、"))"
+            + (unit.kind == .city ? " — a 设区市卫健委 reviews and recommends its units' applications ('tianbao recommend') instead of filing its own" : "")
     }
 
     /// Changes answers of a record this replica's unit owns.
@@ -344,6 +345,18 @@ public final class Workspace {
                             WorkflowEntry(action: .conclude, revision: submission.revision, text: note?.isEmpty == false ? note : nil, by: actor.org))
     }
 
+    /// Names the units applying jointly with this record (联合申报), replacing any named before;
+    /// owner only, while the record is in its hands.
+    public func share(_ id: String, with partners: [String]) throws {
+        let submission = try submission(id)
+        let (call, _) = try template(of: submission)
+        try authorize(.share, target(submission, call: call, for: .share))
+        if let problem = JointRecord.problem(partners, owner: submission.unit, directory: try directory()) {
+            throw DomainError.refused(code: "bad_partner", reason: problem)
+        }
+        try store.commit([.set(collection: Collection.submissions, record: id, field: WorkflowField.partners, value: JointRecord.stored(partners))], author: author)
+    }
+
     /// Marks a selected project 完结 (province): its leader may lead another.
     public func conclude(_ id: String, note: String? = nil) throws {
         try store.commit([plan(.conclude, id, text: note)], author: author)
@@ -369,9 +382,11 @@ public final class Workspace {
     /// The history scan behind `everRecommended` runs only for the actions that read it.
     func target(_ submission: Submission, call: CallTemplate, for action: Action) throws -> Permission.Target {
         let decides = action == .select || action == .reject
-        return Permission.Target(unit: try directory()[submission.unit], status: submission.status,
-                                 everRecommended: decides ? try everRecommended(submission.id) : false,
-                                 everSubmitted: action == .delete ? try everSubmitted(submission.id) : false, madeAt: now, call: call)
+        var target = Permission.Target(unit: try directory()[submission.unit], status: submission.status,
+                                       everRecommended: decides ? try everRecommended(submission.id) : false,
+                                       everSubmitted: action == .delete ? try everSubmitted(submission.id) : false, madeAt: now, call: call)
+        target.partners = submission.partners
+        return target
     }
 
     /// Whether the record was ever submitted, even if that submission was later replaced.

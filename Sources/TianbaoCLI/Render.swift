@@ -17,6 +17,7 @@ enum Render {
         case WorkflowField.review: return "审核"
         case WorkflowField.decision: return "遴选"
         case WorkflowField.concluded: return "完结"
+        case WorkflowField.partners: return "联合申报"
         case WorkflowField.received: return "收到时间"
         case WorkflowField.contact: return "最后联系"
         case WorkflowField.call: return "征集"
@@ -51,6 +52,7 @@ enum Render {
         } else {
             out += "\(form.attachment) \(form.title)\n"
             out += "记录 \(s.id) · \(call.id) · 单位 \(s.unit) · 模板版本 \(s.templateVersion) · 状态 \(s.status.chinese)\n"
+            if !s.partners.isEmpty { out += "联合申报: \(s.partners.joined(separator: "、")) (they see the record and edit its answers; \(s.unit) submits it)\n" }
         }
         var section: String?
         for spec in form.fields {
@@ -122,6 +124,8 @@ enum Render {
         let files: [FileJSON]
         /// A selected project the province marked 完结.
         let concluded: Bool
+        /// The units applying jointly with the owner (联合申报).
+        let partners: [String]
     }
 
     static func json(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding, files: [Workspace.HeldAttachment] = []) -> RecordJSON {
@@ -142,7 +146,7 @@ enum Render {
         return RecordJSON(id: s.id, call: s.call, form: s.form, unit: s.unit, status: s.status.rawValue, revision: s.revision,
                           templateVersion: s.templateVersion, fields: fields, conflicts: conflicts, notes: s.workflow.notes,
                           review: s.workflow.review?.entry.text, deadline: deadline, files: files.map(FileJSON.init),
-                          concluded: s.workflow.isConcluded)
+                          concluded: s.workflow.isConcluded, partners: s.partners)
     }
 }
 

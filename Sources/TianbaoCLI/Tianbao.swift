@@ -10,7 +10,7 @@ public enum Tianbao {
                 Each city commission and hospital keeps a local replica; every command except init, sync and the
                 hub commands works with no network. Fields are named by the notice's Chinese labels.
                 """,
-                subcommands: ReplicaCommands.all + DraftCommands.all + [FieldsCommand.fields] + AttachmentCommands.all + WorkflowCommands.all + ConflictCommands.all
+                subcommands: ReplicaCommands.all + DraftCommands.all + [FieldsCommand.fields, JointCommand.joint] + AttachmentCommands.all + WorkflowCommands.all + ConflictCommands.all
                     + TableCommands.all + [PrintCommand.print] + SyncCommands.all + [DiscardCommand.discard, HubCommands.serve, HubCommands.hub])
     }
 

@@ -57,6 +57,6 @@ import TestSupport
         let negative = w.run("hospital", ["sync", "--budget", "-5"])
         #expect(negative.status == 64 && negative.stderr.contains("--budget"))
         let role = w.run("hospital", ["hub", "enroll", "--db", w.dir.file("none.sqlite"), "--org", "fz-first", "--role", "doctor"])
-        #expect(role.status == 64 && role.stderr.contains("--role must be one of province, city, hospital, not 'doctor'"), "\(role.stderr)")
+        #expect(role.status == 64 && role.stderr.contains("--role must be one of province, city, hospital, enterprise, not 'doctor'"), "\(role.stderr)")
     }
 }

@@ -16,7 +16,7 @@ import Replication
         #expect(anhui.title == "关于启动智慧医疗场景创新工作的通知")
         #expect(anhui.issued == "2023-04-01")
         #expect(anhui.deadline == "2023-04-15")
-        #expect(anhui.expectedUnits.quotas.map(\.atLeast) == [1, 1])
+        #expect(anhui.expectedUnits.quotas.map(\.atLeast) == [2, 1, 1])  // 附件1: 分管领导 and 业务处室负责人; one of each kind
         let fujian = catalog["fujian-2026"]!
         #expect(fujian.documentNumber == "闽卫规划函〔2025〕1122号")
         #expect(fujian.authority == "福建省卫生健康委员会")

@@ -55,6 +55,7 @@ final class World {
             case .province: .province
             case .city: .city
             case .hospital, .institution: .hospital
+            case .enterprise: .enterprise
             }
             workspaces[org.code] = Workspace(store: store, actor: Actor(org: org.code, role: role), author: "\(org.name)经办人")
             order.append(org.code)

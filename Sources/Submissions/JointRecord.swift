@@ -1,0 +1,44 @@
+import Foundation
+import JSON
+import Replication
+
+/// 联合申报: a scenario provider and a solution provider apply together (Anhui). One unit owns the
+/// record — it submits it, deletes it and names its partners — and each partner sees it and edits
+/// its answers while it is in the owner's hands. The partners are a register of the record,
+/// `_partners`, a JSON array of unit codes, sorted.
+public enum JointRecord {
+    /// The kinds of unit that may apply jointly: applicants, never a commission.
+    static let kinds: Set<Organization.Kind> = [.hospital, .institution, .enterprise]
+
+    /// The partners a stored `_partners` value names ([] when none or unreadable).
+    public static func partners(_ value: FieldValue?) -> [String] {
+        guard let text = value?.text, let tree = try? JSONTree.parse(Array(text.utf8)), case .array(let items) = tree else { return [] }
+        return items.compactMap { if case .string(let code) = $0 { return code } else { return nil } }
+    }
+
+    /// Whether a stored value is a JSON array of unit codes (the hub refuses anything else).
+    static func isWellFormed(_ value: FieldValue?) -> Bool {
+        guard let text = value?.text, let tree = try? JSONTree.parse(Array(text.utf8)), case .array(let items) = tree else { return false }
+        return items.allSatisfy { if case .string(let code) = $0 { return !code.isEmpty } else { return false } }
+    }
+
+    /// The stored form: sorted, each once, so equal lists are equal bytes.
+    public static func stored(_ codes: [String]) -> FieldValue {
+        let sorted = Array(Set(codes)).sorted()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return .text(String(decoding: (try? encoder.encode(sorted)) ?? Data("[]".utf8), as: UTF8.self))
+    }
+
+    /// Why `partners` may not apply jointly with `owner`, or nil.
+    public static func problem(_ partners: [String], owner: String, directory: Directory) -> String? {
+        for code in partners {
+            guard let unit = directory[code] else { return "'\(code)' is not a registered unit" }
+            if code == owner { return "\(unit.name) owns the record: a partner is another unit" }
+            guard kinds.contains(unit.kind) else {
+                return "\(unit.name) is a \(unit.kind.chinese): joint applicants are 医院、医疗卫生机构 or 企业 (场景提供方和解决方案提供方)"
+            }
+        }
+        return partners.count > 5 ? "at most 5 partners apply jointly with one record" : nil
+    }
+}

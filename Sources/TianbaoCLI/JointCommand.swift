@@ -1,0 +1,28 @@
+import Submissions
+
+/// `joint`: the units applying jointly with a record of yours (联合申报).
+enum JointCommand {
+    static let joint = Command(
+        "joint", abstract: "Name the units applying jointly with a record of yours (联合申报): they see it and edit its answers; you submit it.",
+        discussion: "Give every partner (a hospital, institution or enterprise, by code or name); the list replaces the one before. --clear names none. Only the owner names partners, while the record is a draft or returned.",
+        arguments: [Argument("id", help: "The record's id."), Argument("unit", help: "The partner units.", optional: true, repeating: true)],
+        options: [Option("clear", help: "Name no partner.")]
+    ) { inv in
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let id = try inv.required("id")
+        let references = inv.argumentList("unit")
+        guard references.isEmpty == inv.flag("clear") else {
+            throw CLIFailure(references.isEmpty ? "no partner named" : "--clear takes no unit", hint: "name the partner units, or give --clear alone", code: .usage)
+        }
+        let directory = try workspace.directory()
+        let partners = try references.map { try directory.resolve($0) }
+        try workspace.share(id, with: partners.map(\.code))
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, ["id": id, "partners": partners.map(\.code).sorted().joined(separator: ",")])
+        } else if inv.io.isTerminal {
+            inv.io.print(partners.isEmpty ? "\(id) is applied for by your unit alone." :
+                "\(id) is applied for jointly with \(partners.map(\.name).joined(separator: "、")); they see it after your next 'tianbao sync'.")
+        }
+        return 0
+    }
+}
