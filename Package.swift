@@ -30,6 +30,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "Messages"),
         .target(name: "JSON"),
         .target(name: "GzipCodec", dependencies: ["CZlib"]),
         .target(name: "HTTP", dependencies: ["GzipCodec"]),
@@ -43,7 +44,7 @@ let package = Package(
             dependencies: ["Replication", "SyncProtocol", "Crypto", "JSON", "GzipCodec"],
             resources: [.copy("Resources")]
         ),
-        .target(name: "TianbaoCLI", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP", "Crypto", "JSON"]),
+        .target(name: "TianbaoCLI", dependencies: ["Messages", "Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP", "Crypto", "JSON"]),
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
         // The benchmarks (Tests/README.md): an instrument beside the tests, not part of what ships, so
         // it may measure the server and raw SQLite directly.
@@ -65,6 +66,7 @@ let package = Package(
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "SQLite", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "ArchitectureTests"),
+        .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
     ],
     swiftLanguageModes: [.v6]
 )

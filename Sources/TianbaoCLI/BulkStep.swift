@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Replication
 import Submissions
@@ -35,15 +36,15 @@ enum BulkStep {
                 formIDs.map { forms in (try? workspace.submission(id).form).map(forms.contains) ?? false } ?? true
             }
         } else if inv.option("call") != nil || inv.option("form") != nil {
-            throw CLIFailure("--call and --form narrow --all", hint: "add --all, or name the records", code: .usage)
+            throw CLIFailure(Message.bulkNarrowNeedsAll.text(), hint: Message.bulkNarrowHint.text(), code: .usage)
         }
         guard !ids.isEmpty else {
             if inv.flag("all") {
-                if inv.io.isTerminal || inv.flag("dry-run") { inv.io.print("No record on this replica to \(step.rawValue).") }
+                if inv.io.isTerminal || inv.flag("dry-run") { inv.io.print(Message.bulkNothingToDo.text(verb(step))) }
                 if inv.flag("json") { try JSONOut.print(inv.io, Report(step: step.rawValue, dryRun: inv.flag("dry-run"), written: false, records: [], selection: nil)) }
                 return 0
             }
-            throw CLIFailure("no record named", hint: "give ids, --ids-from FILE, or --all", code: .usage)
+            throw CLIFailure(Message.bulkNoRecordNamed.text(), hint: Message.bulkNoRecordHint.text(), code: .usage)
         }
         let dryRun = inv.flag("dry-run")
         let (outcomes, written) = try workspace.take(step, ids: ids, text: text, dryRun: dryRun)
@@ -63,39 +64,44 @@ enum BulkStep {
                 if let reason = outcome.reason {
                     (dryRun ? inv.io.print : inv.io.error)("  ✗ \(outcome.id)  \(unit)  \(from): \(reason.replacingOccurrences(of: "\n", with: "; "))")
                 } else if dryRun || inv.io.isTerminal {
-                    inv.io.print("  \(dryRun ? "would \(step.rawValue)" : "✓ \(step.rawValue)")  \(outcome.id)  \(unit)  \(from)")
+                    inv.io.print("  \((dryRun ? Message.bulkWould : Message.bulkDone).text(verb(step)))  \(outcome.id)  \(unit)  \(from)")
                 }
             }
             let allowed = outcomes.count - refused.count
             if dryRun {
-                inv.io.print("Dry run: \(allowed) of \(outcomes.count) records would be \(past(step))\(refused.isEmpty ? "" : "; \(refused.count) refused, so the real run would write nothing until they are left out"). Nothing was written.")
+                inv.io.print(refused.isEmpty ? Message.bulkDryRunSummary.text(allowed, outcomes.count, past(step))
+                             : Message.bulkDryRunRefused.text(allowed, outcomes.count, past(step), refused.count))
             } else if written, inv.io.isTerminal {
-                inv.io.print("\(allowed) records \(past(step)). They reach the hub with your next 'tianbao sync'.")
+                inv.io.print(Message.bulkWritten.text(allowed, past(step)))
             }
         }
         guard refused.isEmpty else {
             if dryRun { return ExitCode.data.rawValue }
-            throw CLIFailure("\(refused.count) of \(outcomes.count) records may not be \(past(step)); nothing was written",
-                             hint: "leave those records out (or fix them) and run the command again; --dry-run shows each", code: .data)
+            throw CLIFailure(Message.bulkRefused.text(refused.count, outcomes.count, past(step)), hint: Message.bulkRefusedHint.text(), code: .data)
         }
         return 0
     }
 
     static func past(_ step: WorkflowEntry.Action) -> String {
         switch step {
-        case .recommend: "recommended"
-        case .return: "returned"
-        case .select: "selected (入库)"
-        case .reject: "rejected"
-        case .submit: "submitted"
-        case .conclude: "marked 完结"
+        case .recommend: Message.pastRecommended.text()
+        case .return: Message.pastReturned.text()
+        case .select: Message.pastSelected.text()
+        case .reject: Message.pastRejected.text()
+        case .submit: Message.pastSubmitted.text()
+        case .conclude: Message.pastConcluded.text()
         }
+    }
+
+    /// The step as a command names it in English (the command's own name), and as a verb in Chinese.
+    static func verb(_ step: WorkflowEntry.Action) -> String {
+        Language.current == .chinese ? past(step) : step.rawValue
     }
 
     /// Past an exact target, a warning: the province decides, the notice says how many.
     static func warn(_ progress: SelectionProgress?, _ inv: Invocation) {
         for form in progress?.forms ?? [] {
-            if let warning = form.warning { inv.io.error("Warning: \(warning) (\(progress?.basis ?? ""))") }
+            if let warning = form.warning { inv.io.error(Message.warning.text("\(warning) (\(progress?.basis ?? ""))")) }
         }
     }
 
@@ -105,12 +111,12 @@ enum BulkStep {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
             guard let read = FileManager.default.contents(atPath: file) else {
-                throw CLIFailure("cannot read \(file)", hint: "check the path", code: .noInput)
+                throw CLIFailure(Message.cannotRead.text(file), hint: Message.hintCheckPath.text(), code: .noInput)
             }
             data = read
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIFailure("\(file) is not UTF-8 text", hint: "save it as UTF-8, one record id per line", code: .data)
+            throw CLIFailure(Message.notUTF8.text(file), hint: Message.idsNotUTF8Hint.text(), code: .data)
         }
         return text.split(whereSeparator: \.isNewline).compactMap { line in
             let first = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).first.map(String.init) ?? ""

@@ -1,3 +1,4 @@
+import Messages
 import Hub
 import Replication
 import Submissions
@@ -45,39 +46,39 @@ struct CLIFailure: Error {
         case let error as DomainError:
             switch error {
             case .invalid(let issues):
-                let hint = invocation?.argument("id").map { "see 'tianbao validate \($0)'" } ?? "fix the values and try again"
+                let hint = invocation?.argument("id").map { Message.hintValidate.text($0) } ?? Message.hintFixValues.text()
                 return CLIFailure(issues.map(\.description).joined(separator: "\n       "), hint: hint, code: .data)
             case .refused(let code, let reason) where ["bad_file", "file_too_large", "file_damaged"].contains(code):
-                return CLIFailure(reason, hint: "nothing was written (\(code))", code: .data)
+                return CLIFailure(reason, hint: Message.hintNothingWritten.text(code), code: .data)
             case .refused(let code, let reason) where ["no_such_file", "file_not_here"].contains(code):
-                return CLIFailure(reason, hint: "see 'tianbao show' for the record's files", code: .noInput)
+                return CLIFailure(reason, hint: Message.hintSeeFiles.text(), code: .noInput)
             case .refused(let code, let reason):
-                return CLIFailure(reason, hint: "nothing was written (\(code))", code: code == "bad_id" || code == "id_taken" || code == "empty_text" || code == "not_reporting_unit" ? .usage : .noPermission)
+                return CLIFailure(reason, hint: Message.hintNothingWritten.text(code), code: code == "bad_id" || code == "id_taken" || code == "empty_text" || code == "not_reporting_unit" ? .usage : .noPermission)
             case .noSuchRecord, .notAForm:
                 return CLIFailure(error.description, code: .noInput)
             case .badTemplate:
                 return CLIFailure(error.description, code: .data)
             default:
-                return CLIFailure(error.description, hint: "see '\(command) --help'", code: .usage)
+                return CLIFailure(error.description, hint: Message.hintSeeHelp.text(command), code: .usage)
             }
         case let error as ReplicationError:
             switch error {
             case .noSuchRecord: return CLIFailure(error.description, code: .noInput)
-            case .recordDeleted: return CLIFailure(error.description, hint: "see 'tianbao conflicts'", code: .data)
+            case .recordDeleted: return CLIFailure(error.description, hint: Message.hintSeeConflicts.text(), code: .data)
             default: return CLIFailure(error.description, code: .data)
             }
         case let error as SyncClient.Failure:
             switch error {
-            case .unavailable: return CLIFailure(error.description, hint: "nothing was lost; run 'tianbao sync' again later (cron will)", code: .tempFail)
-            case .unauthorized: return CLIFailure(error.description, hint: "ask the province to enrol this replica again", code: .noPermission)
-            case .rejected: return CLIFailure(error.description, hint: "see 'tianbao status'", code: .data)
+            case .unavailable: return CLIFailure(error.description, hint: Message.hintTryLater.text(), code: .tempFail)
+            case .unauthorized: return CLIFailure(error.description, hint: Message.hintEnrolAgain.text(), code: .noPermission)
+            case .rejected: return CLIFailure(error.description, hint: Message.hintSeeStatus.text(), code: .data)
             }
         case let error as HubError:
             return CLIFailure(error.description, code: .data)
         case let error as ChangeBatch.Malformed:
             return CLIFailure(error.description, code: .data)
         case let error as any StorageFailure:
-            return CLIFailure("the local database failed: \(error.storageMessage)", hint: "check the disk and the folder's permissions", code: .io)
+            return CLIFailure(Message.localDatabaseFailed.text(error.storageMessage), hint: Message.hintCheckDisk.text(), code: .io)
         default:
             return CLIFailure("\(error)", code: .software)
         }

@@ -1,3 +1,4 @@
+import Messages
 import Submissions
 
 /// `joint`: the units applying jointly with a record of yours (联合申报).
@@ -12,7 +13,7 @@ enum JointCommand {
         let id = try inv.required("id")
         let references = inv.argumentList("unit")
         guard references.isEmpty == inv.flag("clear") else {
-            throw CLIFailure(references.isEmpty ? "no partner named" : "--clear takes no unit", hint: "name the partner units, or give --clear alone", code: .usage)
+            throw CLIFailure((references.isEmpty ? Message.jointNoPartner : Message.jointClearTakesNone).text(), hint: Message.jointHint.text(), code: .usage)
         }
         let directory = try workspace.directory()
         let partners = try references.map { try directory.resolve($0) }
@@ -20,8 +21,7 @@ enum JointCommand {
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["id": id, "partners": partners.map(\.code).sorted().joined(separator: ",")])
         } else if inv.io.isTerminal {
-            inv.io.print(partners.isEmpty ? "\(id) is applied for by your unit alone." :
-                "\(id) is applied for jointly with \(partners.map(\.name).joined(separator: "、")); they see it after your next 'tianbao sync'.")
+            inv.io.print(partners.isEmpty ? Message.jointAlone.text(id) : Message.jointWith.text(id, partners.map(\.name).joined(separator: "、")))
         }
         return 0
     }

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Submissions
 
@@ -29,7 +30,7 @@ enum TableCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let callID = try inv.required("call")
         guard let progress = try workspace.selectionProgress(call: callID) else {
-            throw CLIFailure("call \(callID) sets no selection target", hint: "'tianbao list --status selected' lists what was selected", code: .data)
+            throw CLIFailure(Message.noSelectionTarget.text(callID), hint: Message.noSelectionTargetHint.text(), code: .data)
         }
         if inv.flag("json") { try JSONOut.print(inv.io, progress); return 0 }
         inv.io.print("\(progress.library) (\(progress.call))")
@@ -45,7 +46,7 @@ enum TableCommands {
                 inv.io.print("     \(s.id)  \(directory[s.unit]?.name ?? s.unit)  \(Render.title(s, form: spec))")
             }
         }
-        inv.io.print("  依据：\(progress.basis)")
+        inv.io.print(Message.basis.text(progress.basis))
         return 0
     }
 
@@ -62,8 +63,7 @@ enum TableCommands {
             let parts = list.split(whereSeparator: { ",，、 ".contains($0) })
             let numbers = parts.compactMap { Int($0) }
             guard numbers.count == parts.count, !numbers.isEmpty, numbers.allSatisfy({ GuideCatalog.national.scenario($0) != nil }) else {
-                throw CLIFailure("--guide '\(list)' must be scenario numbers of the national guide, 1–\(GuideCatalog.national.scenarios.count), separated by commas",
-                                 hint: "e.g. --guide 1,12", code: .usage)
+                throw CLIFailure(Message.guideNumbers.text(list, GuideCatalog.national.scenarios.count), hint: Message.guideNumbersHint.text(), code: .usage)
             }
             view.scenarios = Set(numbers)
         }
@@ -85,8 +85,8 @@ enum TableCommands {
         let mine = directory[own]?.reportingUnit ?? own
         guard let asked else { return mine }
         guard asked == mine || asked == own else {
-            throw CLIFailure("this replica holds the records of \(directory[mine]?.name ?? mine) only: it cannot compile \(directory[asked]?.name ?? asked)'s table",
-                             hint: "leave out --unit to compile your own table; the province compiles the others", code: .usage)
+            throw CLIFailure(Message.otherUnitsTable.text(directory[mine]?.name ?? mine, directory[asked]?.name ?? asked),
+                             hint: Message.otherUnitsTableHint.text(), code: .usage)
         }
         return asked
     }
@@ -97,20 +97,32 @@ enum TableCommands {
     ) { inv in
         let report = try ReplicaDirectory(inv).workspace(inv).completeness(call: try inv.required("call"))
         if inv.flag("json") { try JSONOut.print(inv.io, report); return 0 }
-        let left = report.millisecondsLeft > 0 ? "\(Format.duration(report.millisecondsLeft)) left" : "deadline passed"
-        inv.io.print("\(report.call): deadline \(report.deadline), \(left)")
+        inv.io.print(report.millisecondsLeft > 0 ? Message.deadlineLeft.text(report.call, report.deadline, Format.duration(report.millisecondsLeft))
+                     : Message.deadlinePassed.text(report.call, report.deadline))
         for unit in report.units {
             let counts = unit.forms.map { "\($0.attachment) \($0.reported)\($0.quota > 0 ? "/\($0.quota)" : "")" }.joined(separator: "  ")
-            let mark = unit.quotaMet ? "✓" : (unit.late ? "✗ late" : "…")
-            inv.io.print("  \(mark)  \(unit.name) (\(unit.code))  \(counts)  furthest: \(unit.furthest.rawValue)")
+            let mark = unit.quotaMet ? "✓" : (unit.late ? Message.lateMark.text() : "…")
+            inv.io.print("  \(mark)  \(unit.name) (\(unit.code))  \(counts)  \(Message.furthest.text(stage(unit.furthest)))")
             for m in unit.members {
                 let filed = m.submitted.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "  ")
-                inv.io.print("       \(m.name) (\(m.code))  \(filed.isEmpty ? "nothing submitted" : filed)\(m.drafting > 0 ? "  drafting \(m.drafting)" : "")  furthest: \(m.furthest.rawValue)")
+                inv.io.print("       \(m.name) (\(m.code))  \(filed.isEmpty ? Message.nothingSubmitted.text() : filed)\(m.drafting > 0 ? "  " + Message.drafting.text(m.drafting) : "")  \(Message.furthest.text(stage(m.furthest)))")
             }
             for o in unit.offline {
-                inv.io.print("       offline: \(o.record)  claimed \(Format.time(o.claimed))  last contact \(o.lastContact.map { Format.time($0) } ?? "unknown")  received \(Format.time(o.received))")
+                inv.io.print("       " + Message.offlineLine.text(o.record, Format.time(o.claimed), o.lastContact.map { Format.time($0) } ?? Message.unknownTime.text(),
+                                                              Format.time(o.received)))
             }
         }
         return 0
+    }
+
+    /// How far a unit got, in the reader's language.
+    static func stage(_ stage: Completeness.Stage) -> String {
+        switch stage {
+        case .none: Message.stageNone.text()
+        case .drafting: Message.stageDrafting.text()
+        case .submitted: Message.stageSubmitted.text()
+        case .recommended: Message.stageRecommended.text()
+        case .selected: Message.stageSelected.text()
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 
 /// The `tianbao` command line, as a library so tests can run it in-process too.
@@ -33,13 +34,13 @@ public enum Tianbao {
             }
         } catch let error as UsageError {
             let chain = ArgumentParser.chain(error.path, root: root)
-            io.error("Error: \(error.message)")
-            io.error("Usage: \(ArgumentParser.usage(for: chain))")
-            io.error("  See '\(error.path.joined(separator: " ")) --help' for more.")
+            io.error(Message.error.text(error.message))
+            io.error(Message.usage.text(ArgumentParser.usage(for: chain)))
+            io.error(Message.seeHelp.text(error.path.joined(separator: " ")))
             return ExitCode.usage.rawValue
         } catch {
             let failure = CLIFailure.from(error, invocation: invocation)
-            io.error("Error: \(failure.message)" + (failure.hint.map { " — \($0)" } ?? ""))
+            io.error(Message.error.text(failure.message + (failure.hint.map { " — \($0)" } ?? "")))
             return failure.code.rawValue
         }
     }

@@ -1,3 +1,4 @@
+import Messages
 import Replication
 import Submissions
 
@@ -22,23 +23,23 @@ enum WorkflowCommands {
 
     static let submit = step("submit", "Submit a record (or resubmit it after a return); every rule must hold.") { w, id, _ in
         try w.submit(id)
-        return "Submitted \(id). It reaches the hub with your next 'tianbao sync'."
+        return Message.submitted.text(id)
     }
 
     static let recommend = review(.recommend, "recommend", "Recommend submitted records of your city's units, with 审核意见.",
-                                  Option("opinion", value: "TEXT", help: "审核意见 (required).", required: true)) { "Recommended \($0)." }
+                                  Option("opinion", value: "TEXT", help: "审核意见 (required).", required: true)) { Message.recommended.text($0) }
 
     static let returnCommand = review(.return, "return", "Return submitted records to their units for revision, with 理由.",
-                                      Option("reason", value: "TEXT", help: "理由 (required).", required: true)) { "Returned \($0) for revision." }
+                                      Option("reason", value: "TEXT", help: "理由 (required).", required: true)) { Message.returned.text($0) }
 
     static let select = review(.select, "select", "Select records into the provincial library (入库); province only.",
-                               Option("note", value: "TEXT", help: "A note with the decision.")) { "Selected \($0) (入库)." }
+                               Option("note", value: "TEXT", help: "A note with the decision.")) { Message.selected.text($0) }
 
     static let reject = review(.reject, "reject", "Decide not to select records; province only.",
-                               Option("note", value: "TEXT", help: "A note with the decision.")) { "Not selected: \($0)." }
+                               Option("note", value: "TEXT", help: "A note with the decision.")) { Message.rejected.text($0) }
 
     static let conclude = review(.conclude, "conclude", "Mark a selected project 完结 (finished); province only: its leader may then lead another.",
-                                 Option("note", value: "TEXT", help: "A note, e.g. the acceptance (验收) it passed.")) { "Marked \($0) 完结." }
+                                 Option("note", value: "TEXT", help: "A note, e.g. the acceptance (验收) it passed.")) { Message.concluded.text($0) }
 
     /// A city's or the province's step, on one record or many at once (BulkStep).
     static func review(_ step: WorkflowEntry.Action, _ name: String, _ abstract: String, _ text: Option,

@@ -1,0 +1,67 @@
+/// Every sentence the command line says, by key: the words themselves are in the catalogue, once
+/// in English (``Catalogue/english``) and once in Chinese (``Catalogue/chinese``). Field labels,
+/// table titles and other words of the notices are data, and pass through as they are.
+///
+/// A message's values go where its text says `{1}`, `{2}`…, so each language orders them as it needs.
+public enum Message: String, CaseIterable, Sendable {
+    // The frame every failure is printed in.
+    case error, usage, seeHelp, warning
+    // Hints after a failure.
+    case hintNothingWritten, hintSeeFiles, hintSeeHelp, hintSeeConflicts, hintTryLater, hintEnrolAgain, hintSeeStatus,
+         hintCheckDisk, hintCheckPath, hintFixValues, hintValidate
+    case localDatabaseFailed, cannotRead, notUTF8
+    // Workflow steps.
+    case submitted, recommended, returned, selected, rejected, concluded, queuedForSync
+    case pastRecommended, pastReturned, pastSelected, pastRejected, pastSubmitted, pastConcluded
+    // Many records at once.
+    case bulkNarrowNeedsAll, bulkNarrowHint, bulkNothingToDo, bulkNoRecordNamed, bulkNoRecordHint, bulkWould, bulkDone,
+         bulkDryRunSummary, bulkDryRunRefused, bulkWritten, bulkRefused, bulkRefusedHint, idsNotUTF8Hint
+    // Joint records.
+    case jointNoPartner, jointClearTakesNone, jointHint, jointAlone, jointWith
+    // Tables, the library, completeness.
+    case noSelectionTarget, noSelectionTargetHint, basis, guideNumbers, guideNumbersHint, otherUnitsTable, otherUnitsTableHint,
+         deadlineLeft, deadlinePassed, completenessHeader, furthest, nothingSubmitted, drafting, offlineLine, unknownTime, lateMark,
+         stageNone, stageDrafting, stageSubmitted, stageRecommended, stageSelected
+}
+
+extension Message {
+    /// The message in the reader's language, `values` in its places.
+    public func text(_ values: any CustomStringConvertible...) -> String {
+        text(in: .current, values)
+    }
+
+    public func text(in language: Language, _ values: [any CustomStringConvertible]) -> String {
+        let template = (language == .chinese ? Catalogue.chinese[self] : Catalogue.english[self]) ?? Catalogue.english[self] ?? rawValue
+        return Self.fill(template, values.map(\.description))
+    }
+
+    /// `{n}` replaced by the n-th value (from 1); a place with no value stays as written.
+    static func fill(_ template: String, _ values: [String]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let n = Int(after[..<close]), n >= 1, n <= values.count {
+                out += values[n - 1]
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "{"
+                rest = after
+            }
+        }
+        return out + rest
+    }
+
+    /// The places a template uses, for the catalogue's own test.
+    public static func places(_ template: String) -> Set<Int> {
+        var found = Set<Int>()
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let n = Int(after[..<close]) { found.insert(n) }
+            rest = after
+        }
+        return found
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Submissions
+import Testing
+import TestSupport
+
+/// Under a Chinese locale the command line speaks Chinese, from the same catalogue.
+@Suite struct ChineseLocaleCLITests {
+    static let zh = ["LANG": "zh_CN.UTF-8"]
+
+    @Test func messagesAreChineseUnderAChineseLocale() throws {
+        let w = try CLIWorld()
+        let hospital = try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        try Bulk.submitted(in: hospital, org: "fz-first", role: .hospital, call: "fujian-2027", form: "application", count: 3, values: ProvinceWorkCLITests.application)
+        try w.check(["sync"], in: "hospital")
+        try w.check(["sync"], in: "city")
+
+        let dry = w.run("city", ["recommend", "--all", "--opinion", "同意推荐", "--dry-run"], environment: Self.zh)
+        #expect(dry.status == 0 && dry.stdout.contains("试运行：3 条记录中有 3 条将被推荐。未写入任何内容。") && dry.stdout.contains("将推荐"), "\(dry.stdout)")
+        let other = w.run("city", ["compile", "fujian-2027", "附件2", "--unit", "fj-xiamen"], environment: Self.zh)
+        #expect(other.status == 64 && other.stderr.hasPrefix("错误：本副本只有 福州市卫生健康委员会 的记录，不能汇总 厦门市卫生健康委员会 的表"), "\(other.stderr)")
+        let completeness = w.run("city", ["completeness", "fujian-2027"], environment: Self.zh)
+        #expect(completeness.stdout.contains("fujian-2027：截止 2099-01-31，还剩") && completeness.stdout.contains("最远进度：已提交"), "\(completeness.stdout)")
+        // The same commands in English without the locale.
+        #expect(try w.check(["recommend", "--all", "--opinion", "同意推荐", "--dry-run"], in: "city").stdout.contains("Dry run: 3 of 3 records would be recommended"))
+    }
+}
