@@ -22,6 +22,14 @@ public enum Message: String, CaseIterable, Sendable {
     case noSelectionTarget, noSelectionTargetHint, basis, guideNumbers, guideNumbersHint, otherUnitsTable, otherUnitsTableHint,
          deadlineLeft, deadlinePassed, completenessHeader, furthest, nothingSubmitted, drafting, offlineLine, unknownTime, lateMark,
          stageNone, stageDrafting, stageSubmitted, stageRecommended, stageSelected
+    // Sync.
+    case hubNotURL, syncRunning, syncRunningHint, syncProgress, syncProgressFiles, syncRetrying, restoredCopy, restoredCopyRenumbered,
+         clockRanAhead, synced, syncedFiles, fileRefused, filesNotKept, filesNotKeptHint, keptApartLine, keptApart, keptApartHint,
+         refusedLine, hubRefusedOne, hubRefusedMany, hubRefusedHint
+    // Replica set-up and status.
+    case replicaExists, replicaExistsHint, tokenOfAnother, checkToken, replicaCreated, notAHub, checkHub,
+         statusReplica, statusUnit, statusHub, statusLastSync, never, statusPendingOne, statusPendingMany, statusRefusedNone, statusRefused,
+         statusConflictsNone, statusConflicts, statusDeadlineLeft, statusDeadlinePassed
 }
 
 extension Message {

@@ -1,3 +1,4 @@
+import Messages
 import JSON
 import Foundation
 #if canImport(FoundationNetworking)
@@ -20,7 +21,7 @@ enum ReplicaCommands {
     ) { inv in
         let directory = ReplicaDirectory(inv)
         if directory.exists {
-            throw CLIFailure("\(directory.path) already holds a replica", hint: "use another --dir, or remove it first", code: .usage)
+            throw CLIFailure(Message.replicaExists.text(directory.path), hint: Message.replicaExistsHint.text(), code: .usage)
         }
         let token = try inv.required("token")
         guard let hub = URL(string: try inv.required("hub")), hub.scheme == "http" || hub.scheme == "https" else {
@@ -31,7 +32,7 @@ enum ReplicaCommands {
         }
         let who = try whoami(hub: hub, token: token)
         guard who.replica == replica else {
-            throw CLIFailure("the hub says the token belongs to \(who.replica.hex)", hint: "check the token", code: .data)
+            throw CLIFailure(Message.tokenOfAnother.text(who.replica.hex), hint: Message.checkToken.text(), code: .data)
         }
         try directory.write(.init(hub: hub.absoluteString, replica: replica.hex, org: who.org, role: who.role, name: who.name), token: token)
         let store = try directory.openStore(replica: replica)
@@ -44,7 +45,7 @@ enum ReplicaCommands {
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["replica": replica.hex, "org": who.org, "role": who.role, "pulled": "\(report.pulled)"])
         } else {
-            inv.io.print("Replica \(replica.hex) created in \(directory.path) for \(who.name ?? who.org) (\(who.role)); \(report.pulled) changes pulled.")
+            inv.io.print(Message.replicaCreated.text(replica.hex, directory.path, who.name ?? who.org, who.role, report.pulled))
         }
         return 0
     }
@@ -58,7 +59,7 @@ enum ReplicaCommands {
         }
         if reply.status == 401 { throw SyncClient.Failure.unauthorized("the hub does not know this token") }
         guard reply.status == 200, let who = try? SyncCodec.whoAmI(JSONTree.parse(reply.body)) else {
-            throw CLIFailure("\(hub.absoluteString) did not answer as a Tianbao hub (status \(reply.status))", hint: "check --hub", code: .data)
+            throw CLIFailure(Message.notAHub.text(hub.absoluteString, reply.status), hint: Message.checkHub.text(), code: .data)
         }
         return who
     }
@@ -88,20 +89,20 @@ enum ReplicaCommands {
             return 0
         }
         let io = inv.io
-        io.print("Replica   \(config.replica)")
-        io.print("Unit      \(config.name ?? config.org) (\(config.org), \(config.role))")
-        io.print("Hub       \(config.hub)")
-        io.print("Last sync \(lastSync.map { Format.time($0) } ?? "never")\(outcome.map { " — \($0)" } ?? "")")
-        io.print("Pending   \(pending) local change\(pending == 1 ? "" : "s") not yet at the hub")
+        io.print(Message.statusReplica.text(config.replica))
+        io.print(Message.statusUnit.text(config.name ?? config.org, config.org, config.role))
+        io.print(Message.statusHub.text(config.hub))
+        io.print(Message.statusLastSync.text(lastSync.map { Format.time($0) } ?? Message.never.text(), outcome.map { " — \($0)" } ?? ""))
+        io.print((pending == 1 ? Message.statusPendingOne : Message.statusPendingMany).text(pending))
         if refused.isEmpty {
-            io.print("Refused   none")
+            io.print(Message.statusRefusedNone.text())
         } else {
-            io.print("Refused   \(refused.count) change\(refused.count == 1 ? "" : "s") the hub would not take:")
+            io.print(Message.statusRefused.text(refused.count))
             for r in refused { io.print("          \(r.dot) \(r.code ?? ""): \(r.reason ?? "")") }
         }
-        io.print("Conflicts \(conflicts.isEmpty ? "none" : "\(conflicts.count) — see 'tianbao conflicts'")")
+        io.print(conflicts.isEmpty ? Message.statusConflictsNone.text() : Message.statusConflicts.text(conflicts.count))
         for (call, deadline, left) in deadlines {
-            io.print("Deadline  \(call): \(deadline) (\(left > 0 ? Format.duration(left) + " left" : "passed"))")
+            io.print(left > 0 ? Message.statusDeadlineLeft.text(call, deadline, Format.duration(left)) : Message.statusDeadlinePassed.text(call, deadline))
         }
         return 0
     }

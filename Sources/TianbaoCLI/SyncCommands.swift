@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -23,11 +24,11 @@ enum SyncCommands {
         let directory = ReplicaDirectory(inv)
         let config = try directory.config()
         let token = try directory.token()
-        guard let hub = URL(string: config.hub) else { throw CLIFailure("the hub address \(config.hub) is not a URL", code: .data) }
+        guard let hub = URL(string: config.hub) else { throw CLIFailure(Message.hubNotURL.text(config.hub), code: .data) }
         let budget = try inv.number("budget", in: 0.0...86_400) ?? 60
         let lock = try SyncLock(path: directory.lockPath)
         guard lock.acquire() else {
-            throw CLIFailure("another 'tianbao sync' is running for \(directory.path)", hint: "it will finish on its own; nothing to do", code: .tempFail)
+            throw CLIFailure(Message.syncRunning.text(directory.path), hint: Message.syncRunningHint.text(), code: .tempFail)
         }
         defer { lock.release() }
         let store = try directory.openStore()
@@ -40,8 +41,8 @@ enum SyncCommands {
         while true {
             do {
                 report = try client.sync { progress in
-                    let files = progress.fileBytes > 0 ? ", files \(ReplicaStore.megabytes(progress.fileBytes))" : ""
-                    inv.io.progress("sync: \(progress.roundTrips) round trip\(progress.roundTrips == 1 ? "" : "s"), pushed \(progress.pushed), pulled \(progress.pulled), \(progress.bytesSent + progress.bytesReceived) bytes\(files)")
+                    let files = progress.fileBytes > 0 ? Message.syncProgressFiles.text(ReplicaStore.megabytes(progress.fileBytes)) : ""
+                    inv.io.progress(Message.syncProgress.text(progress.roundTrips, progress.pushed, progress.pulled, progress.bytesSent + progress.bytesReceived) + files)
                 }
                 break
             } catch SyncClient.Failure.unavailable(let message) {
@@ -49,7 +50,7 @@ enum SyncCommands {
                     try? SyncState(store).record(outcome: "hub unavailable: \(message)")
                     throw SyncClient.Failure.unavailable(message)
                 }
-                inv.io.progress("sync: hub unavailable, retrying in \(Int(delay)) s")
+                inv.io.progress(Message.syncRetrying.text(Int(delay)))
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 30)
             } catch {
@@ -58,8 +59,9 @@ enum SyncCommands {
             }
         }
         if let adoption = report.adoption {
-            inv.io.print("This replica's folder had been restored from an older copy: \(adoption.recovered) of its own change\(adoption.recovered == 1 ? "" : "s") came back from the hub" +
-                         (adoption.renumbered.isEmpty ? "." : "; \(adoption.renumbered.count) made since the copy kept their content under new numbers (\(adoption.renumbered.map { "\($0.from.seq)→\($0.to.seq)" }.joined(separator: ", "))) and were sent. Fields both copies wrote show as conflicts: 'tianbao conflicts'."))
+            inv.io.print(adoption.renumbered.isEmpty ? Message.restoredCopy.text(adoption.recovered)
+                         : Message.restoredCopyRenumbered.text(adoption.recovered, adoption.renumbered.count,
+                                                                adoption.renumbered.map { "\($0.from.seq)→\($0.to.seq)" }.joined(separator: ", ")))
         }
         // The machine's clock was fixed since changes were stamped too far ahead: made again, sent.
         let (resolved, remade) = try client.remakeChangesFromAFastClock()
@@ -69,7 +71,7 @@ enum SyncCommands {
             report.pulled += again.pulled
             report.refused = report.refused.filter { r in !resolved.contains { $0.dot == r.dot } } + again.refused
             if !again.refused.contains(where: { $0.code == "clock_ahead" }) {
-                inv.io.print("This machine's clock had run ahead: \(resolved.count) change\(resolved.count == 1 ? " was" : "s were") refused for their stamps; made again with the current time as \(remade.map(\.dot.description).joined(separator: ", ")) and sent.")
+                inv.io.print(Message.clockRanAhead.text(resolved.count, remade.map(\.dot.description).joined(separator: ", ")))
             }
         }
         let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
@@ -80,26 +82,23 @@ enum SyncCommands {
                                        "filesSent": report.filesSent, "filesFetched": report.filesFetched, "fileBytes": report.fileBytes])
         } else if inv.io.isTerminal {
             let files = report.filesSent + report.filesFetched > 0
-                ? " Files: sent \(report.filesSent), fetched \(report.filesFetched) (\(ReplicaStore.megabytes(report.fileBytes)))." : ""
-            inv.io.print("Synced with \(config.hub): pushed \(report.pushed), pulled \(report.pulled) (\(report.roundTrips) round trip\(report.roundTrips == 1 ? "" : "s"), \(report.bytesSent + report.bytesReceived) bytes).\(files)")
+                ? Message.syncedFiles.text(report.filesSent, report.filesFetched, ReplicaStore.megabytes(report.fileBytes)) : ""
+            inv.io.print(Message.synced.text(config.hub, report.pushed, report.pulled, report.roundTrips, report.bytesSent + report.bytesReceived) + files)
         }
         if !report.fileProblems.isEmpty {
-            for problem in report.fileProblems { inv.io.error("File refused: \(problem)") }
-            throw CLIFailure("\(report.fileProblems.count) attached file\(report.fileProblems.count == 1 ? "" : "s") from the hub did not match the hash its record names and \(report.fileProblems.count == 1 ? "was" : "were") not kept; the rest of the sync went through",
-                             hint: "tell the province: the hub's copy may have been altered ('tianbao hub verify')", code: .data)
+            for problem in report.fileProblems { inv.io.error(Message.fileRefused.text(problem)) }
+            throw CLIFailure(Message.filesNotKept.text(report.fileProblems.count), hint: Message.filesNotKeptHint.text(), code: .data)
         }
         if !report.keptApart.isEmpty {
             let names = VerifyCommands.Names(store)
             for f in StoreVerifier.grouped(report.keptApart) {
-                inv.io.error("Kept apart \(f.last - f.first + 1) change\(f.first == f.last ? "" : "s") of \(names[f.origin]), \(f.first == f.last ? "\(f.first)" : "\(f.first)–\(f.last)"): \(f.detail)")
+                inv.io.error(Message.keptApartLine.text(f.last - f.first + 1, names[f.origin], f.first == f.last ? "\(f.first)" : "\(f.first)–\(f.last)", f.detail))
             }
-            throw CLIFailure("\(report.keptApart.count) change\(report.keptApart.count == 1 ? "" : "s") from the hub did not verify against what their origin signed and were not applied; the rest was",
-                             hint: "tell the province: the hub's file may have been edited ('tianbao hub verify'); 'tianbao verify' lists them", code: .data)
+            throw CLIFailure(Message.keptApart.text(report.keptApart.count), hint: Message.keptApartHint.text(), code: .data)
         }
         if !report.refused.isEmpty {
-            for r in report.refused { inv.io.error("Refused \(r.dot)\(r.code.map { " (\($0))" } ?? ""): \(r.reason ?? "")") }
-            throw CLIFailure("the hub refused \(report.refused.count) change\(report.refused.count == 1 ? "" : "s"); the rest went through",
-                             hint: "see 'tianbao status', fix the records and sync again", code: .data)
+            for r in report.refused { inv.io.error(Message.refusedLine.text(r.dot, r.code.map { " (\($0))" } ?? "", r.reason ?? "")) }
+            throw CLIFailure((report.refused.count == 1 ? Message.hubRefusedOne : Message.hubRefusedMany).text(report.refused.count), hint: Message.hubRefusedHint.text(), code: .data)
         }
         return 0
     }
