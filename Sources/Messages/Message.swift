@@ -30,6 +30,10 @@ public enum Message: String, CaseIterable, Sendable {
     case replicaExists, replicaExistsHint, tokenOfAnother, checkToken, replicaCreated, notAHub, checkHub,
          statusReplica, statusUnit, statusHub, statusLastSync, never, statusPendingOne, statusPendingMany, statusRefusedNone, statusRefused,
          statusConflictsNone, statusConflicts, statusDeadlineLeft, statusDeadlinePassed
+    // Drafting, history, conflicts.
+    case callLine, callForm, callTable, noChanges, savedOne, savedMany, noRecords, readyToSubmit, noRecord, noRecordHint,
+         historyDeleted, historyRestored, typedAs, cannotReadFor, valueNotUTF8, saveAsUTF8, notFieldObject, notFieldObjectHint,
+         deletedWhileEdited, noConflicts, resolved, notRefusedChange, notRefusedChangeHint, filedBy, ruleLine
 }
 
 extension Message {

@@ -1,3 +1,4 @@
+import Messages
 import Replication
 import Submissions
 
@@ -29,14 +30,14 @@ enum ConflictCommands {
                 if inv.flag("json") {
                     rows.append(["record": conflict.record, "field": "", "pick": "", "value": "deleted while edited", "author": conflict.versions.first?.author ?? "", "time": "", "replica": ""])
                 } else {
-                    inv.io.print("\(conflict.record)  deleted by \(conflict.versions.first?.author ?? "?") while edited elsewhere — 'tianbao restore ID' keeps it, 'tianbao delete ID' confirms")
+                    inv.io.print(Message.deletedWhileEdited.text(conflict.record, conflict.versions.first?.author ?? "?"))
                 }
             }
         }
         if inv.flag("json") {
             try JSONOut.print(inv.io, rows)
         } else if try workspace.store.conflicts().isEmpty {
-            inv.io.print("No conflicts.")
+            inv.io.print(Message.noConflicts.text())
         }
         return 0
     }
@@ -65,7 +66,7 @@ enum ConflictCommands {
             throw UsageError("give exactly one of --pick N or --value V", path: inv.path)
         }
         try workspace.edit(id, values: [(spec.key, value)])
-        if inv.io.isTerminal { inv.io.print("Resolved \(spec.name) of \(id).") }
+        if inv.io.isTerminal { inv.io.print(Message.resolved.text(spec.name, id)) }
         return 0
     }
 

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Replication
 import SyncClient
@@ -25,7 +26,7 @@ enum DiscardCommand {
             let refused = Set(try SyncState(store).refusals().map(\.dot))
             dots = try named.map { text in
                 guard let dot = Dot(text), refused.contains(dot) else {
-                    throw CLIFailure("\(text) is not a refused change of this replica", hint: "'tianbao status' lists the refused ones", code: .usage)
+                    throw CLIFailure(Message.notRefusedChange.text(text), hint: Message.notRefusedChangeHint.text(), code: .usage)
                 }
                 return dot
             }

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Replication
 import Submissions
@@ -20,9 +21,9 @@ enum DraftCommands {
             return 0
         }
         for call in catalog.all {
-            inv.io.print("\(call.id)  \(call.documentNumber)《\(call.title)》 \(call.authority), due \(call.deadline) (v\(call.version))")
-            for form in call.forms { inv.io.print("  form  \(form.id)  \(form.attachment) \(form.title)") }
-            for table in call.tables { inv.io.print("  table \(table.id)  \(table.title)") }
+            inv.io.print(Message.callLine.text(call.id, call.documentNumber, call.title, call.authority, call.deadline, call.version))
+            for form in call.forms { inv.io.print(Message.callForm.text(form.id, form.attachment, form.title)) }
+            for table in call.tables { inv.io.print(Message.callTable.text(table.id, table.title)) }
         }
         return 0
     }
@@ -52,12 +53,12 @@ enum DraftCommands {
         if values.isEmpty {
             values = try EditorSession.run(workspace: workspace, id: id, environment: inv.environment)
             if values.isEmpty {
-                inv.io.error("No changes.")
+                inv.io.error(Message.noChanges.text())
                 return 0
             }
         }
         try workspace.edit(id, values: values)
-        if inv.io.isTerminal { inv.io.print("Saved \(values.count) field\(values.count == 1 ? "" : "s") of \(id).") }
+        if inv.io.isTerminal { inv.io.print((values.count == 1 ? Message.savedOne : Message.savedMany).text(values.count, id)) }
         return 0
     }
 
@@ -93,7 +94,7 @@ enum DraftCommands {
             })
             return 0
         }
-        if rows.isEmpty { inv.io.print("No records.") }
+        if rows.isEmpty { inv.io.print(Message.noRecords.text()) }
         func show(_ s: Submission) throws {
             let (_, form) = try workspace.template(of: s)
             let flag = s.conflictingFields.isEmpty ? "" : "  [\(s.conflictingFields.count) conflict\(s.conflictingFields.count == 1 ? "" : "s")]"
@@ -118,7 +119,7 @@ enum DraftCommands {
         if inv.flag("json") {
             try JSONOut.print(inv.io, issues.map { ["field": $0.name, "key": $0.key, "problem": $0.problem, "expected": $0.expected] })
         } else if issues.isEmpty {
-            inv.io.print("Ready to submit: every rule holds.")
+            inv.io.print(Message.readyToSubmit.text())
         } else {
             for issue in issues { inv.io.print("✗ \(issue)") }
         }
@@ -130,7 +131,7 @@ enum DraftCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let id = try inv.required("id")
         let history = try workspace.store.history(of: id)
-        guard !history.isEmpty else { throw CLIFailure("no record \(id) on this replica", hint: "check the id with 'tianbao list'", code: .noInput) }
+        guard !history.isEmpty else { throw CLIFailure(Message.noRecord.text(id), hint: Message.noRecordHint.text(), code: .noInput) }
         let template = (try? workspace.submission(id)).flatMap { try? workspace.template(of: $0) }
         let form = template?.1
         let offset = template?.0.utcOffsetHours ?? 8
@@ -151,8 +152,8 @@ enum DraftCommands {
             case .set: return "\(Render.fieldName(c.field, form: form)) = \(value)"
             case .add: return "\(Render.fieldName(c.field, form: form)) + \(value)"
             case .remove: return "\(Render.fieldName(c.field, form: form)) − \(value)"
-            case .delete: return "deleted the record"
-            case .restore: return "restored the record"
+            case .delete: return Message.historyDeleted.text()
+            case .restore: return Message.historyRestored.text()
             }
         }
         if inv.flag("json") {
@@ -168,7 +169,7 @@ enum DraftCommands {
         for c in history {
             let (identity, unit, typed) = who(c)
             let by = unit.isEmpty ? identity : "\(identity)（\(unit)）"
-            inv.io.print("\(Format.time(c.timestamp.wall, offsetHours: offset))  \(by)  @\(c.dot.replica.hex.prefix(8))  \(what(c))\(typed.map { "  [typed as: \($0)]" } ?? "")")
+            inv.io.print("\(Format.time(c.timestamp.wall, offsetHours: offset))  \(by)  @\(c.dot.replica.hex.prefix(8))  \(what(c))\(typed.map { "  " + Message.typedAs.text($0) } ?? "")")
         }
         return 0
     }
@@ -188,10 +189,10 @@ enum Values {
             } else if value.hasPrefix("@") {
                 let file = String(value.dropFirst())
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CLIFailure("cannot read \(file) for \(name)", hint: "check the path", code: .noInput)
+                    throw CLIFailure(Message.cannotReadFor.text(file, name), hint: Message.hintCheckPath.text(), code: .noInput)
                 }
                 guard let text = String(validating: data, as: UTF8.self) else {
-                    throw CLIFailure("\(file), the value of \(name), is not UTF-8 text", hint: "save it as UTF-8 (in Notepad: Save As, Encoding UTF-8) and try again", code: .data)
+                    throw CLIFailure(Message.valueNotUTF8.text(file, name), hint: Message.saveAsUTF8.text(), code: .data)
                 }
                 value = text.hasSuffix("\n") ? String(text.dropLast()) : text
             }
@@ -201,12 +202,12 @@ enum Values {
 
     static func from(file: String?) throws -> [(String, String)] {
         guard let file else { return [] }
-        guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
+        guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure(Message.cannotRead.text(file), code: .noInput) }
         guard String(validating: data, as: UTF8.self) != nil else {
-            throw CLIFailure("\(file) is not UTF-8 text", hint: "save it as UTF-8 (in Notepad: Save As, Encoding UTF-8) and try again", code: .data)
+            throw CLIFailure(Message.notUTF8.text(file), hint: Message.saveAsUTF8.text(), code: .data)
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw CLIFailure("\(file) is not a JSON object of field → value", hint: "write it as UTF-8 JSON, such as {\"项目名称\": \"…\"}", code: .data)
+            throw CLIFailure(Message.notFieldObject.text(file), hint: Message.notFieldObjectHint.text(), code: .data)
         }
         return object.keys.sorted().map { key in
             let value = object[key]!

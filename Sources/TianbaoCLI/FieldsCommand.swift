@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Submissions
 
@@ -18,7 +19,7 @@ enum FieldsCommand {
             try JSONOut.print(inv.io, form.fields.map(FieldJSON.init))
             return 0
         }
-        inv.io.print("\(call.id) \(form.attachment) \(form.title)" + (form.applicants.map { " — filed by \($0.map(\.chinese).joined(separator: "、"))" } ?? ""))
+        inv.io.print("\(call.id) \(form.attachment) \(form.title)" + (form.applicants.map { Message.filedBy.text($0.map(\.chinese).joined(separator: "、")) } ?? ""))
         var section: String?
         for spec in form.fields {
             if spec.section != section, let next = spec.section {
@@ -33,7 +34,7 @@ enum FieldsCommand {
             if let hint = spec.hint { inv.io.print("      \(hint)") }
         }
         for rule in call.rules where rule.form == form.id {
-            inv.io.print("规则: \(rule.basis)")
+            inv.io.print(Message.ruleLine.text(rule.basis))
         }
         return 0
     }
