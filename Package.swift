@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Replication", dependencies: ["SQLite", "Crypto"]),
         .target(
             name: "Submissions",
-            dependencies: ["Replication", "SyncProtocol", "Crypto", "JSON", "GzipCodec"],
+            dependencies: ["Messages", "Replication", "SyncProtocol", "Crypto", "JSON", "GzipCodec"],
             resources: [.copy("Resources")]
         ),
         .target(name: "TianbaoCLI", dependencies: ["Messages", "Hub", "SyncClient", "SyncProtocol", "Submissions", "Replication", "SQLite", "HTTP", "Crypto", "JSON"]),

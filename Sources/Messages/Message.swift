@@ -34,6 +34,10 @@ public enum Message: String, CaseIterable, Sendable {
     case callLine, callForm, callTable, noChanges, savedOne, savedMany, noRecords, readyToSubmit, noRecord, noRecordHint,
          historyDeleted, historyRestored, typedAs, cannotReadFor, valueNotUTF8, saveAsUTF8, notFieldObject, notFieldObjectHint,
          deletedWhileEdited, noConflicts, resolved, notRefusedChange, notRefusedChangeHint, filedBy, ruleLine
+    // Who may do what (the permission check, at the replica and at the hub).
+    case permUnknownActor, permRoleMismatch, permProvincePublishes, permProvinceReceipt, permUnknownUnit, permNotOwnerWrite, permFrozen,
+         permNotOwnerDelete, permSubmittedRecord, permOnlyOwnerSubmits, permPastDeadline, permCityOnly, permOtherCity, permNotSubmitted,
+         permProvinceSelects, permNotRecommended, permOnlyOwnerShares, permPartnersFrozen, permProvinceConcludes, permNotSelected
 }
 
 extension Message {

@@ -1,3 +1,4 @@
+import Messages
 import Replication
 
 /// What a change does, in the workflow's words.
@@ -84,89 +85,89 @@ public enum Permission {
                unit.code == actor.org, unit.kind == .province {
                 return .allowed
             }
-            return .refused(code: "unknown_actor", reason: "organisation '\(actor.org)' is not registered; ask the province to add it")
+            return .refused(code: "unknown_actor", reason: Message.permUnknownActor.text(actor.org))
         }
         guard Self.role(actor.role, fits: actorOrg.kind) else {
-            return .refused(code: "role_mismatch", reason: "\(actorOrg.name) is a \(actorOrg.kind.rawValue), not a \(actor.role.rawValue); re-enrol with the right role")
+            return .refused(code: "role_mismatch", reason: Message.permRoleMismatch.text(actorOrg.name, actorOrg.kind.rawValue, actor.role.rawValue))
         }
         switch action {
         case .publishCall, .manageOrganizations:
             return actor.role == .province ? .allowed
-                : .refused(code: "province_only", reason: "only the province publishes calls and manages organisations")
+                : .refused(code: "province_only", reason: Message.permProvincePublishes.text())
         case .acknowledgeReceipt:
             return actor.role == .province ? .allowed
-                : .refused(code: "province_only", reason: "only the province's hub records when a submission was received")
+                : .refused(code: "province_only", reason: Message.permProvinceReceipt.text())
         default: break
         }
         guard let unit = target.unit else {
-            return .refused(code: "unknown_unit", reason: "the record's unit is not a registered organisation")
+            return .refused(code: "unknown_unit", reason: Message.permUnknownUnit.text())
         }
         let own = unit.code == actor.org
         switch action {
         case .create, .edit:
             guard own || (action == .edit && target.partners.contains(actor.org)) else {
-                return .refused(code: "not_owner", reason: "\(actorOrg.name) may not \(action.rawValue) a record of \(unit.name): only its own unit writes it")
+                return .refused(code: "not_owner", reason: Message.permNotOwnerWrite.text(actorOrg.name, Language.current == .chinese ? (action == .create ? "新建" : "修改") : action.rawValue, unit.name))
             }
             // What was submitted stays what was submitted: the city reviews, and the tables list,
             // the revision submitted. The answers open again only when the city returns the record.
             if action == .edit, let status = target.status, status != .draft && status != .returned {
-                return .refused(code: "frozen_submission", reason: "the record is \(status.chinese) (\(status.rawValue)): its answers stay as submitted until \(directory[unit.reportingUnit]?.name ?? "the city") returns it for revision; discard this edit ('tianbao discard') or ask for a return")
+                return .refused(code: "frozen_submission", reason: Message.permFrozen.text(status.chinese, status.rawValue, directory[unit.reportingUnit]?.name ?? unit.reportingUnit))
             }
             return .allowed
         case .delete:
             guard own else {
-                return .refused(code: "not_owner", reason: "\(actorOrg.name) may not delete a record of \(unit.name): only its own unit deletes it")
+                return .refused(code: "not_owner", reason: Message.permNotOwnerDelete.text(actorOrg.name, unit.name))
             }
             // Once submitted, a record is also its city's and the province's business: its unit
             // may delete (or restore) it only while it is back in its hands.
             let inHand = target.status.map { $0 == .returned || ($0 == .draft && !target.everSubmitted) } ?? true
             if let status = target.status, !inHand {
-                return .refused(code: "submitted_record", reason: "the record is \(status.chinese) (\(status.rawValue)): a submitted record is no longer \(unit.name)'s alone to delete; ask \(directory[unit.reportingUnit]?.name ?? "the city") to return it first")
+                return .refused(code: "submitted_record", reason: Message.permSubmittedRecord.text(status.chinese, status.rawValue, unit.name, directory[unit.reportingUnit]?.name ?? unit.reportingUnit))
             }
             return .allowed
         case .submit:
-            guard own else { return .refused(code: "not_owner", reason: "only \(unit.name) submits its own records") }
+            guard own else { return .refused(code: "not_owner", reason: Message.permOnlyOwnerSubmits.text(unit.name)) }
             if let call = target.call, target.madeAt > call.deadlineEnd {
-                return .refused(code: "past_deadline", reason: "submission made after the deadline \(call.deadline) of \(call.documentNumber); drafting stays open — contact the province")
+                return .refused(code: "past_deadline", reason: Message.permPastDeadline.text(call.deadline, call.documentNumber))
             }
             return .allowed
         case .recommend, .returnForRevision:
             guard actor.role == .city else {
-                return .refused(code: "city_only", reason: "only a city commission (设区市卫健委) recommends or returns; \(actorOrg.name) is a \(actor.role.rawValue)")
+                return .refused(code: "city_only", reason: Message.permCityOnly.text(actorOrg.name, actor.role.rawValue))
             }
             guard unit.reportingUnit == actor.org else {
-                return .refused(code: "other_city", reason: "\(unit.name) reports through \(directory[unit.reportingUnit]?.name ?? unit.reportingUnit), not \(actorOrg.name)")
+                return .refused(code: "other_city", reason: Message.permOtherCity.text(unit.name, directory[unit.reportingUnit]?.name ?? unit.reportingUnit, actorOrg.name))
             }
             guard let status = target.status, status != .draft else {
-                return .refused(code: "not_submitted", reason: "\(unit.name) has not submitted this record yet")
+                return .refused(code: "not_submitted", reason: Message.permNotSubmitted.text(unit.name))
             }
             return .allowed
         case .select, .reject:
             guard actor.role == .province else {
-                return .refused(code: "province_only", reason: "only the province selects (入库); \(actorOrg.name) is a \(actor.role.rawValue)")
+                return .refused(code: "province_only", reason: Message.permProvinceSelects.text(actorOrg.name, actor.role.rawValue))
             }
             guard let status = target.status, status != .draft else {
-                return .refused(code: "not_submitted", reason: "\(unit.name) has not submitted this record yet")
+                return .refused(code: "not_submitted", reason: Message.permNotSubmitted.text(unit.name))
             }
             let direct = unit.reportingUnit == unit.code
             guard direct || target.everRecommended || status == .recommended else {
-                return .refused(code: "not_recommended", reason: "\(unit.name) reports through \(directory[unit.reportingUnit]?.name ?? unit.reportingUnit), which has not recommended this record")
+                return .refused(code: "not_recommended", reason: Message.permNotRecommended.text(unit.name, directory[unit.reportingUnit]?.name ?? unit.reportingUnit))
             }
             return .allowed
         case .share:
             guard own else {
-                return .refused(code: "not_owner", reason: "only \(unit.name), which owns the record, names the units applying jointly with it")
+                return .refused(code: "not_owner", reason: Message.permOnlyOwnerShares.text(unit.name))
             }
             if let status = target.status, status != .draft && status != .returned {
-                return .refused(code: "frozen_submission", reason: "the record is \(status.chinese) (\(status.rawValue)): its joint applicants stay as submitted until it is returned")
+                return .refused(code: "frozen_submission", reason: Message.permPartnersFrozen.text(status.chinese, status.rawValue))
             }
             return .allowed
         case .conclude:
             guard actor.role == .province else {
-                return .refused(code: "province_only", reason: "only the province marks a project 完结; \(actorOrg.name) is a \(actor.role.rawValue)")
+                return .refused(code: "province_only", reason: Message.permProvinceConcludes.text(actorOrg.name, actor.role.rawValue))
             }
             guard target.status == .selected else {
-                return .refused(code: "not_selected", reason: "the record is \(target.status?.chinese ?? "unknown") (\(target.status?.rawValue ?? "")): only a selected project (入库) is marked 完结")
+                return .refused(code: "not_selected", reason: Message.permNotSelected.text(target.status?.chinese ?? "—", target.status?.rawValue ?? "—"))
             }
             return .allowed
         case .publishCall, .manageOrganizations, .acknowledgeReceipt:
