@@ -38,6 +38,14 @@ public enum Message: String, CaseIterable, Sendable {
     case permUnknownActor, permRoleMismatch, permProvincePublishes, permProvinceReceipt, permUnknownUnit, permNotOwnerWrite, permFrozen,
          permNotOwnerDelete, permSubmittedRecord, permOnlyOwnerSubmits, permPastDeadline, permCityOnly, permOtherCity, permNotSubmitted,
          permProvinceSelects, permNotRecommended, permOnlyOwnerShares, permPartnersFrozen, permProvinceConcludes, permNotSelected
+    // What must hold before a record is submitted or selected.
+    case issueEmpty, issueChooseOne, issueFillIn, issueConflict, issueResolveFirst, issueIs, issueBeforeCall, issueSignedDay, issueAfterToday,
+         issueSignedByToday, issueEnds, issueNoLaterThan, issueEmptyWhile, issueSayWhy, issueLeads, issueLeadsExpected, ofRound,
+         pastTarget, consentInConflict, publishNotAgreed
+    // Names the domain does not know.
+    case unknownCall, unknownForm, unknownField, ambiguousField, unknownTable, noSuchRecord, notAForm, unknownUnit, badTemplate, didYouMean
+    // A field's value, as typed.
+    case fcNotScenarioNumber, fcScenarioNumbers, fcIsQuoted, fcYesNo, fcNotAmount, fcAmountDecimals, fcAmount, fcNotPeriod, fcIsNotPeriod, fcPeriodExample, fcPeriodOrder, fcEndsBeforeStart, fcEndAfterStart, fcNotMobile, fcMobileExample, fcMobile, fcNotLandline, fcLandlineExample, fcNotPhone, fcNotPhoneList, fcPhonesExample, fcPhones, fcConsentExample, fcConsent, fcNotText, fcThroughForm, fcLineBreak, fcOneLine, fcCharacters, fcAtMostChinese, fcAtMost, fcNotDate, fcDateExample, fcNotEmail, fcEmailExample, fcUSCC, fcSingleValue, fcListOfChoices, fcNotGuideScenario, fcNumberUpTo, fcNotAChoice, fcOtherWithoutWhat, fcOtherExample, fcOwnCode
 }
 
 extension Message {

@@ -1,3 +1,4 @@
+import Messages
 /// Why a domain operation did not happen: each says what to do next.
 public enum DomainError: Error, Equatable, CustomStringConvertible {
     case unknownCall(String, known: [String])
@@ -20,27 +21,27 @@ public enum DomainError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownCall(let id, let known):
-            return "no call '\(id)'\(Suggestion.phrase(id, among: known)); known calls: \(known.joined(separator: ", ")) — see 'tianbao calls'"
+            return Message.unknownCall.text(id, Suggestion.phrase(id, among: known), known.joined(separator: ", "))
         case .unknownForm(let id, let call, let known):
-            return "call \(call) has no form '\(id)'\(Suggestion.phrase(id, among: Self.words(known))); its forms: \(known.joined(separator: ", "))"
+            return Message.unknownForm.text(call, id, Suggestion.phrase(id, among: Self.words(known)), known.joined(separator: ", "))
         case .unknownField(let name, let form, let known):
-            return "form \(form) has no field '\(name)'\(Suggestion.phrase(name, among: known)); its fields: \(known.joined(separator: "、"))"
+            return Message.unknownField.text(form, name, Suggestion.phrase(name, among: known), known.joined(separator: "、"))
         case .ambiguousField(let name, let candidates):
-            return "'\(name)' names several fields: \(candidates.joined(separator: ", ")) — use one of these names"
+            return Message.ambiguousField.text(name, candidates.joined(separator: ", "))
         case .unknownTable(let id, let call, let known):
-            return "call \(call) has no table '\(id)'\(Suggestion.phrase(id, among: Self.words(known))); its tables: \(known.joined(separator: ", "))"
+            return Message.unknownTable.text(call, id, Suggestion.phrase(id, among: Self.words(known)), known.joined(separator: ", "))
         case .noSuchRecord(let id):
-            return "no record \(id) on this replica — check the id with 'tianbao list', or sync first"
+            return Message.noSuchRecord.text(id)
         case .notAForm(let id):
-            return "record \(id) is not a form record"
+            return Message.notAForm.text(id)
         case .unknownUnit(let code, let known):
-            return "organisation '\(code)' is not registered\(Suggestion.phrase(code, among: known)) — give its code or full name, or ask the province to add it, then sync"
+            return Message.unknownUnit.text(code, Suggestion.phrase(code, among: known))
         case .invalid(let issues):
             return issues.map(\.description).joined(separator: "\n")
         case .refused(_, let reason):
             return reason
         case .badTemplate(let reason):
-            return "call template refused: \(reason)"
+            return Message.badTemplate.text(reason)
         }
     }
 }

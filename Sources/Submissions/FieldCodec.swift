@@ -1,3 +1,4 @@
+import Messages
 import Replication
 
 /// How each field type reads from what a person types, is checked, and is printed.
@@ -34,7 +35,7 @@ public enum FieldCodec {
             var elements: [FieldValue] = []
             for item in text.split(whereSeparator: listSeparators.contains) {
                 guard let n = Int(item.trimmingSpaces()) else {
-                    return .failure(FieldIssue(spec, "'\(item)' is not a scenario number", expected: "numbers 1–\(GuideCatalog.national.scenarios.count) of the national guide, separated by 、"))
+                    return .failure(FieldIssue(spec, Message.fcNotScenarioNumber.text(item), expected: Message.fcScenarioNumbers.text(GuideCatalog.national.scenarios.count)))
                 }
                 let element = FieldValue.int(Int64(n))
                 if let issue = check(element: element, spec) { return .failure(issue) }
@@ -48,36 +49,36 @@ public enum FieldCodec {
                 switch text.lowercased() {
                 case "是", "yes", "y", "true": value = .text("是")
                 case "否", "no", "n", "false": value = .text("否")
-                default: return .failure(FieldIssue(spec, "is '\(text)'", expected: "是 or 否"))
+                default: return .failure(FieldIssue(spec, Message.fcIsQuoted.text(text), expected: Message.fcYesNo.text()))
                 }
             case .money:
                 guard let normalized = normalizedMoney(text) else {
-                    return .failure(FieldIssue(spec, "is '\(text)', not an amount", expected: "an amount in 万元 such as 120 or 35.5 (at most 4 decimals)"))
+                    return .failure(FieldIssue(spec, Message.fcNotAmount.text(text), expected: Message.fcAmountDecimals.text()))
                 }
                 value = .text(normalized)
             case .period:
                 switch Period.parse(text) {
                 case .success(let period): value = .text(period.stored)
                 case .failure(.unreadable):
-                    return .failure(FieldIssue(spec, "'\(text)' is not a period", expected: "年月 to 年月, such as 2023年5月-2024年12月 or 2023-05/2024-12"))
+                    return .failure(FieldIssue(spec, Message.fcNotPeriod.text(text), expected: Message.fcPeriodExample.text()))
                 case .failure(.endNotAfterStart(let start, let end)):
-                    return .failure(FieldIssue(spec, "ends \(end.chinese), not after it starts (\(start.chinese))", expected: "an end month after the start month"))
+                    return .failure(FieldIssue(spec, Message.fcEndsBeforeStart.text(end.chinese, start.chinese), expected: Message.fcEndAfterStart.text()))
                 }
             case .mobile:
                 guard let number = Phone.normalizedMobile(text) else {
-                    return .failure(FieldIssue(spec, "'\(text)' is not a mainland mobile number", expected: "11 digits starting 13–19, such as 13800138000"))
+                    return .failure(FieldIssue(spec, Message.fcNotMobile.text(text), expected: Message.fcMobileExample.text()))
                 }
                 value = .text(number)
             case .landline:
                 guard let number = Phone.normalizedLandline(text) else {
-                    return .failure(FieldIssue(spec, "'\(text)' is not a landline number", expected: "area code and number, such as 0591-87832310"))
+                    return .failure(FieldIssue(spec, Message.fcNotLandline.text(text), expected: Message.fcLandlineExample.text()))
                 }
                 value = .text(number)
             case .phones:
                 var numbers: [String] = []
                 for item in text.split(whereSeparator: listSeparators.contains) {
                     guard let number = Phone.normalized(String(item).trimmingSpaces()) else {
-                        return .failure(FieldIssue(spec, "'\(item.trimmingSpaces())' is not a phone number", expected: "mobile or landline numbers separated by 、, such as 0551-62998888、13800138000"))
+                        return .failure(FieldIssue(spec, Message.fcNotPhone.text(item.trimmingSpaces()), expected: Message.fcPhonesExample.text()))
                     }
                     numbers.append(number)
                 }
@@ -86,7 +87,7 @@ public enum FieldCodec {
                 value = .text(text.uppercased())
             case .publishConsent:
                 guard let stored = normalizedConsent(text) else {
-                    return .failure(FieldIssue(spec, "is '\(text)'", expected: "不同意, or 同意 with a validity period such as 同意 2023年5月-2024年12月"))
+                    return .failure(FieldIssue(spec, Message.fcIsQuoted.text(text), expected: Message.fcConsentExample.text()))
                 }
                 value = .text(stored)
             default:
@@ -101,7 +102,7 @@ public enum FieldCodec {
     public static func check(_ value: FieldValue, _ spec: FieldSpec) -> FieldIssue? {
         guard case .text(let text) = value else {
             if case .null = value { return nil }
-            return FieldIssue(spec, "holds \(value), not text", expected: "a value written through a form")
+            return FieldIssue(spec, Message.fcNotText.text(value), expected: Message.fcThroughForm.text())
         }
         if let violation = TextRule.violation(in: text) {
             return FieldIssue(spec, violation.problem, expected: violation.remedy)
@@ -109,39 +110,39 @@ public enum FieldCodec {
         switch spec.type {
         case .text:
             let limit = spec.maxLength ?? defaultTextLimit
-            if text.contains("\n") { return FieldIssue(spec, "has a line break", expected: "one line; use a long-text field for paragraphs") }
-            if text.count > limit { return FieldIssue(spec, "has \(text.count) characters", expected: "at most \(limit) characters (a Chinese character counts one)") }
+            if text.contains("\n") { return FieldIssue(spec, Message.fcLineBreak.text(), expected: Message.fcOneLine.text()) }
+            if text.count > limit { return FieldIssue(spec, Message.fcCharacters.text(text.count), expected: Message.fcAtMostChinese.text(limit)) }
         case .longText:
             let limit = spec.maxLength ?? defaultLongTextLimit
-            if text.count > limit { return FieldIssue(spec, "has \(text.count) characters", expected: "at most \(limit) characters") }
+            if text.count > limit { return FieldIssue(spec, Message.fcCharacters.text(text.count), expected: Message.fcAtMost.text(limit)) }
         case .choice:
             return check(element: value, spec)
         case .yesNo:
-            if text != "是" && text != "否" { return FieldIssue(spec, "is '\(text)'", expected: "是 or 否") }
+            if text != "是" && text != "否" { return FieldIssue(spec, Message.fcIsQuoted.text(text), expected: Message.fcYesNo.text()) }
         case .money:
-            if normalizedMoney(text) != text { return FieldIssue(spec, "is '\(text)', not an amount", expected: "an amount in 万元 such as 120 or 35.5") }
+            if normalizedMoney(text) != text { return FieldIssue(spec, Message.fcNotAmount.text(text), expected: Message.fcAmount.text()) }
         case .period:
             if case .success(let p) = Period.parse(text), p.stored == text { return nil }
-            return FieldIssue(spec, "is '\(text)', not a period", expected: "年月 to 年月 with the end after the start")
+            return FieldIssue(spec, Message.fcIsNotPeriod.text(text), expected: Message.fcPeriodOrder.text())
         case .date:
-            if SimpleDate(text) == nil { return FieldIssue(spec, "'\(text)' is not a date", expected: "a date such as 2026-01-15") }
+            if SimpleDate(text) == nil { return FieldIssue(spec, Message.fcNotDate.text(text), expected: Message.fcDateExample.text()) }
         case .mobile:
-            if Phone.normalizedMobile(text) != text { return FieldIssue(spec, "'\(text)' is not a mainland mobile number", expected: "11 digits starting 13–19") }
+            if Phone.normalizedMobile(text) != text { return FieldIssue(spec, Message.fcNotMobile.text(text), expected: Message.fcMobile.text()) }
         case .landline:
-            if Phone.normalizedLandline(text) != text { return FieldIssue(spec, "'\(text)' is not a landline number", expected: "area code and number, such as 0591-87832310") }
+            if Phone.normalizedLandline(text) != text { return FieldIssue(spec, Message.fcNotLandline.text(text), expected: Message.fcLandlineExample.text()) }
         case .phones:
             let items = text.split(separator: "、").map(String.init)
             if items.isEmpty || items.contains(where: { Phone.normalized($0) != $0 }) {
-                return FieldIssue(spec, "'\(text)' is not a list of phone numbers", expected: "mobile or landline numbers separated by 、")
+                return FieldIssue(spec, Message.fcNotPhoneList.text(text), expected: Message.fcPhones.text())
             }
         case .email:
-            if !Email.isValid(text) { return FieldIssue(spec, "'\(text)' is not an e-mail address", expected: "an address such as name@hospital.cn") }
+            if !Email.isValid(text) { return FieldIssue(spec, Message.fcNotEmail.text(text), expected: Message.fcEmailExample.text()) }
         case .uscc:
-            if let problem = USCC.problem(text) { return FieldIssue(spec, problem, expected: "the unit's 18-character 统一社会信用代码 as printed on its licence") }
+            if let problem = USCC.problem(text) { return FieldIssue(spec, problem, expected: Message.fcUSCC.text()) }
         case .publishConsent:
-            if normalizedConsent(text) != text { return FieldIssue(spec, "is '\(text)'", expected: "不同意, or 同意 with a validity period") }
+            if normalizedConsent(text) != text { return FieldIssue(spec, Message.fcIsQuoted.text(text), expected: Message.fcConsent.text()) }
         case .multiChoice, .guideScenarios:
-            return FieldIssue(spec, "holds a single value", expected: "a list of choices")
+            return FieldIssue(spec, Message.fcSingleValue.text(), expected: Message.fcListOfChoices.text())
         }
         return nil
     }
@@ -151,21 +152,21 @@ public enum FieldCodec {
         switch spec.type {
         case .guideScenarios:
             guard case .int(let n) = element, GuideCatalog.national.scenario(Int(n)) != nil else {
-                return FieldIssue(spec, "'\(element)' is not a scenario of the national guide", expected: "a number from 1 to \(GuideCatalog.national.scenarios.count)")
+                return FieldIssue(spec, Message.fcNotGuideScenario.text(element), expected: Message.fcNumberUpTo.text(GuideCatalog.national.scenarios.count))
             }
             return nil
         default:
             let options = spec.options ?? []
             guard case .text(let text) = element else {
-                return FieldIssue(spec, "'\(element)' is not one of the choices", expected: options.joined(separator: " / "))
+                return FieldIssue(spec, Message.fcNotAChoice.text(element), expected: options.joined(separator: " / "))
             }
             if options.contains(text) && text != spec.otherOption { return nil }
             if let other = spec.otherOption, text.hasPrefix(other + "："), text.count > other.count + 1 { return nil }
             if let other = spec.otherOption, text == other {
-                return FieldIssue(spec, "says \(other) without saying what", expected: "\(other)：<what>, for example \(other)：技术咨询")
+                return FieldIssue(spec, Message.fcOtherWithoutWhat.text(other), expected: Message.fcOtherExample.text(other))
             }
             let hint = spec.otherOption.map { " (or \($0)：<what>)" } ?? ""
-            return FieldIssue(spec, "'\(text)' is not one of the choices", expected: options.filter { $0 != spec.otherOption }.joined(separator: " / ") + hint)
+            return FieldIssue(spec, Message.fcNotAChoice.text(text), expected: options.filter { $0 != spec.otherOption }.joined(separator: " / ") + hint)
         }
     }
 

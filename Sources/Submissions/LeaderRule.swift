@@ -1,3 +1,4 @@
+import Messages
 import Replication
 
 /// 牵头人项目未完结前不得再次申报: a person leads one unfinished project at a time — across units
@@ -66,9 +67,9 @@ public enum LeaderRule {
         let title = calls(other.call)?.form(other.form).map { otherForm in
             otherForm.fields.first { $0.type == .text && $0.key.hasSuffix("name") }.flatMap { other.value($0.key)?.text }
         } ?? nil
-        let round = other.call == call.id ? "" : " of \(other.call)"
+        let round = other.call == call.id ? "" : Message.ofRound.text(other.call)
         return FieldIssue(rule: keys.compactMap { k in form.fields.first { $0.key == k }?.name }.joined(separator: "/"),
-                          "\(submission.value(keys[0])?.text ?? person.name) already leads「\(title ?? other.id)」\(round)(\(other.status.chinese)), which is not finished (完结)",
-                          expected: "\(rule.basis) — give another 项目负责人, or ask the province to mark that project 完结")
+                          Message.issueLeads.text(submission.value(keys[0])?.text ?? person.name, title ?? other.id, round, other.status.chinese),
+                          expected: Message.issueLeadsExpected.text(rule.basis))
     }
 }

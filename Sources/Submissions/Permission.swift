@@ -88,7 +88,7 @@ public enum Permission {
             return .refused(code: "unknown_actor", reason: Message.permUnknownActor.text(actor.org))
         }
         guard Self.role(actor.role, fits: actorOrg.kind) else {
-            return .refused(code: "role_mismatch", reason: Message.permRoleMismatch.text(actorOrg.name, actorOrg.kind.rawValue, actor.role.rawValue))
+            return .refused(code: "role_mismatch", reason: Message.permRoleMismatch.text(actorOrg.name, Language.current == .chinese ? actorOrg.kind.chinese : actorOrg.kind.rawValue, Self.said(actor.role)))
         }
         switch action {
         case .publishCall, .manageOrganizations:
@@ -133,7 +133,7 @@ public enum Permission {
             return .allowed
         case .recommend, .returnForRevision:
             guard actor.role == .city else {
-                return .refused(code: "city_only", reason: Message.permCityOnly.text(actorOrg.name, actor.role.rawValue))
+                return .refused(code: "city_only", reason: Message.permCityOnly.text(actorOrg.name, Self.said(actor.role)))
             }
             guard unit.reportingUnit == actor.org else {
                 return .refused(code: "other_city", reason: Message.permOtherCity.text(unit.name, directory[unit.reportingUnit]?.name ?? unit.reportingUnit, actorOrg.name))
@@ -144,7 +144,7 @@ public enum Permission {
             return .allowed
         case .select, .reject:
             guard actor.role == .province else {
-                return .refused(code: "province_only", reason: Message.permProvinceSelects.text(actorOrg.name, actor.role.rawValue))
+                return .refused(code: "province_only", reason: Message.permProvinceSelects.text(actorOrg.name, Self.said(actor.role)))
             }
             guard let status = target.status, status != .draft else {
                 return .refused(code: "not_submitted", reason: Message.permNotSubmitted.text(unit.name))
@@ -164,7 +164,7 @@ public enum Permission {
             return .allowed
         case .conclude:
             guard actor.role == .province else {
-                return .refused(code: "province_only", reason: Message.permProvinceConcludes.text(actorOrg.name, actor.role.rawValue))
+                return .refused(code: "province_only", reason: Message.permProvinceConcludes.text(actorOrg.name, Self.said(actor.role)))
             }
             guard target.status == .selected else {
                 return .refused(code: "not_selected", reason: Message.permNotSelected.text(target.status?.chinese ?? "—", target.status?.rawValue ?? "—"))
@@ -172,6 +172,17 @@ public enum Permission {
             return .allowed
         case .publishCall, .manageOrganizations, .acknowledgeReceipt:
             return .allowed  // decided above
+        }
+    }
+
+    /// A role as a message says it: its name in English, what the notices call it in Chinese.
+    static func said(_ role: Role) -> String {
+        guard Language.current == .chinese else { return role.rawValue }
+        return switch role {
+        case .province: "省卫健委"
+        case .city: "设区市卫健委"
+        case .hospital: "医疗卫生机构"
+        case .enterprise: "企业"
         }
     }
 

@@ -1,3 +1,4 @@
+import Messages
 import Replication
 
 /// The province's selection (入库) against the call's targets: Anhui picks 10 场景机会 and 10
@@ -32,7 +33,7 @@ public struct SelectionProgress: Hashable, Sendable, Codable {
         /// The warning to give past an exact target, or nil.
         public var warning: String? {
             guard state == "over" else { return nil }
-            return "\(selected) \(title) are selected (入库); the notice picks \(target): deselect with 'tianbao reject' if that was not meant"
+            return Message.pastTarget.text(selected, title, target)
         }
     }
 
@@ -50,10 +51,10 @@ public enum SelectionRule {
         for spec in form.fields where spec.type == .publishConsent {
             guard let register = submission.record.fields[spec.key] else { continue }
             if register.isConflict {
-                return ("consent_in_conflict", "\(spec.label) of record \(submission.id) holds two values in conflict: its unit resolves it before the record can be selected")
+                return ("consent_in_conflict", Message.consentInConflict.text(spec.label, submission.id))
             }
             if register.value.text == "不同意" {
-                return ("publish_not_agreed", "record \(submission.id) says \(spec.label): 不同意发布 — a scenario its unit did not agree to publish cannot be selected into the library; reject it, or ask the unit to change its answer and resubmit")
+                return ("publish_not_agreed", Message.publishNotAgreed.text(submission.id, spec.label))
             }
         }
         return nil

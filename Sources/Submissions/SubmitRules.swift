@@ -1,3 +1,4 @@
+import Messages
 import Replication
 
 /// Everything that must hold before a record is submitted: each field, then the call's rules.
@@ -16,19 +17,19 @@ public enum SubmitRules {
             if spec.type.isSet {
                 let elements = submission.elements(spec.key)
                 if spec.required && elements.isEmpty {
-                    issues.append(FieldIssue(spec, "is empty", expected: "choose at least one: \((spec.options ?? []).joined(separator: " / "))"))
+                    issues.append(FieldIssue(spec, Message.issueEmpty.text(), expected: Message.issueChooseOne.text((spec.options ?? []).joined(separator: " / "))))
                 }
                 issues += elements.compactMap { FieldCodec.check(element: $0, spec) }
             } else {
                 let value = submission.value(spec.key)
                 if spec.required && (value == nil || value == .null || value?.text?.isEmpty == true) {
-                    issues.append(FieldIssue(spec, "is empty", expected: "fill it in to submit\(spec.hint.map { "（\($0)）" } ?? "")"))
+                    issues.append(FieldIssue(spec, Message.issueEmpty.text(), expected: Message.issueFillIn.text(spec.hint.map { "（\($0)）" } ?? "")))
                 } else if let value, let issue = FieldCodec.check(value, spec) {
                     issues.append(issue)
                 }
             }
             if submission.record.fields[spec.key]?.isConflict == true {
-                issues.append(FieldIssue(spec, "has concurrent values", expected: "resolve the conflict first ('tianbao conflicts')"))
+                issues.append(FieldIssue(spec, Message.issueConflict.text(), expected: Message.issueResolveFirst.text()))
             }
         }
         for rule in call.rules where rule.form == form.id {
@@ -43,15 +44,15 @@ public enum SubmitRules {
         case .mustBe:
             guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }), let wanted = rule.value,
                   let value = submission.value(key), value != .null else { return [] }
-            return FieldCodec.display(value, spec) == wanted ? [] : [FieldIssue(spec, "is \(FieldCodec.display(value, spec))", expected: "\(wanted)（\(rule.basis)）")]
+            return FieldCodec.display(value, spec) == wanted ? [] : [FieldIssue(spec, Message.issueIs.text(FieldCodec.display(value, spec)), expected: "\(wanted)（\(rule.basis)）")]
         case .dateWithin:
             guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }),
                   let text = submission.value(key)?.text, let date = SimpleDate(text) else { return [] }
             if let issued = SimpleDate(call.issued), date < issued {
-                return [FieldIssue(spec, "is \(text), before the call was issued (\(call.issued))", expected: "the day the declaration is signed（\(rule.basis)）")]
+                return [FieldIssue(spec, Message.issueBeforeCall.text(text, call.issued), expected: Message.issueSignedDay.text(rule.basis))]
             }
             if let today, today < date {
-                return [FieldIssue(spec, "is \(text), after today (\(today))", expected: "the day the declaration is signed, today at the latest（\(rule.basis)）")]
+                return [FieldIssue(spec, Message.issueAfterToday.text(text, today), expected: Message.issueSignedByToday.text(rule.basis))]
             }
             return []
         case .periodEndsBy:
@@ -59,13 +60,13 @@ public enum SubmitRules {
                   let latest = rule.latest.flatMap({ YearMonth($0) }),
                   let text = submission.value(key)?.text, case .success(let period) = Period.parse(text) else { return [] }
             return period.end > latest
-                ? [FieldIssue(spec, "ends \(period.end.chinese)", expected: "no later than \(latest.chinese)（\(rule.basis)）")] : []
+                ? [FieldIssue(spec, Message.issueEnds.text(period.end.chinese), expected: Message.issueNoLaterThan.text(latest.chinese, rule.basis))] : []
         case .requiredWhen:
             guard let key = rule.field, let spec = form.fields.first(where: { $0.key == key }),
                   let when = rule.whenField, let value = rule.whenValue else { return [] }
             let holds = submission.elements(when).contains(.text(value)) || submission.value(when) == .text(value)
             let empty = (submission.value(key)?.text ?? "").isEmpty
-            return holds && empty ? [FieldIssue(spec, "is empty while \(value) is chosen", expected: "say why（\(rule.basis)）")] : []
+            return holds && empty ? [FieldIssue(spec, Message.issueEmptyWhile.text(value), expected: Message.issueSayWhy.text(rule.basis))] : []
         case .onePerPerson:
             return LeaderRule.issue(submission, rule: rule, form: form, call: call, others: others, calls: calls).map { [$0] } ?? []
         }

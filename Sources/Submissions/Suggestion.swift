@@ -1,3 +1,4 @@
+import Messages
 /// "Did you mean …": the known name nearest to what was typed, for every place a name is taken
 /// (calls, forms, tables, units, template keys).
 public enum Suggestion {
@@ -33,6 +34,6 @@ public enum Suggestion {
 
     /// " (did you mean 'X'?)", or "".
     public static func phrase(_ reference: String, among candidates: [String]) -> String {
-        nearest(reference, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+        nearest(reference, among: candidates).map { Message.didYouMean.text($0) } ?? ""
     }
 }

@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import Replication
@@ -175,7 +176,7 @@ public final class Workspace {
         form.fields.filter { $0.type == .uscc }.compactMap { spec in
             guard let code = submission.value(spec.key)?.text, !code.isEmpty,
                   let problem = directory.usccProblem(code, unit: submission.unit) else { return nil }
-            return FieldIssue(spec, problem, expected: "the applicant unit's own code, as the province registered it")
+            return FieldIssue(spec, problem, expected: Message.fcOwnCode.text())
         }
     }
 

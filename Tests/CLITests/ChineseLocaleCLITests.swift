@@ -21,6 +21,15 @@ import TestSupport
         #expect(other.status == 64 && other.stderr.hasPrefix("错误：本副本只有 福州市卫生健康委员会 的记录，不能汇总 厦门市卫生健康委员会 的表"), "\(other.stderr)")
         let completeness = w.run("city", ["completeness", "fujian-2027"], environment: Self.zh)
         #expect(completeness.stdout.contains("fujian-2027：截止 2099-01-31，还剩") && completeness.stdout.contains("最远进度：已提交"), "\(completeness.stdout)")
+        // A field's problem and a refusal of the permission check, in Chinese; the notice's labels as they are.
+        let bad = w.run("hospital", ["new", "fujian-2027", "申请表", "--set", "项目负责人手机号码=123"], environment: Self.zh)
+        #expect(bad.status == 65 && bad.stderr.contains("项目负责人手机号码 '123' 不是大陆手机号码 — 以 13–19 开头的 11 位数字"), "\(bad.stderr)")
+        let list = try w.check(["list", "--json"], in: "city").stdout
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [[String: String]])?.first?["id"])
+        let select = w.run("city", ["select", id], environment: Self.zh)
+        #expect(select.status == 77 && select.stderr.contains("只有省卫健委能遴选入库；福州市卫生健康委员会 是 设区市卫健委"), "\(select.stderr)")
+        let unknown = w.run("city", ["fields", "fujian-2027", "申请书"], environment: Self.zh)
+        #expect(unknown.stderr.contains("（是否想输入 '申请表'？）"), "\(unknown.stderr)")
         // The same commands in English without the locale.
         #expect(try w.check(["recommend", "--all", "--opinion", "同意推荐", "--dry-run"], in: "city").stdout.contains("Dry run: 3 of 3 records would be recommended"))
     }
