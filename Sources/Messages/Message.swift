@@ -44,6 +44,8 @@ public enum Message: String, CaseIterable, Sendable {
          pastTarget, consentInConflict, publishNotAgreed
     // Names the domain does not know.
     case unknownCall, unknownForm, unknownField, ambiguousField, unknownTable, noSuchRecord, notAForm, unknownUnit, badTemplate, didYouMean
+    // The domain's refusals a user meets.
+    case ambiguousCall, usccNotOwn, tooManyFiles, unknownRecord, leaderHasProject, leaderRecord, leaderOtherUnit, leaderSameBatch, partnerUnknown, partnerIsOwner, partnerKind, partnersAtMost, usccNotUnits, usccItIs, usccOfAnother, fileEmpty, fileType, fileNotHere, fileDamaged, provinceCompiles, noLibrary, reportsThrough, notCompiler, badID, idTaken, oneAtATime, textEmpty, alreadyConcluded, notApplicant, cityReviews
     // A field's value, as typed.
     case fcNotScenarioNumber, fcScenarioNumbers, fcIsQuoted, fcYesNo, fcNotAmount, fcAmountDecimals, fcAmount, fcNotPeriod, fcIsNotPeriod, fcPeriodExample, fcPeriodOrder, fcEndsBeforeStart, fcEndAfterStart, fcNotMobile, fcMobileExample, fcMobile, fcNotLandline, fcLandlineExample, fcNotPhone, fcNotPhoneList, fcPhonesExample, fcPhones, fcConsentExample, fcConsent, fcNotText, fcThroughForm, fcLineBreak, fcOneLine, fcCharacters, fcAtMostChinese, fcAtMost, fcNotDate, fcDateExample, fcNotEmail, fcEmailExample, fcUSCC, fcSingleValue, fcListOfChoices, fcNotGuideScenario, fcNumberUpTo, fcNotAChoice, fcOtherWithoutWhat, fcOtherExample, fcOwnCode
 }

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import JSON
 import Replication
@@ -34,7 +35,7 @@ public struct CallCatalog: Sendable {
         if let call = call(named: reference) { return call }
         let shared = all.filter { $0.documentNumber == reference }.map(\.id)
         if shared.count > 1 {
-            throw DomainError.refused(code: "ambiguous_call", reason: "\(reference) is the 文号 of several calls: \(shared.joined(separator: ", ")) — name the round by its id")
+            throw DomainError.refused(code: "ambiguous_call", reason: Message.ambiguousCall.text(reference, shared.joined(separator: ", ")))
         }
         throw DomainError.unknownCall(reference, known: all.flatMap { [$0.id, $0.documentNumber] })
     }

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Replication
 
@@ -132,7 +133,7 @@ public struct ChangeAuthorizer {
            let formID = (fixed(WorkflowField.form) ?? (change.field == WorkflowField.form ? change.value : nil))?.text,
            let spec = catalog[callID]?.form(formID)?.fields.first(where: { $0.key == change.field }), spec.type == .uscc,
            let code = change.value?.text, !code.isEmpty, let problem = directory.usccProblem(code, unit: unitCode) {
-            throw Refusal(code: "uscc_not_own", reason: "\(spec.label): \(problem); give the unit's own code")
+            throw Refusal(code: "uscc_not_own", reason: Message.usccNotOwn.text(spec.label, problem))
         }
         let existing = state.flatMap(Submission.init)
         let callID = (fixed(WorkflowField.call) ?? (change.field == WorkflowField.call ? change.value : nil))?.text
@@ -173,17 +174,17 @@ public struct ChangeAuthorizer {
         if allSubmissions == nil { allSubmissions = try workspace.submissions() }
         let refusal = { (what: String) in
             Refusal(code: "leader_has_unfinished_project",
-                    reason: "\(values[rule.fields?.first ?? ""] ?? person.name) already leads \(what), which is not finished (完结): \(rule.basis); give another 项目负责人, or the province marks that project 完结 first")
+                    reason: Message.leaderHasProject.text(values[rule.fields?.first ?? ""] ?? person.name, what, rule.basis))
         }
         if let other = LeaderRule.unfinishedProject(of: person, excluding: change.record, authority: call.authority,
                                                    among: allSubmissions ?? [], calls: catalog.lookup) {
             // Another unit's record is not named: a refusal tells what rule holds, not whose records exist.
             throw refusal(other.unit == actor.org || actor.role == .province
-                          ? "record \(other.id) (\(other.call), \(other.status.chinese))"
-                          : "a project of another unit (\(other.call)); the province can tell which")
+                          ? Message.leaderRecord.text(other.id, other.call, other.status.chinese)
+                          : Message.leaderOtherUnit.text(other.call))
         }
         if let earlier = batchLeaders.first(where: { $0.record != change.record && $0.authority == call.authority && $0.person.isSame(as: person) }) {
-            throw refusal("record \(earlier.record), submitted earlier in this batch")
+            throw refusal(Message.leaderSameBatch.text(earlier.record))
         }
         batchLeaders.append((change.record, call.authority, person))
     }
@@ -216,7 +217,7 @@ public struct ChangeAuthorizer {
             .filter { $0.key.hasPrefix(ReplicaStore.fileFieldPrefix) && $0.value.value != .null }.keys)
         if let value = change.value, value != .null { named.insert(change.field) } else { named.remove(change.field) }
         guard named.count <= Attachment.maxPerRecord else {
-            throw Refusal(code: "too_many_files", reason: "record \(change.record) would name \(named.count) files; at most \(Attachment.maxPerRecord) — detach one first")
+            throw Refusal(code: "too_many_files", reason: Message.tooManyFiles.text(change.record, named.count, Attachment.maxPerRecord))
         }
         fileFields[change.record] = named
     }
@@ -228,6 +229,6 @@ public struct ChangeAuthorizer {
     /// One answer for a record that does not exist and one the writer may not see, so a refusal
     /// never tells whose a record is.
     public static func unknownRecord(_ id: String) -> Refusal {
-        Refusal(code: "unknown_record", reason: "record \(id) is not one this replica can see, and this batch does not create it; push a record's first changes with it")
+        Refusal(code: "unknown_record", reason: Message.unknownRecord.text(id))
     }
 }

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import JSON
 import Replication
@@ -33,12 +34,12 @@ public enum JointRecord {
     /// Why `partners` may not apply jointly with `owner`, or nil.
     public static func problem(_ partners: [String], owner: String, directory: Directory) -> String? {
         for code in partners {
-            guard let unit = directory[code] else { return "'\(code)' is not a registered unit" }
-            if code == owner { return "\(unit.name) owns the record: a partner is another unit" }
+            guard let unit = directory[code] else { return Message.partnerUnknown.text(code) }
+            if code == owner { return Message.partnerIsOwner.text(unit.name) }
             guard kinds.contains(unit.kind) else {
-                return "\(unit.name) is a \(unit.kind.chinese): joint applicants are 医院、医疗卫生机构 or 企业 (场景提供方和解决方案提供方)"
+                return Message.partnerKind.text(unit.name, unit.kind.chinese)
             }
         }
-        return partners.count > 5 ? "at most 5 partners apply jointly with one record" : nil
+        return partners.count > 5 ? Message.partnersAtMost.text(5) : nil
     }
 }

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Crypto
 import Replication
@@ -129,12 +130,12 @@ public struct Directory: Sendable {
         if let own = organizations[unit]?.uscc?.uppercased(), !own.isEmpty {
             guard own == code else {
                 let holder = organizations.values.first { $0.uscc?.uppercased() == code }
-                return "\(code) is not \(organizations[unit]?.name ?? unit)'s 统一社会信用代码 (registered as \(own))" + (holder.map { "; it is \($0.name)'s" } ?? "")
+                return Message.usccNotUnits.text(code, organizations[unit]?.name ?? unit, own) + (holder.map { Message.usccItIs.text($0.name) } ?? "")
             }
             return nil
         }
         if let holder = organizations.values.first(where: { $0.code != unit && $0.uscc?.uppercased() == code }) {
-            return "\(code) is \(holder.name)'s 统一社会信用代码, not \(organizations[unit]?.name ?? unit)'s"
+            return Message.usccOfAnother.text(code, holder.name, organizations[unit]?.name ?? unit)
         }
         return nil
     }

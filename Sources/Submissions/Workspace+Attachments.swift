@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import Replication
@@ -22,9 +23,9 @@ extension Workspace {
         guard bytes.count <= ReplicaStore.maxFileBytes else {
             throw DomainError.refused(code: "file_too_large", reason: ReplicaStore.FileError.tooLarge(size: bytes.count).description)
         }
-        guard !bytes.isEmpty else { throw DomainError.refused(code: "bad_file", reason: "\(name) is empty") }
+        guard !bytes.isEmpty else { throw DomainError.refused(code: "bad_file", reason: Message.fileEmpty.text(name)) }
         guard let type = Attachment.type(of: bytes, name: name) else {
-            throw DomainError.refused(code: "bad_file", reason: "\(name) is not a PDF, PNG, JPEG, TIFF or OFD file (told by its first bytes); scan the document to one of these")
+            throw DomainError.refused(code: "bad_file", reason: Message.fileType.text(name))
         }
         let attachment = Attachment(sha256: SHA256.digest(bytes), name: (name as NSString).lastPathComponent, size: bytes.count, type: type)
         if let problem = Attachment.problem(field: attachment.field, value: attachment.value) {
@@ -61,13 +62,13 @@ extension Workspace {
         let attachment = try find(name, in: try submission(id))
         let key = ReplicaStore.FileKey(record: id, sha256: attachment.sha256)
         guard let state = try store.fileState(key), state.isComplete, state.size == attachment.size else {
-            throw DomainError.refused(code: "file_not_here", reason: "\(attachment.name) is not on this replica yet (\(ReplicaStore.megabytes(attachment.size))); run 'tianbao sync' to fetch it")
+            throw DomainError.refused(code: "file_not_here", reason: Message.fileNotHere.text(attachment.name, ReplicaStore.megabytes(attachment.size)))
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(attachment.size)
         try store.readFile(key) { bytes += $0 }
         guard SHA256.digest(bytes) == attachment.sha256 else {
-            throw DomainError.refused(code: "file_damaged", reason: "the copy of \(attachment.name) held here does not match its hash: the replica's file was damaged; run 'tianbao verify'")
+            throw DomainError.refused(code: "file_damaged", reason: Message.fileDamaged.text(attachment.name))
         }
         return (attachment, bytes)
     }

@@ -1,3 +1,4 @@
+import Messages
 import Replication
 
 extension Workspace {
@@ -34,20 +35,21 @@ extension Workspace {
             let org = try directory.resolve(unitCode)
             guard org.reportingUnit == org.code, org.kind != .province else {
                 if org.kind == .province {
-                    throw DomainError.refused(code: "not_reporting_unit", reason: "\(org.name) compiles the province-wide table: leave out --unit")
+                    throw DomainError.refused(code: "not_reporting_unit", reason: Message.provinceCompiles.text(org.name))
                 }
                 throw DomainError.refused(code: "not_reporting_unit",
-                                          reason: "\(org.name) reports through \(directory[org.reportingUnit]?.name ?? org.reportingUnit); compile that unit's table")
+                                          reason: Message.reportsThrough.text(org.name, directory[org.reportingUnit]?.name ?? org.reportingUnit))
             }
             if let compilers = spec.compiledBy, !compilers.contains(org.kind) {
                 throw DomainError.refused(code: "not_reporting_unit",
-                                          reason: "\(org.name)（\(org.provincial ? "省属" : "")\(org.kind.chinese)）does not compile \(spec.id) \(spec.title): it is compiled by \(compilers.map(\.chinese).joined(separator: "、"))\(spec.note.map { " \($0)" } ?? ""); its records are in the province-wide table")
+                                          reason: Message.notCompiler.text(org.name, (org.provincial ? "省属" : "") + org.kind.chinese, "\(spec.id) \(spec.title)",
+                                                                  compilers.map(\.chinese).joined(separator: "、"), spec.note.map { " \($0)" } ?? ""))
             }
             unit = org
         }
         if library {
             guard let selection = call.selection else {
-                throw DomainError.refused(code: "no_library", reason: "call \(call.id) names no library the province selects into; compile the table without --library")
+                throw DomainError.refused(code: "no_library", reason: Message.noLibrary.text(call.id))
             }
             spec.title = "\(selection.library)：\(spec.title)"
         } else if unit == nil {

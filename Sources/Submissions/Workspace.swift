@@ -148,8 +148,8 @@ public final class Workspace {
         }
 
         if let fixedID {
-            guard RecordID.isValid(fixedID) else { throw DomainError.refused(code: "bad_id", reason: "record id '\(fixedID)' is not a lowercase UUID") }
-            guard try store.record(fixedID) == nil else { throw DomainError.refused(code: "id_taken", reason: "a record \(fixedID) already exists") }
+            guard RecordID.isValid(fixedID) else { throw DomainError.refused(code: "bad_id", reason: Message.badID.text(fixedID)) }
+            guard try store.record(fixedID) == nil else { throw DomainError.refused(code: "id_taken", reason: Message.idTaken.text(fixedID)) }
         }
         let id = fixedID ?? RecordID.make(wallMilliseconds: now)
         let given = Set(try values.map { try resolve($0.0, in: form).key })
@@ -182,8 +182,8 @@ public final class Workspace {
 
     /// Why `unit` may not file `form`, in the notice's terms.
     public static func notAnApplicant(_ unit: Organization, form: Form, applicants: [Organization.Kind]) -> String {
-        "\(unit.name) is a \(unit.kind.chinese); \(form.attachment) \(form.title) is filed by \(applicants.map(\.chinese).joined(separator: "、"))"
-            + (unit.kind == .city ? " — a 设区市卫健委 reviews and recommends its units' applications ('tianbao recommend') instead of filing its own" : "")
+        Message.notApplicant.text(unit.name, unit.kind.chinese, "\(form.attachment) \(form.title)", applicants.map(\.chinese).joined(separator: "、"))
+            + (unit.kind == .city ? Message.cityReviews.text() : "")
     }
 
     /// Changes answers of a record this replica's unit owns.
@@ -306,13 +306,13 @@ public final class Workspace {
         case .select: try decide(id, .select, note: text, action: .select)
         case .reject: try decide(id, .reject, note: text, action: .reject)
         case .conclude: try conclusion(id, note: text)
-        case .submit: throw DomainError.refused(code: "not_a_review", reason: "a submission is made one record at a time: 'tianbao submit ID'")
+        case .submit: throw DomainError.refused(code: "not_a_review", reason: Message.oneAtATime.text())
         }
     }
 
     private func review(_ id: String, _ kind: WorkflowEntry.Action, text: String, action: Action, what: String) throws -> Edit {
         let text = text.trimmingSpaces()
-        guard !text.isEmpty else { throw DomainError.refused(code: "empty_text", reason: "\(what) is empty: write it with the command") }
+        guard !text.isEmpty else { throw DomainError.refused(code: "empty_text", reason: Message.textEmpty.text(what)) }
         try Self.checkText(text, what)
         let submission = try submission(id)
         let (call, _) = try template(of: submission)
@@ -338,7 +338,7 @@ public final class Workspace {
         let (call, _) = try template(of: submission)
         try authorize(.conclude, target(submission, call: call, for: .conclude))
         guard submission.workflow.concluded == nil else {
-            throw DomainError.refused(code: "already_concluded", reason: "record \(id) was marked 完结 already")
+            throw DomainError.refused(code: "already_concluded", reason: Message.alreadyConcluded.text(id))
         }
         let note = note?.trimmingSpaces()
         if let note { try Self.checkText(note, "完结说明") }
