@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Replication
 import Submissions
@@ -15,18 +16,18 @@ enum AttachmentCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let path = try inv.required("file")
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
-        guard let size else { throw CLIFailure("cannot read \(path)", hint: "check the path", code: .noInput) }
+        guard let size else { throw CLIFailure(Message.cannotRead.text(path), hint: Message.hintCheckPath.text(), code: .noInput) }
         // Refused before it is read: a scan of hundreds of megabytes is not loaded to be told so.
         guard size <= ReplicaStore.maxFileBytes else {
             throw CLIFailure("\(path): \(ReplicaStore.FileError.tooLarge(size: size).description)", code: .data)
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read \(path)", hint: "check the path", code: .noInput) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure(Message.cannotRead.text(path), hint: Message.hintCheckPath.text(), code: .noInput) }
         let name = inv.option("name") ?? (path as NSString).lastPathComponent
         let attachment = try workspace.attach(try inv.required("id"), name: name, bytes: [UInt8](data))
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["name": attachment.name, "size": String(attachment.size), "type": attachment.type, "sha256": attachment.hashHex])
         } else if inv.io.isTerminal {
-            inv.io.print("Attached \(attachment.name) (\(ReplicaStore.megabytes(attachment.size)), \(attachment.type)); 'tianbao sync' sends it to the hub.")
+            inv.io.print(Message.attached.text(attachment.name, ReplicaStore.megabytes(attachment.size), attachment.type))
         }
         return 0
     }
@@ -36,7 +37,7 @@ enum AttachmentCommands {
         arguments: [Argument("id", help: "The record's id."), Argument("name", help: "The file's name as 'show' lists it, or the start of its SHA-256.")]
     ) { inv in
         let attachment = try ReplicaDirectory(inv).workspace(inv).detach(try inv.required("id"), file: try inv.required("name"))
-        if inv.io.isTerminal { inv.io.print("Detached \(attachment.name).") }
+        if inv.io.isTerminal { inv.io.print(Message.detached.text(attachment.name)) }
         return 0
     }
 
@@ -48,12 +49,12 @@ enum AttachmentCommands {
         let (attachment, bytes) = try ReplicaDirectory(inv).workspace(inv).fileBytes(try inv.required("id"), file: try inv.required("name"))
         let out = inv.option("out") ?? attachment.name
         guard !FileManager.default.fileExists(atPath: out) else {
-            throw CLIFailure("\(out) already exists", hint: "choose another name with --out, or move the file away", code: .io)
+            throw CLIFailure(Message.fileExists.text(out), hint: Message.fileExistsHint.text(), code: .io)
         }
         do { try Data(bytes).write(to: URL(fileURLWithPath: out)) } catch {
-            throw CLIFailure("cannot write \(out): \(error.localizedDescription)", code: .io)
+            throw CLIFailure(Message.cannotWrite.text(out, error.localizedDescription), code: .io)
         }
-        if inv.io.isTerminal { inv.io.print("Wrote \(out) (\(ReplicaStore.megabytes(bytes.count)), SHA-256 checked).") }
+        if inv.io.isTerminal { inv.io.print(Message.extracted.text(out, ReplicaStore.megabytes(bytes.count))) }
         return 0
     }
 }

@@ -1,3 +1,4 @@
+import Messages
 import Submissions
 
 /// The notices' own names where the CLI takes a call or a form: a call by its id or 文号, a form by
@@ -11,7 +12,7 @@ enum Names {
         let forms = Set(calls.compactMap { $0.form(named: reference)?.id })
         guard !forms.isEmpty else {
             if let call { throw DomainError.unknownForm(reference, call: call.id, known: call.formChoices) }
-            throw CLIFailure("no call has a form '\(reference)'", hint: "see 'tianbao calls' for the forms, or give --call", code: .usage)
+            throw CLIFailure(Message.noCallHasForm.text(reference), hint: Message.noCallHasFormHint.text(), code: .usage)
         }
         return (call?.id, forms)
     }

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Submissions
 
@@ -23,9 +24,9 @@ enum PrintCommand {
             return 0
         }
         do { try Data(html.utf8).write(to: URL(fileURLWithPath: out)) } catch {
-            throw CLIFailure("cannot write \(out): \(error.localizedDescription)", code: .io)
+            throw CLIFailure(Message.cannotWrite.text(out, error.localizedDescription), code: .io)
         }
-        if inv.io.isTerminal { inv.io.print("Wrote \(out): \(form.attachment) \(form.title), \(unitName)") }
+        if inv.io.isTerminal { inv.io.print(Message.wroteDocument.text(out, "\(form.attachment) \(form.title)", unitName)) }
         return 0
     }
 }

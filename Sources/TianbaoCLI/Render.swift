@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Replication
 import Submissions
@@ -166,7 +167,7 @@ enum EditorSession {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CLIFailure("the editor '\(editor)' exited with status \(process.terminationStatus); nothing was changed", code: .failure)
+            throw CLIFailure(Message.editorFailed.text(editor, process.terminationStatus), code: .failure)
         }
         let edited = (try? String(contentsOfFile: file, encoding: .utf8)) ?? original
         let before = parse(original), after = parse(edited)

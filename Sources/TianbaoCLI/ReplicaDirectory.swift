@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import Replication
@@ -32,16 +33,16 @@ struct ReplicaDirectory {
 
     func config() throws -> Config {
         guard let data = FileManager.default.contents(atPath: configPath) else {
-            throw CLIFailure("no replica at \(path)", hint: "create one with 'tianbao init --hub URL --token TOKEN', or point --dir (or TIANBAO_DIR) at it", code: .noInput)
+            throw CLIFailure(Message.noReplica.text(path), hint: Message.noReplicaHint.text(), code: .noInput)
         }
         do { return try JSONDecoder().decode(Config.self, from: data) } catch {
-            throw CLIFailure("\(configPath) is damaged", hint: "restore it from a backup, or create the replica again with 'tianbao init'", code: .data)
+            throw CLIFailure(Message.damaged.text(configPath), hint: Message.configDamagedHint.text(), code: .data)
         }
     }
 
     func token() throws -> String {
         guard let data = FileManager.default.contents(atPath: tokenPath) else {
-            throw CLIFailure("no token at \(tokenPath)", hint: "enrol the replica again ('tianbao init')", code: .noInput)
+            throw CLIFailure(Message.noToken.text(tokenPath), hint: Message.noTokenHint.text(), code: .noInput)
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -49,14 +50,14 @@ struct ReplicaDirectory {
     /// The replica's signing key, made on first use (a replica from a build before keys gets one
     /// at its next sync, and registers it with the hub then).
     func signingKey() throws -> [UInt8] {
-        try SecretFile.signingKey(signingKeyPath, damaged: CLIFailure("\(signingKeyPath) is damaged",
-                                                                     hint: "restore the replica folder from a backup, or enrol a new replica", code: .data))
+        try SecretFile.signingKey(signingKeyPath, damaged: CLIFailure(Message.damaged.text(signingKeyPath),
+                                                                     hint: Message.keyDamagedHint.text(), code: .data))
     }
 
     /// What signs this replica's pushes and bundles.
     func signer() throws -> SyncClient.Signer {
         do { return try SyncClient.Signer(privateKey: try signingKey(), token: try token()) } catch let failure as CLIFailure { throw failure } catch {
-            throw CLIFailure("the replica's token or signing key is damaged", hint: "enrol a new replica ('tianbao hub enroll', then 'tianbao init')", code: .data)
+            throw CLIFailure(Message.secretsDamaged.text(), hint: Message.secretsDamagedHint.text(), code: .data)
         }
     }
 
@@ -78,12 +79,12 @@ struct ReplicaDirectory {
     func workspace(_ invocation: Invocation) throws -> Workspace {
         let config = try config()
         guard let role = Role(rawValue: config.role) else {
-            throw CLIFailure("\(configPath) names an unknown role '\(config.role)'", hint: "create the replica again with 'tianbao init'", code: .data)
+            throw CLIFailure(Message.unknownRole.text(configPath, config.role), hint: Message.unknownRoleHint.text(), code: .data)
         }
         let store = try openStore()
         let author = invocation.option("as") ?? invocation.environment["TIANBAO_USER"] ?? config.name ?? config.org
         if let violation = TextRule.violation(in: author) {
-            throw CLIFailure("the editor's name (--as or $TIANBAO_USER) \(violation.problem)", hint: violation.remedy, code: .usage)
+            throw CLIFailure(Message.editorName.text(violation.problem), hint: violation.remedy, code: .usage)
         }
         return Workspace(store: store, actor: Actor(org: config.org, role: role), author: author,
                          extraTemplates: try Templates.extra(invocation))
@@ -96,7 +97,7 @@ enum Templates {
         guard let folder = invocation.environment["TIANBAO_TEMPLATES"] else { return [] }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         return try files.map { file in
-            guard let data = FileManager.default.contents(atPath: "\(folder)/\(file)") else { throw CLIFailure("cannot read \(folder)/\(file)", code: .noInput) }
+            guard let data = FileManager.default.contents(atPath: "\(folder)/\(file)") else { throw CLIFailure(Message.cannotRead.text("\(folder)/\(file)"), code: .noInput) }
             do { return try CallTemplate.decode(data) } catch { throw CLIFailure("\(folder)/\(file): \(error)", code: .data) }
         }
     }

@@ -109,7 +109,7 @@ enum SyncCommands {
         let state = SyncState(store)
         if try state.hubKey() == nil, let key = try ReplicaCommands.whoami(hub: hub, token: token).hubKey { try state.pinHubKey(key) }
         guard let hubKey = try state.hubKey() else {
-            throw CLIFailure("the hub did not say its public key, so what it sends cannot be checked", hint: "upgrade tianbao on the hub", code: .data)
+            throw CLIFailure(Message.noHubKey.text(), hint: Message.upgradeHub.text(), code: .data)
         }
         return verifier(store, hubKey: hubKey)
     }
@@ -138,10 +138,10 @@ enum SyncCommands {
         let files = try BundleFiles.named(by: changes, in: store)
         let bytes = try ChangeBundle.encode(replica: store.replicaID, changes: changes, privateKey: signer.privateKey, key: signer.registration, chain: chain, files: files)
         do { try Data(bytes).write(to: URL(fileURLWithPath: try inv.required("out"))) } catch {
-            throw CLIFailure("cannot write \(try inv.required("out")): \(error.localizedDescription)", code: .io)
+            throw CLIFailure(Message.cannotWrite.text(try inv.required("out"), error.localizedDescription), code: .io)
         }
         if inv.flag("json") { try JSONOut.print(inv.io, ["changes": changes.count, "files": files.count, "bytes": bytes.count]) } else if inv.io.isTerminal {
-            inv.io.print("Wrote \(changes.count) changes\(files.isEmpty ? "" : " and \(files.count) attached file\(files.count == 1 ? "" : "s")") to \(try inv.required("out")); import it on the hub with 'tianbao hub import'.")
+            inv.io.print(Message.bundleWritten.text(changes.count, files.count, try inv.required("out")))
         }
         return 0
     }
@@ -154,28 +154,26 @@ enum SyncCommands {
         _ = try directory.config()
         let store = try directory.openStore()
         guard let data = FileManager.default.contents(atPath: try inv.required("file")) else {
-            throw CLIFailure("cannot read \(try inv.required("file"))", code: .noInput)
+            throw CLIFailure(Message.cannotRead.text(try inv.required("file")), code: .noInput)
         }
         let contents = try ChangeBundle.decode(Array(data))
         if let stranger = contents.changes.first(where: { $0.dot.replica != contents.replica }) {
-            throw CLIFailure("the bundle says it holds replica \(contents.replica.hex)'s changes but carries \(stranger.dot)", code: .data)
+            throw CLIFailure(Message.bundleStranger.text(contents.replica.hex, stranger.dot), code: .data)
         }
         // A colleague's bundle only: signed by a replica of this unit whose key the hub published.
         let workspace = try directory.workspace(inv)
         guard contents.replica != store.replicaID else {
-            throw CLIFailure("the bundle holds this replica's own changes", hint: "nothing to import: it already has them", code: .data)
+            throw CLIFailure(Message.bundleOwn.text(), hint: Message.bundleOwnHint.text(), code: .data)
         }
         guard let key = try workspace.publishedKey(contents.replica) else {
-            throw CLIFailure("the bundle is made by replica \(contents.replica.hex), whose key this replica does not know",
-                             hint: "sync once so the hub tells it your colleagues' keys, or carry the bundle to the hub ('tianbao hub import')", code: .data)
+            throw CLIFailure(Message.bundleUnknownKey.text(contents.replica.hex), hint: Message.bundleUnknownKeyHint.text(), code: .data)
         }
         guard key.org == workspace.actor.org, key.revoked == nil else {
-            throw CLIFailure("the bundle is made by replica \(contents.replica.hex) of \(key.org)\(key.revoked != nil ? ", revoked by the hub" : "")",
-                             hint: "a replica takes bundles only from its own unit's current replicas; carry it to the hub ('tianbao hub import')", code: .data)
+            throw CLIFailure(Message.bundleOtherUnit.text(contents.replica.hex, key.org, key.revoked != nil ? Message.revokedByHub.text() : ""),
+                             hint: Message.bundleOtherUnitHint.text(), code: .data)
         }
         guard ChangeBundle.verifies(contents, publicKey: key.publicKey) else {
-            throw CLIFailure("the bundle's signature does not verify with replica \(contents.replica.hex)'s key: it was altered, or not made by that replica",
-                             hint: "nothing was applied; ask your colleague to export it again", code: .data)
+            throw CLIFailure(Message.bundleSignature.text(contents.replica.hex), hint: Message.bundleSignatureHint.text(), code: .data)
         }
         var authorizer = ChangeAuthorizer(actor: Actor(org: key.org, role: key.role), workspace: workspace,
                                           directory: try workspace.directory(), catalog: try workspace.catalog())
@@ -183,7 +181,7 @@ enum SyncCommands {
         var duplicates = 0
         for change in contents.changes {
             if let held = try store.change(change.dot) {
-                guard held == change else { throw CLIFailure("the bundle carries \(change.dot), which differs from the change this replica holds under that dot", hint: "the bundle comes from a copied replica; do not import it", code: .data) }
+                guard held == change else { throw CLIFailure(Message.bundleDiffers.text(change.dot), hint: Message.bundleDiffersHint.text(), code: .data) }
                 duplicates += 1
                 continue
             }
@@ -196,7 +194,7 @@ enum SyncCommands {
                 refusal = ChangeAuthorizer.refusal(for: error)
             }
             if let refusal {
-                throw CLIFailure("the bundle carries \(change.dot), which its replica may not make (\(refusal.code)): \(refusal.reason)", hint: "nothing was applied; carry it to the hub, which will say the same", code: .data)
+                throw CLIFailure(Message.bundleRefused.text(change.dot, refusal.code, refusal.reason), hint: Message.bundleRefusedHint.text(), code: .data)
             }
         }
         var report = try store.transaction {
@@ -206,7 +204,7 @@ enum SyncCommands {
         }
         report.duplicates += duplicates
         if inv.flag("json") { try JSONOut.print(inv.io, ["applied": report.applied, "duplicates": report.duplicates]) } else if inv.io.isTerminal {
-            inv.io.print("Applied \(report.applied) changes (\(report.duplicates) already here).")
+            inv.io.print(Message.bundleApplied.text(report.applied, report.duplicates))
         }
         return 0
     }
@@ -218,7 +216,7 @@ final class SyncLock {
 
     init(path: String) throws {
         fd = open(path, O_CREAT | O_RDWR, 0o600)
-        guard fd >= 0 else { throw CLIFailure("cannot open the lock file \(path)", code: .io) }
+        guard fd >= 0 else { throw CLIFailure(Message.cannotOpenLock.text(path), code: .io) }
     }
 
     /// Takes the lock without waiting; false when another process holds it.

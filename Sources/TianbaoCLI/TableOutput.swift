@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Submissions
 
@@ -31,8 +32,8 @@ enum TableOutput {
             return
         }
         do { try Data(bytes).write(to: URL(fileURLWithPath: out)) } catch {
-            throw CLIFailure("cannot write \(out): \(error.localizedDescription)", code: .io)
+            throw CLIFailure(Message.cannotWrite.text(out, error.localizedDescription), code: .io)
         }
-        if inv.io.isTerminal { inv.io.print("Wrote \(out): \(table.rows.count) rows, SHA-256 \(table.sha256)") }
+        if inv.io.isTerminal { inv.io.print(Message.wroteTable.text(out, table.rows.count, table.sha256)) }
     }
 }
