@@ -1,3 +1,4 @@
+import Messages
 import Dispatch
 import Crypto
 import Foundation
@@ -30,8 +31,8 @@ enum HubCommands {
         if !FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: database + ".audit-key") {
             try FileManager.default.moveItem(atPath: database + ".audit-key", toPath: path)
         }
-        return try SecretFile.signingKey(path, damaged: CLIFailure("\(path) is not a hub signing key",
-                                                                  hint: "restore it from the backup taken with the database", code: .data))
+        return try SecretFile.signingKey(path, damaged: CLIFailure(Message.notHubKey.text(path),
+                                                                  hint: Message.notHubKeyHint.text(), code: .data))
     }
 
     static func open(_ inv: Invocation, metricsTokenFile: String? = nil) throws -> Hub {
@@ -41,10 +42,10 @@ enum HubCommands {
         configuration.operatorName = inv.environment["TIANBAO_USER"] ?? systemUser().map { "\($0) (system user)" } ?? "uid \(getuid())"
         configuration.signingKey = try signingKey(for: try inv.required("db"))
         if let file = metricsTokenFile {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure(Message.cannotRead.text(file), code: .noInput) }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard token.utf8.count >= 32 else {
-                throw CLIFailure("\(file) holds a metrics token of \(token.utf8.count) characters", hint: "use at least 32 random characters, e.g. 'openssl rand -hex 32 > \(file)'", code: .data)
+                throw CLIFailure(Message.metricsTokenShort.text(file, token.utf8.count), hint: Message.metricsTokenHint.text(file), code: .data)
             }
             configuration.metricsTokenHash = SHA256.digest(Array(token.utf8))
         }
@@ -70,12 +71,12 @@ enum HubCommands {
         StopSignals.block()
         let hub = try open(inv, metricsTokenFile: inv.option("metrics-token-file"))
         let (server, bound) = try hub.serve(host: host, port: port, limits: limits)
-        inv.io.error("tianbao hub \(hub.replicaID.hex) serving on http://\(host.contains(":") ? "[\(host)]" : host):\(bound) (database \(try inv.required("db")))")
+        inv.io.error(Message.serving.text(hub.replicaID.hex, "http://\(host.contains(":") ? "[\(host)]" : host):\(bound)", try inv.required("db")))
         let signal = StopSignals.wait()
-        inv.io.error("stopping (\(signal == SIGINT ? "SIGINT" : "SIGTERM")): finishing requests in flight")
+        inv.io.error(Message.stopping.text(signal == SIGINT ? "SIGINT" : "SIGTERM"))
         server.stop()
         hub.close()
-        inv.io.error("stopped")
+        inv.io.error(Message.stopped.text())
         return 0
     }
 
@@ -102,11 +103,10 @@ enum HubCommands {
                 let detail = e.detail.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
                 inv.io.print("\(e.seq)  \(Format.time(e.at))  \(e.by)  \(e.event.rawValue) \(e.subject)  \(detail)")
             }
-            if inv.io.isTerminal && anomalies.isEmpty { inv.io.print("The trail's chain is intact (\(entries.count) entries shown).") }
+            if inv.io.isTerminal && anomalies.isEmpty { inv.io.print(Message.trailIntact.text(entries.count)) }
         }
         guard anomalies.isEmpty else {
-            throw CLIFailure("the audit trail was tampered with:\n       " + anomalies.joined(separator: "\n       "),
-                             hint: "compare with a backup of the hub's database; the entries before the first break stand", code: .data)
+            throw CLIFailure(Message.trailTampered.text("\n       " + anomalies.joined(separator: "\n       ")), hint: Message.trailTamperedHint.text(), code: .data)
         }
         return 0
     }
@@ -131,7 +131,7 @@ enum HubCommands {
         let hub = try open(inv)
         defer { hub.close() }
         try hub.backup(to: try inv.required("out"))
-        if inv.io.isTerminal { inv.io.print("Backed up \(try inv.required("db")) to \(try inv.required("out")) (attached files: \(try inv.required("out"))-files).") }
+        if inv.io.isTerminal { inv.io.print(Message.backedUp.text(try inv.required("db"), try inv.required("out"))) }
         return 0
     }
 
@@ -139,12 +139,12 @@ enum HubCommands {
         "publish", abstract: "Publish a call template to every replica through sync (a new call, or a new version of one).",
         arguments: [Argument("file", help: "The call template (JSON, as in Sources/Submissions/Resources/calls).")], options: [db]
     ) { inv in
-        guard let data = FileManager.default.contents(atPath: try inv.required("file")) else { throw CLIFailure("cannot read \(try inv.required("file"))", code: .noInput) }
+        guard let data = FileManager.default.contents(atPath: try inv.required("file")) else { throw CLIFailure(Message.cannotRead.text(try inv.required("file")), code: .noInput) }
         let template = try CallTemplate.decode(data)
         let hub = try open(inv)
         defer { hub.close() }
         try hub.publish(template)
-        if inv.io.isTerminal { inv.io.print("Published \(template.id) version \(template.version); replicas learn it at their next sync.") }
+        if inv.io.isTerminal { inv.io.print(Message.published.text(template.id, template.version)) }
         return 0
     }
 
@@ -164,10 +164,10 @@ enum HubCommands {
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["replica": replica.hex, "token": token, "org": org ?? asked, "role": role.rawValue])
         } else {
-            inv.io.print("replica \(replica.hex)")
-            inv.io.print("token   \(token)")
-            inv.io.print("On the replica: tianbao init --hub \(inv.option("hub-url") ?? "URL") --token \(token)")
-            inv.io.error("The token is shown once: hand it over securely. Revoke it with 'tianbao hub revoke --db \(try inv.required("db")) \(replica.hex)'.")
+            inv.io.print(Message.enrolReplica.text(replica.hex))
+            inv.io.print(Message.enrolToken.text(token))
+            inv.io.print(Message.enrolInit.text(inv.option("hub-url") ?? "URL", token))
+            inv.io.error(Message.enrolOnce.text(try inv.required("db"), replica.hex))
         }
         return 0
     }
@@ -178,9 +178,9 @@ enum HubCommands {
         let hub = try open(inv)
         defer { hub.close() }
         guard try hub.revoke(replica) else {
-            throw CLIFailure("no active enrolment for \(replica.hex)", hint: "see 'tianbao hub replicas'", code: .noInput)
+            throw CLIFailure(Message.noEnrolment.text(replica.hex), hint: Message.noEnrolmentHint.text(), code: .noInput)
         }
-        if inv.io.isTerminal { inv.io.print("Revoked \(replica.hex).") }
+        if inv.io.isTerminal { inv.io.print(Message.revoked.text(replica.hex)) }
         return 0
     }
 
@@ -194,7 +194,8 @@ enum HubCommands {
             return 0
         }
         for r in rows {
-            inv.io.print("\(r.replica.hex)  \(r.org)  \(r.role)  \(r.label ?? "")  last sync \(r.lastSync.map { Format.time($0) } ?? "never")\(r.revoked != nil ? "  REVOKED" : "")")
+            inv.io.print("\(r.replica.hex)  \(r.org)  \(r.role)  \(r.label ?? "")  " + Message.lastSyncAt.text(r.lastSync.map { Format.time($0) } ?? Message.never.text())
+                         + (r.revoked != nil ? "  " + Message.revokedMark.text() : ""))
         }
         return 0
     }
@@ -212,9 +213,9 @@ enum HubCommands {
         defer { hub.close() }
         var adding: [Organization] = []
         if let file = inv.option("load") {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", code: .noInput) }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure(Message.cannotRead.text(file), code: .noInput) }
             do { adding = try JSONDecoder().decode([Organization].self, from: data) } catch {
-                throw CLIFailure("\(file) is not a JSON array of organisations: \(error)", code: .data)
+                throw CLIFailure(Message.notOrgArray.text(file, "\(error)"), code: .data)
             }
         }
         if let code = inv.option("code") {
@@ -233,7 +234,7 @@ enum HubCommands {
         if inv.flag("json") { try JSONOut.print(inv.io, all); return 0 }
         if !adding.isEmpty && !inv.io.isTerminal { return 0 }
         for org in all {
-            inv.io.print("\(org.code)  \(org.name)  \(org.kind.rawValue)\(org.city.map { " of \($0)" } ?? "")\(org.provincial ? " 省属" : "")")
+            inv.io.print("\(org.code)  \(org.name)  \(org.kind.rawValue)\(org.city.map { Message.ofCity.text($0) } ?? "")\(org.provincial ? " 省属" : "")")
         }
         return 0
     }
@@ -241,14 +242,14 @@ enum HubCommands {
     static let importBundle = Command("import", abstract: "Apply a bundle from an offline replica, checked as its network push would be.",
                                       arguments: [Argument("bundle", help: "The bundle file.")], options: [db]) { inv in
         guard let data = FileManager.default.contents(atPath: try inv.required("bundle")) else {
-            throw CLIFailure("cannot read \(try inv.required("bundle"))", code: .noInput)
+            throw CLIFailure(Message.cannotRead.text(try inv.required("bundle")), code: .noInput)
         }
         let hub = try open(inv)
         defer { hub.close() }
         let results = try hub.importBundle(Array(data), source: URL(fileURLWithPath: try inv.required("bundle")).lastPathComponent)
         let accepted = results.filter { $0.status == .accepted }.count
         if inv.flag("json") { try JSONOut.print(inv.io, ["accepted": accepted, "duplicates": results.count - accepted]) } else if inv.io.isTerminal {
-            inv.io.print("Imported \(accepted) changes (\(results.count - accepted) already here).")
+            inv.io.print(Message.imported.text(accepted, results.count - accepted))
         }
         return 0
     }
@@ -291,13 +292,13 @@ enum HubCommands {
             let unit = try inv.option("unit").map { reference in try hub.withWorkspace { try $0.directory().resolve(reference).code } }
             stamp = try hub.stamp(call: try inv.required("call"), table: try inv.required("table"), unit: unit, hash: try inv.required("hash"))
         } catch let error as HubError {
-            throw CLIFailure(error.description, hint: "nothing was recorded", code: .data)
+            throw CLIFailure(error.description, hint: Message.nothingRecorded.text(), code: .data)
         }
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["call": stamp.call, "table": stamp.table, "unit": stamp.unit, "sha256": stamp.sha256, "sources": stamp.sources,
                                        "by": stamp.by, "time": Format.time(stamp.at)])
         } else if inv.io.isTerminal {
-            inv.io.print("Stamped \(stamp.call) \(stamp.table) \(stamp.unit.isEmpty ? "province-wide" : stamp.unit): \(stamp.sources), \(stamp.sha256).")
+            inv.io.print(Message.stamped.text(stamp.call, stamp.table, stamp.unit.isEmpty ? Message.provinceWide.text() : stamp.unit, stamp.sources, stamp.sha256))
         }
         return 0
     }
@@ -306,13 +307,7 @@ enum HubCommands {
                                       arguments: [Argument("call", help: "The call.")], options: [db]) { inv in
         let hub = try open(inv)
         defer { hub.close() }
-        let report = try hub.withWorkspace { try $0.completeness(call: try inv.required("call")) }
-        if inv.flag("json") { try JSONOut.print(inv.io, report); return 0 }
-        inv.io.print("\(report.call): deadline \(report.deadline), \(report.millisecondsLeft > 0 ? "\(Format.duration(report.millisecondsLeft)) left" : "deadline passed")")
-        for unit in report.units {
-            let counts = unit.forms.map { "\($0.attachment) \($0.reported)\($0.quota > 0 ? "/\($0.quota)" : "")" }.joined(separator: "  ")
-            inv.io.print("  \(unit.quotaMet ? "✓" : (unit.late ? "✗ late" : "…"))  \(unit.name) (\(unit.code))  \(counts)  furthest: \(unit.furthest.rawValue)")
-        }
+        try TableCommands.show(try hub.withWorkspace { try $0.completeness(call: try inv.required("call")) }, inv)
         return 0
     }
 }

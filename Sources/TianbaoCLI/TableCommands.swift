@@ -95,8 +95,13 @@ enum TableCommands {
         "completeness", abstract: "Show each expected unit's counts against its quota, how far it got, and whether it is late.",
         arguments: [Argument("call", help: "The call, e.g. anhui-2023.")]
     ) { inv in
-        let report = try ReplicaDirectory(inv).workspace(inv).completeness(call: try inv.required("call"))
-        if inv.flag("json") { try JSONOut.print(inv.io, report); return 0 }
+        try show(try ReplicaDirectory(inv).workspace(inv).completeness(call: try inv.required("call")), inv)
+        return 0
+    }
+
+    /// The completeness report as the replica's and the hub's command print it.
+    static func show(_ report: Completeness, _ inv: Invocation) throws {
+        if inv.flag("json") { try JSONOut.print(inv.io, report); return }
         inv.io.print(report.millisecondsLeft > 0 ? Message.deadlineLeft.text(report.call, report.deadline, Format.duration(report.millisecondsLeft))
                      : Message.deadlinePassed.text(report.call, report.deadline))
         for unit in report.units {
@@ -112,7 +117,6 @@ enum TableCommands {
                                                               Format.time(o.received)))
             }
         }
-        return 0
     }
 
     /// How far a unit got, in the reader's language.

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 import Hub
 import Replication
@@ -17,7 +18,7 @@ enum VerifyCommands {
         let store = try directory.openStore()
         let state = SyncState(store)
         guard let hubKey = try state.hubKey() else {
-            throw CLIFailure("this replica does not know the hub's key yet", hint: "run 'tianbao sync' once, then verify", code: .data)
+            throw CLIFailure(Message.noHubKeyYet.text(), hint: Message.noHubKeyYetHint.text(), code: .data)
         }
         let verifier = SyncCommands.verifier(store, hubKey: hubKey)
         let ownKey = try directory.signer().registration.publicKey
@@ -30,14 +31,13 @@ enum VerifyCommands {
                                                                                       first: $0.first, last: $0.last, records: [], detail: $0.detail) }))
         } else if summary.findings.isEmpty {
             if inv.io.isTerminal {
-                inv.io.print("Checked \(summary.changes) changes of \(summary.origins) replicas against \(summary.heads) signed heads: everything verifies.")
+                inv.io.print(Message.verified.text(summary.changes, summary.origins, summary.heads))
             }
         } else {
             for line in lines { inv.io.print(line) }
         }
         guard summary.findings.isEmpty else {
-            throw CLIFailure("\(summary.findings.count) anomal\(summary.findings.count == 1 ? "y" : "ies") in this replica's store",
-                             hint: "kept-apart changes came from the hub: tell the province ('tianbao hub verify'); changes altered here: restore the folder from a backup, or re-create the replica", code: .data)
+            throw CLIFailure(Message.replicaAnomalies.text(summary.findings.count), hint: Message.replicaAnomaliesHint.text(), code: .data)
         }
         return 0
     }
@@ -61,17 +61,16 @@ enum VerifyCommands {
         } else {
             for a in result.anomalies {
                 inv.io.print("\(a.kind.rawValue)  \(name(a.origin)) \(a.first == a.last ? "\(a.first)" : "\(a.first)–\(a.last)")  \(a.detail)" +
-                             (a.records.isEmpty ? "" : "; records \(a.records.joined(separator: ", "))"))
+                             (a.records.isEmpty ? "" : Message.recordsList.text(a.records.joined(separator: ", "))))
             }
             for a in result.auditAnomalies { inv.io.print("audit  \(a)") }
             if result.anomalies.isEmpty && result.auditAnomalies.isEmpty && inv.io.isTerminal {
-                inv.io.print("Checked \(result.changes) changes of \(result.origins) replicas against \(result.heads) signed heads, and the audit trail: everything verifies.")
+                inv.io.print(Message.hubVerified.text(result.changes, result.origins, result.heads))
             }
         }
         let count = result.anomalies.count + result.auditAnomalies.count
         guard count == 0 else {
-            throw CLIFailure("\(count) anomal\(count == 1 ? "y" : "ies") in the hub's file",
-                             hint: "restore the database from a backup taken before them; replicas refuse the altered changes meanwhile", code: .data)
+            throw CLIFailure(Message.hubAnomalies.text(count), hint: Message.hubAnomaliesHint.text(), code: .data)
         }
         return 0
     }
