@@ -195,6 +195,11 @@ extension Catalogue {
         .unknownUnit: "单位 '{1}' 未登记{2} — 请给出单位代码或全称，或请省卫健委添加后再同步",
         .badTemplate: "征集模板被拒：{1}",
         .didYouMean: "（是否想输入 '{1}'？）",
+        .stampMatches: "盖章核对：与 {1} 由 {2} 盖章的表一致。",
+        .stampDiffers: "盖章核对：与 {1} 由 {2} 盖章的表不一致（盖章时 {3}，{4}；现在 {5}，{6}）。",
+        .listOwn: "本单位的记录 ({1}):",
+        .listCityUnits: "所辖单位报送的记录 ({1}):",
+        .listAllUnits: "各单位报送的记录 ({1}):",
         // serving, stopping and stopped are read by scripts (the demo, the tests, ops tools): the same words in both.
         .notHubKey: "{1} 不是省平台的签名密钥",
         .notHubKeyHint: "从与数据库一同备份的文件恢复",

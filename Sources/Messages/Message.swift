@@ -50,6 +50,10 @@ public enum Message: String, CaseIterable, Sendable {
     case noHubKey, upgradeHub, cannotWrite, bundleWritten, bundleStranger, bundleOwn, bundleOwnHint, bundleUnknownKey, bundleUnknownKeyHint, bundleOtherUnit, revokedByHub, bundleOtherUnitHint, bundleSignature, bundleSignatureHint, bundleDiffers, bundleDiffersHint, bundleRefused, bundleRefusedHint, bundleApplied, cannotOpenLock, attached, detached, fileExists, fileExistsHint, extracted, noReplica, noReplicaHint, damaged, configDamagedHint, noToken, noTokenHint, keyDamagedHint, secretsDamaged, secretsDamagedHint, unknownRole, unknownRoleHint, editorName, wroteDocument, wroteTable, noCallHasForm, noCallHasFormHint, editorFailed
     // The hub's administration and verification.
     case notHubKey, notHubKeyHint, metricsTokenShort, metricsTokenHint, serving, stopping, stopped, trailIntact, trailTampered, trailTamperedHint, backedUp, published, enrolReplica, enrolToken, enrolInit, enrolOnce, noEnrolment, noEnrolmentHint, revoked, lastSyncAt, revokedMark, notOrgArray, ofCity, imported, nothingRecorded, stamped, provinceWide, noHubKeyYet, noHubKeyYetHint, verified, replicaAnomalies, replicaAnomaliesHint, recordsList, hubVerified, hubAnomalies, hubAnomaliesHint
+    // A commission's list, in the notices' words (the same in both languages).
+    case listOwn, listCityUnits, listAllUnits
+    // A table against its stamp (盖章).
+    case stampMatches, stampDiffers
     // A field's value, as typed.
     case fcNotScenarioNumber, fcScenarioNumbers, fcIsQuoted, fcYesNo, fcNotAmount, fcAmountDecimals, fcAmount, fcNotPeriod, fcIsNotPeriod, fcPeriodExample, fcPeriodOrder, fcEndsBeforeStart, fcEndAfterStart, fcNotMobile, fcMobileExample, fcMobile, fcNotLandline, fcLandlineExample, fcNotPhone, fcNotPhoneList, fcPhonesExample, fcPhones, fcConsentExample, fcConsent, fcNotText, fcThroughForm, fcLineBreak, fcOneLine, fcCharacters, fcAtMostChinese, fcAtMost, fcNotDate, fcDateExample, fcNotEmail, fcEmailExample, fcUSCC, fcSingleValue, fcListOfChoices, fcNotGuideScenario, fcNumberUpTo, fcNotAChoice, fcOtherWithoutWhat, fcOtherExample, fcOwnCode
 }

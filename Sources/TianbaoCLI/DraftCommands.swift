@@ -105,9 +105,9 @@ enum DraftCommands {
         if workspace.actor.role == .hospital || mine.isEmpty || theirs.isEmpty {
             for s in rows { try show(s) }
         } else {
-            inv.io.print("本单位的记录 (\(mine.count)):")
+            inv.io.print(Message.listOwn.text(mine.count))
             for s in mine { try show(s) }
-            inv.io.print("\(workspace.actor.role == .city ? "所辖单位报送" : "各单位报送")的记录 (\(theirs.count)):")
+            inv.io.print((workspace.actor.role == .city ? Message.listCityUnits : Message.listAllUnits).text(theirs.count))
             for s in theirs { try show(s) }
         }
         return 0

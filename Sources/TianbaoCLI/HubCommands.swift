@@ -270,10 +270,9 @@ enum HubCommands {
         // Whether the table still is what was stamped (on standard error: the table itself stays clean).
         // A stamp is of a unit's (or the province's) whole table, never of the library's.
         if try TableCommands.view(inv) == TableView(), let stamp = try hub.latestStamp(call: table.call, table: table.table, unit: table.unit) {
-            let when = "\(Format.time(stamp.at)) by \(stamp.by)"
             inv.io.error(stamp.sha256 == table.sha256
-                         ? "盖章核对: matches the table stamped \(when)."
-                         : "盖章核对: DIFFERS from the table stamped \(when) (stamped \(stamp.sha256.prefix(16))…, \(stamp.sources); now \(table.sha256.prefix(16))…, \(table.sources)).")
+                         ? Message.stampMatches.text(Format.time(stamp.at), stamp.by)
+                         : Message.stampDiffers.text(Format.time(stamp.at), stamp.by, "\(stamp.sha256.prefix(16))…", stamp.sources, "\(table.sha256.prefix(16))…", table.sources))
         }
         return 0
     }
