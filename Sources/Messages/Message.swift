@@ -54,6 +54,10 @@ public enum Message: String, CaseIterable, Sendable {
     case listOwn, listCityUnits, listAllUnits
     // A table against its stamp (盖章).
     case stampMatches, stampDiffers
+    // The frame of every command's help.
+    case helpOverview, helpUsage, helpArguments, helpOptions, helpRepeatable, helpRequired, helpSubcommands, helpSeeSubcommand
+    // Mistakes on the command line.
+    case usageUnknownCommand, usageMissing, usageNumber, usageOneOf, usageUnknownOption, usageNoValue, usageNeedsValue, usageTwice, usageMissingOption, usageMissingArgument, usageUnexpected, usagePick, usagePickOrValue, usageDiscard, usageSet, usageListen, usageSince, usageReplicaID, usageAddOrg, usageHub, usageToken, usageFormat, usageXLSX
     // A field's value, as typed.
     case fcNotScenarioNumber, fcScenarioNumbers, fcIsQuoted, fcYesNo, fcNotAmount, fcAmountDecimals, fcAmount, fcNotPeriod, fcIsNotPeriod, fcPeriodExample, fcPeriodOrder, fcEndsBeforeStart, fcEndAfterStart, fcNotMobile, fcMobileExample, fcMobile, fcNotLandline, fcLandlineExample, fcNotPhone, fcNotPhoneList, fcPhonesExample, fcPhones, fcConsentExample, fcConsent, fcNotText, fcThroughForm, fcLineBreak, fcOneLine, fcCharacters, fcAtMostChinese, fcAtMost, fcNotDate, fcDateExample, fcNotEmail, fcEmailExample, fcUSCC, fcSingleValue, fcListOfChoices, fcNotGuideScenario, fcNumberUpTo, fcNotAChoice, fcOtherWithoutWhat, fcOtherExample, fcOwnCode
 }

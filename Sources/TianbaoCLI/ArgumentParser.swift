@@ -1,3 +1,6 @@
+import Messages
+import Submissions
+
 /// A command line parser in the manner of swift-argument-parser: commands are data, help is
 /// generated from them, and every mistake is a usage error naming what to fix.
 public struct Command: Sendable {
@@ -81,7 +84,7 @@ public struct Invocation: Sendable {
     /// one it does not declare gets a usage error naming it, not a crash.
     public func required(_ name: String) throws(UsageError) -> String {
         if let value = arguments[name]?.first ?? options[name]?.last { return value }
-        throw UsageError("'\(name)' is missing", path: path)
+        throw UsageError(Message.usageMissing.text(name), path: path)
     }
 
     /// An option that holds a number: absent is `nil`; anything but a number in `range` is a usage
@@ -89,7 +92,7 @@ public struct Invocation: Sendable {
     public func number<T: LosslessStringConvertible & Comparable>(_ name: String, in range: ClosedRange<T>) throws(UsageError) -> T? {
         guard let text = option(name) else { return nil }
         guard let value = T(text), range.contains(value) else {
-            throw UsageError("--\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'", path: path)
+            throw UsageError(Message.usageNumber.text(name, range.lowerBound, range.upperBound, text), path: path)
         }
         return value
     }
@@ -100,7 +103,7 @@ public struct Invocation: Sendable {
                                                            also: (String) -> T? = { _ in nil }) throws(UsageError) -> T? where T.RawValue == String {
         guard let text = arguments[name]?.first ?? options[name]?.last else { return nil }
         guard let value = T(rawValue: text) ?? also(text) else {
-            throw UsageError("--\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'", path: path)
+            throw UsageError(Message.usageOneOf.text(name, T.allCases.map(\.rawValue).joined(separator: ", "), text), path: path)
         }
         return value
     }
@@ -161,7 +164,8 @@ public enum ArgumentParser {
         if beforeEnd.contains("--version") { return .version }
         guard command.run != nil else {
             if let first = tokens.first(where: { !$0.hasPrefix("-") }) {
-                throw UsageError("unknown command '\(first)'; \(command.subcommands.isEmpty ? "" : "commands: \(command.subcommands.map(\.name).joined(separator: ", "))")", path: path)
+                let names = command.subcommands.map(\.name)
+                throw UsageError(Message.usageUnknownCommand.text(first, Suggestion.phrase(first, among: names), names.joined(separator: ", ")), path: path)
             }
             return .help(help(for: chain))
         }
@@ -187,10 +191,10 @@ public enum ArgumentParser {
                 inlineValue = String(token[token.index(after: equals)...])
             }
             guard let option = known.first(where: { "--\($0.name)" == name || ($0.short.map { "-\($0)" } == name) }) else {
-                throw UsageError("unknown option '\(name)'", path: path)
+                throw UsageError(Message.usageUnknownOption.text(name) + Suggestion.phrase(name, among: known.map { "--\($0.name)" }), path: path)
             }
             if option.value == nil {
-                if inlineValue != nil { throw UsageError("'--\(option.name)' takes no value", path: path) }
+                if inlineValue != nil { throw UsageError(Message.usageNoValue.text(option.name), path: path) }
                 flags.insert(option.name)
                 continue
             }
@@ -198,17 +202,17 @@ public enum ArgumentParser {
             if let inlineValue {
                 value = inlineValue
             } else {
-                guard index < tokens.count else { throw UsageError("'--\(option.name)' needs a value (\(option.value!))", path: path) }
+                guard index < tokens.count else { throw UsageError(Message.usageNeedsValue.text(option.name, option.value!), path: path) }
                 value = tokens[index]
                 index += 1
             }
             if !option.repeating, options[option.name] != nil {
-                throw UsageError("'--\(option.name)' is given twice", path: path)
+                throw UsageError(Message.usageTwice.text(option.name), path: path)
             }
             options[option.name, default: []].append(value)
         }
         for option in command.options where option.required && options[option.name] == nil {
-            throw UsageError("missing '--\(option.name) \(option.value ?? "")'", path: path)
+            throw UsageError(Message.usageMissingOption.text(option.name, option.value ?? ""), path: path)
         }
         var arguments: [String: [String]] = [:]
         var queue = positional[...]
@@ -220,10 +224,10 @@ public enum ArgumentParser {
                 arguments[argument.name] = [value]
                 queue = queue.dropFirst()
             } else if !argument.optional {
-                throw UsageError("missing \(argument.name)", path: path)
+                throw UsageError(Message.usageMissingArgument.text(argument.name), path: path)
             }
         }
-        if let extra = queue.first { throw UsageError("unexpected argument '\(extra)'", path: path) }
+        if let extra = queue.first { throw UsageError(Message.usageUnexpected.text(extra), path: path) }
         return .run(command, Invocation(path: path, arguments: arguments, options: options, flags: flags, environment: environment, io: io))
     }
 
@@ -255,25 +259,26 @@ public enum ArgumentParser {
 
     static func help(for chain: [Command]) -> String {
         let command = chain.last!
-        var out = "OVERVIEW: \(command.abstract)\n"
-        if !command.discussion.isEmpty { out += "\n\(command.discussion)\n" }
-        out += "\nUSAGE: \(usage(for: chain))\n"
+        let help = Catalogue.help
+        var out = Message.helpOverview.text(help(command.abstract)) + "\n"
+        if !command.discussion.isEmpty { out += "\n\(help(command.discussion))\n" }
+        out += "\n" + Message.helpUsage.text(usage(for: chain)) + "\n"
         if !command.arguments.isEmpty {
-            out += "\nARGUMENTS:\n"
-            for argument in command.arguments { out += row("<\(argument.name)>", argument.help) }
+            out += "\n" + Message.helpArguments.text() + "\n"
+            for argument in command.arguments { out += row("<\(argument.name)>", help(argument.help)) }
         }
         let options = command.options + globalOptions
-        out += "\nOPTIONS:\n"
+        out += "\n" + Message.helpOptions.text() + "\n"
         for option in options {
             var names = option.short.map { "-\($0), " } ?? ""
             names += "--\(option.name)"
             if let value = option.value { names += " <\(value)>" }
-            out += row(names, option.help + (option.repeating ? " (repeatable)" : "") + (option.required ? " (required)" : ""))
+            out += row(names, help(option.help) + (option.repeating ? Message.helpRepeatable.text() : "") + (option.required ? Message.helpRequired.text() : ""))
         }
         if !command.subcommands.isEmpty {
-            out += "\nSUBCOMMANDS:\n"
-            for sub in command.subcommands { out += row(sub.name, sub.abstract) }
-            out += "\n  See '\(chain.map(\.name).joined(separator: " ")) <subcommand> --help' for detailed help.\n"
+            out += "\n" + Message.helpSubcommands.text() + "\n"
+            for sub in command.subcommands { out += row(sub.name, help(sub.abstract)) }
+            out += "\n" + Message.helpSeeSubcommand.text(chain.map(\.name).joined(separator: " ")) + "\n"
         }
         return out
     }

@@ -57,13 +57,13 @@ enum ConflictCommands {
         case (let pick?, nil):
             let versions = submission.record.fields[spec.key]?.versions ?? []
             guard let n = Int(pick), (1...max(versions.count, 1)).contains(n), n <= versions.count else {
-                throw UsageError("--pick must be 1 to \(versions.count) (see 'tianbao conflicts')", path: inv.path)
+                throw UsageError(Message.usagePick.text(versions.count), path: inv.path)
             }
             value = storedInput(versions[n - 1].value, spec)
         case (nil, let text?):
             value = text
         default:
-            throw UsageError("give exactly one of --pick N or --value V", path: inv.path)
+            throw UsageError(Message.usagePickOrValue.text(), path: inv.path)
         }
         try workspace.edit(id, values: [(spec.key, value)])
         if inv.io.isTerminal { inv.io.print(Message.resolved.text(spec.name, id)) }

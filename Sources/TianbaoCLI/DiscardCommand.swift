@@ -19,7 +19,7 @@ enum DiscardCommand {
         let client = SyncClient(store: store, hub: URL(string: config.hub) ?? URL(fileURLWithPath: "/"), token: "")
         let named = inv.argumentList("dot")
         guard inv.flag("all") != !named.isEmpty else {
-            throw UsageError("name the refused changes to drop, or give --all (not both)", path: inv.path)
+            throw UsageError(Message.usageDiscard.text(), path: inv.path)
         }
         var dots: [Dot]?
         if !inv.flag("all") {

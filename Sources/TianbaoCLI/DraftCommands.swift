@@ -180,7 +180,7 @@ enum Values {
     static func parse(_ pairs: [String], _ inv: Invocation) throws -> [(String, String)] {
         try pairs.map { pair in
             guard let equals = pair.firstIndex(of: "=") else {
-                throw UsageError("--set takes 字段=值, got '\(pair)'", path: inv.path)
+                throw UsageError(Message.usageSet.text(pair), path: inv.path)
             }
             let name = String(pair[..<equals])
             var value = String(pair[pair.index(after: equals)...])

@@ -61,7 +61,7 @@ enum HubCommands {
     ) { inv in
         let listen = inv.option("listen") ?? "127.0.0.1:8040"
         guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
-            throw UsageError("--listen takes HOST:PORT, e.g. 0.0.0.0:8040", path: inv.path)
+            throw UsageError(Message.usageListen.text(), path: inv.path)
         }
         let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         var limits = HTTPLimits()
@@ -90,7 +90,7 @@ enum HubCommands {
     ) { inv in
         var since: Int64?
         if let day = inv.option("since") {
-            guard let date = SimpleDate(day) else { throw UsageError("--since takes a day as YYYY-MM-DD, not '\(day)'", path: inv.path) }
+            guard let date = SimpleDate(day) else { throw UsageError(Message.usageSince.text(day), path: inv.path) }
             since = date.endOfDayMilliseconds(utcOffsetHours: 8) + 1 - 86_400_000
         }
         let hub = try open(inv)
@@ -155,7 +155,7 @@ enum HubCommands {
                   Option("label", value: "NAME", help: "Who uses it (shown in reports)."),
                   Option("hub-url", value: "URL", help: "The hub's address, to print the replica's init command.")]
     ) { inv in
-        guard let role = try inv.choice("role", as: Role.self, also: Role.init(chinese:)) else { throw UsageError("'role' is missing", path: inv.path) }
+        guard let role = try inv.choice("role", as: Role.self, also: Role.init(chinese:)) else { throw UsageError(Message.usageMissing.text("role"), path: inv.path) }
         let hub = try open(inv)
         defer { hub.close() }
         let asked = try inv.required("org")
@@ -174,7 +174,7 @@ enum HubCommands {
 
     static let revoke = Command("revoke", abstract: "Revoke a replica's token; its next request is refused (401).",
                                 arguments: [Argument("replica", help: "The replica id.")], options: [db]) { inv in
-        guard let replica = ReplicaID(hex: try inv.required("replica")) else { throw UsageError("not a replica id: \(try inv.required("replica"))", path: inv.path) }
+        guard let replica = ReplicaID(hex: try inv.required("replica")) else { throw UsageError(Message.usageReplicaID.text(try inv.required("replica")), path: inv.path) }
         let hub = try open(inv)
         defer { hub.close() }
         guard try hub.revoke(replica) else {
@@ -220,7 +220,7 @@ enum HubCommands {
         }
         if let code = inv.option("code") {
             guard let name = inv.option("name"), let kind = try inv.choice("kind", as: Organization.Kind.self) else {
-                throw UsageError("adding an organisation needs --code, --name and --kind province|city|hospital|institution", path: inv.path)
+                throw UsageError(Message.usageAddOrg.text(), path: inv.path)
             }
             adding.append(Organization(code: code, name: name, kind: kind, city: inv.option("city"), provincial: inv.flag("provincial"),
                                        level: inv.option("level"), uscc: inv.option("uscc"), contact: inv.option("contact"), phone: inv.option("phone")))

@@ -25,10 +25,10 @@ enum ReplicaCommands {
         }
         let token = try inv.required("token")
         guard let hub = URL(string: try inv.required("hub")), hub.scheme == "http" || hub.scheme == "https" else {
-            throw UsageError("--hub must be an http:// or https:// address", path: inv.path)
+            throw UsageError(Message.usageHub.text(), path: inv.path)
         }
         guard let replicaHex = token.split(separator: ".").first, let replica = ReplicaID(hex: replicaHex), token.split(separator: ".").count == 2 else {
-            throw UsageError("--token is not a Tianbao token (<replica id>.<secret>)", path: inv.path)
+            throw UsageError(Message.usageToken.text(), path: inv.path)
         }
         let who = try whoami(hub: hub, token: token)
         guard who.replica == replica else {

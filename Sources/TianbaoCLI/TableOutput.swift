@@ -16,10 +16,10 @@ enum TableOutput {
         let fromExtension = out.flatMap { TableFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) }
         let name = inv.option("format") ?? (inv.flag("json") ? "json" : fromExtension?.rawValue ?? (inv.io.isTerminal && out == nil ? "md" : "csv"))
         guard let format = TableFormat(rawValue: name) else {
-            throw UsageError("--format must be one of xlsx, csv, md, html, json (got '\(name)')", path: inv.path)
+            throw UsageError(Message.usageFormat.text(name), path: inv.path)
         }
         if format == .xlsx && out == nil {
-            throw UsageError("an .xlsx workbook is a binary file: give --out FILE.xlsx", path: inv.path)
+            throw UsageError(Message.usageXLSX.text(), path: inv.path)
         }
         return format
     }

@@ -1,3 +1,4 @@
+import Messages
 import Testing
 @testable import TianbaoCLI
 import TestSupport
@@ -63,5 +64,26 @@ import TestSupport
         let result = Subprocess.run(["list"], environment: ["TIANBAO_DIR": "/nonexistent/replica"])
         #expect(result.status == 66)
         #expect(result.stderr == "Error: no replica at /nonexistent/replica — create one with 'tianbao init --hub URL --token TOKEN', or point --dir (or TIANBAO_DIR) at it\n")
+    }
+}
+
+/// Help in Chinese: every help text of the command tree has its Chinese, and a Chinese locale shows it.
+@Suite struct ChineseHelpTests {
+    static func texts(_ command: Command = Tianbao.root) -> [String] {
+        [command.abstract, command.discussion].filter { !$0.isEmpty } + command.arguments.map(\.help) + command.options.map(\.help)
+            + command.subcommands.flatMap { texts($0) }
+    }
+
+    @Test func everyHelpTextHasItsChinese() {
+        for text in Self.texts() + ArgumentParser.globalOptions.map(\.help) {
+            #expect(Catalogue.helpChinese[text] != nil, "no Chinese help for: \(text)")
+        }
+    }
+
+    @Test func aChineseLocaleShowsChineseHelp() {
+        let result = Subprocess.run(["sync", "--help"], environment: ["LANG": "zh_CN.UTF-8"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("概述：把本副本的修改推送到省平台，并拉取本副本可读的内容。"), "\(result.stdout)")
+        #expect(result.stdout.contains("选项：") && result.stdout.contains("重试的时长（默认 60 秒）。"), "\(result.stdout)")
     }
 }
