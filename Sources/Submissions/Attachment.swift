@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import JSON
@@ -72,21 +73,21 @@ public struct Attachment: Sendable, Equatable {
     /// What is wrong with a change to a file field, or nil: what the hub and every replica check.
     public static func problem(field: String, value: FieldValue?) -> String? {
         guard ReplicaStore.fileHash(ofField: field) != nil else {
-            return "a file field is '_file.' and the file's SHA-256 in 64 lowercase hex digits"
+            return Message.attFieldName.text()
         }
         guard let value, value != .null else { return nil }   // detached
         guard let attachment = Attachment(field: field, value: value) else {
             return "expected {\"name\",\"size\",\"type\"} as JSON text"
         }
         if attachment.name.isEmpty || attachment.name.count > 200 || attachment.name.contains("/") || attachment.name.contains("\\") {
-            return "the file's name must be 1–200 characters, without a folder"
+            return Message.attName.text()
         }
-        if let violation = TextRule.violation(in: attachment.name) { return "the file's name \(violation.explanation)" }
+        if let violation = TextRule.violation(in: attachment.name) { return Message.attNameText.text(violation.explanation) }
         guard attachment.size > 0, attachment.size <= ReplicaStore.maxFileBytes else {
-            return "the file is \(ReplicaStore.megabytes(attachment.size)); at most \(ReplicaStore.megabytes(ReplicaStore.maxFileBytes))"
+            return Message.attSize.text(ReplicaStore.megabytes(attachment.size), ReplicaStore.megabytes(ReplicaStore.maxFileBytes))
         }
         guard types.contains(where: { $0.type == attachment.type }) else {
-            return "'\(attachment.type)' is not a type a scan comes in (\(Set(types.map(\.type)).sorted().joined(separator: ", ")))"
+            return Message.attType.text(attachment.type, Set(types.map(\.type)).sorted().joined(separator: ", "))
         }
         return nil
     }

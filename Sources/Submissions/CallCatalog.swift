@@ -64,14 +64,14 @@ extension CallTemplate {
         let tree: JSONTree
         do { tree = try JSONTree.parse(bytes) } catch { throw DomainError.badTemplate("not JSON: \(error)") }
         if let (path, violation) = firstViolation(in: tree, at: "") {
-            throw DomainError.badTemplate("the text at \(path.isEmpty ? "the top" : path) \(violation.explanation)")
+            throw DomainError.badTemplate(Message.tplText.text(path.isEmpty ? Message.tplTop.text() : path, violation.explanation))
         }
         let data = Data(bytes)
         let template: CallTemplate
         do {
             template = try JSONDecoder().decode(CallTemplate.self, from: data)
         } catch let error as DecodingError {
-            throw DomainError.badTemplate("not a call template: \(Self.explain(error))")
+            throw DomainError.badTemplate(Message.tplNotTemplate.text(Self.explain(error)))
         }
         // A key Tianbao does not read (a misspelt "requierd", a "groupBy" no build knows) would be
         // ignored silently: refused, with where it is.
@@ -79,7 +79,7 @@ extension CallTemplate {
            let (path, key, siblings) = firstUnknownKey(in: tree, known: known, at: "") {
             let vocabulary = Set(siblings).union(Self.knownKeys)
             let near = Suggestion.nearest(key, among: vocabulary.sorted(), within: 2)
-            throw DomainError.badTemplate("'\(key)' at \(path.isEmpty ? "the top" : path) is not a key of a call template\(near.map { " (did you mean '\($0)'?)" } ?? ""); nothing was read")
+            throw DomainError.badTemplate(Message.tplUnknownKey.text(key, path.isEmpty ? Message.tplTop.text() : path, near.map { Message.didYouMean.text($0) } ?? ""))
         }
         let problems = template.problems()
         if !problems.isEmpty { throw DomainError.badTemplate(problems.joined(separator: "; ")) }
@@ -147,36 +147,36 @@ extension CallTemplate {
     public func problems() -> [String] {
         var problems: [String] = []
         if id.isEmpty || !id.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) {
-            problems.append("id '\(id)' must be lowercase letters, digits and '-'")
+            problems.append(Message.tplID.text(id))
         }
-        if version < 1 { problems.append("version must be 1 or more") }
+        if version < 1 { problems.append(Message.tplVersion.text()) }
         if SimpleDate(deadline) == nil { problems.append("deadline '\(deadline)' is not YYYY-MM-DD") }
         if SimpleDate(issued) == nil { problems.append("issued '\(issued)' is not YYYY-MM-DD") }
-        if let grace = offlineGraceHours, !(0...24 * 90).contains(grace) { problems.append("offlineGraceHours \(grace) must be 0 to 2160 (90 days)") }
-        if forms.isEmpty { problems.append("it has no forms") }
+        if let grace = offlineGraceHours, !(0...24 * 90).contains(grace) { problems.append(Message.tplGrace.text(grace)) }
+        if forms.isEmpty { problems.append(Message.tplNoForms.text()) }
         for form in forms {
             let keys = form.fields.map(\.key), names = form.fields.map(\.name)
-            if Set(keys).count != keys.count { problems.append("form \(form.id) repeats a field key") }
-            if Set(names).count != names.count { problems.append("form \(form.id) repeats a field name (use group to tell them apart)") }
+            if Set(keys).count != keys.count { problems.append(Message.tplRepeatsKey.text(form.id)) }
+            if Set(names).count != names.count { problems.append(Message.tplRepeatsName.text(form.id)) }
             for field in form.fields {
-                if field.key.hasPrefix("_") || field.key.isEmpty { problems.append("field key '\(field.key)' is reserved or empty") }
+                if field.key.hasPrefix("_") || field.key.isEmpty { problems.append(Message.tplReservedKey.text(field.key)) }
                 if (field.type == .choice || field.type == .multiChoice) && (field.options ?? []).isEmpty {
-                    problems.append("\(form.id).\(field.key) is a choice without options")
+                    problems.append(Message.tplNoOptions.text("\(form.id).\(field.key)"))
                 }
             }
         }
         for table in tables {
-            guard let form = form(table.form) else { problems.append("table \(table.id) lists unknown form \(table.form)"); continue }
+            guard let form = form(table.form) else { problems.append(Message.tplTableForm.text(table.id, table.form)); continue }
             for column in table.columns where column.source.hasPrefix("field:") {
                 let key = String(column.source.dropFirst(6))
-                if form.fields.first(where: { $0.key == key }) == nil { problems.append("table \(table.id) column \(column.label) reads unknown field \(key)") }
+                if form.fields.first(where: { $0.key == key }) == nil { problems.append(Message.tplTableField.text(table.id, column.label, key)) }
             }
         }
-        for quota in expectedUnits.quotas where form(quota.form) == nil { problems.append("quota names unknown form \(quota.form)") }
+        for quota in expectedUnits.quotas where form(quota.form) == nil { problems.append(Message.tplQuotaForm.text(quota.form)) }
         for rule in rules {
-            guard let form = form(rule.form) else { problems.append("rule \(rule.kind.rawValue) names unknown form \(rule.form)"); continue }
+            guard let form = form(rule.form) else { problems.append(Message.tplRuleForm.text(rule.kind.rawValue, rule.form)); continue }
             for key in (rule.fields ?? []) + [rule.field, rule.whenField].compactMap({ $0 }) where form.fields.first(where: { $0.key == key }) == nil {
-                problems.append("rule \(rule.kind.rawValue) names unknown field \(key)")
+                problems.append(Message.tplRuleField.text(rule.kind.rawValue, key))
             }
         }
         return problems

@@ -47,7 +47,7 @@ public struct ChangeAuthorizer {
     /// What a change the store's own check refused (``ReplicaStore/check(_:)``) is told.
     public static func refusal(for error: ReplicationError) -> Refusal {
         if case .unknownCollection(let name, _) = error {
-            return Refusal(code: "unknown_collection", reason: "collection '\(name)' does not exist here")
+            return Refusal(code: "unknown_collection", reason: Message.caCollection.text(name))
         }
         return Refusal(code: "malformed", reason: error.description)
     }
@@ -57,7 +57,7 @@ public struct ChangeAuthorizer {
     public mutating func check(_ checked: CheckedChange) -> Refusal? {
         let change = checked.change
         do { try judge(change) } catch let refusal as Refusal { return refusal } catch {
-            return Refusal(code: "internal", reason: "the change could not be judged: \(error)")
+            return Refusal(code: "internal", reason: Message.caInternal.text("\(error)"))
         }
         batch[change.dot] = change
         if WorkflowField.identity.contains(change.field) || change.field == WorkflowField.partners, let value = change.value {
@@ -83,18 +83,19 @@ public struct ChangeAuthorizer {
 
     private mutating func judge(_ change: Change) throws {
         guard change.collection != Workspace.Collection.replicas else {
-            throw Refusal(code: "hub_only", reason: "replicas' keys are published by the hub itself, when a key is registered")
+            throw Refusal(code: "hub_only", reason: Message.caKeys.text())
         }
         // A published template reaches every replica: it must load there, or it would vanish silently.
         if change.collection == Workspace.Collection.calls && change.field == "template" {
-            guard let text = change.value?.text else { throw Refusal(code: "bad_template", reason: "a call's template is its JSON text") }
+            guard let text = change.value?.text else { throw Refusal(code: "bad_template", reason: Message.caTemplate.text()) }
             do { _ = try CallTemplate.decode(Data(text.utf8)) } catch { throw Refusal(code: "bad_template", reason: "\(error)") }
         }
         // Form records have ids made offline (UUIDv7); organisations and calls derive theirs from
         // their code (UUIDv8): a form record can never squat on an organisation's id.
         let version = RecordID.version(change.record)
         guard (change.collection == Workspace.Collection.submissions) == (version == 7) else {
-            throw Refusal(code: "bad_record_id", reason: "record id \(change.record) is not a \(change.collection == Workspace.Collection.submissions ? "UUIDv7, as form records are" : "name-derived UUIDv8, as \(change.collection) records are")")
+            throw Refusal(code: "bad_record_id", reason: change.collection == Workspace.Collection.submissions
+                          ? Message.caRecordIDv7.text(change.record) : Message.caRecordIDv8.text(change.record, change.collection))
         }
         let state = try state(change.record)
         if let state, state.collection != change.collection { throw Self.unknownRecord(change.record) }
@@ -112,12 +113,12 @@ public struct ChangeAuthorizer {
         if WorkflowField.identity.contains(change.field) {
             // Written once, by the changes that create the record: never again, not even with the same value.
             if fixed(change.field) != nil {
-                throw Refusal(code: "identity_fixed", reason: "record \(change.record)'s \(change.field.dropFirst()) was fixed when it was created; create a new record instead")
+                throw Refusal(code: "identity_fixed", reason: Message.caIdentityFixed.text(change.record, change.field.dropFirst()))
             }
         } else if let missing = WorkflowField.identity.sorted().first(where: { fixed($0) == nil }) {
             // Identity comes first, so every later change is judged with the record's owner and call.
             if fixed(WorkflowField.unit) == nil { throw Self.unknownRecord(change.record) }
-            throw Refusal(code: "identity_first", reason: "record \(change.record) has no \(missing) yet: a record's \(WorkflowField.identity.sorted().joined(separator: ", ")) come before its other changes")
+            throw Refusal(code: "identity_first", reason: Message.caIdentityFirst.text(change.record, missing, WorkflowField.identity.sorted().joined(separator: ", ")))
         }
         guard let unitCode = (fixed(WorkflowField.unit) ?? (change.field == WorkflowField.unit ? change.value : nil))?.text else {
             throw Self.unknownRecord(change.record)
@@ -196,15 +197,15 @@ public struct ChangeAuthorizer {
     private func checkSupersedes(_ change: Change) throws {
         for dot in change.supersedes {
             if dot.replica == change.dot.replica && dot.seq >= change.dot.seq {
-                throw Refusal(code: "bad_supersedes", reason: "change \(change.dot) lists \(dot), which its replica made after it: a change lists only what its writer saw")
+                throw Refusal(code: "bad_supersedes", reason: Message.caSupersedesLater.text(change.dot, dot))
             }
             guard let listed = try batch[dot] ?? workspace.store.change(dot), listed.record == change.record else { continue }
             guard RetireRule.retires(change.op, change.field, entry: listed.op, listed.field) else {
-                let what = listed.op == .delete ? "a delete" : "\(listed.op.rawValue) of \(listed.field)"
-                throw Refusal(code: "bad_supersedes", reason: "change \(change.dot) (\(change.op.rawValue)\(change.field.isEmpty ? "" : " of \(change.field)")) lists \(dot) (\(what)), which it may not retire: a change retires only entries of its own field (a delete: tombstones and unreserved fields; a restore: tombstones)")
+                let what = listed.op == .delete ? "delete" : "\(listed.op.rawValue) \(listed.field)"
+                throw Refusal(code: "bad_supersedes", reason: Message.caSupersedesOther.text(change.dot, "\(change.op.rawValue)\(change.field.isEmpty ? "" : " \(change.field)")", dot, what))
             }
             if listed.supersedes.contains(change.dot) {
-                throw Refusal(code: "bad_supersedes", reason: "change \(change.dot) and \(dot) list each other: neither can have seen the other")
+                throw Refusal(code: "bad_supersedes", reason: Message.caSupersedesEachOther.text(change.dot, dot))
             }
         }
     }

@@ -76,11 +76,11 @@ public struct Organization: Codable, Hashable, Sendable {
     public func problems() -> [String] {
         var problems: [String] = []
         if code.isEmpty || !code.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) {
-            problems.append("code '\(code)' must be lowercase letters, digits and '-'")
+            problems.append(Message.orgCode.text(code))
         }
-        if name.isEmpty { problems.append("\(code): name is empty") }
+        if name.isEmpty { problems.append(Message.orgName.text(code)) }
         if (kind == .hospital || kind == .institution) && !provincial && (city ?? "").isEmpty {
-            problems.append("\(code): a hospital or institution that is not provincial (省属) needs its city")
+            problems.append(Message.orgCity.text(code))
         }
         if let uscc, let problem = USCC.problem(uscc) { problems.append("\(code): 统一社会信用代码 \(problem)") }
         return problems
