@@ -36,9 +36,9 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["GzipCodec"]),
         .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto", "JSON"]),
         .target(name: "Hub", dependencies: ["HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
-        .target(name: "SyncClient", dependencies: ["SyncProtocol", "JSON", "Replication", "GzipCodec", "Crypto"]),
+        .target(name: "SyncClient", dependencies: ["Messages", "SyncProtocol", "JSON", "Replication", "GzipCodec", "Crypto"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
-        .target(name: "Replication", dependencies: ["SQLite", "Crypto"]),
+        .target(name: "Replication", dependencies: ["Messages", "SQLite", "Crypto"]),
         .target(
             name: "Submissions",
             dependencies: ["Messages", "Replication", "SyncProtocol", "Crypto", "JSON", "GzipCodec"],

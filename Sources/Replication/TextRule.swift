@@ -17,14 +17,12 @@ public enum TextRule {
 
         /// What is wrong.
         public var problem: String {
-            isBidiControl
-                ? "contains \(code), a direction control that makes text display in another order than it is stored, at character \(position)"
-                : "contains \(code), a control character, at character \(position)"
+            (isBidiControl ? Message.textBidi : Message.textControl).text(code, position)
         }
 
         /// What to do.
         public var remedy: String {
-            isBidiControl ? "remove it" : "only tabs and line breaks (LF) are allowed; remove it (it may have come with pasted text)"
+            (isBidiControl ? Message.textRemove : Message.textOnlyTabs).text()
         }
 
         public var explanation: String { problem + "; " + remedy }
@@ -99,3 +97,5 @@ public enum TextRule {
 extension String {
     fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
+
+import Messages

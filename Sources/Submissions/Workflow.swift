@@ -1,3 +1,4 @@
+import Messages
 import JSON
 import Foundation
 import Replication
@@ -158,18 +159,18 @@ public struct WorkflowState: Hashable, Sendable {
     public var notes: [String] {
         var notes: [String] = []
         if decision != nil, let review, review.entry.action == .return {
-            notes.append("returned by \(review.entry.by) while the province decided: the province's decision stands")
+            notes.append(Message.noteReturnedWhileDecided.text(review.entry.by))
         }
         let revision = Submission.revision(of: record)
         if let submission, submission.entry.revision != revision {
-            notes.append("edited after it was submitted")
+            notes.append(Message.noteEditedAfterSubmit.text())
         }
         if let review, review.entry.action == .recommend, review.entry.revision != revision {
-            notes.append("edited after \(review.entry.by) recommended it (recommended revision \(review.entry.revision), now \(revision))")
+            notes.append(Message.noteEditedAfterRecommend.text(review.entry.by, review.entry.revision, revision))
         }
         for field in [WorkflowField.submission, WorkflowField.review, WorkflowField.decision]
         where record.fields[field]?.isConflict == true {
-            notes.append("concurrent \(field.dropFirst()) entries: the latest is shown")
+            notes.append(Message.noteConcurrentEntries.text(field.dropFirst()))
         }
         return notes
     }

@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import Replication
@@ -42,9 +43,9 @@ public final class SyncClient {
 
         public var description: String {
             switch self {
-            case .unavailable(let m): "hub unavailable: \(m)"
-            case .unauthorized(let m): "the hub refused this replica's token: \(m)"
-            case .rejected(let status, let code, let m): "the hub answered \(status) (\(code)): \(m)"
+            case .unavailable(let m): Message.hubUnavailable.text(m)
+            case .unauthorized(let m): Message.tokenRefused.text(m)
+            case .rejected(let status, let code, let m): Message.hubAnswered.text(status, code, m)
             }
         }
     }
@@ -176,7 +177,7 @@ public final class SyncClient {
                 do {
                     response = try page.response.get()
                 } catch {
-                    throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read (is the URL a Tianbao hub?): \(error)")
+                    throw Failure.rejected(status: 200, code: "bad_reply", message: Message.replyUnreadableHub.text("\(error)"))
                 }
                 // The hub holds own changes this store lacks: it was restored from an older copy.
                 // Recovered before anything of this reply is kept; the page is asked for again.
@@ -223,7 +224,7 @@ public final class SyncClient {
             case 401:
                 throw Failure.unauthorized(error?.error.message ?? "401")
             case 500, 503, 502, 504, 429, 408:   // the hub failed or is busy: nothing is lost, try later
-                throw Failure.unavailable("the hub answered \(reply.status); try again later")
+                throw Failure.unavailable(Message.hubStatusLater.text(reply.status))
             default:
                 throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? String(decoding: reply.body.prefix(200), as: UTF8.self))
             }
@@ -270,7 +271,7 @@ public final class SyncClient {
     }
 
     static func heldOtherwise(_ dot: Dot) -> String {
-        "this replica already holds another change under \(dot) (from a bundle of a copied folder?); the hub's, which its origin signed, is kept apart — ask the province to check ('tianbao hub verify') and the unit to stop using the copy"
+        Message.heldOtherwise.text(dot)
     }
 
     /// Changes kept apart are asked for again first: once the hub's file is repaired they come back
@@ -299,11 +300,11 @@ public final class SyncClient {
 
     /// A reply without proofs, to a replica that checks every change it takes.
     static let unproven = Failure.rejected(status: 200, code: "unproven",
-                                           message: "the hub answered without proving its changes (protocol 4): nothing was taken. This replica checks what it receives, so it needs a hub of this build or later — ask the province to upgrade the hub, and check that nothing between this machine and the hub rewrites its replies")
+                                           message: Message.unproven.text())
 
     /// Recovering once did not bring this store level with the hub: another copy is still at work.
     static let stillBehind = Failure.rejected(status: 409, code: "replica_copied",
-                                              message: "the hub keeps receiving this replica's changes from another copy of its folder; stop using this copy and ask the province to enrol a new replica for this machine")
+                                              message: Message.stillBehind.text())
 
     /// This copy's instance name, made on first use.
     private func instance() throws -> String {
@@ -332,19 +333,19 @@ public final class SyncClient {
             let reply: TransportReply
             do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure.unavailable(error.description) }
             guard reply.status == 200 else {
-                if reply.status >= 500 || reply.status == 429 || reply.status == 408 { throw Failure.unavailable("the hub answered \(reply.status); try again later") }
+                if reply.status >= 500 || reply.status == 429 || reply.status == 408 { throw Failure.unavailable(Message.hubStatusLater.text(reply.status)) }
                 let error = Self.errorReply(reply)
-                throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? "the hub could not give this replica's changes back")
+                throw Failure.rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? Message.noChangesBack.text())
             }
             let response: SyncResponse
             do { response = try SyncCodec.response(JSONTree.parse(reply.body)) } catch {
-                throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's reply could not be read: \(error)")
+                throw Failure.rejected(status: 200, code: "bad_reply", message: Message.replyUnreadable.text("\(error)"))
             }
             if verifier != nil, response.protocol < 4 { throw Self.unproven }
             if let verifier {
                 let outcome = verifier.verify(response.changes, proofs: response.proofs, hub: response.hub)
                 guard outcome.keptApart.isEmpty else {
-                    throw Failure.rejected(status: 200, code: "unverified", message: "the hub's copies of this replica's own changes do not match what this replica signed (\(outcome.keptApart[0].reason)); nothing was taken — ask the province to check the hub ('tianbao hub verify')")
+                    throw Failure.rejected(status: 200, code: "unverified", message: Message.ownChangesAltered.text(outcome.keptApart[0].reason))
                 }
                 try store.transaction { for head in outcome.heads { try store.recordHead(head) } }
             }

@@ -38,9 +38,10 @@ import Testing
     }
 
     @Test func replicationKnowsNothingOfJSONFilesOrNetworks() throws {
-        // Crypto: an attached file's parts are checked against the hash that names it.
+        // Crypto: an attached file's parts are checked against the hash that names it. Messages: what
+        // the store says of text it cannot keep is said in the reader's language.
         for (module, file, imported) in try Self.imports() where module == "Replication" {
-            #expect(["SQLite", "Foundation", "Crypto"].contains(imported), "\(file) imports \(imported)")
+            #expect(["SQLite", "Foundation", "Crypto", "Messages"].contains(imported), "\(file) imports \(imported)")
         }
     }
 
