@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 
 /// How times, durations and JSON are printed.
@@ -14,9 +15,9 @@ enum Format {
     static func duration(_ ms: Int64) -> String {
         let minutes = ms / 60_000
         let days = minutes / 1440, hours = minutes % 1440 / 60, mins = minutes % 60
-        if days > 0 { return "\(days)天\(hours)小时" }
-        if hours > 0 { return "\(hours)小时\(mins)分" }
-        return "\(mins)分"
+        if days > 0 { return Message.durationDays.text(days, hours) }
+        if hours > 0 { return Message.durationHours.text(hours, mins) }
+        return Message.durationMinutes.text(mins)
     }
 }
 

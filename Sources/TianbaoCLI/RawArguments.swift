@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 
 extension Tianbao {
@@ -9,7 +10,7 @@ extension Tianbao {
         for i in 1..<Int(max(argc, 1)) {
             guard let raw = argv[i] else { continue }
             guard let text = String(validatingCString: raw) else {
-                IO.standard().error("Error: argument \(i) is not UTF-8 text — set the terminal's encoding and the locale to UTF-8 (LANG=zh_CN.UTF-8), or put the value in a UTF-8 file and pass it as @file")
+                IO.standard().error(Message.error.text(Message.argumentNotUTF8.text(i)))
                 return ExitCode.usage.rawValue
             }
             arguments.append(text)
@@ -17,7 +18,7 @@ extension Tianbao {
         // Foundation would repair these the same quiet way.
         for name in ["TIANBAO_USER", "TIANBAO_DIR"] {
             if let raw = getenv(name), String(validatingCString: raw) == nil {
-                IO.standard().error("Error: the environment variable \(name) is not UTF-8 text — set it again from a UTF-8 terminal (LANG=zh_CN.UTF-8)")
+                IO.standard().error(Message.error.text(Message.environmentNotUTF8.text(name)))
                 return ExitCode.usage.rawValue
             }
         }

@@ -48,12 +48,11 @@ enum Render {
         var out = ""
         if forEditing {
             out += "# \(call.id) \(form.attachment) \(form.title) — record \(s.id)\n"
-            out += "# Change the values after the colons and save. A value of several lines starts with '|' and\n"
-            out += "# continues on lines indented by two spaces. Lines starting with # are ignored.\n"
+            out += Message.editorInstructions.text() + "\n"
         } else {
             out += "\(form.attachment) \(form.title)\n"
             out += "记录 \(s.id) · \(call.id) · 单位 \(s.unit) · 模板版本 \(s.templateVersion) · 状态 \(s.status.chinese)\n"
-            if !s.partners.isEmpty { out += "联合申报: \(s.partners.joined(separator: "、")) (they see the record and edit its answers; \(s.unit) submits it)\n" }
+            if !s.partners.isEmpty { out += Message.showPartners.text(s.partners.joined(separator: "、"), s.unit) + "\n" }
         }
         var section: String?
         for spec in form.fields {
@@ -81,8 +80,8 @@ enum Render {
             out += "提交: claimed \(Format.time(sub.at.wall, offsetHours: call.utcOffsetHours)) by \(sub.entry.by), revision \(sub.entry.revision)\n"
             // What the hub vouches for, beside the claim: when it received it, and (for a claim of
             // offline work) the replica's last contact with nothing left to push.
-            if case .int(let contact)? = s.value(WorkflowField.contact) { out += "最后联系: \(Format.time(contact, offsetHours: call.utcOffsetHours)) (the replica's last sync with nothing left to push)\n" }
-            if case .int(let received)? = s.value(WorkflowField.received) { out += "收到: \(Format.time(received, offsetHours: call.utcOffsetHours)) (the hub's clock)\n" }
+            if case .int(let contact)? = s.value(WorkflowField.contact) { out += Message.showLastContact.text(Format.time(contact, offsetHours: call.utcOffsetHours)) + "\n" }
+            if case .int(let received)? = s.value(WorkflowField.received) { out += Message.showReceived.text(Format.time(received, offsetHours: call.utcOffsetHours)) + "\n" }
         }
         if let review = s.workflow.review {
             out += "\(review.entry.action == .recommend ? "推荐（审核意见）" : "退回（理由）"): \(review.entry.text ?? "") — \(review.entry.by), \(Format.time(review.at.wall, offsetHours: call.utcOffsetHours))\n"
@@ -94,7 +93,7 @@ enum Render {
             }
         }
         if case .offlineBeforeDeadline(let received)? = standing {
-            out += "截止: submitted offline before the deadline, received by the hub at \(Format.time(received, offsetHours: call.utcOffsetHours))\n"
+            out += Message.showOffline.text(Format.time(received, offsetHours: call.utcOffsetHours)) + "\n"
         }
         for note in s.workflow.notes { out += "注意: \(note)\n" }
         out += "当前修订: \(s.revision)\n"
