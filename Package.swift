@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "GzipCodec", dependencies: ["CZlib"]),
         .target(name: "HTTP", dependencies: ["GzipCodec"]),
         .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto", "JSON"]),
-        .target(name: "Hub", dependencies: ["HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
+        .target(name: "Hub", dependencies: ["Messages", "HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
         .target(name: "SyncClient", dependencies: ["Messages", "SyncProtocol", "JSON", "Replication", "GzipCodec", "Crypto"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),
         .target(name: "Replication", dependencies: ["Messages", "SQLite", "Crypto"]),

@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import Replication
@@ -36,7 +37,7 @@ extension Hub {
         switch proof {
         case .head(let signed, let base):
             guard let key else {
-                return .rejected(code: "no_key", message: "replica \(replica.hex) has registered no signing key, so nothing it carries can be verified; send the key registration with the batch ('tianbao sync' does)")
+                return .rejected(code: "no_key", message: Message.hubNoKeySend.text("\(replica.hex)"))
             }
             switch try checkHead(signed, base: base, changes: changes, origin: replica, key: key, s) {
             case .success(let checked): head = checked
@@ -45,13 +46,13 @@ extension Hub {
         case .batch(let signature):
             guard !changes.isEmpty, key != nil || signatureRequired else { break }
             guard let key else {
-                return .rejected(code: "no_key", message: "replica \(replica.hex) has registered no signing key, so nothing it carries can be verified; run 'tianbao sync' once on the network, or export the bundle again with a build that signs")
+                return .rejected(code: "no_key", message: Message.hubNoKeyBundle.text("\(replica.hex)"))
             }
             guard let signature else {
-                return .rejected(code: "unsigned", message: "the batch carries no signature; replica \(replica.hex) signs what it sends (upgrade tianbao on the replica)")
+                return .rejected(code: "unsigned", message: Message.hubUnsigned.text("\(replica.hex)"))
             }
             guard BatchSignature.verify(signature, replica: replica, changes: changes, publicKey: key) else {
-                return .rejected(code: "bad_signature", message: "the batch's signature does not verify with replica \(replica.hex)'s key: it was altered, or not made by that replica; nothing was applied")
+                return .rejected(code: "bad_signature", message: Message.hubBadBatchSignature.text("\(replica.hex)"))
             }
         }
         guard !changes.isEmpty else {
@@ -113,44 +114,44 @@ extension Hub {
         func refuse(_ code: String, _ reason: String) -> Judgement { .answered(ChangeResult(dot: change.dot, status: .refused, code: code, reason: reason)) }
         let replica = principal.replica
         guard change.dot.replica == replica else {
-            return refuse("wrong_origin", "change \(change.dot) was made by replica \(change.dot.replica.hex), not by \(replica.hex): a replica sends only its own changes")
+            return refuse("wrong_origin", Message.hubWrongOrigin.text("\(change.dot)", "\(change.dot.replica.hex)", "\(replica.hex)"))
         }
         // A re-sent change is a duplicate, whatever it does; a different change under a held dot
         // means two stores share one replica id.
         if let held = try s.store.change(change.dot) {
             guard held == change else {
-                return refuse("dot_reused", "the hub holds a different change \(change.dot): two copies of this replica are making changes; stop using this copy and enrol a new replica")
+                return refuse("dot_reused", Message.hubDotReused.text("\(change.dot)"))
             }
             stamps[change.dot.seq] = change.timestamp
             return .answered(ChangeResult(dot: change.dot, status: .duplicate))
         }
         if try s.tables.isWithdrawn(replica, seq: change.dot.seq) {
-            return refuse("withdrawn_dot", "change \(change.dot) was withdrawn after the hub refused it; a new change takes a new sequence number")
+            return refuse("withdrawn_dot", Message.hubWithdrawnDot.text("\(change.dot)"))
         }
         // Listed dots name replicas the hub knows: a stranger's id would only cost the hub space.
         for dot in change.supersedes where dot.replica != replicaID && dot.replica != replica {
             guard try s.tables.isEnrolled(dot.replica) else {
-                return refuse("bad_supersedes", "change \(change.dot) lists \(dot), a dot of no replica enrolled on this hub")
+                return refuse("bad_supersedes", Message.hubSupersedesUnknown.text("\(change.dot)", "\(dot)"))
             }
         }
         let wall = change.timestamp.wall
         if wall > now + skew {
-            return refuse("clock_ahead", "change \(change.dot) is stamped \((wall - now) / 1000) s ahead of the hub's clock; fix this machine's clock, then sync again: what was typed is made again with the right time and sent")
+            return refuse("clock_ahead", Message.hubClockAhead.text("\(change.dot)", "\((wall - now) / 1000)"))
         }
         // Stamps the replica's history makes impossible (PROTOCOL.md 2.3): before it was enrolled,
         // before its last contact with nothing left to push, or not after its previous change.
         if wall < enrolled - skew {
-            return refuse("stamp_impossible", "change \(change.dot) is stamped \(Self.date(wall)), before this replica was enrolled (\(Self.date(enrolled))); fix the replica's clock")
+            return refuse("stamp_impossible", Message.hubBeforeEnrolment.text("\(change.dot)", "\(Self.date(wall))", "\(Self.date(enrolled))"))
         }
         if let drained, change.dot.seq > drained.seq, wall < drained.at - skew {
-            return refuse("stamp_impossible", "change \(change.dot) is stamped \(Self.date(wall)), but at \(Self.date(drained.at)) this replica had pushed everything it had made; a later change cannot be older")
+            return refuse("stamp_impossible", Message.hubOlderThanDrained.text("\(change.dot)", "\(Self.date(wall))", "\(Self.date(drained.at))"))
         }
         let previous = try stamps[change.dot.seq - 1] ?? s.store.change(Dot(replica: replica, seq: change.dot.seq - 1))?.timestamp
         if let previous, change.timestamp <= previous {
-            return refuse("stamp_impossible", "change \(change.dot) is stamped \(change.timestamp), not after the replica's previous change (\(previous)); a replica's clock never goes back")
+            return refuse("stamp_impossible", Message.hubNotAfterPrevious.text("\(change.dot)", "\(change.timestamp)", "\(previous)"))
         }
         if let next = try s.store.change(Dot(replica: replica, seq: change.dot.seq + 1))?.timestamp, change.timestamp >= next {
-            return refuse("stamp_impossible", "change \(change.dot) is stamped \(change.timestamp), not before the replica's next change (\(next)); a replica's clock never goes back")
+            return refuse("stamp_impossible", Message.hubNotBeforeNext.text("\(change.dot)", "\(change.timestamp)", "\(next)"))
         }
         stamps[change.dot.seq] = change.timestamp
 
@@ -171,7 +172,7 @@ extension Hub {
         // grace period: beyond it, a claim no contact with the hub vouches for is not believed.
         if change.field == WorkflowField.submission, let call = try authorizer.call(of: change.record),
            wall <= call.deadlineEnd, now > call.offlineGraceEnd {
-            return refuse("offline_too_late", "change \(change.dot) submits a record as made before the deadline \(call.deadline), but it reached the hub \((now - call.deadlineEnd) / 3_600_000) hours after it; offline submissions are taken for \(call.offlineGraceHours ?? 72) hours — contact the province (\(call.authority))")
+            return refuse("offline_too_late", Message.hubOfflineTooLate.text("\(change.dot)", "\(call.deadline)", "\((now - call.deadlineEnd) / 3_600_000)", "\(call.offlineGraceHours ?? 72)", "\(call.authority)"))
         }
         let checked: CheckedChange
         do { checked = try s.store.check(change) } catch {
@@ -187,7 +188,7 @@ extension Hub {
             }()
             let added = size + Self.weight(of: change)
             guard added <= configuration.maxRecordHistoryBytes else {
-                return refuse("record_too_large", "record \(change.record)'s history would weigh \(added >> 20) MiB; at most \(configuration.maxRecordHistoryBytes >> 20) MiB — write shorter answers, or start a new record")
+                return refuse("record_too_large", Message.hubRecordTooLarge.text("\(change.record)", "\(added >> 20)", "\(configuration.maxRecordHistoryBytes >> 20)"))
             }
             weight[change.record] = added
         }

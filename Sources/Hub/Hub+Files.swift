@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import HTTP
@@ -25,7 +26,7 @@ extension Hub {
         let segments = request.path.dropFirst(Self.filesPathPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count == 2, RecordID.isValid(String(segments[0])), segments[1].utf8.count == 64,
               let sha256 = Hex.decode(segments[1]) else {
-            return .error(.notFound, code: "not_found", message: "a file is /v1/files/<record id>/<SHA-256 in 64 lowercase hex digits>")
+            return .error(.notFound, code: "not_found", message: Message.hubFilePath.text())
         }
         let recordID = String(segments[0])
         return state.withLock { s in
@@ -38,7 +39,7 @@ extension Hub {
             do {
                 response = try file(request, record: recordID, sha256: sha256, principal, s)
             } catch {
-                response = .error(.internalServerError, code: "internal", message: "the hub could not serve the file: \(error); try again")
+                response = .error(.internalServerError, code: "internal", message: Message.hubFileServe.text("\(error)"))
             }
             response.principal = principal.logName
             return response
@@ -53,7 +54,7 @@ extension Hub {
         // One answer for a file that is not there, one the record no longer names, one of a deleted
         // record, and one the replica may not see.
         let unknown = HTTPResponse.error(.notFound, code: "unknown_file",
-                                         message: "record \(recordID) names no file \(Hex.encode(sha256).prefix(16))… that this replica can see; push the change that attaches it first")
+                                         message: Message.hubFileNotNamed.text("\(recordID)", "\(Hex.encode(sha256).prefix(16))"))
         guard let record, record.tombstones.isEmpty, let attachment = Attachment(field: field, value: record[field]),
               try mayRead(recordID, record, principal, directory: directory, s) else { return unknown }
         switch request.method {
@@ -62,11 +63,11 @@ extension Hub {
         case "POST":
             // Sent by the unit whose record it is: the one that attached it.
             guard let unit = record[WorkflowField.unit]?.text, unit == principal.actor.org else {
-                return .error(.forbidden, code: "not_owner", message: "only a replica of the unit that attached \(attachment.name) sends its bytes")
+                return .error(.forbidden, code: "not_owner", message: Message.hubFileNotOwner.text("\(attachment.name)"))
             }
             return try receive(request, attachment, key: key, unit: unit, principal, s)
         default:
-            var response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on a file; use GET or POST")
+            var response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: Message.hubFileMethod.text("\(request.method)"))
             response.headers.set("Allow", "GET, HEAD, POST")
             return response
         }
@@ -74,10 +75,10 @@ extension Hub {
 
     private func receive(_ request: HTTPRequest, _ attachment: Attachment, key: ReplicaStore.FileKey, unit: String, _ principal: Principal, _ s: State) throws -> HTTPResponse {
         guard let offsetText = request.headers["Tianbao-Offset"], let offset = Int(offsetText), offset >= 0 else {
-            return .error(.badRequest, code: "bad_offset", message: "send the part's place in the file as 'Tianbao-Offset: <bytes before it>'")
+            return .error(.badRequest, code: "bad_offset", message: Message.hubFileOffset.text())
         }
         guard request.body.count <= Self.maxPartBytes else {
-            return .error(.contentTooLarge, code: "part_too_large", message: "a part carries at most \(Self.maxPartBytes) bytes; send the file in smaller parts")
+            return .error(.contentTooLarge, code: "part_too_large", message: Message.hubPartTooLarge.text("\(Self.maxPartBytes)"))
         }
         if try s.store.fileState(key) == nil {
             // A new file counts against its unit's share of the hub's disk, once what no record
@@ -85,7 +86,7 @@ extension Hub {
             if try s.store.fileBytes(ofUnit: unit) + attachment.size > configuration.maxFileBytesPerUnit { try collectUnnamedFiles(unit: unit, s) }
             let held = try s.store.fileBytes(ofUnit: unit)
             guard held + attachment.size <= configuration.maxFileBytesPerUnit else {
-                return .error(.contentTooLarge, code: "file_quota", message: "\(unit)'s attached files would take \(ReplicaStore.megabytes(held + attachment.size)) on the hub; at most \(ReplicaStore.megabytes(configuration.maxFileBytesPerUnit)) — detach files no longer needed, or ask the province to raise the limit")
+                return .error(.contentTooLarge, code: "file_quota", message: Message.hubFileQuota.text("\(unit)", "\(ReplicaStore.megabytes(held + attachment.size))", "\(ReplicaStore.megabytes(configuration.maxFileBytesPerUnit))"))
             }
         }
         do {
@@ -118,12 +119,12 @@ extension Hub {
 
     private func serve(_ attachment: Attachment, key: ReplicaStore.FileKey, range: String?, head: Bool, _ s: State) throws -> HTTPResponse {
         guard let state = try s.store.fileState(key), state.isComplete, state.size == attachment.size else {
-            return .error(.conflict, code: "file_incomplete", message: "the hub does not hold all of \(attachment.name) yet: the replica that attached it has not finished sending it; try again after its next sync")
+            return .error(.conflict, code: "file_incomplete", message: Message.hubFileIncomplete.text("\(attachment.name)"))
         }
         var (from, to) = (0, attachment.size - 1)
         if let range {
             guard let (start, end) = Self.byteRange(range, size: attachment.size) else {
-                var response = HTTPResponse.error(.rangeNotSatisfiable, code: "bad_range", message: "the range '\(range)' is not one of bytes=N- or bytes=N-M within the file's \(attachment.size) bytes")
+                var response = HTTPResponse.error(.rangeNotSatisfiable, code: "bad_range", message: Message.hubBadRange.text("\(range)", "\(attachment.size)"))
                 response.headers.set("Content-Range", "bytes */\(attachment.size)")
                 return response
             }

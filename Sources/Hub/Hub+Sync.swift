@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import HTTP
@@ -29,19 +30,19 @@ extension Hub {
 
     func authenticate(_ headers: HTTPHeaders, _ s: State) -> Result<Principal, Unauthenticated> {
         guard let header = headers["Authorization"], header.hasPrefix("Bearer ") else {
-            return .failure(Unauthenticated(.error(.unauthorized, code: "missing_token", message: "send 'Authorization: Bearer <token>' with the token from 'tianbao hub enroll'")))
+            return .failure(Unauthenticated(.error(.unauthorized, code: "missing_token", message: Message.hubMissingToken.text())))
         }
         guard let (replica, hash) = Token.parse(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
               let (enrollment, stored) = try? s.tables.enrollment(replica),
               Secret.constantTimeEqual(hash, stored)
         else {
-            return .failure(Unauthenticated(.error(.unauthorized, code: "bad_token", message: "the token is not valid on this hub; enrol the replica again ('tianbao hub enroll')")))
+            return .failure(Unauthenticated(.error(.unauthorized, code: "bad_token", message: Message.hubBadToken.text())))
         }
         if enrollment.revoked != nil {
-            return .failure(Unauthenticated(.error(.unauthorized, code: "revoked", message: "this replica's token was revoked; ask the province for a new enrolment")))
+            return .failure(Unauthenticated(.error(.unauthorized, code: "revoked", message: Message.hubRevoked.text())))
         }
         guard let role = Role(rawValue: enrollment.role) else {
-            return .failure(Unauthenticated(.error(.unauthorized, code: "bad_token", message: "the enrolment has an unknown role")))
+            return .failure(Unauthenticated(.error(.unauthorized, code: "bad_token", message: Message.hubUnknownRole.text())))
         }
         return .success(Principal(replica: replica, actor: Actor(org: enrollment.org, role: role)))
     }
@@ -53,10 +54,10 @@ extension Hub {
         if head.path.hasPrefix(Self.filesPathPrefix) {
             // A file's part is judged by its head too: its size, and that it comes as it is.
             if let length = head.headers["Content-Length"].flatMap({ Int($0) }), length > Self.maxPartBytes {
-                return .error(.contentTooLarge, code: "part_too_large", message: "a part carries at most \(Self.maxPartBytes) bytes; send the file in smaller parts")
+                return .error(.contentTooLarge, code: "part_too_large", message: Message.hubPartTooLarge.text("\(Self.maxPartBytes)"))
             }
             if head.headers["Content-Encoding"] != nil || head.headers["Transfer-Encoding"] != nil {
-                return .error(.unsupportedMediaType, code: "encoded_part", message: "send a file's part as it is, with Content-Length: no Content-Encoding, no chunks")
+                return .error(.unsupportedMediaType, code: "encoded_part", message: Message.hubEncodedPart.text())
             }
         }
         let refusal: HTTPResponse? = state.withLock { s in
@@ -87,20 +88,20 @@ extension Hub {
     /// same key again is harmless; another key is refused (enrol a new replica instead).
     func registerKey(_ registration: KeyRegistration, _ s: State) throws(HubError) {
         guard let (enrollment, tokenHash) = try? s.tables.enrollment(registration.replica), enrollment.revoked == nil else {
-            throw .keyRefused("replica \(registration.replica.hex) is not enrolled on this hub, or was revoked")
+            throw .keyRefused(Message.hubKeyNotEnrolled.text("\(registration.replica.hex)"))
         }
         guard registration.isProved(byTokenHash: tokenHash) else {
-            throw .keyRefused("the key registration's proof was not made with replica \(registration.replica.hex)'s token")
+            throw .keyRefused(Message.hubKeyProof.text("\(registration.replica.hex)"))
         }
         let current = try? s.tables.publicKey(registration.replica)
         // The key the hub's own signed chain published is what counts: an enrolment row whose key
         // was cleared in the file does not open the replica to another key.
         if current == nil, let published = (try? workspace(s).publishedKey(registration.replica)) ?? nil, published.publicKey != registration.publicKey {
-            throw .keyRefused("replica \(registration.replica.hex) already has another signing key, published by this hub (its enrolment record in the hub's file no longer shows it: check the file with 'tianbao hub verify'); a rebuilt replica is enrolled anew ('tianbao hub enroll')")
+            throw .keyRefused(Message.hubKeyPublished.text("\(registration.replica.hex)"))
         }
         if let current {
             guard current == registration.publicKey else {
-                throw .keyRefused("replica \(registration.replica.hex) already has another signing key; a copied or rebuilt replica is enrolled anew ('tianbao hub enroll')")
+                throw .keyRefused(Message.hubKeyOther.text("\(registration.replica.hex)"))
             }
             return
         }
@@ -112,7 +113,7 @@ extension Hub {
             try audit(.key, registration.replica.hex, ["org", enrollment.org, "fingerprint", String(SHA256.hex(registration.publicKey).prefix(16))],
                       by: Self.name(registration.replica, enrollment.label), s)
         } catch {
-            throw .keyRefused("the hub could not store the key: \(error)")
+            throw .keyRefused(Message.hubKeyStore.text("\(error)"))
         }
     }
 
@@ -138,13 +139,13 @@ extension Hub {
         // One transaction, as a push: the key it registers and the changes it carries, or nothing.
         return try state.withLock { s in try s.store.transaction {
             guard let (enrollment, _) = try s.tables.enrollment(contents.replica) else {
-                throw HubError.bundleRefused("replica \(contents.replica.hex) is not enrolled on this hub")
+                throw HubError.bundleRefused(Message.hubBundleNotEnrolled.text("\(contents.replica.hex)"))
             }
             guard enrollment.revoked == nil, let role = Role(rawValue: enrollment.role) else {
-                throw HubError.bundleRefused("replica \(contents.replica.hex)'s enrolment was revoked")
+                throw HubError.bundleRefused(Message.hubBundleRevoked.text("\(contents.replica.hex)"))
             }
             if let key = contents.key {
-                guard key.replica == contents.replica else { throw HubError.bundleRefused("the bundle registers a key for another replica") }
+                guard key.replica == contents.replica else { throw HubError.bundleRefused(Message.hubBundleKeyOther.text()) }
                 // A key arrives with what it signs: registered only if that verifies with it.
                 let verified: Bool
                 if let head = contents.head {
@@ -155,7 +156,7 @@ extension Hub {
                     verified = BatchSignature.verify(signature, replica: contents.replica, changes: contents.changes, publicKey: key.publicKey)
                 } else { verified = false }
                 guard verified else {
-                    throw HubError.bundleRefused("the bundle's signature does not verify with the key it carries: it was altered, or not made by replica \(contents.replica.hex); nothing was applied")
+                    throw HubError.bundleRefused(Message.hubBundleSignature.text("\(contents.replica.hex)"))
                 }
                 do { try registerKey(key, s) } catch { throw HubError.bundleRefused("\(error)") }
             }
@@ -174,7 +175,7 @@ extension Hub {
                 try audit(.bundle, contents.replica.hex, detail, s)
                 return results
             case .refused(let results, let count):
-                throw HubError.bundleRefused("\(count) of \(results.count) changes are not allowed: " +
+                throw HubError.bundleRefused(Message.hubBundleNotAllowed.text("\(count)", "\(results.count)") +
                                             results.filter { $0.status == .refused }.prefix(3).map { "\($0.dot) \($0.reason ?? "")" }.joined(separator: "; "))
             case .rejected(_, let message):
                 throw HubError.bundleRefused(message)
@@ -196,13 +197,13 @@ extension Hub {
         let version = SyncCodec.protocolVersion(tree)
         guard let version, SyncProtocol.supported.contains(version) else {
             return .error(.badRequest, code: "protocol_version",
-                          message: "this hub speaks sync protocol \(SyncProtocol.supported.lowerBound)–\(SyncProtocol.supported.upperBound), the request \(version.map { "speaks \($0)" } ?? "names no version"); upgrade tianbao on the replica or the hub")
+                          message: Message.hubProtocol.text("\(SyncProtocol.supported.lowerBound)", "\(SyncProtocol.supported.upperBound)", "\(version.map { "speaks \($0)" } ?? "names no version")"))
         }
         let body: SyncRequest
         do {
             body = try SyncCodec.request(tree)
         } catch {
-            return .error(.badRequest, code: "bad_request", message: "the sync request is malformed: \(error)")
+            return .error(.badRequest, code: "bad_request", message: Message.hubMalformed.text("\(error)"))
         }
         return state.withLock { s in
             let principal: Principal
@@ -222,7 +223,7 @@ extension Hub {
                     return response
                 }
             } catch {
-                response = .error(.internalServerError, code: "internal", message: "the hub could not complete the sync: \(error); nothing of it was kept — sync again")
+                response = .error(.internalServerError, code: "internal", message: Message.hubSyncFailed.text("\(error)"))
                 try? s.tables.noteSync(principal.replica, status: 500, now: now, drained: nil)
             }
             response.principal = principal.logName
@@ -233,10 +234,10 @@ extension Hub {
     /// The reply, and whether the request pushed a change the hub did not hold.
     private func sync(_ body: SyncRequest, _ principal: Principal, _ s: State) throws -> (HTTPResponse, pushedNew: Bool) {
         guard body.replica == principal.replica else {
-            return (.error(.forbidden, code: "replica_mismatch", message: "the request speaks for replica \(body.replica.hex) but the token is \(principal.replica.hex)'s"), true)
+            return (.error(.forbidden, code: "replica_mismatch", message: Message.hubReplicaMismatch.text("\(body.replica.hex)", "\(principal.replica.hex)")), true)
         }
         guard body.changes.count <= Self.changesLimit else {
-            return (.error(.badRequest, code: "bad_request", message: "\(body.changes.count) changes in one request; at most \(Self.changesLimit) — push the rest with the next request"), true)
+            return (.error(.badRequest, code: "bad_request", message: Message.hubTooManyChanges.text("\(body.changes.count)", "\(Self.changesLimit)")), true)
         }
         return try syncBody(body, principal, s)
     }
@@ -252,7 +253,7 @@ extension Hub {
 
         if let key = body.key {
             guard key.replica == principal.replica else {
-                return (.error(.forbidden, code: "replica_mismatch", message: "the key registration is for replica \(key.replica.hex) but the token is \(principal.replica.hex)'s"), true)
+                return (.error(.forbidden, code: "replica_mismatch", message: Message.hubKeyReplicaMismatch.text("\(key.replica.hex)", "\(principal.replica.hex)")), true)
             }
             if body.protocol >= 4, let head = body.head,
                case .failure(let rejection) = try checkHead(head, base: nil, changes: body.changes, origin: principal.replica, key: key.publicKey,
@@ -261,7 +262,7 @@ extension Hub {
             }
             if body.protocol < 4, !body.changes.isEmpty, let signature = body.signature,
                !BatchSignature.verify(signature, replica: principal.replica, changes: body.changes, publicKey: key.publicKey) {
-                return (.error(.forbidden, code: "bad_signature", message: "the batch's signature does not verify with the key the request registers; nothing was applied"), true)
+                return (.error(.forbidden, code: "bad_signature", message: Message.hubRegisteredKeySignature.text()), true)
             }
             do { try registerKey(key, s) } catch { return (.error(.conflict, code: "key_refused", message: "\(error)"), true) }
         }
@@ -280,13 +281,13 @@ extension Hub {
             case .refused(let held, let count):
                 try s.tables.add(held.filter { $0.status == .refused }.map(\.dot.seq), of: principal.replica, to: .refused)
                 return (.error(.forbidden, code: "changes_refused",
-                               message: "\(count) of \(body.changes.count) changes refused; nothing of this batch was applied — see results",
+                               message: Message.hubBatchRefused.text("\(count)", "\(body.changes.count)"),
                                results: held), true)
             case .rejected(let code, let message):
                 return (.error(.forbidden, code: code, message: message), true)
             }
         } catch let error as ReplicationError {
-            return (.error(.unprocessableContent, code: "refused_by_store", message: "nothing applied: \(error.description)"), true)
+            return (.error(.unprocessableContent, code: "refused_by_store", message: Message.hubNothingApplied.text("\(error.description)")), true)
         }
 
         // What this request brought without a signed head (an older replica's, one with no key
@@ -316,7 +317,7 @@ extension Hub {
         let current = try s.tables.instance(replica)
         if current == instance { return nil }
         if try s.tables.isRetired(instance, of: replica) || (current != nil && body.recover == nil) {
-            return .error(.conflict, code: "replica_copied", message: "this replica's folder is in use on another machine, or was copied: another copy of replica \(replica.hex) has synced since this one. Stop using this copy; its work stays in its folder. Ask the province to enrol a new replica for this machine ('tianbao hub enroll', then 'tianbao init').")
+            return .error(.conflict, code: "replica_copied", message: Message.hubReplicaCopied.text("\(replica.hex)"))
         }
         try s.tables.setInstance(instance, of: replica)
         return nil
@@ -382,18 +383,18 @@ extension Hub {
     /// one transaction. `nil` when all were taken; the error response otherwise (none taken).
     private func withdraw(_ dots: [Dot], _ principal: Principal, _ s: State) throws -> HTTPResponse? {
         guard dots.count <= Self.withdrawalLimit else {
-            return .error(.badRequest, code: "bad_withdrawal", message: "\(dots.count) withdrawn dots in one request; at most \(Self.withdrawalLimit) — send the rest with the next request")
+            return .error(.badRequest, code: "bad_withdrawal", message: Message.hubTooManyWithdrawals.text("\(dots.count)", "\(Self.withdrawalLimit)"))
         }
         var seqs: [UInt64] = []
         for dot in dots {
             guard dot.replica == principal.replica else {
-                return .error(.badRequest, code: "bad_withdrawal", message: "'\(dot)' is not one of this replica's dots")
+                return .error(.badRequest, code: "bad_withdrawal", message: Message.hubNotOwnDot.text("\(dot)"))
             }
             guard try !s.store.holds(dot) else {
-                return .error(.badRequest, code: "bad_withdrawal", message: "\(dot) is held by the hub: an accepted change cannot be withdrawn (write a new change instead)")
+                return .error(.badRequest, code: "bad_withdrawal", message: Message.hubWithdrawHeld.text("\(dot)"))
             }
             guard try s.tables.contains(dot.seq, of: principal.replica, in: .refused) else {
-                return .error(.badRequest, code: "bad_withdrawal", message: "\(dot) was never refused by the hub: only a refused change is withdrawn")
+                return .error(.badRequest, code: "bad_withdrawal", message: Message.hubWithdrawNotRefused.text("\(dot)"))
             }
             seqs.append(dot.seq)
         }
