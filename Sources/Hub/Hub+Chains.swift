@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Replication
 import Synchronization
@@ -34,13 +35,13 @@ extension Hub {
         let pushed = Dictionary(changes.map { ($0.dot.seq, $0) }, uniquingKeysWith: { a, _ in a })
         let highest = changes.map(\.dot.seq).max() ?? 0
         guard signed.seq >= highest else {
-            return .failure(Rejection(code: "bad_head", message: "the batch's head is at \(signed.seq) but it carries change \(origin.hex):\(highest); sign the head after the last change sent"))
+            return .failure(Rejection(code: "bad_head", message: Message.hubHeadBehind.text("\(signed.seq)", "\(origin.hex)", "\(highest)")))
         }
         if let claimedBase, signed.seq > tip.seq {
             // A bundle says what it was made on: the hub's chain must agree.
             let first = changes.map(\.dot.seq).min() ?? signed.seq
             if first == tip.seq + 1, claimedBase != tip.hash {
-                return .failure(Rejection(code: "bad_head", message: "the bundle was made on a history of replica \(origin.hex) that differs from the hub's: two copies of the replica have been at work; enrol a new replica"))
+                return .failure(Rejection(code: "bad_head", message: Message.hubHistoryDiffers.text("\(origin.hex)")))
             }
         }
         guard signed.seq > tip.seq else {
@@ -48,7 +49,7 @@ extension Hub {
             // holds (the same change is a duplicate; another is judged as a reused dot, 2.9). A
             // position it does not hold cannot be filled by a batch whose head proves nothing.
             for change in changes where try heldLeaf(origin, change.dot.seq, s) == nil {
-                return .failure(Rejection(code: "bad_head", message: "change \(change.dot) lies within replica \(origin.hex)'s signed history, where the hub holds nothing; send the changes after \(tip.seq)"))
+                return .failure(Rejection(code: "bad_head", message: Message.hubWithinSigned.text("\(change.dot)", "\(origin.hex)", "\(tip.seq)")))
             }
             return .success(nil)
         }
@@ -62,13 +63,13 @@ extension Hub {
             } else if let held = try heldLeaf(origin, seq, s) {
                 leaf = held
             } else {
-                return .failure(Rejection(code: "bad_head", message: "the batch's head covers \(origin.hex):\(seq), which the batch does not carry, the hub does not hold and was not withdrawn; send the changes from \(tip.seq + 1) on"))
+                return .failure(Rejection(code: "bad_head", message: Message.hubHeadCovers.text("\(origin.hex)", "\(seq)", "\(tip.seq + 1)")))
             }
             hash = ChangeChain.step(hash, leaf)
         }
         let head = ChangeChain.Head(origin: origin, seq: signed.seq, hash: hash, signer: origin, signature: signed.signature)
         guard head.verifies(with: key) else {
-            return .failure(Rejection(code: "bad_signature", message: "the batch's signed head does not verify with replica \(origin.hex)'s key: a change was altered, left out or added on the way, or the batch was not made by that replica; nothing was applied"))
+            return .failure(Rejection(code: "bad_signature", message: Message.hubHeadSignature.text("\(origin.hex)")))
         }
         return .success(ReplicaStore.StoredHead(origin: origin, seq: signed.seq, hash: hash, signer: origin, signature: signed.signature))
     }

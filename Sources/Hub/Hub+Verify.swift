@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Replication
 import Submissions
@@ -66,7 +67,7 @@ extension Hub {
         let heads = stored.filter { $0.seq >= 1 && $0.seq <= limit }
         for head in stored where head.seq < 1 || head.seq > limit {
             result.anomalies.append(ChainAnomaly(kind: .badSignature, origin: origin, first: head.seq, last: head.seq, records: [],
-                                                 detail: "a signed head names position \(head.seq), which this replica never reached: the heads table was edited"))
+                                                 detail: Message.hubHeadBeyond.text("\(head.seq)")))
         }
         // The origin's key as the hub published it (itself under the hub's signed chain).
         let originKey = try workspace.publishedKey(origin)?.publicKey ?? s.tables.publicKey(origin)
@@ -103,10 +104,10 @@ extension Hub {
                     note(.badSignature, intervalStart, position, "the signed head at \(position) does not verify with the key of \(head.signer == replicaID ? "the hub" : "replica \(head.signer.hex)")")
                 }
                 for run in Self.runs(missing) {
-                    note(.missing, run.lowerBound, run.upperBound, "signed by its origin, but no longer in the hub's file")
+                    note(.missing, run.lowerBound, run.upperBound, Message.hubMissingSigned.text())
                 }
                 if !broken && hash != head.hash {
-                    note(.altered, intervalStart, position, "these changes no longer hash to what was signed at \(position): one or more was edited, or moved")
+                    note(.altered, intervalStart, position, Message.hubAlteredSigned.text("\(position)"))
                 }
                 // On from what was signed, so one break does not hide the next.
                 hash = head.hash
@@ -142,7 +143,7 @@ extension Hub {
         }
         for (dot, after) in found {
             result.anomalies.append(ChainAnomaly(kind: .reordered, origin: dot.replica, first: dot.seq, last: dot.seq, records: [],
-                                                 detail: "reached the hub after \(dot.replica.hex):\(after) in its arrival log: the log was re-ordered"))
+                                                 detail: Message.hubReordered.text("\(dot.replica.hex)", "\(after)")))
         }
     }
 

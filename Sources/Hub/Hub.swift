@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import HTTP
@@ -256,11 +257,11 @@ public final class Hub: Sendable {
         case (_, let path) where Self.routes[path] != nil:
             let allowed = Self.routes[path]!
             route = path
-            response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: " or "))")
+            response = HTTPResponse.error(.methodNotAllowed, code: "method_not_allowed", message: Message.hubMethodNotAllowed.text("\(request.method)", "\(path)", "\(allowed.joined(separator: " or "))"))
             response.headers.set("Allow", allowed.joined(separator: ", "))
         default:
             route = "other"
-            response = HTTPResponse.error(.notFound, code: "not_found", message: "no such endpoint: \(request.path); see Sync/PROTOCOL.md")
+            response = HTTPResponse.error(.notFound, code: "not_found", message: Message.hubNoEndpoint.text("\(request.path)"))
         }
         metrics.request(route: route, status: response.status.code)
         return response.compressed(for: request)
@@ -301,17 +302,17 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownOrganization(let code, let known):
-            return "organisation '\(code)' is not registered on this hub\(Suggestion.phrase(code, among: known)); registered: \(known.isEmpty ? "none — add them with 'tianbao hub orgs'" : known.joined(separator: ", "))"
+            return Message.hubUnknownOrg.text("\(code)", "\(Suggestion.phrase(code, among: known))", "\(known.isEmpty ? "none — add them with 'tianbao hub orgs'" : known.joined(separator: ", "))")
         case .roleMismatch(let org, let kind, let role):
-            return "\(org) is a \(kind); it cannot be enrolled as \(role)"
+            return Message.hubRoleMismatch.text("\(org)", "\(kind)", "\(role)")
         case .noProvince:
-            return "register the province first ('tianbao hub orgs add --kind province …')"
+            return Message.hubNoProvince.text()
         case .bundleRefused(let reason):
-            return "bundle refused, nothing applied: \(reason)"
+            return Message.hubBundleRefusedAll.text("\(reason)")
         case .keyRefused(let reason):
-            return "signing key refused: \(reason)"
+            return Message.hubSigningKeyRefused.text("\(reason)")
         case .stampMismatch(let given, let compiled, let sources):
-            return "the hub compiles this table with hash \(compiled) (\(sources)), not \(given): the paper table was made from other records than the hub holds; have the unit sync, compile both again and compare, then stamp"
+            return Message.hubStampMismatch.text("\(compiled)", "\(sources)", "\(given)")
         }
     }
 }
