@@ -118,7 +118,7 @@ public struct HTTPResponse: Sendable {
         // Level 1: most of the saving for a fraction of the time, on replies of megabytes.
         copy.body = Gzip.compress(body, level: 1)
         copy.headers.set("Content-Encoding", "gzip")
-        copy.headers.add("Vary", "Accept-Encoding")
+        copy.headers.set("Vary", "Accept-Encoding")
         return copy
     }
 }

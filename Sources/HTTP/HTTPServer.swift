@@ -32,6 +32,10 @@ public final class HTTPServer: Sendable {
     private let handler: Handler
     private let admit: Admission?
     private let logger: (@Sendable (AccessEntry) -> Void)?
+    /// Told of every request answered before the handler saw it (a refused head, framing or
+    /// body, an admission refused), so what counts requests counts these too; the path is nil when
+    /// the head itself was refused.
+    private let refused: (@Sendable (String?, HTTPStatus) -> Void)?
     private let errors: ErrorWriter
     private let state = Mutex(State())
 
@@ -43,7 +47,9 @@ public final class HTTPServer: Sendable {
     }
 
     public init(limits: HTTPLimits = HTTPLimits(), logger: (@Sendable (AccessEntry) -> Void)? = nil,
-                errors: @escaping ErrorWriter = HTTPServer.plainErrors, admit: Admission? = nil, handler: @escaping Handler) {
+                errors: @escaping ErrorWriter = HTTPServer.plainErrors, admit: Admission? = nil,
+                refused: (@Sendable (_ path: String?, _ status: HTTPStatus) -> Void)? = nil, handler: @escaping Handler) {
+        self.refused = refused
         self.limits = limits
         self.handler = handler
         self.admit = admit
@@ -128,6 +134,7 @@ public final class HTTPServer: Sendable {
             let started = Date()
             buffer.removeFirst(consumed)
             if let admit, let refusal = admit(head.request) {
+                refused?(head.request.path, refusal.status)
                 _ = respond(fd, refusal, to: head.request, keepAlive: false, started: started, bytesIn: consumed)
                 return
             }
@@ -223,6 +230,7 @@ public final class HTTPServer: Sendable {
         default: "bad_request"
         }
         let response = errors(refusal.status, code, refusal.message)
+        self.refused?(request?.path, refusal.status)
         let bytes = Self.serialize(response, keepAlive: false)
         _ = Socket.send(fd, bytes, deadline: Date().addingTimeInterval(2))
         log(request?.method ?? "-", request?.path ?? "-", refusal.status, bytesIn, bytes.count, started, nil)
@@ -238,6 +246,7 @@ public final class HTTPServer: Sendable {
         for (name, value) in response.headers where name.lowercased() != "content-length" && name.lowercased() != "connection" {
             text += "\(name): \(value)\r\n"
         }
+        if response.headers["Date"] == nil { text += "Date: \(httpDate(time(nil)))\r\n" }
         text += "Content-Length: \(response.body.count)\r\n"
         text += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n"
         text += "\r\n"
