@@ -195,6 +195,8 @@ extension Catalogue {
         .unknownUnit: "单位 '{1}' 未登记{2} — 请给出单位代码或全称，或请省卫健委添加后再同步",
         .badTemplate: "征集模板被拒：{1}",
         .didYouMean: "（是否想输入 '{1}'？）",
+        .editNoTerminal: "不带 --set 的 'tianbao edit' 要打开编辑器，而这里没有终端",
+        .editNoTerminalHint: "请用 --set 字段=值 或 --from FILE.json 给出值，或设置 $EDITOR：tianbao edit {1} --set …",
         .hubMethodNotAllowed: "{2} 不支持 {1}；请用 {3}",
         .hubNoEndpoint: "没有这个接口：{1}；见 Sync/PROTOCOL.md",
         .hubUnknownOrg: "单位 '{1}' 未在本省平台登记{2}；已登记：{3}",

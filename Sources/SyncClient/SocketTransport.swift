@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import SyncProtocol
 import GzipCodec
 
 /// HTTP/1.1 over a plain TCP connection, for `http://` hubs (loopback, a private network).
@@ -44,7 +45,7 @@ public struct SocketTransport: SyncTransport {
         var target = url.path.isEmpty ? "/" : url.path
         if let query = url.query { target += "?" + query }
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nAccept-Encoding: gzip\r\nConnection: close\r\n"
-        head += "User-Agent: tianbao\r\nContent-Length: \(body.count)\r\n"
+        head += "User-Agent: \(Build.userAgent)\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         try write(fd, Array((head + "\r\n").utf8), deadline: deadline, host: host)
         if !body.isEmpty { try write(fd, body, deadline: deadline, host: host) }

@@ -132,6 +132,15 @@ public enum ParseResult {
 public enum ArgumentParser {
     /// Parses `argv` (without the program name) against `root`.
     public static func parse(_ argv: [String], root: Command, environment: [String: String], io: IO) throws(UsageError) -> ParseResult {
+        // `tianbao help sync` is `tianbao sync --help`.
+        if argv.first == "help" {
+            let chain = chain([root.name] + argv.dropFirst(), root: root)
+            guard chain.count == argv.count else {
+                let asked = argv.dropFirst().joined(separator: " ")
+                throw UsageError(Message.usageUnknownCommand.text(asked, "", (chain.last?.subcommands ?? []).map(\.name).joined(separator: ", ")), path: chain.map(\.name))
+            }
+            return .help(help(for: chain))
+        }
         var command = root
         var path = [root.name]
         var chain = [root]
@@ -163,9 +172,25 @@ public enum ArgumentParser {
         if beforeEnd.contains("--help") || beforeEnd.contains("-h") { return .help(help(for: chain)) }
         if beforeEnd.contains("--version") { return .version }
         guard command.run != nil else {
-            if let first = tokens.first(where: { !$0.hasPrefix("-") }) {
+            // The first word that is neither an option nor an option's value.
+            var words = tokens[...]
+            var first: String?
+            while let token = words.popFirst() {
+                if token.hasPrefix("-") {
+                    if globalOptions.contains(where: { "--\($0.name)" == token && $0.value != nil }) { _ = words.popFirst() }
+                    continue
+                }
+                first = token
+                break
+            }
+            if let first {
                 let names = command.subcommands.map(\.name)
                 throw UsageError(Message.usageUnknownCommand.text(first, Suggestion.phrase(first, among: names), names.joined(separator: ", ")), path: path)
+            }
+            // `tianbao -V` or `--verison` is a mistake to name, not a request for help.
+            let names = globalOptions.flatMap { [("--\($0.name)")] + ($0.short.map { ["-\($0)"] } ?? []) }
+            if let unknown = tokens.first(where: { $0.hasPrefix("-") && !names.contains(String($0.split(separator: "=").first ?? "")) }) {
+                throw UsageError(Message.usageUnknownOption.text(unknown) + (unknown.hasPrefix("--") ? Suggestion.phrase(unknown, among: names) : ""), path: path)
             }
             return .help(help(for: chain))
         }

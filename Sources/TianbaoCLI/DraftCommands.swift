@@ -47,9 +47,10 @@ enum DraftCommands {
         arguments: [Argument("id", help: "The record's id.")],
         options: [setOption, Option("from", value: "FILE.json", help: "Values from a JSON object of field → value.")]
     ) { inv in
-        let workspace = try ReplicaDirectory(inv).workspace(inv)
         let id = try inv.required("id")
         var values = try Values.from(file: inv.option("from")) + Values.parse(inv.optionList("set"), inv)
+        if values.isEmpty { try EditorSession.requireAnEditor(inv.environment, id: id) }
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
         if values.isEmpty {
             values = try EditorSession.run(workspace: workspace, id: id, environment: inv.environment)
             if values.isEmpty {

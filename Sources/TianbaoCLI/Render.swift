@@ -152,7 +152,15 @@ enum Render {
 
 /// `tianbao edit ID` with no --set: the record as a document in $EDITOR, and what changed.
 enum EditorSession {
+    /// With no editor named and no person at a terminal (cron, a script), vi would wait for ever.
+    static func requireAnEditor(_ environment: [String: String], id: String) throws {
+        if environment["VISUAL"] == nil && environment["EDITOR"] == nil && isatty(STDIN_FILENO) != 1 {
+            throw CLIFailure(Message.editNoTerminal.text(), hint: Message.editNoTerminalHint.text(id), code: .usage)
+        }
+    }
+
     static func run(workspace: Workspace, id: String, environment: [String: String]) throws -> [(String, String)] {
+        try requireAnEditor(environment, id: id)
         let submission = try workspace.submission(id)
         let (call, form) = try workspace.template(of: submission)
         let original = Render.document(submission, form: form, call: call, forEditing: true)

@@ -1,9 +1,10 @@
 import Messages
+import SyncProtocol
 import Foundation
 
 /// The `tianbao` command line, as a library so tests can run it in-process too.
 public enum Tianbao {
-    public static let version = "0.1.0"
+    public static let version = Build.version
 
     static var root: Command {
         Command("tianbao", abstract: "Fill in, review and sync provincial smart-healthcare calls (填报), offline first.",

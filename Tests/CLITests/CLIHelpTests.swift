@@ -87,3 +87,25 @@ import TestSupport
         #expect(result.stdout.contains("选项：") && result.stdout.contains("重试的时长（默认 60 秒）。"), "\(result.stdout)")
     }
 }
+
+/// Mistakes at the top of the command line are named, not answered with help; `help` is a command.
+@Suite struct CommandLineMistakeTests {
+    @Test func unknownTopLevelOptionsAreUsageErrors() {
+        for (argument, said) in [("-V", "unknown option '-V'"), ("--verison", "unknown option '--verison' (did you mean '--version'?)"), ("-x", "unknown option '-x'")] {
+            let result = Subprocess.run([argument])
+            #expect(result.status == 64 && result.stderr.contains(said), "\(argument): \(result.stderr)")
+        }
+        #expect(Subprocess.run(["--dir", "/tmp"]).status == 0, "an option's value is not a command")
+    }
+
+    @Test func helpIsACommand() {
+        let help = Subprocess.run(["help", "hub", "enroll"])
+        #expect(help.status == 0 && help.stdout == Subprocess.run(["hub", "enroll", "--help"]).stdout)
+        #expect(Subprocess.run(["help", "nosuch"]).status == 64)
+    }
+
+    @Test func editWithoutATerminalOrAnEditorIsRefusedNotHung() {
+        let result = Subprocess.run(["edit", "01900000-0000-7000-8000-000000000001", "--dir", "/nonexistent"])
+        #expect(result.status == 64 && result.stderr.contains("there is no terminal here"), "\(result.stderr)")
+    }
+}
