@@ -195,6 +195,7 @@ extension Catalogue {
         .unknownUnit: "单位 '{1}' 未登记{2} — 请给出单位代码或全称，或请省卫健委添加后再同步",
         .badTemplate: "征集模板被拒：{1}",
         .didYouMean: "（是否想输入 '{1}'？）",
+        .unreachableSince: "自 {1} 以来一直未能连上省平台；请检查网络，或询问省卫健委省平台是否在运行",
         .editNoTerminal: "不带 --set 的 'tianbao edit' 要打开编辑器，而这里没有终端",
         .editNoTerminalHint: "请用 --set 字段=值 或 --from FILE.json 给出值，或设置 $EDITOR：tianbao edit {1} --set …",
         .hubMethodNotAllowed: "{2} 不支持 {1}；请用 {3}",

@@ -199,6 +199,7 @@ extension Catalogue {
         .unknownUnit: "organisation '{1}' is not registered{2} — give its code or full name, or ask the province to add it, then sync",
         .badTemplate: "call template refused: {1}",
         .didYouMean: " (did you mean '{1}'?)",
+        .unreachableSince: "the hub has not been reached since {1}; check the network or ask the province whether the hub is up",
         .editNoTerminal: "'tianbao edit' without --set opens an editor, and there is no terminal here",
         .editNoTerminalHint: "give the values with --set 字段=值 or --from FILE.json, or set $EDITOR: tianbao edit {1} --set …",
         .hubMethodNotAllowed: "{1} is not allowed on {2}; use {3}",

@@ -70,6 +70,8 @@ public enum Message: String, CaseIterable, Sendable {
     case hubMethodNotAllowed, hubNoEndpoint, hubUnknownOrg, hubRoleMismatch, hubNoProvince, hubBundleRefusedAll, hubSigningKeyRefused, hubStampMismatch, hubHeadBehind, hubHistoryDiffers, hubWithinSigned, hubHeadCovers, hubHeadSignature, hubHeadBeyond, hubMissingSigned, hubAlteredSigned, hubReordered
     // Editing without a terminal.
     case editNoTerminal, editNoTerminalHint
+    // Cron and a hub out of reach for long.
+    case unreachableSince
     // A field's value, as typed.
     case fcNotScenarioNumber, fcScenarioNumbers, fcIsQuoted, fcYesNo, fcNotAmount, fcAmountDecimals, fcAmount, fcNotPeriod, fcIsNotPeriod, fcPeriodExample, fcPeriodOrder, fcEndsBeforeStart, fcEndAfterStart, fcNotMobile, fcMobileExample, fcMobile, fcNotLandline, fcLandlineExample, fcNotPhone, fcNotPhoneList, fcPhonesExample, fcPhones, fcConsentExample, fcConsent, fcNotText, fcThroughForm, fcLineBreak, fcOneLine, fcCharacters, fcAtMostChinese, fcAtMost, fcNotDate, fcDateExample, fcNotEmail, fcEmailExample, fcUSCC, fcSingleValue, fcListOfChoices, fcNotGuideScenario, fcNumberUpTo, fcNotAChoice, fcOtherWithoutWhat, fcOtherExample, fcOwnCode
 }

@@ -26,6 +26,8 @@ public struct SyncState {
         static let pendingInstance = "sync.instance.pending"
         /// The hub's own replica id, as its replies name it.
         static let hub = "sync.hub"
+        /// When a sync last reached the hub and finished (milliseconds).
+        static let contact = "sync.contact"
         /// The hub's public key (hex), pinned when the replica was made (or first learnt).
         static let hubKey = "sync.hubKey"
         static let lastSync = "sync.last"
@@ -55,6 +57,13 @@ public struct SyncState {
     /// When the last sync ended (milliseconds), and how.
     public func lastSync() throws -> (at: Int64?, outcome: String?) {
         (try store.meta(Key.lastSync)?.integer, try store.meta(Key.outcome)?.text)
+    }
+
+    /// When a sync last reached the hub and finished (milliseconds), or nil if none ever did.
+    public func lastContact() throws -> Int64? { try store.meta(Key.contact)?.integer }
+
+    public func recordContact(at milliseconds: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) throws {
+        try store.setMeta(Key.contact, .integer(milliseconds))
     }
 
     public func record(outcome: String, at milliseconds: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) throws {

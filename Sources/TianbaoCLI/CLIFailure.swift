@@ -30,11 +30,14 @@ struct CLIFailure: Error {
     let message: String
     let hint: String?
     let code: ExitCode
+    /// Said with the exit code only: cron's "try later" while nobody needs to act.
+    var quiet = false
 
-    init(_ message: String, hint: String? = nil, code: ExitCode = .failure) {
+    init(_ message: String, hint: String? = nil, code: ExitCode = .failure, quiet: Bool = false) {
         self.message = message
         self.hint = hint
         self.code = code
+        self.quiet = quiet
     }
 
     /// The failure for any error a command may throw.

@@ -42,6 +42,7 @@ enum ReplicaCommands {
         client.verifier = try SyncCommands.verifier(store, hub: hub, token: token)
         let report = try client.sync()
         try SyncState(store).record(outcome: "ok: pulled \(report.pulled)")
+        try SyncState(store).recordContact()
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["replica": replica.hex, "org": who.org, "role": who.role, "pulled": "\(report.pulled)"])
         } else {

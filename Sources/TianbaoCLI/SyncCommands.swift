@@ -19,7 +19,8 @@ enum SyncCommands {
         within --budget seconds. Exit codes: 0 done, 75 hub unreachable or busy (or another sync is running:
         try later), 77 token refused, 65 some changes refused (see 'tianbao status'), 64 usage.
         """,
-        options: [Option("budget", value: "SECONDS", help: "How long to keep retrying (default 60).")]
+        options: [Option("budget", value: "SECONDS", help: "How long to keep retrying (default 60)."),
+                  Option("quiet-hours", value: "HOURS", help: "Off a terminal, exit 75 in silence while the hub was last reached less than HOURS ago (default 24); after that, say so on standard error, so cron mails the owner.")]
     ) { inv in
         let directory = ReplicaDirectory(inv)
         let config = try directory.config()
@@ -27,8 +28,9 @@ enum SyncCommands {
         guard let hub = URL(string: config.hub) else { throw CLIFailure(Message.hubNotURL.text(config.hub), code: .data) }
         let budget = try inv.number("budget", in: 0.0...86_400) ?? 60
         let lock = try SyncLock(path: directory.lockPath)
+        let quietHours = try inv.number("quiet-hours", in: 0.0...8_760) ?? 24
         guard lock.acquire() else {
-            throw CLIFailure(Message.syncRunning.text(directory.path), hint: Message.syncRunningHint.text(), code: .tempFail)
+            throw CLIFailure(Message.syncRunning.text(directory.path), hint: Message.syncRunningHint.text(), code: .tempFail, quiet: !inv.io.isTerminal)
         }
         defer { lock.release() }
         let store = try directory.openStore()
@@ -48,6 +50,16 @@ enum SyncCommands {
             } catch SyncClient.Failure.unavailable(let message) {
                 if Date().timeIntervalSince(started) + delay > budget {
                     try? SyncState(store).record(outcome: "hub unavailable: \(message)")
+                    // Cron: a hub out of reach for a while is nobody's business; for long, someone's.
+                    let now = Int64(Date().timeIntervalSince1970 * 1000)
+                    let contact = try? SyncState(store).lastContact()
+                    if !inv.io.isTerminal, let contact, Double(now - contact) < quietHours * 3_600_000 {
+                        throw CLIFailure(SyncClient.Failure.unavailable(message).description, code: .tempFail, quiet: true)
+                    }
+                    if let contact {
+                        throw CLIFailure(SyncClient.Failure.unavailable(message).description,
+                                         hint: Message.unreachableSince.text(Format.time(contact)), code: .tempFail)
+                    }
                     throw SyncClient.Failure.unavailable(message)
                 }
                 inv.io.progress(Message.syncRetrying.text(Int(delay)))
@@ -74,6 +86,7 @@ enum SyncCommands {
                 inv.io.print(Message.clockRanAhead.text(resolved.count, remade.map(\.dot.description).joined(separator: ", ")))
             }
         }
+        try SyncState(store).recordContact()
         let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
         try SyncState(store).record(outcome: outcome)
         if inv.flag("json") {

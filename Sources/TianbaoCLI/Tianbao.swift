@@ -41,7 +41,7 @@ public enum Tianbao {
             return ExitCode.usage.rawValue
         } catch {
             let failure = CLIFailure.from(error, invocation: invocation)
-            io.error(Message.error.text(failure.message + (failure.hint.map { " — \($0)" } ?? "")))
+            if !failure.quiet { io.error(Message.error.text(failure.message + (failure.hint.map { " — \($0)" } ?? ""))) }
             return failure.code.rawValue
         }
     }
