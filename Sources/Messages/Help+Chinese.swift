@@ -31,8 +31,8 @@ extension Catalogue {
             "征集，如 fujian-2026（见 'tianbao calls'）。",
         "The form, e.g. application, or its attachment label (附件1).":
             "表单，如 application，或其附件编号（附件1）。",
-        "A field by its label (or key) and its value; '@file.txt' reads the value from a file, '@@…' writes a value that begins with @.":
-            "按标签（或键名）指定字段及其值；'@file.txt' 从文件读取值，'@@…' 写入以 @ 开头的值。",
+        "A field by its label (or key) and its value; several choices are separated by 、 (or , ;); '@file.txt' reads the value from a file, '@@…' writes a value that begins with @. Every value is checked first: one that does not fit writes none.":
+            "按标签（或键名）指定字段及其值；多个选项用、（或 , ;）分隔；'@file.txt' 从文件读取值，'@@…' 写入以 @ 开头的值。所有值先统一检查：只要有一个不合格，就都不写入。",
         "Values from a JSON object of field → value.":
             "从“字段 → 值”的 JSON 对象读取值。",
         "Change a record's answers; with no --set, opens $EDITOR on the record as a document.":

@@ -152,12 +152,13 @@ public final class Workspace {
             guard try store.record(fixedID) == nil else { throw DomainError.refused(code: "id_taken", reason: Message.idTaken.text(fixedID)) }
         }
         let id = fixedID ?? RecordID.make(wallMilliseconds: now)
-        let given = Set(try values.map { try resolve($0.0, in: form).key })
+        let (named, unknown) = resolveAll(values, in: form)
+        let given = Set(named.map(\.0.key))
         var inputs: [(FieldSpec, String)] = []
         for spec in form.fields where !given.contains(spec.key) {
             if let prefill = spec.prefill, let value = Self.prefill(prefill, unit: unit), !value.isEmpty { inputs.append((spec, value)) }
         }
-        inputs += try values.map { (try resolve($0.0, in: form), $0.1) }
+        inputs += named
         // The unit first: a hub judges every later change of the record by it, and a push split
         // into batches always carries the unit in the first batch that touches the record.
         var edits: [Edit] = [
@@ -166,7 +167,7 @@ public final class Workspace {
             .set(collection: Collection.submissions, record: id, field: WorkflowField.form, value: .text(form.id)),
             .set(collection: Collection.submissions, record: id, field: WorkflowField.template, value: .int(Int64(call.version))),
         ]
-        edits += try contentEdits(record: id, current: nil, inputs: inputs)
+        edits += try contentEdits(record: id, current: nil, inputs: inputs, unknown: unknown)
         try store.commit(edits, author: author)
         return id
     }
@@ -191,8 +192,8 @@ public final class Workspace {
         let submission = try submission(id)
         let (call, form) = try template(of: submission)
         try authorize(.edit, target(submission, call: call, for: .edit))
-        let inputs = try values.map { (try resolve($0.0, in: form), $0.1) }
-        try store.commit(try contentEdits(record: id, current: submission, inputs: inputs), author: author)
+        let (inputs, unknown) = resolveAll(values, in: form)
+        try store.commit(try contentEdits(record: id, current: submission, inputs: inputs, unknown: unknown), author: author)
     }
 
     /// Everything that stops the record from being submitted now (empty when it may be).
@@ -270,10 +271,28 @@ public final class Workspace {
         throw DomainError.unknownField(reference, form: "\(form.attachment) \(form.title)", known: form.fields.map(\.name))
     }
 
-    /// The edits that bring the record's fields to `inputs`; all format problems at once.
-    private func contentEdits(record id: String, current: Submission?, inputs: [(FieldSpec, String)]) throws -> [Edit] {
+    /// Every (field, input) pair named by a field that exists, and a problem for each that names
+    /// none (or several): one mistake among many values does not hide the others.
+    func resolveAll(_ values: [(String, String)], in form: Form) -> (named: [(FieldSpec, String)], unknown: [FieldIssue]) {
+        var named: [(FieldSpec, String)] = []
+        var unknown: [FieldIssue] = []
+        for (reference, input) in values {
+            do { named.append((try resolve(reference, in: form), input)) } catch {
+                let candidates = form.ambiguity(reference)
+                unknown.append(FieldIssue(rule: reference, candidates.isEmpty ? Message.notAField.text(form.attachment, form.title)
+                                                                     : Message.severalFields.text(candidates.map(\.name).joined(separator: ", ")),
+                                          expected: candidates.isEmpty ? Suggestion.nearest(reference, among: form.fields.map(\.name)).map { Message.useField.text($0) } ?? Message.seeFields.text()
+                                                                       : Message.useOneName.text()))
+            }
+        }
+        return (named, unknown)
+    }
+
+    /// The edits that bring the record's fields to `inputs`; every problem at once (fields that
+    /// do not exist, `unknown`, and values that do not fit), and nothing when there is any.
+    private func contentEdits(record id: String, current: Submission?, inputs: [(FieldSpec, String)], unknown: [FieldIssue] = []) throws -> [Edit] {
         var edits: [Edit] = []
-        var issues: [FieldIssue] = []
+        var issues: [FieldIssue] = unknown
         for (spec, input) in inputs {
             switch FieldCodec.parse(input, for: spec) {
             case .failure(let issue):

@@ -8,7 +8,7 @@ import SyncClient
 enum DraftCommands {
     static var all: [Command] { [calls, new, edit, show, list, validate, log] }
 
-    static let setOption = Option("set", short: "s", value: "字段=值", help: "A field by its label (or key) and its value; '@file.txt' reads the value from a file, '@@…' writes a value that begins with @.", repeating: true)
+    static let setOption = Option("set", short: "s", value: "字段=值", help: "A field by its label (or key) and its value; several choices are separated by 、 (or , ;); '@file.txt' reads the value from a file, '@@…' writes a value that begins with @. Every value is checked first: one that does not fit writes none.", repeating: true)
 
     static let calls = Command("calls", abstract: "List the calls this replica knows, with their forms and tables.") { inv in
         let catalog = try ReplicaDirectory(inv).workspace(inv).catalog()

@@ -99,8 +99,15 @@ import TestSupport
             (error as? DomainError)?.description.contains("names several fields: 单位联系人手机号码, 项目负责人手机号码") == true
         }
         #expect { try hospital.edit(id, values: [("项目经费", "1")]) } throws: { error in
-            (error as? DomainError)?.description.contains("has no field '项目经费'") == true
+            (error as? DomainError)?.description.contains("项目经费 is not a field of 附件1") == true
         }
+        // Every problem at once, and nothing written: a field that does not exist beside a value that does not fit.
+        let before = try hospital.submission(id).revision
+        #expect { try hospital.edit(id, values: [("项目经费", "1"), ("项目负责人手机号码", "12"), ("项目名称", "改名")]) } throws: { error in
+            guard case .invalid(let issues) = error as? DomainError else { return false }
+            return issues.count == 2 && issues[0].description.hasPrefix("项目经费 is not a field") && issues[1].description.contains("'12' is not a mainland mobile number")
+        }
+        #expect(try hospital.submission(id).revision == before)
     }
 
     @Test func aLeaderLeadsOneUnfinishedProjectAtATime() throws {
