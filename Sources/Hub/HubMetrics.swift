@@ -38,10 +38,11 @@ final class HubMetrics: Sendable {
     /// last sync ms) only for a scraper holding the metrics token.
     func render(replicas: Int, perReplica: [(String, String, String, Int64?)]) -> String {
         let s = state.withLock { $0 }
-        var out = "# HELP tianbao_http_requests_total HTTP requests by route and status.\n# TYPE tianbao_http_requests_total counter\n"
+        var out = ProcessMetrics.render()
+        out += "# HELP tianbao_http_requests_total HTTP requests by route and status code.\n# TYPE tianbao_http_requests_total counter\n"
         for key in s.requests.keys.sorted() {
             let parts = key.split(separator: "|")
-            out += "tianbao_http_requests_total{route=\"\(parts[0])\",status=\"\(parts[1])\"} \(s.requests[key]!)\n"
+            out += "tianbao_http_requests_total{route=\"\(parts[0])\",code=\"\(parts[1])\"} \(s.requests[key]!)\n"
         }
         out += "# HELP tianbao_changes_accepted_total Pushed changes applied.\n# TYPE tianbao_changes_accepted_total counter\n"
         out += "tianbao_changes_accepted_total \(s.accepted)\n"

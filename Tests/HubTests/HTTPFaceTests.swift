@@ -44,7 +44,14 @@ import TestSupport
         let unsupported = try #require(try f.raw("POST", "/v1/sync", token: replica.token, body: Array("{}".utf8), headers: ["Content-Encoding: br"]))
         #expect(unsupported.status == 415)
         let metrics = String(decoding: try #require(try f.raw("GET", "/metrics", token: nil, body: [])).body, as: UTF8.self)
-        #expect(metrics.contains("tianbao_http_requests_total{route=\"/v1/sync\",status=\"400\"} 1"), "\(metrics)")
-        #expect(metrics.contains("tianbao_http_requests_total{route=\"/v1/sync\",status=\"415\"} 1"), "\(metrics)")
+        #expect(metrics.contains("tianbao_http_requests_total{route=\"/v1/sync\",code=\"400\"} 1"), "\(metrics)")
+        #expect(metrics.contains("tianbao_http_requests_total{route=\"/v1/sync\",code=\"415\"} 1"), "\(metrics)")
+        // The process's own figures, in the names every Prometheus client library uses, and the build.
+        for name in ["process_cpu_seconds_total ", "process_resident_memory_bytes ", "process_open_fds ", "process_max_fds ", "process_start_time_seconds "] {
+            #expect(metrics.contains("\n" + name), "\(name) missing")
+        }
+        #expect(metrics.contains("tianbao_build_info{version=\"0.1.0\"} 1"))
+        let resident = metrics.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }.flatMap { Double($0.split(separator: " ")[1]) } ?? 0
+        #expect(resident > 1_000_000 && resident < 4_000_000_000, "a plausible RSS: \(resident)")
     }
 }

@@ -186,7 +186,7 @@ import GzipCodec
         #expect(health.status == 200)
         // Anyone gets aggregates, naming no replica or organisation.
         let open = try #require(try f.raw("GET", "/metrics", token: nil, body: []))
-        #expect(open.text.contains("tianbao_http_requests_total{route=\"/v1/sync\",status=\"200\"} 1"))
+        #expect(open.text.contains("tianbao_http_requests_total{route=\"/v1/sync\",code=\"200\"} 1"))
         #expect(open.text.contains("tianbao_sync_duration_seconds_count 1"))
         #expect(open.text.contains("tianbao_replicas 1"))
         #expect(!open.text.contains(hospital.store.replicaID.hex))
