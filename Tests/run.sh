@@ -19,6 +19,12 @@ if ! command -v soffice >/dev/null; then
   ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null) || echo "LibreOffice could not be installed: the workbook test will be skipped" >&2
 fi
 
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  echo "Installing nginx (to load the deployment sample as Debian's nginx does)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nginx-light >/dev/null) || echo "nginx could not be installed: the nginx sample test will be skipped" >&2
+fi
+
 log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$log"
 if grep -E "(^|: )warning:" "$log"; then
