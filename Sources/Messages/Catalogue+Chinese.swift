@@ -195,6 +195,8 @@ extension Catalogue {
         .unknownUnit: "单位 '{1}' 未登记{2} — 请给出单位代码或全称，或请省卫健委添加后再同步",
         .badTemplate: "征集模板被拒：{1}",
         .didYouMean: "（是否想输入 '{1}'？）",
+        .hubUntrusted: "本机不信任省平台的 TLS 证书：{1}",
+        .hintTrustCA: "请把签发省平台证书的 CA 安装到本机的信任库（Debian：复制为 /usr/local/share/ca-certificates/ 下的 .crt 文件，再运行 update-ca-certificates），然后重新运行；等待无济于事",
         .notAField: "不是 {1} {2} 的字段",
         .severalFields: "对应多个字段：{1}",
         .useOneName: "请用其中一个名称",

@@ -199,6 +199,8 @@ extension Catalogue {
         .unknownUnit: "organisation '{1}' is not registered{2} — give its code or full name, or ask the province to add it, then sync",
         .badTemplate: "call template refused: {1}",
         .didYouMean: " (did you mean '{1}'?)",
+        .hubUntrusted: "this machine does not trust the hub's TLS certificate: {1}",
+        .hintTrustCA: "install the CA that signed the hub's certificate into this machine's trust store (Debian: copy it to /usr/local/share/ca-certificates/ as a .crt file, then run update-ca-certificates) and run the command again; waiting will not help",
         .notAField: "is not a field of {1} {2}",
         .severalFields: "names several fields: {1}",
         .useOneName: "use one of these names",

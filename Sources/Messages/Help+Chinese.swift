@@ -171,8 +171,8 @@ extension Catalogue {
             "写入 FILE（如 申请表.html），而不是标准输出。",
         "Push this replica's changes to the hub and pull what it may read.":
             "把本副本的修改推送到省平台，并拉取本副本可读的内容。",
-        "Made for cron: quiet on success when not on a terminal; retries a hub that is unreachable or busy\nwithin --budget seconds. Exit codes: 0 done, 75 hub unreachable or busy (or another sync is running:\ntry later), 77 token refused, 65 some changes refused (see 'tianbao status'), 64 usage.":
-            "为定时任务（cron）设计：不在终端上运行时成功即无输出；在 --budget 秒内重试不可达或繁忙的省平台。\n退出码：0 完成，75 省平台不可达或繁忙（或另一个同步正在运行：稍后再试），77 令牌被拒，65 部分修改被拒（见 'tianbao status'），64 用法错误。",
+        "Made for cron: quiet on success when not on a terminal; retries a hub that is unreachable or busy\nwithin --budget seconds. Exit codes: 0 done, 75 hub unreachable or busy (or another sync is running:\ntry later), 77 token refused, 78 the hub's TLS certificate is not trusted here (fix the trust store),\n65 some changes refused (see 'tianbao status'), 64 usage.":
+            "为定时任务（cron）设计：不在终端上运行时成功即无输出；在 --budget 秒内重试不可达或繁忙的省平台。\n退出码：0 完成，75 省平台不可达或繁忙（或另一个同步正在运行：稍后再试），77 令牌被拒，78 本机不信任省平台的 TLS 证书（请修正信任库），65 部分修改被拒（见 'tianbao status'），64 用法错误。",
         "Off a terminal, exit 75 in silence while the hub was last reached less than HOURS ago (default 24); after that, say so on standard error, so cron mails the owner.":
             "不在终端上运行时，如省平台上次连通距今不足 HOURS 小时（默认 24），以 75 静默退出；超过之后在标准错误输出中说明，让定时任务给负责人发邮件。",
         "How long to keep retrying (default 60).":

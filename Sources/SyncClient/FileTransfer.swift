@@ -32,7 +32,7 @@ extension SyncClient {
                 }
             } catch let failure as Failure {
                 switch failure {
-                case .unavailable, .unauthorized: throw failure
+                case .unavailable, .unauthorized, .untrustedHub: throw failure
                 case .rejected(_, let code, let message): report.fileProblems.append("file \(name): \(message) (\(code))")
                 }
             } catch let error as ReplicaStore.FileError {
@@ -99,7 +99,7 @@ extension SyncClient {
         var next: RangeRequest? = have < size ? ask(from: have) : nil
         while have < size, let current = next {
             let reply: TransportReply
-            do { reply = try current.reply() } catch { throw Failure.unavailable(error.description) }
+            do { reply = try current.reply() } catch { throw Failure(error) }
             switch reply.status {
             case 206, 200:
                 let bytes = Array((reply.status == 200 ? reply.body.dropFirst(have) : reply.body[...]).prefix(size - have))
@@ -149,7 +149,7 @@ extension SyncClient {
         do {
             return try transport.send(method, url, headers: headers, body: body, token: token)
         } catch {
-            throw Failure.unavailable(error.description)
+            throw Failure(error)
         }
     }
 

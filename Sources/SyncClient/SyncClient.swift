@@ -40,12 +40,21 @@ public final class SyncClient {
         case unauthorized(String)
         /// The hub answered with an error.
         case rejected(status: Int, code: String, message: String)
+        /// The hub's TLS certificate is not trusted by this machine: its configuration must change.
+        case untrustedHub(String)
+
+        /// A transport's failure: a certificate this machine does not trust is a configuration
+        /// to fix; anything else is worth trying again later.
+        public init(_ error: TransportError) {
+            self = error.certificate ? .untrustedHub(error.message) : .unavailable(error.description)
+        }
 
         public var description: String {
             switch self {
             case .unavailable(let m): Message.hubUnavailable.text(m)
             case .unauthorized(let m): Message.tokenRefused.text(m)
             case .rejected(let status, let code, let m): Message.hubAnswered.text(status, code, m)
+            case .untrustedHub(let m): Message.hubUntrusted.text(m)
             }
         }
     }
@@ -151,7 +160,7 @@ public final class SyncClient {
                     reply = try transport.post(url, body: body, token: token)
                 }
             } catch {
-                throw Failure.unavailable(error.description)
+                throw Failure(error)
             }
             report.roundTrips += 1
             report.bytesSent += body.count
@@ -286,7 +295,7 @@ public final class SyncClient {
             request.instance = try instance()
             request.want = batch
             let reply: TransportReply
-            do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure.unavailable(error.description) }
+            do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure(error) }
             report.roundTrips += 1
             guard reply.status == 200 else { return }   // an older hub, or another refusal: the sync itself says so
             guard let response = try? SyncCodec.response(JSONTree.parse(reply.body)) else { return }
@@ -331,7 +340,7 @@ public final class SyncClient {
             request.instance = pending
             request.recover = after
             let reply: TransportReply
-            do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure.unavailable(error.description) }
+            do { reply = try transport.post(url, body: SyncCodec.encode(request), token: token) } catch { throw Failure(error) }
             guard reply.status == 200 else {
                 if reply.status >= 500 || reply.status == 429 || reply.status == 408 { throw Failure.unavailable(Message.hubStatusLater.text(reply.status)) }
                 let error = Self.errorReply(reply)

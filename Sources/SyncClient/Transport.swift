@@ -38,7 +38,12 @@ public struct TransportReply: Sendable {
 /// The hub could not be reached, or the connection broke: worth trying again later.
 public struct TransportError: Error, CustomStringConvertible, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The hub's TLS certificate was not trusted: a configuration to fix, not a moment to wait out.
+    public let certificate: Bool
+    public init(_ message: String, certificate: Bool = false) {
+        self.message = message
+        self.certificate = certificate
+    }
     public var description: String { message }
 }
 
@@ -48,6 +53,13 @@ public struct URLSessionTransport: SyncTransport {
     public let timeoutSeconds: Double
 
     public init(timeoutSeconds: Double = 60) { self.timeoutSeconds = timeoutSeconds }
+
+    /// What libcurl reports when the hub's certificate is not trusted, or TLS cannot be agreed.
+    static let certificateCodes: Set<URLError.Code> = [.serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateHasUnknownRoot,
+                                                        .serverCertificateNotYetValid, .secureConnectionFailed, .clientCertificateRejected,
+                                                        .clientCertificateRequired]
+    static let certificateWords = ["SSL certificate problem", "certificate verify failed", "server certificate verification failed",
+                                   "no alternative certificate subject name", "SSL peer certificate"]
 
     /// No cache: sync replies are never reused, and a cache would hold every page of a long pull.
     private static let session: URLSession = {
@@ -105,7 +117,14 @@ public struct URLSessionTransport: SyncTransport {
         task.resume()
         done.wait()
         let (data, status, headers, error) = outcome.get()
-        if let error { throw TransportError("cannot reach the hub at \(url.host ?? url.absoluteString): \(error.localizedDescription)") }
+        if let error {
+            // On Linux libcurl's verification failures arrive as NSURLErrorDomain code -1 (unknown),
+            // told apart only by libcurl's own words ("SSL certificate problem: …").
+            let code = (error as NSError).code
+            let certificate = Self.certificateCodes.contains { $0.rawValue == code }
+                || Self.certificateWords.contains { error.localizedDescription.localizedCaseInsensitiveContains($0) }
+            throw TransportError("cannot reach the hub at \(url.host ?? url.absoluteString): \(error.localizedDescription)", certificate: certificate)
+        }
         guard let status else { throw TransportError("the hub at \(url.host ?? "?") sent no HTTP response") }
         return TransportReply(status: status, body: Array(data ?? Data()), headers: headers)
     }

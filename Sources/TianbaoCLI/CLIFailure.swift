@@ -23,6 +23,8 @@ public enum ExitCode: Int32, Sendable {
     case tempFail = 75
     /// EX_NOPERM: not allowed (the permission check, or the token).
     case noPermission = 77
+    /// EX_CONFIG: this machine's configuration must change (the hub's certificate is not trusted).
+    case config = 78
 }
 
 /// A failure to report as one line (or a few, for a list of problems), a hint, and an exit code.
@@ -75,6 +77,7 @@ struct CLIFailure: Error {
             case .unavailable: return CLIFailure(error.description, hint: Message.hintTryLater.text(), code: .tempFail)
             case .unauthorized: return CLIFailure(error.description, hint: Message.hintEnrolAgain.text(), code: .noPermission)
             case .rejected: return CLIFailure(error.description, hint: Message.hintSeeStatus.text(), code: .data)
+            case .untrustedHub: return CLIFailure(error.description, hint: Message.hintTrustCA.text(), code: .config)
             }
         case let error as HubError:
             return CLIFailure(error.description, code: .data)

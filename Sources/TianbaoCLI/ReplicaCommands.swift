@@ -56,7 +56,7 @@ enum ReplicaCommands {
         do {
             reply = try HubTransport.get(hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), token: token)
         } catch {
-            throw SyncClient.Failure.unavailable(error.description)
+            throw SyncClient.Failure(error)
         }
         if reply.status == 401 { throw SyncClient.Failure.unauthorized("the hub does not know this token") }
         guard reply.status == 200, let who = try? SyncCodec.whoAmI(JSONTree.parse(reply.body)) else {

@@ -17,7 +17,8 @@ enum SyncCommands {
         discussion: """
         Made for cron: quiet on success when not on a terminal; retries a hub that is unreachable or busy
         within --budget seconds. Exit codes: 0 done, 75 hub unreachable or busy (or another sync is running:
-        try later), 77 token refused, 65 some changes refused (see 'tianbao status'), 64 usage.
+        try later), 77 token refused, 78 the hub's TLS certificate is not trusted here (fix the trust store),
+        65 some changes refused (see 'tianbao status'), 64 usage.
         """,
         options: [Option("budget", value: "SECONDS", help: "How long to keep retrying (default 60)."),
                   Option("quiet-hours", value: "HOURS", help: "Off a terminal, exit 75 in silence while the hub was last reached less than HOURS ago (default 24); after that, say so on standard error, so cron mails the owner.")]

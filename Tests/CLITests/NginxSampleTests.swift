@@ -75,6 +75,14 @@ struct NginxSampleTests {
         #expect(untrusted.status != 0, "without the private CA the certificate is not trusted")
         let whoami = Self.run("/usr/bin/curl", ["-sS", "--cacert", "\(dir)/ca.pem", "https://localhost:\(port)/v1/whoami", "-D", "-"])
         #expect(whoami.stdout.contains("401") && whoami.stdout.lowercased().contains("www-authenticate: bearer"), "\(whoami.stdout)")
+
+        // A replica on a machine that does not trust the private CA: a configuration to fix (78),
+        // said with what to do — not "try later" (75), which cron would wait out for ever.
+        let enrolled = try w.check(["hub", "enroll", "--db", w.hubDB, "--org", "fz-first", "--role", "hospital", "--json"]).stdout
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as? [String: String])?["token"])
+        let untrustedInit = w.run(nil, ["init", "--hub", "https://localhost:\(port)", "--token", token, "--dir", w.dir.file("tls-replica")])
+        #expect(untrustedInit.status == 78 && untrustedInit.stderr.contains("does not trust the hub's TLS certificate")
+                && untrustedInit.stderr.contains("update-ca-certificates"), "\(untrustedInit.status): \(untrustedInit.stderr)")
     }
 }
 
