@@ -39,28 +39,22 @@ final class HubMetrics: Sendable {
     func render(replicas: Int, perReplica: [(String, String, String, Int64?)]) -> String {
         let s = state.withLock { $0 }
         var out = ProcessMetrics.render()
-        out += "# HELP tianbao_http_requests_total HTTP requests by route and status code.\n# TYPE tianbao_http_requests_total counter\n"
-        for key in s.requests.keys.sorted() {
+        out += Exposition.metric("tianbao_http_requests_total", "counter", "HTTP requests by route and status code.", samples: s.requests.keys.sorted().map { key in
             let parts = key.split(separator: "|")
-            out += "tianbao_http_requests_total{route=\"\(parts[0])\",code=\"\(parts[1])\"} \(s.requests[key]!)\n"
-        }
-        out += "# HELP tianbao_changes_accepted_total Pushed changes applied.\n# TYPE tianbao_changes_accepted_total counter\n"
-        out += "tianbao_changes_accepted_total \(s.accepted)\n"
-        out += "# HELP tianbao_changes_refused_total Pushed changes refused.\n# TYPE tianbao_changes_refused_total counter\n"
-        out += "tianbao_changes_refused_total \(s.refused)\n"
+            return ("{route=\"\(parts[0])\",code=\"\(parts[1])\"}", String(s.requests[key]!))
+        })
+        out += Exposition.metric("tianbao_changes_accepted_total", "counter", "Pushed changes applied.", s.accepted)
+        out += Exposition.metric("tianbao_changes_refused_total", "counter", "Pushed changes refused.", s.refused)
         out += "# HELP tianbao_sync_duration_seconds Time to answer a sync request.\n# TYPE tianbao_sync_duration_seconds histogram\n"
         for (i, bound) in Self.buckets.enumerated() {
             out += "tianbao_sync_duration_seconds_bucket{le=\"\(bound)\"} \(s.syncBuckets[i])\n"
         }
         out += "tianbao_sync_duration_seconds_bucket{le=\"+Inf\"} \(s.syncCount)\n"
         out += "tianbao_sync_duration_seconds_sum \(s.syncSum)\ntianbao_sync_duration_seconds_count \(s.syncCount)\n"
-        out += "# HELP tianbao_replicas Enrolled replicas (revoked ones excluded).\n# TYPE tianbao_replicas gauge\n"
-        out += "tianbao_replicas \(replicas)\n"
-        out += "# HELP tianbao_replica_last_sync_timestamp_seconds When each replica last synced.\n# TYPE tianbao_replica_last_sync_timestamp_seconds gauge\n"
-        for (replica, org, role, last) in perReplica {
-            guard let last else { continue }
-            out += "tianbao_replica_last_sync_timestamp_seconds{replica=\"\(replica)\",org=\"\(org)\",role=\"\(role)\"} \(Double(last) / 1000)\n"
-        }
+        out += Exposition.metric("tianbao_replicas", "gauge", "Enrolled replicas (revoked ones excluded).", replicas)
+        out += Exposition.metric("tianbao_replica_last_sync_timestamp_seconds", "gauge", "When each replica last synced.", samples: perReplica.compactMap { replica, org, role, last in
+            last.map { ("{replica=\"\(replica)\",org=\"\(org)\",role=\"\(role)\"}", String(Double($0) / 1000)) }
+        })
         return out
     }
 }
