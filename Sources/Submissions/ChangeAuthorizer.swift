@@ -145,8 +145,13 @@ public struct ChangeAuthorizer {
            let problem = JointRecord.problem(JointRecord.partners(change.value), owner: unitCode, directory: directory) {
             throw Refusal(code: "bad_partner", reason: "\(WorkflowField.partners): \(problem)")
         }
-        let decided = batchDecisions[change.record].map { $0 == .select ? Status.selected : .notSelected }
-        var target = Permission.Target(unit: directory[unitCode], status: decided ?? existing?.status, everRecommended: everRecommended,
+        // The record as this batch leaves it so far: a submission or decision earlier in the batch
+        // counts, so an answer changed after it (to a leader already busy, say) is frozen as it is
+        // once stored.
+        var status = existing?.status
+        if batchSubmitted.contains(change.record), status == nil || status == .draft || status == .returned { status = .submitted }
+        if let decision = batchDecisions[change.record] { status = decision == .select ? .selected : .notSelected }
+        var target = Permission.Target(unit: directory[unitCode], status: status, everRecommended: everRecommended,
                                        everSubmitted: everSubmitted, madeAt: change.timestamp.wall, call: callID.flatMap { catalog[$0] })
         target.partners = JointRecord.partners(fixed(WorkflowField.partners))
         try require(Permission.check(actor, action, on: target, directory: directory))

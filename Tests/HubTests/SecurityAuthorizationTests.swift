@@ -275,4 +275,17 @@ import TestSupport
         #expect(try f.push(r, [reuse])?.refusalCode == "withdrawn_dot")
         #expect(try f.healthy())
     }
+
+    /// An answer changed after the submission in the same batch is frozen as it is once stored: the
+    /// leader rule judged the submission, and a later change of the leader cannot slip past it.
+    @Test func anAnswerChangedAfterTheSubmissionInTheSameBatchIsFrozen() throws {
+        let s = try Story(decide: false)
+        let draft = try s.hospital.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("第二个项目", leader: 2))
+        try s.hospital.sync()
+        var forger = Forger(s.hospital, clock: s.f.clock)
+        let submit = forger.change(draft, WorkflowField.submission, Forger.entry(.submit, by: "fz-first"))
+        let busyLeader = forger.change(draft, "leader_mobile", .text("13905900001"))
+        try s.expectRefused(s.hospital, [submit, busyLeader], code: "frozen_submission")
+        #expect(try s.f.hub.withWorkspace { try $0.submission(draft).status } == .draft)
+    }
 }
