@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "GzipCodec", dependencies: ["CZlib"]),
         .target(name: "HTTP", dependencies: ["GzipCodec"]),
-        .target(name: "SyncProtocol", dependencies: ["Replication", "Crypto", "JSON"]),
+        .target(name: "SyncProtocol", dependencies: ["Messages", "Replication", "Crypto", "JSON"]),
         .target(name: "Hub", dependencies: ["Messages", "HTTP", "JSON", "SyncProtocol", "Submissions", "Replication", "SQLite", "Crypto"]),
         .target(name: "SyncClient", dependencies: ["Messages", "SyncProtocol", "JSON", "Replication", "GzipCodec", "Crypto"]),
         .target(name: "Crypto", dependencies: ["CCrypto"]),

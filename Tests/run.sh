@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test, as CI runs them: installs what the machine lacks, builds with zero warnings, runs the
 # suite on the debug build, then the subprocess tests (the hub, sync, signals, the demo, the fault
-# proxy and the crash loops) again on the release build that users run, then a short libFuzzer run
+# proxy and the crash loops) again on the release build that users run, under zh_CN.UTF-8 so every
+# message a test expects is checked in Chinese too (TIANBAO_TEST_LANG), then a short libFuzzer run
 # of every fuzz target. Long modes: Tests/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,9 +34,9 @@ if grep -E "(^|: )warning:" "$log"; then
 fi
 swift test
 
-echo "==> The release binary: subprocess tests"
+echo "==> The release binary: subprocess tests, in Chinese (the debug run above spoke English)"
 swift build -c release --product tianbao 2>&1 | tail -n 1
-TIANBAO_BIN="$PWD/.build/release/tianbao" swift test --skip-build --filter CLITests
+TIANBAO_BIN="$PWD/.build/release/tianbao" TIANBAO_TEST_LANG=zh_CN.UTF-8 swift test --skip-build --filter CLITests
 
 echo "==> Fuzz targets: a short libFuzzer run of each"
 bash Tests/fuzz.sh all -runs=20000

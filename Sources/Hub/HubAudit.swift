@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 
@@ -66,21 +67,21 @@ public struct AuditEntry: Sendable {
     /// (with the hub's public key) its signature.
     func anomaly(after earlier: AuditEntry?, publicKey: [UInt8]?) -> String? {
         if let earlier, seq != earlier.seq + 1 {
-            return "entries \(earlier.seq + 1)–\(seq - 1) are missing: the trail was cut in the file"
+            return Message.auditCut.text(earlier.seq + 1, seq - 1)
         }
         if previous != (earlier?.hash ?? Self.origin) {
-            return "entry \(seq) does not follow entry \(earlier.map { String($0.seq) } ?? "(none)"): an entry before it was altered, removed or inserted"
+            return Message.auditNotFollow.text(seq, earlier.map { String($0.seq) } ?? "-")
         }
         if hash != Self.digest(seq: seq, at: at, by: by, event: event, subject: subject, detail: detail, previous: previous) {
-            return "entry \(seq) (\(event.rawValue) \(subject)) was altered in the file after it was written"
+            return Message.auditAltered.text(seq, event.rawValue, subject)
         }
         if let publicKey {
             if let signature {
                 if !Ed25519.verify(signature, of: Array(hash.utf8), publicKey: publicKey) {
-                    return "entry \(seq) (\(event.rawValue) \(subject)) does not carry the hub's signature: it was rewritten in the file, hashes recomputed"
+                    return Message.auditNotSigned.text(seq, event.rawValue, subject)
                 }
             } else if earlier?.signature != nil {
-                return "entry \(seq) (\(event.rawValue) \(subject)) is unsigned after signed entries: it was written into the file by something other than the hub"
+                return Message.auditUnsigned.text(seq, event.rawValue, subject)
             }
         }
         return nil

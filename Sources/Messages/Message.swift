@@ -76,6 +76,13 @@ public enum Message: String, CaseIterable, Sendable {
     case notAField, severalFields, useOneName, useField, seeFields
     // A hub whose certificate this machine does not trust.
     case hubUntrusted, hintTrustCA
+    // Words that came from below the command line: a code's check, the guide, the network, verification.
+    case usccWrongCheck, unknownCategory, cannotReachHub, hubCutHead, verifyNoKey, verifyForeignSigner, verifyAltered, verifyUnproven
+    // Bundles, batches, proofs, the network, the audit trail and files, as the layers below the command line say them.
+    case bundleNotOne, bundleLastLine, bundleChecksum, bundleSignatureText, bundleKeyDamaged, bundleHeadDamaged, bundleFileHash, bundleFileLine, bundleFileDescribed, bundleFilePastSize, bundleStrayLine, batchRefused, batchNoNewline, batchNoHeader, batchFormat, batchNoEnd, batchCount, batchLineJSON, proofNotInterval, proofShort, proofMissingChange, proofSpare, proofOtherHistory, proofDiffers, proofHubVouches, urlNoHost, timedOut, hubSlowToTake, hubBrokeSending, hubReplyTooLarge, hubSlowToAnswer, hubBroke, hubNoReply, hubBadStatusLine, hubBadHeader, hubChunked, hubCutBody, hubGzipDamaged, hubBadLength, auditCut, auditNotFollow, auditAltered, auditNotSigned, auditUnsigned, fileTooLarge, filePartOffset, filePartBeyond, fileHashMismatch, fileNotExpected, fileSizeExpected, fileOtherSize, fileAnswerNoOffset, fileHubHoldsMore, hubAnsweredLater, storeChanged, storeIntervalFails, storeOwnChanged, transportSyncOnly, hubNoHTTP
+    // A form's fields as `tianbao fields` lists them.
+    case fieldRequired, fieldAtMost, fieldChoices, typeText, typeLongText, typeChoice, typeMultiChoice, typeYesNo, typeMoney, typePeriod,
+         typeDate, typeMobile, typeLandline, typePhones, typeEmail, typeUSCC, typeGuideScenarios, typePublishConsent
     // A field's value, as typed.
     case fcNotScenarioNumber, fcScenarioNumbers, fcIsQuoted, fcYesNo, fcNotAmount, fcAmountDecimals, fcAmount, fcNotPeriod, fcIsNotPeriod, fcPeriodExample, fcPeriodOrder, fcEndsBeforeStart, fcEndAfterStart, fcNotMobile, fcMobileExample, fcMobile, fcNotLandline, fcLandlineExample, fcNotPhone, fcNotPhoneList, fcPhonesExample, fcPhones, fcConsentExample, fcConsent, fcNotText, fcThroughForm, fcLineBreak, fcOneLine, fcCharacters, fcAtMostChinese, fcAtMost, fcNotDate, fcDateExample, fcNotEmail, fcEmailExample, fcUSCC, fcSingleValue, fcListOfChoices, fcNotGuideScenario, fcNumberUpTo, fcNotAChoice, fcOtherWithoutWhat, fcOtherExample, fcOwnCode
 }

@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import SQLite
 
@@ -105,12 +106,12 @@ extension ReplicaStore {
         public var description: String {
             switch self {
             case .tooLarge(let size):
-                "the file is \(ReplicaStore.megabytes(size)) (\(size) bytes); at most \(ReplicaStore.megabytes(ReplicaStore.maxFileBytes)) (\(ReplicaStore.maxFileBytes) bytes) — scan it again at a lower resolution (300 dpi is plenty), or split it"
-            case .offset(let expected): "the part does not continue the file: \(expected) bytes of it are held; send from there"
-            case .beyondSize(let size): "the part goes past the file's declared size of \(size) bytes"
-            case .hashMismatch(let sha256): "the bytes received are not the file \(sha256.prefix(16))… the record names (their SHA-256 differs): they were damaged or altered on the way; nothing of them was kept — send the file again"
-            case .unknown(let sha256): "no file \(sha256.prefix(16))… is expected here"
-            case .sizeMismatch(let expected, let given): "this record's file is expected with \(expected) bytes, not \(given)"
+                Message.fileTooLarge.text(ReplicaStore.megabytes(size), size, ReplicaStore.megabytes(ReplicaStore.maxFileBytes), ReplicaStore.maxFileBytes)
+            case .offset(let expected): Message.filePartOffset.text(expected)
+            case .beyondSize(let size): Message.filePartBeyond.text(size)
+            case .hashMismatch(let sha256): Message.fileHashMismatch.text(sha256.prefix(16))
+            case .unknown(let sha256): Message.fileNotExpected.text(sha256.prefix(16))
+            case .sizeMismatch(let expected, let given): Message.fileSizeExpected.text(expected, given)
             }
         }
     }

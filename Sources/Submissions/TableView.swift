@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 
 /// How a table is cut for the reader: only the library (入库), only some of the national guide's
@@ -33,7 +34,8 @@ public struct TableView: Hashable, Sendable {
         if let n = Int(reference), categories.indices.contains(n - 1) { return categories[n - 1] }
         if let short = categories.first(where: { shortName($0) == reference }) { return short }
         throw DomainError.refused(code: "unknown_category",
-                                  reason: "'\(reference)' is not a category of the national guide\(Suggestion.phrase(reference, among: categories.map(shortName))); its categories: \(categories.enumerated().map { "\($0.offset + 1) \(shortName($0.element))" }.joined(separator: "、"))")
+                                  reason: Message.unknownCategory.text(reference, Suggestion.phrase(reference, among: categories.map(shortName)),
+                                                                     categories.enumerated().map { "\($0.offset + 1) \(shortName($0.element))" }.joined(separator: "、")))
     }
 
     static func shortName(_ category: String) -> String {

@@ -1,3 +1,4 @@
+import Messages
 /// 统一社会信用代码 (GB 32100-2015): 18 characters, the last a check character over the first 17.
 public enum USCC {
     /// The code's alphabet: digits and capitals without I, O, Z, S, V; a character's value is its index.
@@ -24,7 +25,7 @@ public enum USCC {
             return "contains '\(bad)'; only digits and capital letters other than I, O, Z, S, V are used"
         }
         guard let expected = checkCharacter(for: code) else { return "is not a valid code" }
-        if code.last != expected { return "has a wrong check character (expected '\(expected)')" }
+        if code.last != expected { return Message.usccWrongCheck.text(expected) }
         return nil
     }
 }

@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Foundation
 import JSON
@@ -28,7 +29,7 @@ extension SyncClient {
                 } else if state == nil || state?.size == size {
                     try fetch(key, size: size, unit: unit, url: url, &report, progress)
                 } else {
-                    report.fileProblems.append("file \(name) is held here with another size than its record now names; detach and attach it again")
+                    report.fileProblems.append(Message.fileOtherSize.text(name))
                 }
             } catch let failure as Failure {
                 switch failure {
@@ -62,7 +63,7 @@ extension SyncClient {
                 let answer = try? JSONTree.parse(reply.body)
                 guard case .number(let have)? = answer?["have"], let held = Int(have),
                       case .number(let whole)? = answer?["size"], Int(whole) == size else {
-                    throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub's answer to a file part does not name what it holds of this file")
+                    throw Failure.rejected(status: 200, code: "bad_reply", message: Message.fileAnswerNoOffset.text())
                 }
                 offset = held
             case 409 where reply.headers["tianbao-have"] != nil:
@@ -79,7 +80,7 @@ extension SyncClient {
                 progress?(report)
                 return true
             }
-            guard offset < size else { throw Failure.rejected(status: 200, code: "bad_reply", message: "the hub says it holds more of the file than it has") }
+            guard offset < size else { throw Failure.rejected(status: 200, code: "bad_reply", message: Message.fileHubHoldsMore.text()) }
             part = try store.fileBytes(key, from: offset, maxBytes: Self.sendPartBytes)
             guard !part.isEmpty else { return false }
             progress?(report)
@@ -157,7 +158,7 @@ extension SyncClient {
         let error = errorReply(reply)
         switch reply.status {
         case 401: return .unauthorized(error?.error.message ?? "401")
-        case 500, 502, 503, 504, 429, 408: return .unavailable("the hub answered \(reply.status); try again later")
+        case 500, 502, 503, 504, 429, 408: return .unavailable(Message.hubAnsweredLater.text(reply.status))
         default: return .rejected(status: reply.status, code: error?.error.code ?? "unknown", message: error?.error.message ?? "")
         }
     }

@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Replication
 import SyncProtocol
@@ -111,14 +112,14 @@ public struct PageVerifier {
         return outcome
     }
 
-    static let unproven = "no signed head covers it: the hub holds it without its origin's signature (added to the hub's file?)"
+    static var unproven: String { Message.verifyUnproven.text() }
 
     /// The chain through a proof's interval: the leaves of the changes carried, the proof's own
     /// leaves for those it does not carry.
     private static func chain(_ proof: ChainProof, carried: [UInt64: Int], leaves carriedLeaves: [[UInt8]]) -> Result<(hash: [UInt8], leaves: [UInt8]), Failure> {
         guard proof.first >= 1, proof.first <= proof.seq, proof.seq - proof.first < ChangeChain.longestInterval,
               proof.seq - proof.first < UInt64(proof.leaves.count + carried.count) else {
-            return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) is not an interval its leaves and this page's changes can fill"))
+            return .failure(Failure(Message.proofNotInterval.text(proof.origin.hex, proof.first, proof.seq)))
         }
         var hash = proof.base
         var leaves = proof.leaves.makeIterator()
@@ -130,10 +131,10 @@ public struct PageVerifier {
                 leaf = carriedLeaves[i]
             } else {
                 guard let next = leaves.next() else {
-                    return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) is short of leaves"))
+                    return .failure(Failure(Message.proofShort.text(proof.origin.hex, proof.first, proof.seq)))
                 }
                 guard let next else {
-                    return .failure(Failure("change \(proof.origin.hex):\(seq) is missing from the hub: removed from its file? Its interval \(proof.first)–\(proof.seq) cannot be checked"))
+                    return .failure(Failure(Message.proofMissingChange.text(proof.origin.hex, seq, proof.first, proof.seq)))
                 }
                 leaf = next
             }
@@ -141,7 +142,7 @@ public struct PageVerifier {
             hash = ChangeChain.step(hash, leaf)
         }
         if leaves.next() != nil {
-            return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) has leaves to spare: a change was added?"))
+            return .failure(Failure(Message.proofSpare.text(proof.origin.hex, proof.first, proof.seq)))
         }
         return .success((hash, all))
     }
@@ -155,13 +156,13 @@ public struct PageVerifier {
                              hub: ReplicaID) -> Result<Void, Failure> {
         guard let held else { return .success(()) }
         if proof.first > 1, let before = held.head(proof.origin, proof.first - 1), before.hash != proof.base {
-            return .failure(Failure("the hub's proof of \(proof.origin.hex) \(proof.first)–\(proof.seq) starts from another history than the one this replica verified at \(before.seq): its file was rewritten"))
+            return .failure(Failure(Message.proofOtherHistory.text(proof.origin.hex, proof.first, proof.seq, before.seq)))
         }
         if case .success(let computed) = chain, let same = held.head(proof.origin, proof.seq), same.hash != computed.hash {
-            return .failure(Failure("changes \(proof.origin.hex):\(proof.first)–\(proof.seq) differ from what this replica verified there before: its file was rewritten"))
+            return .failure(Failure(Message.proofDiffers.text(proof.origin.hex, proof.first, proof.seq)))
         }
         if proof.signer == hub, proof.origin != hub, let signed = held.firstSelfSigned(proof.origin), proof.seq > signed {
-            return .failure(Failure("the hub vouches for \(proof.origin.hex) \(proof.first)–\(proof.seq), but that replica signs its own chain (from \(signed) on)"))
+            return .failure(Failure(Message.proofHubVouches.text(proof.origin.hex, proof.first, proof.seq, signed)))
         }
         return .success(())
     }
@@ -169,8 +170,7 @@ public struct PageVerifier {
     private func check(_ proof: ChainProof, chain: Result<(hash: [UInt8], leaves: [UInt8]), Failure>, key: [UInt8]?, hub: ReplicaID) -> Result<ReplicaStore.StoredHead, Failure> {
         guard let key else {
             return .failure(Failure(proof.signer == proof.origin || proof.signer == hub
-                ? "no published key of replica \(proof.origin.hex) is known here, so its changes cannot be checked: ask the province to check the hub ('tianbao hub verify')"
-                : "its head is signed by \(proof.signer.hex), neither its origin nor the hub"))
+                ? Message.verifyNoKey.text(proof.origin.hex) : Message.verifyForeignSigner.text(proof.signer.hex)))
         }
         let (hash, all): ([UInt8], [UInt8])
         switch chain {
@@ -179,7 +179,7 @@ public struct PageVerifier {
         }
         let head = ChangeChain.Head(origin: proof.origin, seq: proof.seq, hash: hash, signer: proof.signer, signature: proof.signature)
         guard head.verifies(with: key) else {
-            return .failure(Failure("changes \(proof.origin.hex):\(proof.first)–\(proof.seq) do not match what their origin signed: altered, inserted or re-ordered in the hub's file"))
+            return .failure(Failure(Message.verifyAltered.text(proof.origin.hex, proof.first, proof.seq)))
         }
         return .success(ReplicaStore.StoredHead(origin: proof.origin, seq: proof.seq, hash: hash, signer: proof.signer,
                                                 signature: proof.signature, first: proof.first, base: proof.base, leaves: all))

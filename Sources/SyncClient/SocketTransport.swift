@@ -1,3 +1,4 @@
+import Messages
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,7 +38,7 @@ public struct SocketTransport: SyncTransport {
     }
 
     private func exchange(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8]) throws(TransportError) -> TransportReply {
-        guard let host = url.host else { throw TransportError("\(url.absoluteString) names no host") }
+        guard let host = url.host else { throw TransportError(Message.urlNoHost.text(url.absoluteString)) }
         let port = url.port ?? 80
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         let fd = try connect(host: host, port: port, deadline: deadline)
@@ -58,7 +59,7 @@ public struct SocketTransport: SyncTransport {
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &result)
-        guard rc == 0, let first = result else { throw TransportError("cannot reach the hub at \(host): \(String(cString: gai_strerror(rc)))") }
+        guard rc == 0, let first = result else { throw TransportError(Message.cannotReachHub.text(host, String(cString: gai_strerror(rc)))) }
         defer { freeaddrinfo(result) }
         var candidate: UnsafeMutablePointer<addrinfo>? = first
         var reason = "no address"
@@ -76,14 +77,14 @@ public struct SocketTransport: SyncTransport {
                     if error == 0 { return fd }
                     reason = String(cString: strerror(error))
                 } else {
-                    reason = "timed out"
+                    reason = Message.timedOut.text()
                 }
             } else {
                 reason = String(cString: strerror(errno))
             }
             close(fd)
         }
-        throw TransportError("cannot reach the hub at \(host): \(reason)")
+        throw TransportError(Message.cannotReachHub.text(host, reason))
     }
 
     private func wait(_ fd: Int32, for events: Int16, deadline: Date) -> Bool {
@@ -100,10 +101,10 @@ public struct SocketTransport: SyncTransport {
     private func write(_ fd: Int32, _ bytes: [UInt8], deadline: Date, host: String) throws(TransportError) {
         var offset = 0
         while offset < bytes.count {
-            guard wait(fd, for: Int16(POLLOUT), deadline: deadline) else { throw TransportError("the hub at \(host) did not take the request in time") }
+            guard wait(fd, for: Int16(POLLOUT), deadline: deadline) else { throw TransportError(Message.hubSlowToTake.text(host)) }
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
             if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
-            guard n > 0 else { throw TransportError("the connection to the hub at \(host) broke while sending: \(String(cString: strerror(errno)))") }
+            guard n > 0 else { throw TransportError(Message.hubBrokeSending.text(host, String(cString: strerror(errno)))) }
             offset += n
         }
     }
@@ -126,38 +127,38 @@ public struct SocketTransport: SyncTransport {
                 if let length = expected, length >= 0, buffer.count >= end + 4 + length { break }
                 if closed { break }
             } else if closed {
-                throw TransportError("the hub at \(host) closed the connection inside its reply's head")
+                throw TransportError(Message.hubCutHead.text(host))
             }
-            if buffer.count > Self.maxReplyBytes { throw TransportError("the hub's reply is over \(Self.maxReplyBytes >> 20) MiB") }
-            guard wait(fd, for: Int16(POLLIN), deadline: deadline) else { throw TransportError("the hub at \(host) did not answer in time") }
+            if buffer.count > Self.maxReplyBytes { throw TransportError(Message.hubReplyTooLarge.text(Self.maxReplyBytes >> 20)) }
+            guard wait(fd, for: Int16(POLLIN), deadline: deadline) else { throw TransportError(Message.hubSlowToAnswer.text(host)) }
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
-            if n < 0 { throw TransportError("the connection to the hub at \(host) broke: \(String(cString: strerror(errno)))") }
+            if n < 0 { throw TransportError(Message.hubBroke.text(host, String(cString: strerror(errno)))) }
             if n == 0 { closed = true } else { buffer.append(contentsOf: chunk[0..<n]) }
         }
-        guard let end = headEnd else { throw TransportError("the hub at \(host) sent no reply") }
+        guard let end = headEnd else { throw TransportError(Message.hubNoReply.text(host)) }
         let lines = String(decoding: buffer[..<end], as: UTF8.self).components(separatedBy: "\r\n")
         let statusParts = lines[0].split(separator: " ")
         guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
-            throw TransportError("the hub at \(host) sent a malformed status line")
+            throw TransportError(Message.hubBadStatusLine.text(host))
         }
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { throw TransportError("the hub at \(host) sent a malformed header") }
+            guard let colon = line.firstIndex(of: ":") else { throw TransportError(Message.hubBadHeader.text(host)) }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        if headers["transfer-encoding"] != nil { throw TransportError("the hub at \(host) sent a chunked reply, which this client does not read over plain HTTP") }
+        if headers["transfer-encoding"] != nil { throw TransportError(Message.hubChunked.text(host)) }
         var body: [UInt8]
         if let length = expected {
             let held = buffer.count - (end + 4)
-            guard held >= length else { throw TransportError("the hub at \(host) closed the connection \(length - held) bytes before the end of its reply") }
+            guard held >= length else { throw TransportError(Message.hubCutBody.text(host, length - held)) }
             body = Array(buffer[(end + 4)..<(end + 4 + length)])
         } else {
             body = Array(buffer[(end + 4)...])
         }
         if headers["content-encoding"]?.lowercased() == "gzip" {
             do { body = try Gzip.decompress(body, limit: Self.maxReplyBytes) } catch {
-                throw TransportError("the hub's compressed reply is damaged")
+                throw TransportError(Message.hubGzipDamaged.text())
             }
         }
         return TransportReply(status: status, body: body, headers: headers)
@@ -168,7 +169,7 @@ public struct SocketTransport: SyncTransport {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "content-length" else { continue }
             guard let n = Int(parts[1].trimmingCharacters(in: .whitespaces)), n >= 0 else {
-                throw TransportError("the hub at \(host) sent a malformed Content-Length")
+                throw TransportError(Message.hubBadLength.text(host))
             }
             return n
         }

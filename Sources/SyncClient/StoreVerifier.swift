@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import Replication
 import SyncProtocol
@@ -94,7 +95,7 @@ public struct StoreVerifier {
                     covered.insert(seq)
                     if ChangeChain.leaf(change) != leaf {
                         findings.append(Finding(kind: .altered, origin: origin, first: seq, last: seq,
-                                                detail: "held here, but not what its origin signed: changed in this replica's file"))
+                                                detail: Message.storeChanged.text()))
                     }
                 }
                 hash = ChangeChain.step(hash, leaf)
@@ -102,7 +103,7 @@ public struct StoreVerifier {
             let signed = ChangeChain.Head(origin: origin, seq: head.seq, hash: hash, signer: head.signer, signature: head.signature)
             if hash != head.hash || !(key(of: head.signer, origin: origin, hub: hub).map(signed.verifies(with:)) ?? false) {
                 findings.append(Finding(kind: .badHead, origin: origin, first: first, last: head.seq,
-                                        detail: "the signed interval kept for these changes no longer verifies"))
+                                        detail: Message.storeIntervalFails.text()))
             }
         }
         let loose = held.keys.filter { !covered.contains($0) }.sorted()
@@ -131,7 +132,7 @@ public struct StoreVerifier {
             let signer = head.signer == me ? ownKey : verifier.hubKey
             if hash != head.hash || !(signer.map(signed.verifies(with:)) ?? false) {
                 findings.append(Finding(kind: .altered, origin: me, first: start, last: head.seq,
-                                        detail: "this replica's own changes no longer hash to what it signed at \(head.seq): changed in its file"))
+                                        detail: Message.storeOwnChanged.text(head.seq)))
                 hash = head.hash
             }
             start = head.seq + 1

@@ -1,3 +1,4 @@
+import Messages
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -17,7 +18,7 @@ public protocol SyncTransport: Sendable {
 
 extension SyncTransport {
     public func send(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8], token: String) throws(TransportError) -> TransportReply {
-        throw TransportError("this transport carries sync requests only, not attached files")
+        throw TransportError(Message.transportSyncOnly.text())
     }
 }
 
@@ -123,9 +124,9 @@ public struct URLSessionTransport: SyncTransport {
             let code = (error as NSError).code
             let certificate = Self.certificateCodes.contains { $0.rawValue == code }
                 || Self.certificateWords.contains { error.localizedDescription.localizedCaseInsensitiveContains($0) }
-            throw TransportError("cannot reach the hub at \(url.host ?? url.absoluteString): \(error.localizedDescription)", certificate: certificate)
+            throw TransportError(Message.cannotReachHub.text(url.host ?? url.absoluteString, error.localizedDescription), certificate: certificate)
         }
-        guard let status else { throw TransportError("the hub at \(url.host ?? "?") sent no HTTP response") }
+        guard let status else { throw TransportError(Message.hubNoHTTP.text(url.host ?? "?")) }
         return TransportReply(status: status, body: Array(data ?? Data()), headers: headers)
     }
 

@@ -1,3 +1,4 @@
+import Messages
 import JSON
 import Replication
 
@@ -15,7 +16,7 @@ public enum ChangeBatch {
     public struct Malformed: Error, Equatable, CustomStringConvertible {
         public let reason: String
         public init(_ reason: String) { self.reason = reason }
-        public var description: String { "batch refused, nothing applied: \(reason)" }
+        public var description: String { Message.batchRefused.text(reason) }
     }
 
     /// Encodes `changes` as one batch.
@@ -38,22 +39,22 @@ public enum ChangeBatch {
     public static func decode(_ bytes: [UInt8]) throws(Malformed) -> [Change] {
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         guard lines.last?.isEmpty == true else {
-            throw Malformed("the batch does not end with a newline: it was cut short")
+            throw Malformed(Message.batchNoNewline.text())
         }
         lines.removeLast()
         guard let first = lines.first, let header = try? JSONTree.parse(Array(first)),
               case .string("changes")? = header["tianbao"], case .number(let formatText)? = header["format"]
-        else { throw Malformed("line 1 is not a Tianbao change batch header") }
+        else { throw Malformed(Message.batchNoHeader.text()) }
         guard Int(formatText) == format else {
-            throw Malformed("batch format \(formatText) is not supported (this program reads format \(format)); upgrade tianbao")
+            throw Malformed(Message.batchFormat.text(formatText, format))
         }
         guard lines.count >= 2, let end = try? JSONTree.parse(Array(lines[lines.count - 1])),
               case .number(let countText)? = end["end"]?["count"], let count = Int(countText) else {
-            throw Malformed("the end line is missing: the batch was cut short")
+            throw Malformed(Message.batchNoEnd.text())
         }
         let body = lines[1..<(lines.count - 1)]
         guard count == body.count else {
-            throw Malformed("the end line counts \(count) changes but the batch holds \(body.count)")
+            throw Malformed(Message.batchCount.text(count, body.count))
         }
         var changes: [Change] = []
         changes.reserveCapacity(body.count)
@@ -63,7 +64,7 @@ public enum ChangeBatch {
             } catch let error as ChangeEncoding.DecodeError {
                 throw Malformed("line \(offset + 2): \(error)")
             } catch {
-                throw Malformed("line \(offset + 2): not valid JSON (\(error))")
+                throw Malformed(Message.batchLineJSON.text(offset + 2, "\(error)"))
             }
         }
         return changes

@@ -1,3 +1,4 @@
+import Messages
 import Crypto
 import JSON
 import Replication
@@ -81,7 +82,7 @@ public enum ChangeBundle {
 
     public static func decode(_ bytes: [UInt8]) throws(ChangeBatch.Malformed) -> Contents {
         guard bytes.last == 0x0A, let lastLineStart = bytes.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 }) else {
-            throw ChangeBatch.Malformed("not a Tianbao bundle, or cut short")
+            throw ChangeBatch.Malformed(Message.bundleNotOne.text())
         }
         // The batch ends at its end line; file lines, if any, follow it.
         var batchEnd = lastLineStart
@@ -94,21 +95,21 @@ public enum ChangeBundle {
         guard let tree = try? JSONTree.parse(Array(bytes[lastLineStart...].dropLast())), let trailer = tree["bundle"],
               case .string(let replicaHex)? = trailer["replica"], let replica = ReplicaID(hex: replicaHex),
               case .string(let sha256)? = trailer["sha256"] else {
-            throw ChangeBatch.Malformed("the bundle's last line is missing or damaged: the file was cut short")
+            throw ChangeBatch.Malformed(Message.bundleLastLine.text())
         }
         guard SHA256.hex(batch) == sha256 else {
-            throw ChangeBatch.Malformed("the bundle's checksum does not match: the file was damaged in transit; export it again")
+            throw ChangeBatch.Malformed(Message.bundleChecksum.text())
         }
         var signature: [UInt8]?
         if let member = trailer["signature"] {
             guard case .string(let text) = member, let bytes = Base64.decode(text) else {
-                throw ChangeBatch.Malformed("the bundle's signature is not base64")
+                throw ChangeBatch.Malformed(Message.bundleSignatureText.text())
             }
             signature = bytes
         }
         var key: KeyRegistration?
         if let member = trailer["key"] {
-            do { key = try KeyRegistration(json: member) } catch { throw ChangeBatch.Malformed("the bundle's key registration is damaged: \(error)") }
+            do { key = try KeyRegistration(json: member) } catch { throw ChangeBatch.Malformed(Message.bundleKeyDamaged.text("\(error)")) }
         }
         var head: SignedPosition?
         var base: [UInt8]?
@@ -116,7 +117,7 @@ public enum ChangeBundle {
             do {
                 head = try SyncCodec.signedPosition(member, "head")
                 base = try SyncCodec.digest(member["base"], "head.base")
-            } catch { throw ChangeBatch.Malformed("the bundle's signed head is damaged: \(error)") }
+            } catch { throw ChangeBatch.Malformed(Message.bundleHeadDamaged.text("\(error)")) }
         }
         let changes = try ChangeBatch.decode(batch)
         var contents = Contents(replica: replica, changes: changes, signature: signature, key: key, head: head, base: base)
@@ -144,26 +145,26 @@ public enum ChangeBundle {
         func close() throws(ChangeBatch.Malformed) {
             guard let file = current else { return }
             guard file.bytes.count == file.size, SHA256.digest(file.bytes) == file.key.sha256 else {
-                throw ChangeBatch.Malformed("file \(Hex.encode(file.key.sha256).prefix(16))… in the bundle does not match its hash: the bundle was damaged or altered; export it again")
+                throw ChangeBatch.Malformed(Message.bundleFileHash.text(Hex.encode(file.key.sha256).prefix(16)))
             }
             files.append((file.key, file.bytes))
         }
         for line in lines.split(separator: 0x0A) {
-            guard let tree = try? JSONTree.parse(Array(line)) else { throw ChangeBatch.Malformed("a file line of the bundle is damaged") }
+            guard let tree = try? JSONTree.parse(Array(line)) else { throw ChangeBatch.Malformed(Message.bundleFileLine.text()) }
             if let file = tree["file"] {
                 try close()
                 guard case .string(let record)? = file["record"], RecordID.isValid(record),
                       case .string(let hex)? = file["sha256"], hex.utf8.count == 64, let sha256 = Hex.decode(hex),
                       case .number(let sizeText)? = file["size"], let size = Int(sizeText), size > 0, size <= ReplicaStore.maxFileBytes else {
-                    throw ChangeBatch.Malformed("a file of the bundle is described wrongly, or is over \(ReplicaStore.megabytes(ReplicaStore.maxFileBytes))")
+                    throw ChangeBatch.Malformed(Message.bundleFileDescribed.text(ReplicaStore.megabytes(ReplicaStore.maxFileBytes)))
                 }
                 current = (ReplicaStore.FileKey(record: record, sha256: sha256), size, [])
                 current!.bytes.reserveCapacity(size)
             } else if case .string(let text)? = tree["part"], current != nil, let part = Base64.decode(text) {
-                guard current!.bytes.count + part.count <= current!.size else { throw ChangeBatch.Malformed("a file of the bundle runs past its size") }
+                guard current!.bytes.count + part.count <= current!.size else { throw ChangeBatch.Malformed(Message.bundleFilePastSize.text()) }
                 current!.bytes += part
             } else {
-                throw ChangeBatch.Malformed("a line after the bundle's changes is neither a file nor a part of one")
+                throw ChangeBatch.Malformed(Message.bundleStrayLine.text())
             }
         }
         try close()

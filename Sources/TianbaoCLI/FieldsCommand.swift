@@ -26,10 +26,11 @@ enum FieldsCommand {
                 inv.io.print("【\(next)】")
                 section = next
             }
-            var line = "  \(spec.name)  (\(spec.key); \(describe(spec.type))\(spec.required ? "; required" : "")"
-            if let max = spec.maxLength { line += "; at most \(max) characters" }
-            line += ")"
-            if let options = spec.options { line += "  choices: " + options.joined(separator: " / ") }
+            var facts = [spec.key, describe(spec.type)]
+            if spec.required { facts.append(Message.fieldRequired.text()) }
+            if let max = spec.maxLength { facts.append(Message.fieldAtMost.text(max)) }
+            var line = "  \(spec.name)  (\(facts.joined(separator: "; ")))"
+            if let options = spec.options { line += "  " + Message.fieldChoices.text(options.joined(separator: " / ")) }
             inv.io.print(line)
             if let hint = spec.hint { inv.io.print("      \(hint)") }
         }
@@ -42,21 +43,21 @@ enum FieldsCommand {
     /// A type as a person fills it in.
     static func describe(_ type: FieldType) -> String {
         switch type {
-        case .text: "text"
-        case .longText: "long text"
-        case .choice: "one choice"
-        case .multiChoice: "several choices, separated by 、"
-        case .yesNo: "是 or 否"
-        case .money: "amount in 万元"
-        case .period: "period, such as 2026年3月-2028年6月"
-        case .date: "date, such as 2026-01-20"
-        case .mobile: "mobile number"
-        case .landline: "landline with area code, such as 0591-87832310"
-        case .phones: "phone numbers, separated by 、"
-        case .email: "e-mail address"
-        case .uscc: "统一社会信用代码, 18 characters"
-        case .guideScenarios: "numbers of the national guide's scenarios, separated by 、"
-        case .publishConsent: "不同意, or 同意 with a validity period, such as 同意 2023年5月-2024年12月"
+        case .text: Message.typeText.text()
+        case .longText: Message.typeLongText.text()
+        case .choice: Message.typeChoice.text()
+        case .multiChoice: Message.typeMultiChoice.text()
+        case .yesNo: Message.typeYesNo.text()
+        case .money: Message.typeMoney.text()
+        case .period: Message.typePeriod.text()
+        case .date: Message.typeDate.text()
+        case .mobile: Message.typeMobile.text()
+        case .landline: Message.typeLandline.text()
+        case .phones: Message.typePhones.text()
+        case .email: Message.typeEmail.text()
+        case .uscc: Message.typeUSCC.text()
+        case .guideScenarios: Message.typeGuideScenarios.text()
+        case .publishConsent: Message.typePublishConsent.text()
         }
     }
 

@@ -18,7 +18,7 @@ import TestSupport
         try w.check(["sync"], in: "city")
         let log = try w.check(["log", record["id"]!], in: "hospital").stdout
         #expect(log.contains("林晓（信息科）（福州市第一医院）"), "\(log)")
-        #expect(log.contains("[typed as: 福建省卫生健康委员会]"), "\(log)")
+        #expect(log.contains(say("[typed as: 福建省卫生健康委员会]", "[原输入：福建省卫生健康委员会]")), "\(log)")
         #expect(!log.contains("  福建省卫生健康委员会  "), "a typed name stood in for the enrolled identity: \(log)")
         #expect(log.contains("(UTC+8)"))
         let json = try w.check(["log", record["id"]!, "--json"], in: "hospital").stdout
@@ -71,7 +71,7 @@ import TestSupport
         let db = try Database(path: w.hubDB)
         try db.run("UPDATE hub_audit SET subject = 'fz-second' WHERE event = 'enrol'")
         let altered = w.run(nil, ["hub", "audit", "--db", w.hubDB])
-        #expect(altered.status == 65 && altered.stderr.contains("was altered in the file"), "\(altered.stderr)")
+        #expect(altered.status == 65 && altered.stderr.contains(say("was altered in the file", "写入后在数据文件中被改动")), "\(altered.stderr)")
         // Altered and every hash after it recomputed, as someone editing the file would: the hub's
         // signatures, made with a key kept outside the file, give it away.
         let rows = try db.rows("SELECT seq, at, by, event, subject, detail FROM hub_audit ORDER BY seq") { row in
@@ -85,13 +85,13 @@ import TestSupport
             previous = hash
         }
         let rehashed = w.run(nil, ["hub", "audit", "--db", w.hubDB])
-        #expect(rehashed.status == 65 && rehashed.stderr.contains("does not carry the hub's signature"), "\(rehashed.stderr)")
-        #expect(!rehashed.stderr.contains("was altered in the file"), "the chain itself was made whole again: \(rehashed.stderr)")
+        #expect(rehashed.status == 65 && rehashed.stderr.contains(say("does not carry the hub's signature", "没有省平台的签名")), "\(rehashed.stderr)")
+        #expect(!rehashed.stderr.contains(say("was altered in the file", "写入后在数据文件中被改动")), "the chain itself was made whole again: \(rehashed.stderr)")
         let keyFile = try FileManager.default.attributesOfItem(atPath: w.hubDB + ".key")
         #expect((keyFile[.posixPermissions] as? Int) == 0o600)
         try db.run("DELETE FROM hub_audit WHERE event = 'key'")
         let cut = w.run(nil, ["hub", "audit", "--db", w.hubDB])
-        #expect(cut.status == 65 && cut.stderr.contains("missing"), "\(cut.stderr)")
+        #expect(cut.status == 65 && cut.stderr.contains(say("missing", "缺失")), "\(cut.stderr)")
         db.close()
     }
 
@@ -118,16 +118,16 @@ import TestSupport
         let hash = try #require(CLIWorkflowTests.sha(cityTable))
         let admin = ["TIANBAO_USER": "规划处 李明"]
         let wrong = w.run(nil, ["hub", "stamp", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--hash", String(repeating: "0", count: 64)], environment: admin)
-        #expect(wrong.status == 65 && wrong.stderr.contains("the hub compiles this table with hash \(hash)"), "\(wrong.stderr)")
+        #expect(wrong.status == 65 && wrong.stderr.contains(say("the hub compiles this table with hash \(hash)", "省平台汇总这张表得到的哈希是 \(hash)")), "\(wrong.stderr)")
         let stamped = w.run(nil, ["hub", "stamp", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--hash", hash], environment: admin)
         #expect(stamped.status == 0, "\(stamped.stderr)")
         let same = w.run(nil, ["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou"])
-        #expect(same.stderr.contains("盖章核对: matches the table stamped") && same.stderr.contains("by 规划处 李明"), "\(same.stderr)")
+        #expect(same.stderr.contains(say("盖章核对: matches the table stamped", "盖章核对：与 ")) && same.stderr.contains(say("by 规划处 李明", "由 规划处 李明 盖章的表一致")), "\(same.stderr)")
 
         // Another project reaches the table afterwards: the stamp no longer describes it.
         _ = try project("门诊智能导诊", leader: "张伟", phone: "13905910009")
         let changed = w.run(nil, ["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-fuzhou"])
-        #expect(changed.stderr.contains("盖章核对: DIFFERS from the table stamped"), "\(changed.stderr)")
+        #expect(changed.stderr.contains(say("盖章核对: DIFFERS from the table stamped", "盖章的表不一致")), "\(changed.stderr)")
         let audit = w.run(nil, ["hub", "audit", "--db", w.hubDB]).stdout
         #expect(audit.contains("规划处 李明  stamp fujian-2027 附件2 fj-fuzhou"), "\(audit)")
     }

@@ -36,7 +36,7 @@ import TestSupport
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: w.dir.file("copy.pdf")))) == bytes)
         // Written once: an existing file is not overwritten.
         let again = w.run("b", ["extract", id, "申请表扫描件.pdf", "--out", w.dir.file("copy.pdf")])
-        #expect(again.status != 0 && again.stderr.contains("already exists"))
+        #expect(again.status != 0 && again.stderr.contains(say("already exists", "已存在")))
     }
 
     @Test func aBundleCarriesTheFileToTheHubByteForByte() throws {
@@ -62,7 +62,7 @@ import TestSupport
         damaged[part.upperBound + 100] = damaged[part.upperBound + 100] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         try Data(damaged).write(to: URL(fileURLWithPath: w.dir.file("damaged.bundle")))
         let refused = w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("damaged.bundle")])
-        #expect(refused.status != 0 && refused.stderr.contains("does not match its hash"), "\(refused.stderr)")
+        #expect(refused.status != 0 && refused.stderr.contains(say("does not match its hash", "与其哈希不符")), "\(refused.stderr)")
     }
 
     @Test func aFileOverTheBoundOrNotAScanIsRefusedWithWhy() throws {
@@ -72,10 +72,10 @@ import TestSupport
         try Self.pdf(w.dir.file("huge.pdf"), size: (32 << 20) + 1)
         let huge = w.run("a", ["attach", id, w.dir.file("huge.pdf")])
         #expect(huge.status == 65)
-        #expect(huge.stderr.contains("33554433 bytes") && huge.stderr.contains("at most 32 MiB") && huge.stderr.contains("lower resolution"), "\(huge.stderr)")
+        #expect(huge.stderr.contains(say("33554433 bytes", "33554433 字节")) && huge.stderr.contains(say("at most 32 MiB", "最多 32 MiB")) && huge.stderr.contains(say("lower resolution", "较低分辨率")), "\(huge.stderr)")
         try Data("名单,电话\n".utf8).write(to: URL(fileURLWithPath: w.dir.file("list.csv")))
         let text = w.run("a", ["attach", id, w.dir.file("list.csv")])
-        #expect(text.status == 65 && text.stderr.contains("not a PDF, PNG, JPEG, TIFF or OFD"), "\(text.stderr)")
+        #expect(text.status == 65 && text.stderr.contains(say("not a PDF, PNG, JPEG, TIFF or OFD", "不是 PDF、PNG、JPEG、TIFF 或 OFD 文件")), "\(text.stderr)")
         #expect(!(try w.check(["show", id], in: "a").stdout.contains("【附件】")))
     }
 }

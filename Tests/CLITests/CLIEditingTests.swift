@@ -27,7 +27,7 @@ import TestSupport
         #expect(log.components(separatedBy: "\"field\" : \"项目名称\"").count == 3)
         // An editor that changes nothing writes nothing.
         let unchanged = w.run("hospital", ["edit", id], environment: ["EDITOR": "true"])
-        #expect(unchanged.status == 0 && unchanged.stderr == "No changes.\n")
+        #expect(unchanged.status == 0 && unchanged.stderr == say("No changes.\n", "没有修改。\n"))
         // The token is readable by its owner only.
         let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/token")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -45,7 +45,7 @@ import TestSupport
         let list = try w.check(["list", "--json", "--status", "draft"], in: "hospital").stdout
         #expect(list.contains("从文件导入"))
         let bad = w.run("hospital", ["list", "--status", "finished"])
-        #expect(bad.status == 64 && bad.stderr.contains("--status must be one of draft, submitted"))
+        #expect(bad.status == 64 && bad.stderr.contains(say("--status must be one of draft, submitted", "--status 应为 draft, submitted")))
     }
 
     /// A number or a choice that is not one is a usage error naming the option, never a default.
@@ -53,10 +53,10 @@ import TestSupport
         let w = try CLIWorld()
         try w.replica("hospital", org: "fz-first", role: "hospital")
         let budget = w.run("hospital", ["sync", "--budget", "soon"])
-        #expect(budget.status == 64 && budget.stderr.contains("--budget takes a number from 0.0 to 86400.0, not 'soon'"), "\(budget.stderr)")
+        #expect(budget.status == 64 && budget.stderr.contains(say("--budget takes a number from 0.0 to 86400.0, not 'soon'", "--budget 应为 0.0 到 86400.0 之间的数，不是 'soon'")), "\(budget.stderr)")
         let negative = w.run("hospital", ["sync", "--budget", "-5"])
         #expect(negative.status == 64 && negative.stderr.contains("--budget"))
         let role = w.run("hospital", ["hub", "enroll", "--db", w.dir.file("none.sqlite"), "--org", "fz-first", "--role", "doctor"])
-        #expect(role.status == 64 && role.stderr.contains("--role must be one of province, city, hospital, enterprise, not 'doctor'"), "\(role.stderr)")
+        #expect(role.status == 64 && role.stderr.contains(say("--role must be one of province, city, hospital, enterprise, not 'doctor'", "--role 应为 province, city, hospital, enterprise 之一，不是 'doctor'")), "\(role.stderr)")
     }
 }

@@ -18,7 +18,7 @@ import TestSupport
                      "select", "reject", "conflicts", "resolve", "compile", "completeness", "print", "sync", "bundle", "serve", "hub"] {
             #expect(result.stdout.contains("\n  \(name) "), "tianbao --help does not list \(name)")
         }
-        #expect(Subprocess.run([]).stdout.hasPrefix("OVERVIEW:"))
+        #expect(Subprocess.run([]).stdout.hasPrefix(say("OVERVIEW:", "概述：")))
     }
 
     @Test(arguments: paths().dropFirst().map { $0.dropFirst().joined(separator: " ") })
@@ -26,9 +26,9 @@ import TestSupport
         let words = path.split(separator: " ").map(String.init)
         let result = Subprocess.run(words + ["--help"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("OVERVIEW: "))
-        #expect(result.stdout.contains("USAGE: tianbao \(path)"))
-        #expect(result.stdout.contains("OPTIONS:"))
+        #expect(result.stdout.contains(say("OVERVIEW: ", "概述：")))
+        #expect(result.stdout.contains(say("USAGE: tianbao \(path)", "用法：tianbao \(path)")))
+        #expect(result.stdout.contains(say("OPTIONS:", "选项：")))
         #expect(result.stdout.contains("--dir <DIR>") && result.stdout.contains("--json"))
         #expect(result.stderr.isEmpty)
         #expect(Subprocess.run(words + ["-h"]).stdout == result.stdout)
@@ -41,29 +41,29 @@ import TestSupport
 
         let unknown = Subprocess.run(["frobnicate"])
         #expect(unknown.status == 64)
-        #expect(unknown.stderr.hasPrefix("Error: unknown command 'frobnicate'"))
+        #expect(unknown.stderr.hasPrefix(say("Error: unknown command 'frobnicate'", "错误：未知命令 'frobnicate'")))
         #expect(unknown.stdout.isEmpty)
 
         let missing = Subprocess.run(["new", "fujian-2026"])
         #expect(missing.status == 64)
-        #expect(missing.stderr == "Error: missing form\nUsage: tianbao new <call> <form> [options]\n  See 'tianbao new --help' for more.\n")
+        #expect(missing.stderr == say("Error: missing form\nUsage: tianbao new <call> <form> [options]\n  See 'tianbao new --help' for more.\n", "错误：缺少 form\n用法：tianbao new <call> <form> [options]\n  详见 'tianbao new --help'。\n"))
 
         let badOption = Subprocess.run(["list", "--colour"])
-        #expect(badOption.status == 64 && badOption.stderr.hasPrefix("Error: unknown option '--colour'"))
+        #expect(badOption.status == 64 && badOption.stderr.hasPrefix(say("Error: unknown option '--colour'", "错误：未知选项 '--colour'")))
         let noValue = Subprocess.run(["hub", "enroll", "--db"])
-        #expect(noValue.status == 64 && noValue.stderr.contains("'--db' needs a value"))
+        #expect(noValue.status == 64 && noValue.stderr.contains(say("'--db' needs a value", "'--db' 需要一个值")))
         let required = Subprocess.run(["hub", "enroll", "--db", "/tmp/x.sqlite", "--org", "a"])
-        #expect(required.status == 64 && required.stderr.contains("missing '--role province|city|hospital'"))
+        #expect(required.status == 64 && required.stderr.contains(say("missing '--role province|city|hospital'", "缺少 '--role province|city|hospital")))
         // `--` ends the options: what follows is an argument even if it looks like one.
         let dashed = Subprocess.run(["show", "--dir", "/nonexistent", "--", "--help"])
         #expect(dashed.status == 66)
-        #expect(dashed.stderr.contains("no replica at /nonexistent"))
+        #expect(dashed.stderr.contains(say("no replica at /nonexistent", "/nonexistent 没有副本")))
     }
 
     @Test func aMissingReplicaSaysHowToCreateOne() {
         let result = Subprocess.run(["list"], environment: ["TIANBAO_DIR": "/nonexistent/replica"])
         #expect(result.status == 66)
-        #expect(result.stderr == "Error: no replica at /nonexistent/replica — create one with 'tianbao init --hub URL --token TOKEN', or point --dir (or TIANBAO_DIR) at it\n")
+        #expect(result.stderr == say("Error: no replica at /nonexistent/replica — create one with 'tianbao init --hub URL --token TOKEN', or point --dir (or TIANBAO_DIR) at it\n", "错误：/nonexistent/replica 没有副本 — 用 'tianbao init --hub URL --token TOKEN' 创建，或用 --dir（或 TIANBAO_DIR）指向它\n"))
     }
 }
 
@@ -91,7 +91,7 @@ import TestSupport
 /// Mistakes at the top of the command line are named, not answered with help; `help` is a command.
 @Suite struct CommandLineMistakeTests {
     @Test func unknownTopLevelOptionsAreUsageErrors() {
-        for (argument, said) in [("-V", "unknown option '-V'"), ("--verison", "unknown option '--verison' (did you mean '--version'?)"), ("-x", "unknown option '-x'")] {
+        for (argument, said) in [("-V", say("unknown option '-V'", "未知选项 '-V'")), ("--verison", say("unknown option '--verison' (did you mean '--version'?)", "未知选项 '--verison'（是否想输入 '--version'？）")), ("-x", say("unknown option '-x'", "未知选项 '-x'"))] {
             let result = Subprocess.run([argument])
             #expect(result.status == 64 && result.stderr.contains(said), "\(argument): \(result.stderr)")
         }
@@ -106,6 +106,6 @@ import TestSupport
 
     @Test func editWithoutATerminalOrAnEditorIsRefusedNotHung() {
         let result = Subprocess.run(["edit", "01900000-0000-7000-8000-000000000001", "--dir", "/nonexistent"])
-        #expect(result.status == 64 && result.stderr.contains("there is no terminal here"), "\(result.stderr)")
+        #expect(result.status == 64 && result.stderr.contains(say("there is no terminal here", "而这里没有终端")), "\(result.stderr)")
     }
 }

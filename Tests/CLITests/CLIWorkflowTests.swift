@@ -26,14 +26,15 @@ import TestSupport
         #expect(id.count == 36)
         let invalid = w.run("hospital", ["edit", id, "--set", "统一社会信用代码=91350100M000100Y44"])
         #expect(invalid.status == 65)
-        #expect(invalid.stderr == "Error: 统一社会信用代码 has a wrong check character (expected '3') — the unit's 18-character 统一社会信用代码 as printed on its licence — see 'tianbao validate \(id)'\n")
-        #expect(w.run("hospital", ["validate", id]).stdout == "Ready to submit: every rule holds.\n")
+        #expect(invalid.stderr == say("Error: 统一社会信用代码 has a wrong check character (expected '3') — the unit's 18-character 统一社会信用代码 as printed on its licence — see 'tianbao validate \(id)'\n",
+                                     "错误：统一社会信用代码 校验码有误（应为 '3'） — 营业执照或登记证书上的 18 位统一社会信用代码 — 用 'tianbao validate \(id)' 查看\n"))
+        #expect(w.run("hospital", ["validate", id]).stdout == say("Ready to submit: every rule holds.\n", "可以提交：各项规则均已满足。\n"))
         try w.check(["submit", id], in: "hospital")
         // Cron is told 75 in silence while the hub was reached lately; after --quiet-hours, loudly.
         let offline = w.run("hospital", ["sync", "--budget", "1"])
         #expect(offline.status == 75 && offline.stderr.isEmpty, "\(offline.stderr)")
         let long = w.run("hospital", ["sync", "--budget", "1", "--quiet-hours", "0"])
-        #expect(long.status == 75 && long.stderr.contains("hub unavailable") && long.stderr.contains("the hub has not been reached since"), "\(long.stderr)")
+        #expect(long.status == 75 && long.stderr.contains(say("hub unavailable", "省平台不可达")) && long.stderr.contains(say("the hub has not been reached since", "以来一直未能连上省平台")), "\(long.stderr)")
         try w.startHub()
 
         // The hub is back: the city receives the submission and recommends it.
@@ -44,7 +45,7 @@ import TestSupport
         #expect(show.contains("项目简介: |\n  面向县域医共体的影像智能辅助诊断。\n  第二段：数据安全措施。"))
         let hospitalRecommends = w.run("hospital", ["recommend", id, "--opinion", "自荐"])
         #expect(hospitalRecommends.status == 77)
-        #expect(hospitalRecommends.stderr.hasPrefix("Error: only a city commission (设区市卫健委) recommends or returns"))
+        #expect(hospitalRecommends.stderr.hasPrefix(say("Error: only a city commission (设区市卫健委) recommends or returns", "错误：只有设区市卫健委能推荐或退回")))
         try w.check(["recommend", id, "--opinion", "同意推荐。"], in: "city")
         let table = try w.check(["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--format", "csv"], in: "city").stdout
         #expect(table == "序号,项目申报单位,项目名称,应用领域\r\n1,福州市第一医院,县域影像智能辅助诊断,基层能力提升方向、高水平诊疗能力方向\r\n")
@@ -59,7 +60,7 @@ import TestSupport
         #expect(form.contains("<h1>福建省“人工智能+医疗卫生”应用场景研发项目申请表</h1>") && form.contains("县域影像智能辅助诊断")
                 && form.contains("同意推荐：同意推荐。") && form.contains("（申请表一式三份"))
         let toPipe = w.run("city", ["compile", "fujian-2027", "附件2", "--unit", "fj-fuzhou", "--format", "xlsx"])
-        #expect(toPipe.status == 64 && toPipe.stderr.contains("give --out FILE.xlsx"), "\(toPipe.stderr)")
+        #expect(toPipe.status == 64 && toPipe.stderr.contains(say("give --out FILE.xlsx", "请用 --out FILE.xlsx")), "\(toPipe.stderr)")
         try w.check(["sync"], in: "city")
 
         // The province selects; everyone sees it.
@@ -82,7 +83,7 @@ import TestSupport
         let sources = { (json: String) in (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["sources"] as? String }
         #expect(sources(cityHash) == sources(hubHash) && sources(cityHash)?.hasPrefix("1 条记录 · ") == true, "\(String(describing: sources(cityHash)))")
         let status = try w.check(["status"], in: "hospital").stdout
-        #expect(status.contains("Refused   none") && status.contains("Pending   0 local changes"))
+        #expect(status.contains(say("Refused   none", "被拒      无")) && status.contains(say("Pending   0 local changes", "待发送    0 条本地修改")))
     }
 
     static func sha(_ json: String) -> String? {
@@ -109,7 +110,7 @@ import TestSupport
         try w.check(["resolve", id, "项目名称", "--pick", "2"], in: "a")
         try w.check(["sync"], in: "a")
         try w.check(["sync"], in: "b")
-        #expect(try w.check(["conflicts"], in: "b").stdout == "No conflicts.\n")
+        #expect(try w.check(["conflicts"], in: "b").stdout == say("No conflicts.\n", "没有冲突。\n"))
         let shown = try w.check(["show", id, "--json"], in: "b").stdout
         #expect(shown.contains("\"项目名称\" : \"智能导诊\"") || shown.contains("\"项目名称\" : \"智能分诊\""))
     }
@@ -131,7 +132,7 @@ import TestSupport
         try bytes.write(to: URL(fileURLWithPath: w.dir.file("bad.bundle")))
         let bad = w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("bad.bundle")])
         #expect(bad.status == 65)
-        #expect(bad.stderr.contains("checksum does not match"))
+        #expect(bad.stderr.contains(say("checksum does not match", "校验和不符")))
         // The hospital learns at its next sync that the hub has everything: nothing is pushed twice.
         let report = try w.check(["sync", "--json"], in: "hospital").stdout
         #expect(report.contains("\"pushed\" : 0"))
@@ -153,7 +154,7 @@ import TestSupport
         try bytes.prefix(bytes.count - 40).write(to: URL(fileURLWithPath: w.dir.file("cut.bundle")))
         let cut = w.run("b", ["bundle", "import", w.dir.file("cut.bundle")])
         #expect(cut.status == 65)
-        #expect(cut.stderr.contains("cut short"))
+        #expect(cut.stderr.contains(say("cut short", "不完整")))
     }
 
     @Test func overlappingSyncsDoNotRunTogether() throws {

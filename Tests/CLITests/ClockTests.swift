@@ -20,12 +20,12 @@ struct ClockTests {
         let id = new.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let refused = yearAhead(w, "hospital", ["sync"])
         #expect(refused.status == 65)
-        #expect(refused.stderr.contains("fix this machine's clock"), "\(refused.stderr)")
+        #expect(refused.stderr.contains(say("fix this machine's clock", "请校正本机时钟")), "\(refused.stderr)")
         // The clock is fixed; the user goes on typing, then syncs.
         try w.check(["edit", id, "--set", "项目简介=时钟修好以后的编辑。"], in: "hospital")
         let recovered = w.run("hospital", ["sync"])
         #expect(recovered.status == 0, "\(recovered.stderr)")
-        #expect(recovered.stdout.contains("clock had run ahead"), "\(recovered.stdout)")
+        #expect(recovered.stdout.contains(say("clock had run ahead", "本机时钟曾经走快")), "\(recovered.stdout)")
         let status = try w.check(["status", "--json"], in: "hospital").stdout
         #expect(status.contains("\"refused\" : [\n\n  ]") || status.contains("\"refused\" : []"), "\(status)")
         // Everything typed reached the hub: a colleague enrolled now sees both.

@@ -43,7 +43,7 @@ struct DeadlineCLITests {
         try w.check(["submit", cheat], in: "cheat")
         let refused = w.run("cheat", ["sync"])
         #expect(refused.status == 65, "\(refused.stderr)")
-        #expect(refused.stderr.contains("this replica had pushed everything it had made; a later change cannot be older"), "\(refused.stderr)")
+        #expect(refused.stderr.contains(say("this replica had pushed everything it had made; a later change cannot be older", "该副本已推送了它所做的全部修改；之后的修改不可能更早")), "\(refused.stderr)")
 
         let accepted = w.run("honest", ["sync"])
         #expect(accepted.status == 0, "\(accepted.stderr)")
@@ -55,7 +55,7 @@ struct DeadlineCLITests {
         }
         #expect(shown.contains("(UTC+8)") && shown.firstMatch(of: /收到: \d{4}-\d\d-\d\d \d\d:\d\d/) != nil, "times are dates in the call's offset: \(shown)")
         let completeness = try w.check(["completeness", "fujian-2028"], in: "province").stdout
-        #expect(completeness.contains("offline: \(honest)") && completeness.contains("last contact") && completeness.contains("received"), "\(completeness)")
+        #expect(completeness.contains(say("offline: \(honest)", "离线提交：\(honest)")) && completeness.contains(say("last contact", "最后联系")) && completeness.contains(say("received", "收到")), "\(completeness)")
         #expect(!completeness.contains("offline: \(cheat)"))
         #expect(w.stopHub()?.stderr.contains("stopped") == true, "the hub under faketime stops on SIGTERM")
     }

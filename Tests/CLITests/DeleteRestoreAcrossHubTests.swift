@@ -53,7 +53,7 @@ import TestSupport
         try syncAll(w, ["a", "b", "c"])
         for name in ["a", "b", "c"] {
             let conflicts = try w.check(["conflicts"], in: name).stdout
-            #expect(conflicts.contains("deleted") && conflicts.contains(id), "\(name): \(conflicts)")
+            #expect(conflicts.contains(say("deleted", "删除")) && conflicts.contains(id), "\(name): \(conflicts)")
             #expect(try w.check(["show", id], in: name).stdout.contains("删除时另一台电脑在编辑。"), "\(name)")
         }
         #expect(try view(w, "a") == view(w, "b"))

@@ -34,7 +34,7 @@ import TestSupport
         #expect(table.contains("企业直报场景"), "\(table)")
         // Fujian's 申请表 is for 医疗卫生机构, and the 联系人名单 for commissions and hospitals.
         let fujian = w.run("enterprise", ["new", "fujian-2027", "申请表"])
-        #expect(fujian.status == 77 && fujian.stderr.contains("科大智医有限公司 is a 企业") && !fujian.stderr.contains("设区市卫健委 reviews"), "\(fujian.stderr)")
+        #expect(fujian.status == 77 && fujian.stderr.contains(say("科大智医有限公司 is a 企业", "科大智医有限公司 是企业")) && !fujian.stderr.contains("设区市卫健委 reviews"), "\(fujian.stderr)")
 
         // A joint record: the hospital owns it, the enterprise sees and edits it, nobody else does.
         let joint = try w.check(["new", "anhui-2099", "场景能力", "--set", "产品/解决方案名称=联合方案", "--set", "产品/解决方案介绍=介绍。",
@@ -42,7 +42,7 @@ import TestSupport
                                  "--set", "是否愿意无偿提供相关产品参与场景能力展示及意向应用环境=否", "--set", "所属区域=合肥", "--set", "所属产业链=人工智能"], in: "hospital").stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let city = w.run("hospital", ["joint", joint, "福州市卫健委"])
-        #expect(city.status != 0 && city.stderr.contains("joint applicants are 医院、医疗卫生机构 or 企业"), "\(city.stderr)")
+        #expect(city.status != 0 && city.stderr.contains(say("joint applicants are 医院、医疗卫生机构 or 企业", "联合申报单位须是医院、医疗卫生机构或企业")), "\(city.stderr)")
         try w.check(["joint", joint, "科大智医有限公司"], in: "hospital")
         try w.check(["sync"], in: "hospital")
         try w.check(["sync"], in: "enterprise")
@@ -51,9 +51,9 @@ import TestSupport
         #expect(w.run("other", ["show", joint]).status == 66, "a third unit does not see it")
         try w.check(["edit", joint, "--set", "应用案例=合肥两家医院试用。"], in: "enterprise")
         let share = w.run("enterprise", ["joint", joint, "--clear"])
-        #expect(share.status == 77 && share.stderr.contains("only 福州市第一医院, which owns the record, names the units"), "\(share.stderr)")
+        #expect(share.status == 77 && share.stderr.contains(say("only 福州市第一医院, which owns the record, names the units", "只有该记录的所属单位 福州市第一医院 能指定联合申报单位")), "\(share.stderr)")
         let submit = w.run("enterprise", ["submit", joint])
-        #expect(submit.status == 77 && submit.stderr.contains("only 福州市第一医院 submits its own records"), "\(submit.stderr)")
+        #expect(submit.status == 77 && submit.stderr.contains(say("only 福州市第一医院 submits its own records", "只有 福州市第一医院 能提交本单位的记录")), "\(submit.stderr)")
         try w.check(["sync"], in: "enterprise")
         try w.check(["sync"], in: "hospital")
         #expect(try w.check(["show", joint], in: "hospital").stdout.contains("应用案例: 合肥两家医院试用。"))

@@ -81,7 +81,7 @@ struct NginxSampleTests {
         let enrolled = try w.check(["hub", "enroll", "--db", w.hubDB, "--org", "fz-first", "--role", "hospital", "--json"]).stdout
         let token = try #require((try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as? [String: String])?["token"])
         let untrustedInit = w.run(nil, ["init", "--hub", "https://localhost:\(port)", "--token", token, "--dir", w.dir.file("tls-replica")])
-        #expect(untrustedInit.status == 78 && untrustedInit.stderr.contains("does not trust the hub's TLS certificate")
+        #expect(untrustedInit.status == 78 && untrustedInit.stderr.contains(say("does not trust the hub's TLS certificate", "本机不信任省平台的 TLS 证书"))
                 && untrustedInit.stderr.contains("update-ca-certificates"), "\(untrustedInit.status): \(untrustedInit.stderr)")
     }
 }

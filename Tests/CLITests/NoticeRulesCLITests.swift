@@ -18,7 +18,7 @@ import TestSupport
         let id = try Self.draft(w, ["--set", "申报意见=否"])
         let validate = w.run("hospital", ["validate", id])
         #expect(validate.status == 65)
-        #expect(validate.stdout.contains("申报意见 is 否") && validate.stdout.contains("牵头单位确认以上六项声明方可申报"), "\(validate.stdout)")
+        #expect(validate.stdout.contains(say("申报意见 is 否", "申报意见 为 否")) && validate.stdout.contains("牵头单位确认以上六项声明方可申报"), "\(validate.stdout)")
         #expect(w.run("hospital", ["submit", id]).status == 65)
         try w.check(["edit", id, "--set", "申报意见=是"], in: "hospital")
         try w.check(["submit", id], in: "hospital")
@@ -30,10 +30,10 @@ import TestSupport
         try w.replica("hospital", org: "fz-first", role: "hospital")
         let future = try Self.draft(w, ["--set", "日期=2099-12-31"])
         let late = w.run("hospital", ["validate", future])
-        #expect(late.status == 65 && late.stdout.contains("日期 is 2099-12-31, after today"), "\(late.stdout)")
+        #expect(late.status == 65 && late.stdout.contains(say("日期 is 2099-12-31, after today", "日期 为 2099-12-31，晚于今天")), "\(late.stdout)")
         let early = try Self.draft(w, ["--set", "日期=2026-10-01"])
         let before = w.run("hospital", ["validate", early])
-        #expect(before.status == 65 && before.stdout.contains("before the call was issued (2026-11-01)"), "\(before.stdout)")
+        #expect(before.status == 65 && before.stdout.contains(say("before the call was issued (2026-11-01)", "早于通知印发日期（2026-11-01）")), "\(before.stdout)")
     }
 
     /// 培育周期 is not a field of the notice's form: a record without it submits; given, the
@@ -43,9 +43,9 @@ import TestSupport
         try w.replica("hospital", org: "fz-first", role: "hospital")
         let id = try Self.draft(w)
         try w.check(["edit", id, "--set", "培育周期="], in: "hospital")
-        #expect(w.run("hospital", ["validate", id]).stdout == "Ready to submit: every rule holds.\n")
+        #expect(w.run("hospital", ["validate", id]).stdout == say("Ready to submit: every rule holds.\n", "可以提交：各项规则均已满足。\n"))
         try w.check(["edit", id, "--set", "培育周期=2027年1月-2029年6月"], in: "hospital")
-        #expect(w.run("hospital", ["validate", id]).stdout.contains("no later than 2028年12月"))
+        #expect(w.run("hospital", ["validate", id]).stdout.contains(say("no later than 2028年12月", "不晚于 2028年12月")))
     }
 
     /// Applicants are 医疗卫生机构: a 设区市卫健委 files no 申请表 of its own.
@@ -54,7 +54,7 @@ import TestSupport
         try w.replica("city", org: "fj-fuzhou", role: "city")
         let refused = w.run("city", ["new", "fujian-2027", "application", "--set", "项目名称=市里的项目"])
         #expect(refused.status == 77)
-        #expect(refused.stderr.contains("设区市卫健委") && refused.stderr.contains("is filed by 医院、医疗卫生机构"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("设区市卫健委") && refused.stderr.contains(say("is filed by 医院、医疗卫生机构", "由医院、医疗卫生机构填报")), "\(refused.stderr)")
     }
 
     /// 统一社会信用代码 is the applicant's own: the code registered for it, never another unit's —
@@ -63,13 +63,13 @@ import TestSupport
         let w = try CLIWorld()
         try w.replica("hospital", org: "fz-first", role: "hospital")
         let id = try Self.draft(w)
-        #expect(w.run("hospital", ["validate", id]).stdout == "Ready to submit: every rule holds.\n", "the registered code is prefilled")
+        #expect(w.run("hospital", ["validate", id]).stdout == say("Ready to submit: every rule holds.\n", "可以提交：各项规则均已满足。\n"), "the registered code is prefilled")
         try w.check(["edit", id, "--set", "统一社会信用代码=123501004880993024"], in: "hospital")
         let other = w.run("hospital", ["validate", id])
-        #expect(other.status == 65 && other.stdout.contains("is not 福州市第一医院's 统一社会信用代码"), "\(other.stdout)")
+        #expect(other.status == 65 && other.stdout.contains(say("is not 福州市第一医院's 统一社会信用代码", "不是 福州市第一医院 的统一社会信用代码")), "\(other.stdout)")
         // The edit itself reaches the hub, which refuses it naming the rule.
         let sync = w.run("hospital", ["sync"])
-        #expect(sync.status == 65 && sync.stderr.contains("is not 福州市第一医院's 统一社会信用代码"), "\(sync.stderr)")
+        #expect(sync.status == 65 && sync.stderr.contains(say("is not 福州市第一医院's 统一社会信用代码", "不是 福州市第一医院 的统一社会信用代码")), "\(sync.stderr)")
     }
 
     /// 是否同意发布及发布有效期 prints as the notice words it, in each list.
@@ -94,12 +94,12 @@ import TestSupport
         let w = try CLIWorld()
         try w.replica("hospital", org: "fz-first", role: "hospital")
         let text = try w.check(["fields", "fujian-2027", "附件1"], in: "hospital").stdout
-        #expect(text.contains("filed by 医院、医疗卫生机构"))
+        #expect(text.contains(say("filed by 医院、医疗卫生机构", "由医院、医疗卫生机构填报")))
         #expect(text.contains("【一、基本信息】"))
-        #expect(text.contains("  统一社会信用代码  (uscc; 统一社会信用代码, 18 characters; required)"), "\(text)")
-        #expect(text.contains("  培育周期  (cultivation_period; period, such as 2026年3月-2028年6月)"), "optional: \(text)")
-        #expect(text.contains("choices: 卫生便民服务方向 / 基层能力提升方向 / 高水平诊疗能力方向"))
-        #expect(text.contains("规则: 牵头人项目未完结前不得再次申报"))
+        #expect(text.contains(say("  统一社会信用代码  (uscc; 统一社会信用代码, 18 characters; required)", "  统一社会信用代码  (uscc; 统一社会信用代码，18 位; 必填)")), "\(text)")
+        #expect(text.contains(say("  培育周期  (cultivation_period; period, such as 2026年3月-2028年6月)", "  培育周期  (cultivation_period; 期间，如 2026年3月-2028年6月)")), "optional: \(text)")
+        #expect(text.contains(say("choices: ", "可选：") + "卫生便民服务方向 / 基层能力提升方向 / 高水平诊疗能力方向"))
+        #expect(text.contains(say("规则: ", "规则：") + "牵头人项目未完结前不得再次申报"))
         let json = try JSONSerialization.jsonObject(with: Data(try w.check(["fields", "fujian-2027", "application", "--json"], in: "hospital").stdout.utf8)) as! [[String: Any]]
         #expect(json.first { $0["key"] as? String == "declaration" }?["type"] as? String == "yesNo")
         let unknown = w.run("hospital", ["fields", "fujian-2027", "推荐表"])
@@ -133,8 +133,8 @@ import TestSupport
         let w = try CLIWorld()
         try w.replica("province", org: "fj-province", role: "province")
         let text = try w.check(["completeness", "fujian-2026"], in: "province").stdout   // its deadline, 2026-01-30, has passed
-        #expect(text.contains("deadline passed"))
-        #expect(text.contains("✗ late  福州市卫生健康委员会") && !text.contains("✓"), "\(text)")
+        #expect(text.contains(say("deadline passed", "已过截止时间")))
+        #expect(text.contains(say("✗ late  福州市卫生健康委员会", "✗ 逾期  福州市卫生健康委员会")) && !text.contains("✓"), "\(text)")
         let json = try JSONSerialization.jsonObject(with: Data(try w.check(["completeness", "fujian-2026", "--json"], in: "province").stdout.utf8)) as! [String: Any]
         let units = json["units"] as! [[String: Any]]
         #expect(units.allSatisfy { $0["quotaMet"] as? Bool == false && $0["late"] as? Bool == true })

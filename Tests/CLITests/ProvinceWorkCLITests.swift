@@ -42,12 +42,12 @@ import TestSupport
         #expect(Set(planned.map { $0["id"] as! String }) == Set(ids))
         #expect(try Self.statuses(w, "city", call: "fujian-2027").values.allSatisfy { $0 == "submitted" }, "a dry run writes nothing")
         let dryText = try w.check(["recommend", "--all", "--opinion", "同意推荐", "--dry-run"], in: "city").stdout
-        #expect(dryText.contains("Dry run: 120 of 120 records would be recommended") && dryText.contains("would recommend  \(ids[0])  福州市第一医院"), "\(dryText)")
+        #expect(dryText.contains(say("Dry run: 120 of 120 records would be recommended", "试运行：120 条记录中有 120 条将被推荐")) && dryText.contains(say("would recommend", "将推荐") + "  \(ids[0])  福州市第一医院"), "\(dryText)")
 
         // One id the city may not take (a record of no unit of its, here: not on this replica) refuses them all.
         let bogus = RecordID.make(wallMilliseconds: 1_800_000_000_000)
         let mixed = w.run("city", ["recommend", ids[0], ids[1], bogus, "--opinion", "同意推荐"])
-        #expect(mixed.status == 65 && mixed.stderr.contains("✗ \(bogus)") && mixed.stderr.contains("1 of 3 records may not be recommended; nothing was written"), "\(mixed.stderr)")
+        #expect(mixed.status == 65 && mixed.stderr.contains("✗ \(bogus)") && mixed.stderr.contains(say("1 of 3 records may not be recommended; nothing was written", "3 条记录中有 1 条不能推荐；未写入任何内容")), "\(mixed.stderr)")
         #expect(try Self.statuses(w, "city", call: "fujian-2027")[ids[0]] == "submitted")
 
         let real = w.run("city", ["recommend", "--all", "--opinion", "同意推荐"])
@@ -62,7 +62,7 @@ import TestSupport
         let picks = listed.split(separator: "\n").filter { line in ids.prefix(12).contains { line.hasPrefix($0) } }.joined(separator: "\n")
         try ("所辖单位报送的记录\n" + picks + "\n").write(toFile: w.dir.file("picks.txt"), atomically: true, encoding: .utf8)
         let cityTries = w.run("city", ["select", "--ids-from", w.dir.file("picks.txt")])
-        #expect(cityTries.status == 65 && cityTries.stderr.contains("12 of 12 records may not be selected"), "only the province selects: \(cityTries.stderr)")
+        #expect(cityTries.status == 65 && cityTries.stderr.contains(say("12 of 12 records may not be selected", "12 条记录中有 12 条不能入库")), "only the province selects: \(cityTries.stderr)")
         let selected = try Self.json(try w.check(["select", "--ids-from", w.dir.file("picks.txt"), "--json"], in: "province").stdout)
         #expect((selected["records"] as! [[String: Any]]).count == 12 && selected["written"] as? Bool == true)
         let progress = (selected["selection"] as! [String: Any])["forms"] as! [[String: Any]]
@@ -99,16 +99,16 @@ import TestSupport
         let completeness = try w.check(["completeness", "anhui-2099"], in: "province").stdout
         #expect(completeness.contains("福州市卫生健康委员会 (fj-fuzhou)  附件1 0/2  附件2 13/1  附件3 0/1"), "\(completeness)")
         let dry = w.run("province", ["select", "--all", "--call", "anhui-2099", "--form", "场景机遇", "--dry-run"])
-        #expect(dry.status != 0 && dry.stderr.contains("did you mean '场景机会'?"), "an unknown form name is told: \(dry.stderr)")
+        #expect(dry.status != 0 && dry.stderr.contains(say("did you mean '场景机会'?", "（是否想输入 '场景机会'？）")), "an unknown form name is told: \(dry.stderr)")
         let all = w.run("province", ["select", "--all", "--call", "anhui-2099", "--form", "附件2", "--dry-run"])
-        #expect(all.status == 65 && all.stdout.contains("✗ \(ids[12])") && all.stdout.contains("不同意发布") && all.stdout.contains("12 of 13 records would be selected"), "\(all.stdout)")
+        #expect(all.status == 65 && all.stdout.contains("✗ \(ids[12])") && all.stdout.contains("不同意发布") && all.stdout.contains(say("12 of 13 records would be selected", "13 条记录中有 12 条将被入库")), "\(all.stdout)")
         let refused = w.run("province", ["select", ids[12]])
-        #expect(refused.status == 77 && refused.stderr.contains("是否同意发布及发布有效期: 不同意发布") && refused.stderr.contains("publish_not_agreed"), "\(refused.stderr)")
+        #expect(refused.status == 77 && refused.stderr.contains(say("是否同意发布及发布有效期: 不同意发布", "是否同意发布及发布有效期 为：不同意发布")) && refused.stderr.contains("publish_not_agreed"), "\(refused.stderr)")
 
         let ten = w.run("province", ["select"] + Array(ids.prefix(10)))
         #expect(ten.status == 0 && ten.stderr.isEmpty, "\(ten.stderr)")
         let eleventh = w.run("province", ["select", ids[10]])
-        #expect(eleventh.status == 0 && eleventh.stderr.contains("Warning: 11 安徽省智慧医疗需求倒逼（场景机会）清单 are selected (入库); the notice picks 10"), "\(eleventh.stderr)")
+        #expect(eleventh.status == 0 && eleventh.stderr.contains(say("Warning: 11 安徽省智慧医疗需求倒逼（场景机会）清单 are selected (入库); the notice picks 10", "提醒：已入库 11 个安徽省智慧医疗需求倒逼（场景机会）清单；通知遴选 10 个")), "\(eleventh.stderr)")
         let progress = try Self.json(try w.check(["library", "anhui-2099", "--json"], in: "province").stdout)
         let forms = progress["forms"] as! [[String: Any]]
         #expect(forms.map { $0["selected"] as! Int } == [11, 0] && forms.map { $0["state"] as! String } == ["over", "below"])
@@ -145,11 +145,11 @@ import TestSupport
 
         // Completeness shows each hospital under its city.
         let completeness = try w.check(["completeness", "fujian-2027"], in: "province").stdout
-        #expect(completeness.contains("福州市第一医院 (fz-first)  附件1 2  furthest: recommended") && completeness.contains("厦门市第一医院 (xm-first)  nothing submitted"), "\(completeness)")
+        #expect(completeness.contains(say("福州市第一医院 (fz-first)  附件1 2  furthest: recommended", "福州市第一医院 (fz-first)  附件1 2  最远进度：已推荐")) && completeness.contains(say("厦门市第一医院 (xm-first)  nothing submitted", "厦门市第一医院 (xm-first)  尚未报送")), "\(completeness)")
         let own = try w.check(["compile", "fujian-2027", "附件2", "--format", "md"], in: "city").stdout
         #expect(own.contains("设区市卫健委（盖章）：福州市卫生健康委员会") && own.contains("项目0") && own.contains("设区市卫健委联系人：林晓"), "\(own)")
         let other = w.run("city", ["compile", "fujian-2027", "附件2", "--unit", "fj-xiamen"])
-        #expect(other.status == 64 && other.stderr.contains("cannot compile 厦门市卫生健康委员会's table"), "\(other.stderr)")
+        #expect(other.status == 64 && other.stderr.contains(say("cannot compile 厦门市卫生健康委员会's table", "不能汇总 厦门市卫生健康委员会 的表")), "\(other.stderr)")
 
         let provinceWide = try w.check(["compile", "fujian-2027", "附件2", "--format", "md"], in: "province").stdout
         #expect(provinceWide.contains("汇总单位：福建省卫生健康委员会") && provinceWide.contains("联系人：薛鹏") && provinceWide.contains("推荐汇总表（全省汇总）") && provinceWide.contains("项目1"), "\(provinceWide)")
@@ -160,7 +160,7 @@ import TestSupport
         try #"[{"code":"fj-slyy","name":"福建省立医院","kind":"hospital","provincial":true}]"#.write(toFile: w.dir.file("more.json"), atomically: true, encoding: .utf8)
         try w.check(["hub", "orgs", "--db", w.hubDB, "--load", w.dir.file("more.json")])
         let provincial = w.run(nil, ["hub", "compile", "--db", w.hubDB, "fujian-2027", "附件2", "--unit", "fj-slyy"])
-        #expect(provincial.status == 64 && provincial.stderr.contains("does not compile 附件2") && provincial.stderr.contains("省属医疗卫生机构无需填写该表"), "\(provincial.stderr)")
+        #expect(provincial.status == 64 && provincial.stderr.contains(say("does not compile 附件2", "不填写 附件2")) && provincial.stderr.contains("省属医疗卫生机构无需填写该表"), "\(provincial.stderr)")
     }
 
     /// A table filtered and grouped by the national guide's scenarios and categories, the cut
@@ -183,7 +183,7 @@ import TestSupport
         let category = try w.check(["compile", "fujian-2027", "附件2", "--guide-category", "养老托育服务", "--format", "md"], in: "city").stdout
         #expect(category.contains("筛选：参考指引场景类别 养老托育服务") && category.contains("| 1 | 福州市第一医院 | 项目3 |"), "\(category)")
         let wrong = w.run("city", ["compile", "fujian-2027", "附件2", "--guide-category", "养老服务"])
-        #expect(wrong.status != 0 && wrong.stderr.contains("did you mean '养老托育服务'?"), "\(wrong.stderr)")
+        #expect(wrong.status != 0 && wrong.stderr.contains(say("did you mean '养老托育服务'?", "（是否想输入 '养老托育服务'？）")), "\(wrong.stderr)")
         #expect(w.run("city", ["compile", "fujian-2027", "附件2", "--guide", "85"]).status == 64)
 
         let grouped = try w.check(["compile", "fujian-2027", "附件2", "--group-by", "category", "--format", "csv"], in: "city").stdout

@@ -30,8 +30,8 @@ import TestSupport
         try w.check(["edit", first, "--set", "项目简介=恢复之后写的简介。"], in: "hospital")
         let sync = w.run("hospital", ["sync"])
         #expect(sync.status == 0, "\(sync.stderr)")
-        #expect(sync.stdout.contains("restored from an older copy"), "\(sync.stdout)")
-        #expect(sync.stdout.contains("under new numbers"), "\(sync.stdout)")
+        #expect(sync.stdout.contains(say("restored from an older copy", "曾从旧备份恢复")), "\(sync.stdout)")
+        #expect(sync.stdout.contains(say("under new numbers", "以新编号保留内容")), "\(sync.stdout)")
         try w.check(["sync"], in: "hospital")
         // Nothing lost, here and for a colleague enrolled now.
         try w.replica("colleague", org: "fz-first", role: "hospital")
@@ -60,7 +60,7 @@ import TestSupport
         try w.check(["edit", id, "--set", "项目推进计划=被拒绝前写的计划。"], in: "laptop")
         let stopped = w.run("laptop", ["sync"])
         #expect(stopped.status != 0)
-        #expect(stopped.stderr.contains("in use on another machine"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains(say("in use on another machine", "正在另一台机器上使用")), "\(stopped.stderr)")
         #expect(try w.check(["show", id], in: "laptop").stdout.contains("被拒绝前写的计划。"))   // kept in its folder
         // Both copies' synced work is at the hub.
         try w.replica("colleague", org: "fz-first", role: "hospital")

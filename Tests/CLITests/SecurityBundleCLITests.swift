@@ -40,7 +40,7 @@ import TestSupport
         try Data(forged).write(to: URL(fileURLWithPath: w.dir.file("forged.bundle")))
         let result = w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("forged.bundle")])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("signature does not verify"), "\(result.stderr)")
+        #expect(result.stderr.contains(say("signature does not verify", "的密钥不符")), "\(result.stderr)")
         try w.check(["sync"], in: "other")
         #expect(try w.check(["show", victim, "--json"], in: "other").stdout.contains("_decision") == false)
         // The hub kept serving throughout.
@@ -80,14 +80,14 @@ import TestSupport
         try w.check(["bundle", "export", "--out", w.dir.file("other.bundle")], in: "other")
         let foreign = w.run("b", ["bundle", "import", w.dir.file("other.bundle")])
         #expect(foreign.status == 65)
-        #expect(foreign.stderr.contains("does not know") || foreign.stderr.contains("own unit"), "\(foreign.stderr)")
+        #expect(foreign.stderr.contains(say("does not know", "本副本不认识它的密钥")) || foreign.stderr.contains(say("own unit", "副本只接受本单位现行副本的数据包")), "\(foreign.stderr)")
         // A replica enrolled after b's last sync: b does not know its key yet.
         try w.replica("c", org: "fz-first", role: "hospital")
         try w.check(["new", "fujian-2027", "application", "--set", "项目名称=新同事的草稿"], in: "c")
         try w.check(["bundle", "export", "--out", w.dir.file("c.bundle")], in: "c")
         let unknown = w.run("b", ["bundle", "import", w.dir.file("c.bundle")])
         #expect(unknown.status == 65)
-        #expect(unknown.stderr.contains("does not know"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains(say("does not know", "本副本不认识它的密钥")), "\(unknown.stderr)")
         try w.check(["sync"], in: "b")
         try w.check(["bundle", "import", w.dir.file("c.bundle")], in: "b")
         // Altered on the way (the checksum recomputed): the signature fails.
@@ -103,12 +103,12 @@ import TestSupport
         try text.write(toFile: w.dir.file("altered.bundle"), atomically: true, encoding: .utf8)
         let altered = w.run("b", ["bundle", "import", w.dir.file("altered.bundle")])
         #expect(altered.status == 65)
-        #expect(altered.stderr.contains("signature does not verify"), "\(altered.stderr)")
+        #expect(altered.stderr.contains(say("signature does not verify", "的密钥不符")), "\(altered.stderr)")
         #expect(!(try w.check(["list", "--json"], in: "b").stdout.contains("篡改的名称")))
         // The hub refuses it the same way, keeps nothing of it, and takes the bundle as it was made.
         let atHub = w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("altered.bundle")])
         #expect(atHub.status == 65, "\(atHub.stderr)")
-        #expect(atHub.stderr.contains("signature") && atHub.stderr.contains("nothing"), "\(atHub.stderr)")
+        #expect(atHub.stderr.contains(say("signature", "签名")) && atHub.stderr.contains(say("nothing", "未应用任何内容")), "\(atHub.stderr)")
         #expect(w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("a.bundle")]).status == 0)
         try w.check(["sync"], in: "b")
         let listed = try w.check(["list", "--json"], in: "b").stdout

@@ -44,7 +44,7 @@ import TestSupport
 
         let sync = w.run("colleague", ["sync"])
         #expect(sync.status == 65, "\(sync.stderr)")
-        #expect(sync.stderr.contains("Kept apart") && sync.stderr.contains("altered"), "\(sync.stderr)")
+        #expect(sync.stderr.contains(say("Kept apart", "已隔离")) && sync.stderr.contains(say("altered", "不符")), "\(sync.stderr)")
         #expect(!w.run("colleague", ["list"]).stdout.contains("篡改后的项目"))
         #expect(w.run("colleague", ["show", id]).status != 0, "a record whose every change was kept apart does not exist here")
         let local = w.run("colleague", ["verify", "--json"])
@@ -76,7 +76,7 @@ import TestSupport
         #expect(verify.stdout.contains("\"kind\" : \"missing\""), "\(verify.stdout)")
 
         let sync = w.run("colleague", ["sync"])
-        #expect(sync.status == 65 && sync.stderr.contains("missing from the hub"), "\(sync.stderr)")
+        #expect(sync.status == 65 && sync.stderr.contains(say("missing from the hub", "在省平台上缺失")), "\(sync.stderr)")
         #expect(!w.run("colleague", ["list"]).stdout.contains("删除测试"))
         _ = id
     }
@@ -99,14 +99,14 @@ import TestSupport
         // The author syncs with nothing to push: the hub must not vouch for the row it did not take
         // in, and the author does not take it as its own.
         let own = w.run("author", ["sync"])
-        #expect(own.status != 0 && own.stderr.contains("do not match what this replica signed"), "\(own.stderr)")
+        #expect(own.status != 0 && own.stderr.contains(say("do not match what this replica signed", "与本副本的签名不符")), "\(own.stderr)")
         #expect(!(try w.check(["show", id], in: "author").stdout.contains("插入的名称")))
 
         let verify = w.run(nil, ["hub", "verify", "--db", w.hubDB])
         #expect(verify.status == 65 && verify.stdout.contains("inserted"), "\(verify.stdout)")
 
         let sync = w.run("colleague", ["sync"])
-        #expect(sync.status == 65 && sync.stderr.contains("no signed head covers it"), "\(sync.stderr)")
+        #expect(sync.status == 65 && sync.stderr.contains(say("no signed head covers it", "没有签名头覆盖它")), "\(sync.stderr)")
         let shown = try w.check(["show", id], in: "colleague").stdout
         #expect(shown.contains("插入测试") && !shown.contains("插入的名称"), "\(shown)")
     }
@@ -133,7 +133,7 @@ import TestSupport
         let verify = w.run(nil, ["hub", "verify", "--db", w.hubDB])
         #expect(verify.status == 65 && verify.stdout.contains("inserted"), "\(verify.stdout)")
         let sync = w.run("colleague", ["sync"])
-        #expect(sync.status == 65 && sync.stderr.contains("no signed head covers it"), "\(sync.stderr)")
+        #expect(sync.status == 65 && sync.stderr.contains(say("no signed head covers it", "没有签名头覆盖它")), "\(sync.stderr)")
         #expect(!(try w.check(["status"], in: "colleague").stdout.contains("伪造的卫健委")))
     }
 

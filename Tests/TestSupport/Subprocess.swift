@@ -27,6 +27,15 @@ public enum Subprocess {
             ?? buildDirectory.appendingPathComponent("tianbao").path
     }
 
+    /// The locale every `tianbao` under test runs in: `$TIANBAO_TEST_LANG` (CI runs the subprocess
+    /// tests once more under `zh_CN.UTF-8`), else `C.UTF-8`.
+    public static var language: String {
+        ProcessInfo.processInfo.environment["TIANBAO_TEST_LANG"] ?? "C.UTF-8"
+    }
+
+    /// Whether the binary under test speaks Chinese (its messages; field labels are Chinese either way).
+    public static var speaksChinese: Bool { language.lowercased().hasPrefix("zh") }
+
     /// Runs `tianbao` with `arguments`; the environment is a clean one plus `environment`.
     public static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
                            timeout: Double = 120, executable: String? = nil) -> Result {
@@ -76,7 +85,7 @@ public enum Subprocess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? tianbao)
         process.arguments = arguments
-        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": language]
         env.merge(environment) { _, new in new }
         process.environment = env
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
