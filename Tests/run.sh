@@ -26,6 +26,16 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nginx-light >/dev/null) || echo "nginx could not be installed: the nginx sample test will be skipped" >&2
 fi
 
+if ! command -v schemathesis >/dev/null || ! command -v redbot >/dev/null; then
+  echo "Installing schemathesis and redbot from PyPI (to hold the hub to Sync/openapi.yaml and check its headers)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  command -v pip >/dev/null || command -v pip3 >/dev/null || ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-pip >/dev/null) || true
+  pip=$(command -v pip || command -v pip3 || echo "python3 -m pip")
+  ($pip install -q schemathesis redbot >/dev/null 2>&1 || $pip install -q --user --break-system-packages schemathesis redbot >/dev/null 2>&1) \
+    || echo "schemathesis/redbot could not be installed (is PyPI reachable?): the HTTP audit tests will be skipped" >&2
+  export PATH="$PATH:$HOME/.local/bin"
+fi
+
 log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$log"
 if grep -E "(^|: )warning:" "$log"; then

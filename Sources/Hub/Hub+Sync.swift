@@ -380,7 +380,9 @@ extension Hub {
     }
 
     /// Withdrawals: own dots the hub refused and does not hold, at most ``withdrawalLimit`` a request, written in
-    /// one transaction. `nil` when all were taken; the error response otherwise (none taken).
+    /// one transaction. `nil` when all were taken; the error response otherwise (none taken): 400 for too many,
+    /// 403 for another replica's dot, 409 for one the hub holds or never refused (a well-formed request the
+    /// hub's state does not allow is not a malformed one).
     private func withdraw(_ dots: [Dot], _ principal: Principal, _ s: State) throws -> HTTPResponse? {
         guard dots.count <= Self.withdrawalLimit else {
             return .error(.badRequest, code: "bad_withdrawal", message: Message.hubTooManyWithdrawals.text("\(dots.count)", "\(Self.withdrawalLimit)"))
@@ -388,13 +390,13 @@ extension Hub {
         var seqs: [UInt64] = []
         for dot in dots {
             guard dot.replica == principal.replica else {
-                return .error(.badRequest, code: "bad_withdrawal", message: Message.hubNotOwnDot.text("\(dot)"))
+                return .error(.forbidden, code: "bad_withdrawal", message: Message.hubNotOwnDot.text("\(dot)"))
             }
             guard try !s.store.holds(dot) else {
-                return .error(.badRequest, code: "bad_withdrawal", message: Message.hubWithdrawHeld.text("\(dot)"))
+                return .error(.conflict, code: "bad_withdrawal", message: Message.hubWithdrawHeld.text("\(dot)"))
             }
             guard try s.tables.contains(dot.seq, of: principal.replica, in: .refused) else {
-                return .error(.badRequest, code: "bad_withdrawal", message: Message.hubWithdrawNotRefused.text("\(dot)"))
+                return .error(.conflict, code: "bad_withdrawal", message: Message.hubWithdrawNotRefused.text("\(dot)"))
             }
             seqs.append(dot.seq)
         }

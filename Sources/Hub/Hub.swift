@@ -251,7 +251,7 @@ public final class Hub: Sendable {
             metrics.sync(seconds: Date().timeIntervalSince(started))
         case (_, let path) where path.hasPrefix(Self.filesPathPrefix):
             // A file's bytes go as they are: scans do not compress, and ranges count raw bytes.
-            let response = Self.withCachingHeaders(files(request), path: request.path, varies: false)
+            let response = Self.withCachingHeaders(files(request), varies: false)
             metrics.request(route: Self.filesPathPrefix, status: response.status.code)
             return response
         case (_, let path) where Self.routes[path] != nil:
@@ -264,15 +264,16 @@ public final class Hub: Sendable {
             response = HTTPResponse.error(.notFound, code: "not_found", message: Message.hubNoEndpoint.text("\(request.path)"))
         }
         metrics.request(route: route, status: response.status.code)
-        return Self.withCachingHeaders(response.compressed(for: request), path: request.path, varies: true)
+        return Self.withCachingHeaders(response.compressed(for: request), varies: true)
     }
 
-    /// What a cache and a client must know of every answer (RFC 9111, RFC 6750): an answer given
-    /// for a token is no one else's (`no-store`), a compressible one depends on `Accept-Encoding`
-    /// whether or not this one was compressed, and a 401 says how to authenticate.
-    static func withCachingHeaders(_ response: HTTPResponse, path: String, varies: Bool) -> HTTPResponse {
+    /// What a cache and a client must know of every answer (RFC 9111, RFC 6750): nothing the hub
+    /// says may be kept (`no-store`: an answer given for a token is no one else's, and a liveness or
+    /// metrics answer is only true now), a compressible one depends on `Accept-Encoding` whether or
+    /// not this one was compressed, and a 401 says how to authenticate.
+    static func withCachingHeaders(_ response: HTTPResponse, varies: Bool) -> HTTPResponse {
         var response = response
-        if path.hasPrefix("/v1/") || path == "/metrics", response.headers["Cache-Control"] == nil {
+        if response.headers["Cache-Control"] == nil {
             response.headers.set("Cache-Control", "no-store")
         }
         if varies, response.headers["Vary"] == nil { response.headers.set("Vary", "Accept-Encoding") }
@@ -301,7 +302,7 @@ public final class Hub: Sendable {
                       log: (@Sendable (String) -> Void)? = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) throws -> (HTTPServer, UInt16) {
         var logger: (@Sendable (HTTPServer.AccessEntry) -> Void)?
         if let log { logger = { entry in log(Hub.logLine(entry)) } }
-        let server = HTTPServer(limits: limits, logger: logger, errors: Hub.errors, admit: { [self] head in admit(head).map { Hub.withCachingHeaders($0, path: head.path, varies: false) } },
+        let server = HTTPServer(limits: limits, logger: logger, errors: Hub.errors, admit: { [self] head in admit(head).map { Hub.withCachingHeaders($0, varies: false) } },
                                 refused: { [metrics] path, status in metrics.request(route: Hub.route(of: path), status: status.code) }) { [self] request in handle(request) }
         let bound = try server.start(host: host, port: port)
         return (server, bound)
