@@ -119,7 +119,7 @@ at fz-first-chen sync; at fz-first-li sync; at fz-first-chen sync
 say "both values were kept; 'tianbao conflicts' on 陈丽's replica:"
 at fz-first-chen conflicts | sed 's/^/      /'
 expect "the conflict is listed with both values" "$(at fz-first-li conflicts --json | grep -c '"pick"')" "2"
-pick=$(at fz-first-chen conflicts --json | grep -B6 '县域医共体多病种影像智能辅助诊断平台' | sed -n 's/.*"pick" : "\([0-9]\)".*/\1/p' | head -n 1)
+pick=$(at fz-first-chen conflicts --json | grep -B6 '县域医共体多病种影像智能辅助诊断平台' | sed -n 's/.*"pick" : \([0-9]\).*/\1/p' | head -n 1)
 at fz-first-chen resolve "$imaging" 项目名称 --pick "$pick"
 at fz-first-chen sync; at fz-first-li sync
 expect "resolved on both replicas" "$(at fz-first-li conflicts --json | grep -c '"pick"')" "0"

@@ -626,5 +626,9 @@ extension Catalogue {
         .storeOwnChanged: "本副本自己的修改的哈希与它在 {1} 处所签的不再一致：在其数据文件中被改动",
         .transportSyncOnly: "该传输方式只承载同步请求，不承载附件",
         .hubNoHTTP: "{1} 上的省平台没有发来 HTTP 应答",
+        .discardNone: "没有可丢弃的被拒修改。",
+        .discardDone: "已丢弃 {1} 条被拒修改：{2}。",
+        .tokenUnknown: "省平台不认识这个令牌",
+        .auditLine: "审计记录  {1}",
     ]
 }

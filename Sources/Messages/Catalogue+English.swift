@@ -629,5 +629,9 @@ extension Catalogue {
         .storeOwnChanged: "this replica's own changes no longer hash to what it signed at {1}: changed in its file",
         .transportSyncOnly: "this transport carries sync requests only, not attached files",
         .hubNoHTTP: "the hub at {1} sent no HTTP response",
+        .discardNone: "No refused changes to drop.",
+        .discardDone: "Dropped {1} refused change(s): {2}.",
+        .tokenUnknown: "the hub does not know this token",
+        .auditLine: "audit  {1}",
     ]
 }

@@ -70,6 +70,9 @@ public struct Completeness: Hashable, Sendable, Codable {
     public let deadline: String
     /// Milliseconds until the deadline's end (negative once it has passed).
     public let millisecondsLeft: Int64
+    /// The end of the deadline's last day (ms since the epoch), and the call's offset from UTC.
+    public var deadlineEnd: Int64 = 0
+    public var utcOffsetHours: Int = 8
     public let units: [Unit]
 }
 
@@ -119,6 +122,7 @@ extension Workspace {
             return Completeness.Unit(code: unit.code, name: unit.name, forms: forms, furthest: furthest, quotaMet: met, late: passed && !met,
                                      offline: offline, members: members)
         }
-        return Completeness(call: call.id, deadline: call.deadline, millisecondsLeft: call.deadlineEnd - now, units: units)
+        return Completeness(call: call.id, deadline: call.deadline, millisecondsLeft: call.deadlineEnd - now, deadlineEnd: call.deadlineEnd,
+                            utcOffsetHours: call.utcOffsetHours, units: units)
     }
 }

@@ -25,7 +25,7 @@ enum AttachmentCommands {
         let name = inv.option("name") ?? (path as NSString).lastPathComponent
         let attachment = try workspace.attach(try inv.required("id"), name: name, bytes: [UInt8](data))
         if inv.flag("json") {
-            try JSONOut.print(inv.io, ["name": attachment.name, "size": String(attachment.size), "type": attachment.type, "sha256": attachment.hashHex])
+            try JSONOut.print(inv.io, try FileActionJSON.of(try inv.required("id"), attachment, workspace))
         } else if inv.io.isTerminal {
             inv.io.print(Message.attached.text(attachment.name, ReplicaStore.megabytes(attachment.size), attachment.type))
         }
@@ -36,8 +36,11 @@ enum AttachmentCommands {
         "detach", abstract: "Remove a file from a record of your unit (other replicas drop it at their next sync).",
         arguments: [Argument("id", help: "The record's id."), Argument("name", help: "The file's name as 'show' lists it, or the start of its SHA-256.")]
     ) { inv in
-        let attachment = try ReplicaDirectory(inv).workspace(inv).detach(try inv.required("id"), file: try inv.required("name"))
-        if inv.io.isTerminal { inv.io.print(Message.detached.text(attachment.name)) }
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        let attachment = try workspace.detach(try inv.required("id"), file: try inv.required("name"))
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, try FileActionJSON.of(try inv.required("id"), attachment, workspace))
+        } else if inv.io.isTerminal { inv.io.print(Message.detached.text(attachment.name)) }
         return 0
     }
 
@@ -54,7 +57,12 @@ enum AttachmentCommands {
         do { try Data(bytes).write(to: URL(fileURLWithPath: out)) } catch {
             throw CLIFailure(Message.cannotWrite.text(out, error.localizedDescription), code: .io)
         }
-        if inv.io.isTerminal { inv.io.print(Message.extracted.text(out, ReplicaStore.megabytes(bytes.count))) }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, FileActionJSON(record: try inv.required("id"), name: attachment.name, size: bytes.count, type: attachment.type,
+                                                     sha256: attachment.hashHex, out: out))
+        } else if inv.io.isTerminal {
+            inv.io.print(Message.extracted.text(out, ReplicaStore.megabytes(bytes.count)))
+        }
         return 0
     }
 }

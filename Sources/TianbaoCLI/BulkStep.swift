@@ -19,12 +19,18 @@ enum BulkStep {
         inv.flag("all") || inv.option("ids-from") != nil || inv.flag("dry-run")
     }
 
-    struct Report: Encodable {
-        let step: String
-        let dryRun: Bool
-        let written: Bool
-        let records: [StepOutcome]
-        let selection: SelectionProgress?
+    /// The step's outcomes in the shape every step prints with --json.
+    static func report(_ step: WorkflowEntry.Action, _ outcomes: [StepOutcome], dryRun: Bool, written: Bool,
+                       selection: SelectionProgress?, _ workspace: Workspace) -> StepJSON {
+        report(step, named: outcomes.map { ($0.id, $0.code, $0.reason) }, dryRun: dryRun, written: written, selection: selection, workspace)
+    }
+
+    static func report(_ step: WorkflowEntry.Action, named outcomes: [(id: String, code: String?, reason: String?)], dryRun: Bool, written: Bool,
+                       selection: SelectionProgress?, _ workspace: Workspace) -> StepJSON {
+        StepJSON(step: step.rawValue, dryRun: dryRun, written: written, records: outcomes.map { outcome in
+            StepJSON.Item(id: outcome.id, record: try? JSONOut.record(outcome.id, workspace),
+                          refusal: outcome.code.map { RefusalJSON(dot: nil, code: $0, reason: outcome.reason ?? "") })
+        }, selection: selection)
     }
 
     static func run(_ step: WorkflowEntry.Action, _ workspace: Workspace, ids given: [String], text: String?, _ inv: Invocation) throws -> Int32 {
@@ -40,8 +46,11 @@ enum BulkStep {
         }
         guard !ids.isEmpty else {
             if inv.flag("all") {
-                if inv.io.isTerminal || inv.flag("dry-run") { inv.io.print(Message.bulkNothingToDo.text(verb(step))) }
-                if inv.flag("json") { try JSONOut.print(inv.io, Report(step: step.rawValue, dryRun: inv.flag("dry-run"), written: false, records: [], selection: nil)) }
+                if inv.flag("json") {
+                    try JSONOut.print(inv.io, report(step, [], dryRun: inv.flag("dry-run"), written: false, selection: nil, workspace))
+                } else if inv.io.isTerminal || inv.flag("dry-run") {
+                    inv.io.print(Message.bulkNothingToDo.text(verb(step)))
+                }
                 return 0
             }
             throw CLIFailure(Message.bulkNoRecordNamed.text(), hint: Message.bulkNoRecordHint.text(), code: .usage)
@@ -55,7 +64,13 @@ enum BulkStep {
         }
         if written { warn(progress, inv) }
         if inv.flag("json") {
-            try JSONOut.print(inv.io, Report(step: step.rawValue, dryRun: dryRun, written: written, records: outcomes, selection: progress))
+            let report = report(step, outcomes, dryRun: dryRun, written: written, selection: progress, workspace)
+            guard refused.isEmpty else {
+                let message = dryRun ? Message.bulkDryRunRefused.text(outcomes.count - refused.count, outcomes.count, past(step), refused.count)
+                                     : Message.bulkRefused.text(refused.count, outcomes.count, past(step))
+                throw CLIFailure(message, hint: Message.bulkRefusedHint.text(), code: .data, result: report)
+            }
+            try JSONOut.print(inv.io, report)
         } else if dryRun || !refused.isEmpty || inv.io.isTerminal {
             let directory = try workspace.directory()
             for outcome in outcomes {

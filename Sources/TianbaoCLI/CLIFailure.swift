@@ -25,6 +25,22 @@ public enum ExitCode: Int32, Sendable {
     case noPermission = 77
     /// EX_CONFIG: this machine's configuration must change (the hub's certificate is not trusted).
     case config = 78
+
+    /// The name `--json` gives it (`error.code` when a failure has no code of its own).
+    var name: String {
+        switch self {
+        case .success: "success"
+        case .failure: "failure"
+        case .usage: "usage"
+        case .data: "data"
+        case .noInput: "no_input"
+        case .software: "software"
+        case .io: "io"
+        case .tempFail: "temp_fail"
+        case .noPermission: "no_permission"
+        case .config: "config"
+        }
+    }
 }
 
 /// A failure to report as one line (or a few, for a list of problems), a hint, and an exit code.
@@ -34,12 +50,25 @@ struct CLIFailure: Error {
     let code: ExitCode
     /// Said with the exit code only: cron's "try later" while nobody needs to act.
     var quiet = false
+    /// What a program reads with --json: a refusal's code, where the failure has one.
+    var symbol: String?
+    /// What the command got done before it failed, printed with the error under --json.
+    var result: (any Encodable & Sendable)?
 
-    init(_ message: String, hint: String? = nil, code: ExitCode = .failure, quiet: Bool = false) {
+    init(_ message: String, hint: String? = nil, code: ExitCode = .failure, quiet: Bool = false, symbol: String? = nil,
+         result: (any Encodable & Sendable)? = nil) {
         self.message = message
         self.hint = hint
         self.code = code
         self.quiet = quiet
+        self.symbol = symbol
+        self.result = result
+    }
+
+    /// The failure as `--json` prints it on standard output.
+    var json: ErrorJSON {
+        ErrorJSON(error: .init(code: symbol ?? code.name, message: message, hint: hint, exit: code.rawValue),
+                  result: result.map { ErrorJSON.AnyEncodable(value: $0) })
     }
 
     /// The failure for any error a command may throw.
@@ -54,11 +83,11 @@ struct CLIFailure: Error {
                 let hint = invocation?.argument("id").map { Message.hintValidate.text($0) } ?? Message.hintFixValues.text()
                 return CLIFailure(issues.map(\.description).joined(separator: "\n       "), hint: hint, code: .data)
             case .refused(let code, let reason) where ["bad_file", "file_too_large", "file_damaged"].contains(code):
-                return CLIFailure(reason, hint: Message.hintNothingWritten.text(code), code: .data)
+                return CLIFailure(reason, hint: Message.hintNothingWritten.text(code), code: .data, symbol: code)
             case .refused(let code, let reason) where ["no_such_file", "file_not_here"].contains(code):
-                return CLIFailure(reason, hint: Message.hintSeeFiles.text(), code: .noInput)
+                return CLIFailure(reason, hint: Message.hintSeeFiles.text(), code: .noInput, symbol: code)
             case .refused(let code, let reason):
-                return CLIFailure(reason, hint: Message.hintNothingWritten.text(code), code: code == "bad_id" || code == "id_taken" || code == "empty_text" || code == "not_reporting_unit" ? .usage : .noPermission)
+                return CLIFailure(reason, hint: Message.hintNothingWritten.text(code), code: code == "bad_id" || code == "id_taken" || code == "empty_text" || code == "not_reporting_unit" ? .usage : .noPermission, symbol: code)
             case .noSuchRecord, .notAForm:
                 return CLIFailure(error.description, code: .noInput)
             case .badTemplate:
@@ -76,7 +105,7 @@ struct CLIFailure: Error {
             switch error {
             case .unavailable: return CLIFailure(error.description, hint: Message.hintTryLater.text(), code: .tempFail)
             case .unauthorized: return CLIFailure(error.description, hint: Message.hintEnrolAgain.text(), code: .noPermission)
-            case .rejected: return CLIFailure(error.description, hint: Message.hintSeeStatus.text(), code: .data)
+            case .rejected(_, let code, _): return CLIFailure(error.description, hint: Message.hintSeeStatus.text(), code: .data, symbol: code)
             case .untrustedHub: return CLIFailure(error.description, hint: Message.hintTrustCA.text(), code: .config)
             }
         case let error as HubError:

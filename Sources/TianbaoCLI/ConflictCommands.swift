@@ -8,7 +8,7 @@ enum ConflictCommands {
 
     static let conflicts = Command("conflicts", abstract: "List concurrent edits waiting for a person: record, field, every value with who and when.") { inv in
         let workspace = try ReplicaDirectory(inv).workspace(inv)
-        var rows: [[String: String]] = []
+        var rows: [ConflictJSON] = []
         for conflict in try workspace.store.conflicts() {
             let submission = try? workspace.submission(conflict.record)
             let form = submission.flatMap { try? workspace.template(of: $0).1 }
@@ -17,18 +17,21 @@ enum ConflictCommands {
                 let spec = form?.fields.first { $0.key == key }
                 let name = Render.fieldName(key, form: form)
                 if !inv.flag("json") { inv.io.print("\(conflict.record)  \(name)") }
+                var versions: [ConflictJSON.Version] = []
                 for (n, version) in conflict.versions.enumerated() {
                     let shown = spec.map { FieldCodec.display(version.value, $0) } ?? Render.short(version.value)
-                    if inv.flag("json") {
-                        rows.append(["record": conflict.record, "field": name, "pick": "\(n + 1)", "value": shown,
-                                     "author": version.author ?? "", "time": Format.time(version.timestamp.wall), "replica": version.dot.replica.hex])
-                    } else {
+                    versions.append(.init(pick: n + 1, value: shown, author: version.author, time: ISOTime.string(version.timestamp.wall),
+                                          replica: version.dot.replica.hex))
+                    if !inv.flag("json") {
                         inv.io.print("  [\(n + 1)]\(n == 0 ? "*" : " ") \(shown)   — \(version.author ?? "?"), \(Format.time(version.timestamp.wall)), @\(version.dot.replica.hex.prefix(8))")
                     }
                 }
+                rows.append(ConflictJSON(record: conflict.record, kind: "field", field: name, versions: versions))
             case .deleteWhileEdited:
                 if inv.flag("json") {
-                    rows.append(["record": conflict.record, "field": "", "pick": "", "value": "deleted while edited", "author": conflict.versions.first?.author ?? "", "time": "", "replica": ""])
+                    rows.append(ConflictJSON(record: conflict.record, kind: "deletedWhileEdited", field: nil, versions: conflict.versions.enumerated().map { n, version in
+                        .init(pick: n + 1, value: nil, author: version.author, time: ISOTime.string(version.timestamp.wall), replica: version.dot.replica.hex)
+                    }))
                 } else {
                     inv.io.print(Message.deletedWhileEdited.text(conflict.record, conflict.versions.first?.author ?? "?"))
                 }
@@ -66,7 +69,9 @@ enum ConflictCommands {
             throw UsageError(Message.usagePickOrValue.text(), path: inv.path)
         }
         try workspace.edit(id, values: [(spec.key, value)])
-        if inv.io.isTerminal { inv.io.print(Message.resolved.text(spec.name, id)) }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, try JSONOut.record(id, workspace))
+        } else if inv.io.isTerminal { inv.io.print(Message.resolved.text(spec.name, id)) }
         return 0
     }
 
@@ -82,7 +87,9 @@ enum ConflictCommands {
 extension ConflictCommands {
     static let restore = Command("restore", abstract: "Keep a record that was deleted while someone edited it.",
                                  arguments: [Argument("id", help: "The record's id.")]) { inv in
-        try ReplicaDirectory(inv).workspace(inv).restore(try inv.required("id"))
+        let workspace = try ReplicaDirectory(inv).workspace(inv)
+        try workspace.restore(try inv.required("id"))
+        if inv.flag("json") { try JSONOut.print(inv.io, try JSONOut.record(try inv.required("id"), workspace)) }
         return 0
     }
 }

@@ -35,7 +35,7 @@ enum DiscardCommand {
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["discarded": dropped.map(\.dot.description)])
         } else if inv.io.isTerminal {
-            inv.io.print(dropped.isEmpty ? "No refused changes to drop." : "Dropped \(dropped.count) refused change\(dropped.count == 1 ? "" : "s"): \(dropped.map(\.dot.description).joined(separator: ", ")).")
+            inv.io.print(dropped.isEmpty ? Message.discardNone.text() : Message.discardDone.text(dropped.count, dropped.map(\.dot.description).joined(separator: ", ")))
         }
         return 0
     }

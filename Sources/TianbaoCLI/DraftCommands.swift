@@ -13,11 +13,7 @@ enum DraftCommands {
     static let calls = Command("calls", abstract: "List the calls this replica knows, with their forms and tables.") { inv in
         let catalog = try ReplicaDirectory(inv).workspace(inv).catalog()
         if inv.flag("json") {
-            try JSONOut.print(inv.io, catalog.all.map { call in
-                ["id": call.id, "title": call.title, "documentNumber": call.documentNumber, "deadline": call.deadline,
-                 "forms": call.forms.map { "\($0.id) \($0.attachment) \($0.title)" }.joined(separator: "; "),
-                 "tables": call.tables.map { "\($0.id) \($0.title)" }.joined(separator: "; ")]
-            })
+            try JSONOut.print(inv.io, catalog.all.map { CallJSON($0) })
             return 0
         }
         for call in catalog.all {
@@ -38,7 +34,7 @@ enum DraftCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let values = try Values.from(file: inv.option("from")) + Values.parse(inv.optionList("set"), inv)
         let id = try workspace.create(call: try inv.required("call"), form: try inv.required("form"), values: values)
-        if inv.flag("json") { try JSONOut.print(inv.io, ["id": id]) } else { inv.io.print(id) }
+        if inv.flag("json") { try JSONOut.print(inv.io, try JSONOut.record(id, workspace)) } else { inv.io.print(id) }
         return 0
     }
 
@@ -55,11 +51,14 @@ enum DraftCommands {
             values = try EditorSession.run(workspace: workspace, id: id, environment: inv.environment)
             if values.isEmpty {
                 inv.io.error(Message.noChanges.text())
+                if inv.flag("json") { try JSONOut.print(inv.io, try JSONOut.record(id, workspace)) }
                 return 0
             }
         }
         try workspace.edit(id, values: values)
-        if inv.io.isTerminal { inv.io.print((values.count == 1 ? Message.savedOne : Message.savedMany).text(values.count, id)) }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, try JSONOut.record(id, workspace))
+        } else if inv.io.isTerminal { inv.io.print((values.count == 1 ? Message.savedOne : Message.savedMany).text(values.count, id)) }
         return 0
     }
 
@@ -70,7 +69,8 @@ enum DraftCommands {
         let (call, form) = try workspace.template(of: submission)
         let files = try workspace.attachments(submission.id)
         if inv.flag("json") {
-            try JSONOut.print(inv.io, Render.json(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id), files: files))
+            try JSONOut.print(inv.io, RecordJSON.detailed(submission, form: form, call: call, own: workspace.actor.org,
+                                                          standing: try workspace.deadlineStanding(submission.id), files: files))
         } else {
             inv.io.write(Render.document(submission, form: form, call: call, standing: try workspace.deadlineStanding(submission.id), files: files))
         }
@@ -88,11 +88,7 @@ enum DraftCommands {
         let rows = try workspace.submissions(call: callID, status: status).filter { formIDs?.contains($0.form) ?? true }
         let own = workspace.actor.org
         if inv.flag("json") {
-            try JSONOut.print(inv.io, try rows.map { s in
-                let (_, form) = try workspace.template(of: s)
-                return ["id": s.id, "call": s.call, "form": s.form, "unit": s.unit, "status": s.status.rawValue,
-                        "title": Render.title(s, form: form), "conflicts": "\(s.conflictingFields.count)", "own": s.unit == own ? "yes" : "no"]
-            })
+            try JSONOut.print(inv.io, try rows.map { RecordJSON($0, form: try workspace.template(of: $0).1, own: own) })
             return 0
         }
         if rows.isEmpty { inv.io.print(Message.noRecords.text()) }
@@ -118,7 +114,10 @@ enum DraftCommands {
                                   arguments: [Argument("id", help: "The record's id.")]) { inv in
         let issues = try ReplicaDirectory(inv).workspace(inv).issues(try inv.required("id"))
         if inv.flag("json") {
-            try JSONOut.print(inv.io, issues.map { ["field": $0.name, "key": $0.key, "problem": $0.problem, "expected": $0.expected] })
+            let shown = issues.map { ["field": $0.name, "key": $0.key, "problem": $0.problem, "expected": $0.expected] }
+            if issues.isEmpty { try JSONOut.print(inv.io, shown); return 0 }
+            throw CLIFailure(issues.map(\.description).joined(separator: "; "), hint: Message.hintValidate.text(try inv.required("id")), code: .data,
+                             symbol: "invalid", result: shown)
         } else if issues.isEmpty {
             inv.io.print(Message.readyToSubmit.text())
         } else {
@@ -160,10 +159,9 @@ enum DraftCommands {
         if inv.flag("json") {
             try JSONOut.print(inv.io, history.map { c in
                 let (identity, unit, typed) = who(c)
-                return ["time": Format.time(c.timestamp.wall, offsetHours: offset), "enrolled": identity, "unit": unit, "typed": typed ?? "",
-                        "author": c.author ?? "", "replica": c.dot.replica.hex, "dot": c.dot.description,
-                        "field": Render.fieldName(c.field, form: form), "op": c.op.rawValue,
-                        "value": c.value.map { Render.short($0, field: c.field, offsetHours: offset) } ?? ""]
+                return HistoryJSON(time: ISOTime.string(c.timestamp.wall, offsetHours: offset), enrolled: identity, unit: unit, typed: typed,
+                                   replica: c.dot.replica.hex, dot: c.dot.description, field: Render.fieldName(c.field, form: form), op: c.op.rawValue,
+                                   value: c.value.map { Render.short($0, field: c.field, offsetHours: offset) })
             })
             return 0
         }
@@ -216,4 +214,5 @@ enum Values {
             return (key, "\(value)")
         }
     }
+
 }

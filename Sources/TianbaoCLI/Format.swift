@@ -1,5 +1,6 @@
 import Messages
 import Foundation
+import Submissions
 
 /// How times, durations and JSON are printed.
 enum Format {
@@ -23,8 +24,25 @@ enum Format {
 
 enum JSONOut {
     static func print(_ io: IO, _ value: some Encodable) throws {
+        io.print(try text(value))
+    }
+
+    /// One compact line, for output read while the command runs on (`serve --json`).
+    static func line(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    static func text(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        io.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Record `id` as it stands on this replica, in the shape every command prints it.
+    static func record(_ id: String, _ workspace: Workspace) throws -> RecordJSON {
+        let submission = try workspace.submission(id)
+        return RecordJSON(submission, form: try workspace.template(of: submission).1, own: workspace.actor.org)
     }
 }

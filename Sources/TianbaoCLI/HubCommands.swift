@@ -71,7 +71,10 @@ enum HubCommands {
         StopSignals.block()
         let hub = try open(inv, metricsTokenFile: inv.option("metrics-token-file"))
         let (server, bound) = try hub.serve(host: host, port: port, limits: limits)
-        inv.io.error(Message.serving.text(hub.replicaID.hex, "http://\(host.contains(":") ? "[\(host)]" : host):\(bound)", try inv.required("db")))
+        let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(bound)"
+        inv.io.error(Message.serving.text(hub.replicaID.hex, url, try inv.required("db")))
+        // A script that started the hub learns where it listens (port 0 picks one) from one line of JSON.
+        if inv.flag("json") { inv.io.write(try JSONOut.line(ServingJSON(hub: hub.replicaID.hex, url: url, database: try inv.required("db")))) }
         let signal = StopSignals.wait()
         inv.io.error(Message.stopping.text(signal == SIGINT ? "SIGINT" : "SIGTERM"))
         server.stop()
@@ -111,11 +114,30 @@ enum HubCommands {
         return 0
     }
 
+    /// What `serve --json` prints once it listens.
+    struct ServingJSON: Encodable {
+        let hub: String, url: String, database: String
+    }
+
+    /// What `hub enroll --json` prints: the replica, and its token (shown this once).
+    struct EnrolJSON: Encodable {
+        let replica: ReplicaJSON
+        let token: String
+    }
+
+    /// What `hub backup --json` prints.
+    struct BackupJSON: Encodable {
+        let database: String, backup: String
+        let bytes: Int
+        /// Where the attached files' bytes were copied.
+        let files: String
+    }
+
     struct AuditJSON: Encodable {
         struct Entry: Encodable {
-            let seq: Int64, time: String, at: Int64, by: String, event: String, subject: String, detail: [String: String], hash: String
+            let seq: Int64, time: String, by: String, event: String, subject: String, detail: [String: String], hash: String
             init(_ e: AuditEntry) {
-                seq = e.seq; time = Format.time(e.at); at = e.at; by = e.by; event = e.event.rawValue; subject = e.subject
+                seq = e.seq; time = ISOTime.string(e.at); by = e.by; event = e.event.rawValue; subject = e.subject
                 detail = Dictionary(e.detail, uniquingKeysWith: { $1 }); hash = e.hash
             }
         }
@@ -131,7 +153,11 @@ enum HubCommands {
         let hub = try open(inv)
         defer { hub.close() }
         try hub.backup(to: try inv.required("out"))
-        if inv.io.isTerminal { inv.io.print(Message.backedUp.text(try inv.required("db"), try inv.required("out"))) }
+        if inv.flag("json") {
+            let out = try inv.required("out")
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+            try JSONOut.print(inv.io, BackupJSON(database: try inv.required("db"), backup: out, bytes: bytes, files: out + "-files"))
+        } else if inv.io.isTerminal { inv.io.print(Message.backedUp.text(try inv.required("db"), try inv.required("out"))) }
         return 0
     }
 
@@ -144,7 +170,9 @@ enum HubCommands {
         let hub = try open(inv)
         defer { hub.close() }
         try hub.publish(template)
-        if inv.io.isTerminal { inv.io.print(Message.published.text(template.id, template.version)) }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, CallJSON(template))
+        } else if inv.io.isTerminal { inv.io.print(Message.published.text(template.id, template.version)) }
         return 0
     }
 
@@ -162,7 +190,10 @@ enum HubCommands {
         let (replica, token) = try hub.enroll(org: asked, role: role, label: inv.option("label"))
         let org = (try? hub.withWorkspace { try $0.directory().named(asked)?.code }) ?? nil
         if inv.flag("json") {
-            try JSONOut.print(inv.io, ["replica": replica.hex, "token": token, "org": org ?? asked, "role": role.rawValue])
+            let enrolled = try hub.enrollments().first { $0.replica == replica }
+            try JSONOut.print(inv.io, EnrolJSON(replica: enrolled.map(ReplicaJSON.init)
+                                                    ?? ReplicaJSON(id: replica.hex, org: org ?? asked, role: role.rawValue, label: inv.option("label"), lastSync: nil, revoked: nil),
+                                                token: token))
         } else {
             inv.io.print(Message.enrolReplica.text(replica.hex))
             inv.io.print(Message.enrolToken.text(token))
@@ -180,7 +211,11 @@ enum HubCommands {
         guard try hub.revoke(replica) else {
             throw CLIFailure(Message.noEnrolment.text(replica.hex), hint: Message.noEnrolmentHint.text(), code: .noInput)
         }
-        if inv.io.isTerminal { inv.io.print(Message.revoked.text(replica.hex)) }
+        if inv.flag("json") {
+            if let revoked = try hub.enrollments().first(where: { $0.replica == replica }) { try JSONOut.print(inv.io, ReplicaJSON(revoked)) }
+        } else if inv.io.isTerminal {
+            inv.io.print(Message.revoked.text(replica.hex))
+        }
         return 0
     }
 
@@ -189,8 +224,7 @@ enum HubCommands {
         defer { hub.close() }
         let rows = try hub.enrollments()
         if inv.flag("json") {
-            try JSONOut.print(inv.io, rows.map { ["replica": $0.replica.hex, "org": $0.org, "role": $0.role, "label": $0.label ?? "",
-                                                 "revoked": $0.revoked != nil ? "yes" : "no", "lastSync": $0.lastSync.map { Format.time($0) } ?? ""] })
+            try JSONOut.print(inv.io, rows.map(ReplicaJSON.init))
             return 0
         }
         for r in rows {
@@ -295,7 +329,7 @@ enum HubCommands {
         }
         if inv.flag("json") {
             try JSONOut.print(inv.io, ["call": stamp.call, "table": stamp.table, "unit": stamp.unit, "sha256": stamp.sha256, "sources": stamp.sources,
-                                       "by": stamp.by, "time": Format.time(stamp.at)])
+                                       "by": stamp.by, "time": ISOTime.string(stamp.at)])
         } else if inv.io.isTerminal {
             inv.io.print(Message.stamped.text(stamp.call, stamp.table, stamp.unit.isEmpty ? Message.provinceWide.text() : stamp.unit, stamp.sources, stamp.sha256))
         }

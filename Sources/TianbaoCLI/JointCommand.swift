@@ -19,7 +19,7 @@ enum JointCommand {
         let partners = try references.map { try directory.resolve($0) }
         try workspace.share(id, with: partners.map(\.code))
         if inv.flag("json") {
-            try JSONOut.print(inv.io, ["id": id, "partners": partners.map(\.code).sorted().joined(separator: ",")])
+            try JSONOut.print(inv.io, try JSONOut.record(id, workspace))
         } else if inv.io.isTerminal {
             inv.io.print(partners.isEmpty ? Message.jointAlone.text(id) : Message.jointWith.text(id, partners.map(\.name).joined(separator: "、")))
         }

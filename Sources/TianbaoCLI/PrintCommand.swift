@@ -20,13 +20,28 @@ enum PrintCommand {
                                 form: form, call: call, unitName: unitName)
             : FormDocument.html(submission, form: form, call: call, unitName: unitName)
         guard let out = inv.option("out") else {
-            inv.io.write(html)
+            if inv.flag("json") {
+                try JSONOut.print(inv.io, DocumentJSON(record: try JSONOut.record(submission.id, workspace), out: nil, html: html))
+            } else {
+                inv.io.write(html)
+            }
             return 0
         }
         do { try Data(html.utf8).write(to: URL(fileURLWithPath: out)) } catch {
             throw CLIFailure(Message.cannotWrite.text(out, error.localizedDescription), code: .io)
         }
-        if inv.io.isTerminal { inv.io.print(Message.wroteDocument.text(out, "\(form.attachment) \(form.title)", unitName)) }
+        if inv.flag("json") {
+            try JSONOut.print(inv.io, DocumentJSON(record: try JSONOut.record(submission.id, workspace), out: out, html: nil))
+        } else if inv.io.isTerminal {
+            inv.io.print(Message.wroteDocument.text(out, "\(form.attachment) \(form.title)", unitName))
+        }
         return 0
+    }
+
+    /// What `print --json` prints: the record, and the document (or where it was written).
+    struct DocumentJSON: Encodable {
+        let record: RecordJSON
+        @Nullable var out: String?
+        @Nullable var html: String?
     }
 }

@@ -106,48 +106,6 @@ enum Render {
         let here = file.isHere ? "在本机" : file.held > 0 ? "取回中 \(ReplicaStore.megabytes(file.held))（同步以继续）" : "未取回（同步以取回）"
         return "\(a.name)  \(ReplicaStore.megabytes(a.size))  \(a.type)  sha256 \(a.hashHex.prefix(16))…  \(here)"
     }
-
-    struct FileJSON: Encodable {
-        let name: String, size: Int, type: String, sha256: String, here: Bool, held: Int
-        init(_ file: Workspace.HeldAttachment) {
-            (name, size, type, sha256, here, held) = (file.attachment.name, file.attachment.size, file.attachment.type, file.attachment.hashHex, file.isHere, file.held)
-        }
-    }
-
-    struct RecordJSON: Encodable {
-        let id: String, call: String, form: String, unit: String, status: String, revision: String, templateVersion: Int
-        let fields: [String: String]
-        let conflicts: [String: [String]]
-        let notes: [String]
-        let review: String?
-        let deadline: String
-        let files: [FileJSON]
-        /// A selected project the province marked 完结.
-        let concluded: Bool
-        /// The units applying jointly with the owner (联合申报).
-        let partners: [String]
-    }
-
-    static func json(_ s: Submission, form: Form, call: CallTemplate, standing: DeadlineStanding, files: [Workspace.HeldAttachment] = []) -> RecordJSON {
-        var fields: [String: String] = [:]
-        var conflicts: [String: [String]] = [:]
-        for spec in form.fields {
-            fields[spec.name] = value(s, spec)
-            if let register = s.record.fields[spec.key], register.isConflict {
-                conflicts[spec.name] = register.versions.map { FieldCodec.display($0.value, spec) }
-            }
-        }
-        let deadline: String = switch standing {
-        case .notSubmitted: "not submitted"
-        case .onTime: "on time"
-        case .late: "late"
-        case .offlineBeforeDeadline(let at): "submitted offline before the deadline, received by the hub at \(Format.time(at, offsetHours: call.utcOffsetHours))"
-        }
-        return RecordJSON(id: s.id, call: s.call, form: s.form, unit: s.unit, status: s.status.rawValue, revision: s.revision,
-                          templateVersion: s.templateVersion, fields: fields, conflicts: conflicts, notes: s.workflow.notes,
-                          review: s.workflow.review?.entry.text, deadline: deadline, files: files.map(FileJSON.init),
-                          concluded: s.workflow.isConcluded, partners: s.partners)
-    }
 }
 
 /// `tianbao edit ID` with no --set: the record as a document in $EDITOR, and what changed.

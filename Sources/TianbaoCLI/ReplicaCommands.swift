@@ -44,7 +44,9 @@ enum ReplicaCommands {
         try SyncState(store).record(outcome: "ok: pulled \(report.pulled)")
         try SyncState(store).recordContact()
         if inv.flag("json") {
-            try JSONOut.print(inv.io, ["replica": replica.hex, "org": who.org, "role": who.role, "pulled": "\(report.pulled)"])
+            try JSONOut.print(inv.io, InitJSON(replica: ReplicaJSON(id: replica.hex, org: who.org, role: who.role, label: nil,
+                                                                    lastSync: ISOTime.string(Int64(Date().timeIntervalSince1970 * 1000)), revoked: nil),
+                                               hub: hub.absoluteString, pulled: report.pulled))
         } else {
             inv.io.print(Message.replicaCreated.text(replica.hex, directory.path, who.name ?? who.org, who.role, report.pulled))
         }
@@ -58,7 +60,7 @@ enum ReplicaCommands {
         } catch {
             throw SyncClient.Failure(error)
         }
-        if reply.status == 401 { throw SyncClient.Failure.unauthorized("the hub does not know this token") }
+        if reply.status == 401 { throw SyncClient.Failure.unauthorized(Message.tokenUnknown.text()) }
         guard reply.status == 200, let who = try? SyncCodec.whoAmI(JSONTree.parse(reply.body)) else {
             throw CLIFailure(Message.notAHub.text(hub.absoluteString, reply.status), hint: Message.checkHub.text(), code: .data)
         }
@@ -79,14 +81,15 @@ enum ReplicaCommands {
         let refused = try state.refusals()
         let conflicts = try store.conflicts()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let deadlines = try workspace.catalog().all.map { call -> (String, String, Int64) in
+        let calls = try workspace.catalog().all
+        let deadlines = calls.map { call -> (String, String, Int64) in
             (call.id, call.deadline, call.deadlineEnd - now)
         }
         if inv.flag("json") {
-            try JSONOut.print(inv.io, StatusJSON(replica: config.replica, org: config.org, role: config.role, hub: config.hub,
-                                                 lastSync: lastSync, lastOutcome: outcome, pendingChanges: Int(pending),
-                                                 refused: refused.map(StatusJSON.Refusal.init), conflicts: conflicts.count,
-                                                 deadlines: deadlines.map { .init(call: $0.0, deadline: $0.1, millisecondsLeft: $0.2) }))
+            try JSONOut.print(inv.io, StatusJSON(replica: ReplicaJSON(id: config.replica, org: config.org, role: config.role, label: nil,
+                                                                      lastSync: ISOTime.string(optional: lastSync), revoked: nil),
+                                                 hub: config.hub, lastOutcome: outcome, pendingChanges: Int(pending),
+                                                 refused: refused.map(RefusalJSON.init), conflicts: conflicts.count, calls: calls.map { CallJSON($0) }))
             return 0
         }
         let io = inv.io
@@ -108,19 +111,25 @@ enum ReplicaCommands {
         return 0
     }
 
+    /// What `status --json` prints.
     struct StatusJSON: Encodable {
-        struct Deadline: Encodable { let call: String; let deadline: String; let millisecondsLeft: Int64 }
-        let replica: String, org: String, role: String, hub: String
-        let lastSync: Int64?, lastOutcome: String?
+        let replica: ReplicaJSON
+        let hub: String
+        @Nullable var lastOutcome: String?
+        /// Changes made here that the hub has not yet taken.
         let pendingChanges: Int
-        let refused: [Refusal]
-
-        /// A change the hub refused, as `status --json` shows it.
-        struct Refusal: Encodable {
-            let dot: String, status: String, code: String?, reason: String?
-            init(_ r: ChangeResult) { dot = r.dot.description; status = r.status.rawValue; code = r.code; reason = r.reason }
-        }
+        let refused: [RefusalJSON]
+        /// Fields in conflict on this replica.
         let conflicts: Int
-        let deadlines: [Deadline]
+        /// Every call this replica knows, with its deadline.
+        let calls: [CallJSON]
+    }
+
+    /// What `init --json` prints.
+    struct InitJSON: Encodable {
+        let replica: ReplicaJSON
+        let hub: String
+        /// Changes pulled by the first sync.
+        let pulled: Int
     }
 }

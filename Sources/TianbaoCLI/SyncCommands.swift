@@ -71,10 +71,16 @@ enum SyncCommands {
                 throw error
             }
         }
+        // What a person must hear even from cron; with --json it is in the result (and on stderr).
+        var notices: [String] = []
+        func notice(_ text: String) {
+            notices.append(text)
+            if inv.flag("json") { inv.io.error(text) } else { inv.io.print(text) }
+        }
         if let adoption = report.adoption {
-            inv.io.print(adoption.renumbered.isEmpty ? Message.restoredCopy.text(adoption.recovered)
-                         : Message.restoredCopyRenumbered.text(adoption.recovered, adoption.renumbered.count,
-                                                                adoption.renumbered.map { "\($0.from.seq)→\($0.to.seq)" }.joined(separator: ", ")))
+            notice(adoption.renumbered.isEmpty ? Message.restoredCopy.text(adoption.recovered)
+                   : Message.restoredCopyRenumbered.text(adoption.recovered, adoption.renumbered.count,
+                                                          adoption.renumbered.map { "\($0.from.seq)→\($0.to.seq)" }.joined(separator: ", ")))
         }
         // The machine's clock was fixed since changes were stamped too far ahead: made again, sent.
         let (resolved, remade) = try client.remakeChangesFromAFastClock()
@@ -84,16 +90,16 @@ enum SyncCommands {
             report.pulled += again.pulled
             report.refused = report.refused.filter { r in !resolved.contains { $0.dot == r.dot } } + again.refused
             if !again.refused.contains(where: { $0.code == "clock_ahead" }) {
-                inv.io.print(Message.clockRanAhead.text(resolved.count, remade.map(\.dot.description).joined(separator: ", ")))
+                notice(Message.clockRanAhead.text(resolved.count, remade.map(\.dot.description).joined(separator: ", ")))
             }
         }
         try SyncState(store).recordContact()
         let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
         try SyncState(store).record(outcome: outcome)
+        let result = SyncResultJSON(report, notices: notices)
+        let failed = !report.fileProblems.isEmpty || !report.keptApart.isEmpty || !report.refused.isEmpty
         if inv.flag("json") {
-            try JSONOut.print(inv.io, ["pushed": report.pushed, "pulled": report.pulled, "roundTrips": report.roundTrips,
-                                       "bytesSent": report.bytesSent, "bytesReceived": report.bytesReceived, "refused": report.refused.count,
-                                       "filesSent": report.filesSent, "filesFetched": report.filesFetched, "fileBytes": report.fileBytes])
+            if !failed { try JSONOut.print(inv.io, result) }
         } else if inv.io.isTerminal {
             let files = report.filesSent + report.filesFetched > 0
                 ? Message.syncedFiles.text(report.filesSent, report.filesFetched, ReplicaStore.megabytes(report.fileBytes)) : ""
@@ -101,18 +107,21 @@ enum SyncCommands {
         }
         if !report.fileProblems.isEmpty {
             for problem in report.fileProblems { inv.io.error(Message.fileRefused.text(problem)) }
-            throw CLIFailure(Message.filesNotKept.text(report.fileProblems.count), hint: Message.filesNotKeptHint.text(), code: .data)
+            throw CLIFailure(Message.filesNotKept.text(report.fileProblems.count), hint: Message.filesNotKeptHint.text(), code: .data,
+                             symbol: "files_not_kept", result: result)
         }
         if !report.keptApart.isEmpty {
             let names = VerifyCommands.Names(store)
             for f in StoreVerifier.grouped(report.keptApart) {
                 inv.io.error(Message.keptApartLine.text(f.last - f.first + 1, names[f.origin], f.first == f.last ? "\(f.first)" : "\(f.first)–\(f.last)", f.detail))
             }
-            throw CLIFailure(Message.keptApart.text(report.keptApart.count), hint: Message.keptApartHint.text(), code: .data)
+            throw CLIFailure(Message.keptApart.text(report.keptApart.count), hint: Message.keptApartHint.text(), code: .data,
+                             symbol: "kept_apart", result: result)
         }
         if !report.refused.isEmpty {
             for r in report.refused { inv.io.error(Message.refusedLine.text(r.dot, r.code.map { " (\($0))" } ?? "", r.reason ?? "")) }
-            throw CLIFailure((report.refused.count == 1 ? Message.hubRefusedOne : Message.hubRefusedMany).text(report.refused.count), hint: Message.hubRefusedHint.text(), code: .data)
+            throw CLIFailure((report.refused.count == 1 ? Message.hubRefusedOne : Message.hubRefusedMany).text(report.refused.count), hint: Message.hubRefusedHint.text(),
+                             code: .data, symbol: "changes_refused", result: result)
         }
         return 0
     }

@@ -101,7 +101,7 @@ enum TableCommands {
 
     /// The completeness report as the replica's and the hub's command print it.
     static func show(_ report: Completeness, _ inv: Invocation) throws {
-        if inv.flag("json") { try JSONOut.print(inv.io, report); return }
+        if inv.flag("json") { try JSONOut.print(inv.io, CompletenessJSON(report)); return }
         inv.io.print(report.millisecondsLeft > 0 ? Message.deadlineLeft.text(report.call, report.deadline, Format.duration(report.millisecondsLeft))
                      : Message.deadlinePassed.text(report.call, report.deadline))
         for unit in report.units {

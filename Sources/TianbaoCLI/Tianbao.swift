@@ -38,10 +38,16 @@ public enum Tianbao {
             io.error(Message.error.text(error.message))
             io.error(Message.usage.text(ArgumentParser.usage(for: chain)))
             io.error(Message.seeHelp.text(error.path.joined(separator: " ")))
+            // A script that asked for JSON gets it even when the command line itself was wrong.
+            if arguments.contains("--json") {
+                let failure = CLIFailure(error.message, hint: Message.seeHelp.text(error.path.joined(separator: " ")), code: .usage)
+                if let text = try? JSONOut.text(failure.json) { io.print(text) }
+            }
             return ExitCode.usage.rawValue
         } catch {
             let failure = CLIFailure.from(error, invocation: invocation)
             if !failure.quiet { io.error(Message.error.text(failure.message + (failure.hint.map { " — \($0)" } ?? ""))) }
+            if invocation?.flag("json") ?? arguments.contains("--json"), let text = try? JSONOut.text(failure.json) { io.print(text) }
             return failure.code.rawValue
         }
     }

@@ -63,7 +63,7 @@ enum VerifyCommands {
                 inv.io.print("\(a.kind.rawValue)  \(name(a.origin)) \(a.first == a.last ? "\(a.first)" : "\(a.first)–\(a.last)")  \(a.detail)" +
                              (a.records.isEmpty ? "" : Message.recordsList.text(a.records.joined(separator: ", "))))
             }
-            for a in result.auditAnomalies { inv.io.print("audit  \(a)") }
+            for a in result.auditAnomalies { inv.io.print(Message.auditLine.text(a)) }
             if result.anomalies.isEmpty && result.auditAnomalies.isEmpty && inv.io.isTerminal {
                 inv.io.print(Message.hubVerified.text(result.changes, result.origins, result.heads))
             }

@@ -15,8 +15,12 @@ enum WorkflowCommands {
             let workspace = try ReplicaDirectory(inv).workspace(inv)
             let id = try inv.required("id")
             let message = try body(workspace, id, inv)
-            let status = try workspace.submission(id).status
-            if inv.flag("json") { try JSONOut.print(inv.io, ["id": id, "status": status.rawValue]) } else if inv.io.isTerminal { inv.io.print(message) }
+            if inv.flag("json") {
+                try JSONOut.print(inv.io, BulkStep.report(.submit, named: [(id, nil, nil)],
+                                                          dryRun: false, written: true, selection: nil, workspace))
+            } else if inv.io.isTerminal {
+                inv.io.print(message)
+            }
             return 0
         }
     }
@@ -63,11 +67,11 @@ enum WorkflowCommands {
             case .submit: try workspace.submit(id)
             case .conclude: try workspace.conclude(id, note: value)
             }
-            let status = try workspace.submission(id).status
             let progress = step == .select ? try workspace.selectionProgress(call: workspace.submission(id).call) : nil
             BulkStep.warn(progress, inv)
             if inv.flag("json") {
-                try JSONOut.print(inv.io, SingleStep(id: id, status: status.rawValue, selection: progress))
+                try JSONOut.print(inv.io, BulkStep.report(step, named: [(id, nil, nil)],
+                                                          dryRun: false, written: true, selection: progress, workspace))
             } else if inv.io.isTerminal {
                 inv.io.print(done(id))
             }
@@ -75,14 +79,15 @@ enum WorkflowCommands {
         }
     }
 
-    struct SingleStep: Encodable {
-        let id: String
-        let status: String
-        let selection: SelectionProgress?
-    }
-
     static let delete = Command("delete", abstract: "Delete a record of your unit.", arguments: [id]) { inv in
         try ReplicaDirectory(inv).workspace(inv).delete(try inv.required("id"))
+        if inv.flag("json") { try JSONOut.print(inv.io, DeletedJSON(id: try inv.required("id"), deleted: true)) }
         return 0
+    }
+
+    /// What `delete --json` prints: the record is gone from this replica's lists.
+    struct DeletedJSON: Encodable {
+        let id: String
+        let deleted: Bool
     }
 }

@@ -13,17 +13,17 @@ import TestSupport
         try w.replica("city", org: "fj-fuzhou", role: "city", label: "陈明")
         // The hospital's person types the province's name as theirs.
         let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=县域影像", "--as", "福建省卫生健康委员会", "--json"], in: "hospital").stdout
-        let record = try JSONSerialization.jsonObject(with: Data(id.utf8)) as! [String: String]
+        let record = try JSONSerialization.jsonObject(with: Data(id.utf8)) as! [String: Any]
         try w.check(["sync"], in: "hospital")
         try w.check(["sync"], in: "city")
-        let log = try w.check(["log", record["id"]!], in: "hospital").stdout
+        let log = try w.check(["log", (record["id"] as! String)], in: "hospital").stdout
         #expect(log.contains("林晓（信息科）（福州市第一医院）"), "\(log)")
         #expect(log.contains(say("[typed as: 福建省卫生健康委员会]", "[原输入：福建省卫生健康委员会]")), "\(log)")
         #expect(!log.contains("  福建省卫生健康委员会  "), "a typed name stood in for the enrolled identity: \(log)")
         #expect(log.contains("(UTC+8)"))
-        let json = try w.check(["log", record["id"]!, "--json"], in: "hospital").stdout
-        let entries = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: String]]
-        #expect(entries.allSatisfy { $0["enrolled"] == "林晓（信息科）" && $0["unit"] == "福州市第一医院" && $0["typed"] == "福建省卫生健康委员会" })
+        let json = try w.check(["log", (record["id"] as! String), "--json"], in: "hospital").stdout
+        let entries = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
+        #expect(entries.allSatisfy { $0["enrolled"] as? String == "林晓（信息科）" && $0["unit"] as? String == "福州市第一医院" && $0["typed"] as? String == "福建省卫生健康委员会" })
     }
 
     /// What administrators and replicas did to the hub, each with who and when, in a chain that
@@ -37,12 +37,13 @@ import TestSupport
             return r
         }
         let enrolled = try hub(["hub", "enroll", "--org", "fz-first", "--role", "hospital", "--label", "林晓", "--json"]).stdout
-        let token = try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as! [String: String]
-        try w.check(["init", "--hub", w.url, "--token", token["token"]!, "--dir", w.dir.file("hospital")])   // registers its key
+        let token = try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as! [String: Any]
+        try w.check(["init", "--hub", w.url, "--token", (token["token"] as! String), "--dir", w.dir.file("hospital")])   // registers its key
         try w.check(["new", "fujian-2027", "application", "--set", "项目名称=离线填报"], in: "hospital")
         try w.check(["bundle", "export", "--out", w.dir.file("usb.bundle")], in: "hospital")
         _ = try hub(["hub", "import", w.dir.file("usb.bundle")])
-        _ = try hub(["hub", "revoke", token["replica"]!])
+        let replicaID = (token["replica"] as! [String: Any])["id"] as! String
+        _ = try hub(["hub", "revoke", replicaID])
 
         let json = try hub(["hub", "audit", "--json"]).stdout
         let trail = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
@@ -57,8 +58,8 @@ import TestSupport
         #expect((entry("key")?["by"] as? String)?.contains("林晓") == true)
         let bundle = entry("bundle")?["detail"] as? [String: String]
         #expect(bundle?["file"] == "usb.bundle" && bundle?["outcome"] == "applied" && bundle?["accepted"] != "0", "\(String(describing: bundle))")
-        #expect(entry("revoke")?["subject"] as? String == token["replica"])
-        #expect(entries.allSatisfy { ($0["time"] as? String)?.hasSuffix("(UTC+8)") == true })
+        #expect(entry("revoke")?["subject"] as? String == replicaID)
+        #expect(entries.allSatisfy { ($0["time"] as? String)?.hasSuffix("+08:00") == true }, "ISO 8601 in China's offset")
         // A refused import is in the trail too, with why; --since keeps later entries only.
         try "not a bundle\n".write(toFile: w.dir.file("bad.bundle"), atomically: true, encoding: .utf8)
         #expect(w.run(nil, ["hub", "import", "--db", w.hubDB, w.dir.file("bad.bundle")]).status == 65)

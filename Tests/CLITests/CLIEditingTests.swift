@@ -39,8 +39,8 @@ import TestSupport
         try #"{"项目名称": "从文件导入", "应用场景方向": ["卫生便民服务方向", "其他方向"], "其他方向说明": "面向患者服务"}"#
             .write(toFile: w.dir.file("values.json"), atomically: true, encoding: .utf8)
         let id = try w.check(["new", "fujian-2027", "application", "--from", w.dir.file("values.json"), "--json"], in: "hospital").stdout
-        let record = try JSONSerialization.jsonObject(with: Data(id.utf8)) as! [String: String]
-        let shown = try w.check(["show", record["id"]!, "--json"], in: "hospital").stdout
+        let record = try JSONSerialization.jsonObject(with: Data(id.utf8)) as! [String: Any]
+        let shown = try w.check(["show", (record["id"] as! String), "--json"], in: "hospital").stdout
         #expect(shown.contains("\"应用场景方向\" : \"卫生便民服务方向、其他方向\""))
         let list = try w.check(["list", "--json", "--status", "draft"], in: "hospital").stdout
         #expect(list.contains("从文件导入"))

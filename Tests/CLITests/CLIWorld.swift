@@ -88,8 +88,8 @@ final class CLIWorld: @unchecked Sendable {
     @discardableResult
     func replica(_ name: String, org: String, role: String, label: String? = nil) throws -> String {
         let enrolled = try check(["hub", "enroll", "--db", hubDB, "--org", org, "--role", role, "--json"] + (label.map { ["--label", $0] } ?? []))
-        let token = try JSONSerialization.jsonObject(with: Data(enrolled.stdout.utf8)) as! [String: String]
-        try check(["init", "--hub", url, "--token", token["token"]!, "--dir", dir.file(name)])
+        let token = try JSONSerialization.jsonObject(with: Data(enrolled.stdout.utf8)) as! [String: Any]
+        try check(["init", "--hub", url, "--token", (token["token"] as! String), "--dir", dir.file(name)])
         return dir.file(name)
     }
 

@@ -25,7 +25,7 @@ import TestSupport
         let bad = w.run("hospital", ["new", "fujian-2027", "申请表", "--set", "项目负责人手机号码=123"], environment: Self.zh)
         #expect(bad.status == 65 && bad.stderr.contains("项目负责人手机号码 '123' 不是大陆手机号码 — 以 13–19 开头的 11 位数字"), "\(bad.stderr)")
         let list = try w.check(["list", "--json"], in: "city").stdout
-        let id = try #require((try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [[String: String]])?.first?["id"])
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [[String: Any]])?.first?["id"] as? String)
         let select = w.run("city", ["select", id], environment: Self.zh)
         #expect(select.status == 77 && select.stderr.contains("只有省卫健委能遴选入库；福州市卫生健康委员会 是 设区市卫健委"), "\(select.stderr)")
         let unknown = w.run("city", ["fields", "fujian-2027", "申请书"], environment: Self.zh)

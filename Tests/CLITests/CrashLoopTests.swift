@@ -65,10 +65,10 @@ import TestSupport
             try Bulk.drafts(in: store(w, "r"), count: 300)
             let clone = "clone\(trial)"
             let enrolled = try w.check(["hub", "enroll", "--db", w.hubDB, "--org", "fz-first", "--role", "hospital", "--json"])
-            let token = try JSONSerialization.jsonObject(with: Data(enrolled.stdout.utf8)) as! [String: String]
+            let token = try JSONSerialization.jsonObject(with: Data(enrolled.stdout.utf8)) as! [String: Any]
             let started = Date()
             let push = Subprocess.start(["sync", "--budget", "0", "--dir", w.dir.file("r")])
-            let cloning = Subprocess.start(["init", "--hub", w.url, "--token", token["token"]!, "--dir", w.dir.file(clone)])
+            let cloning = Subprocess.start(["init", "--hub", w.url, "--token", (token["token"] as! String), "--dir", w.dir.file(clone)])
             if trial == 0 {
                 for p in [push, cloning] { #expect(p.stop(0, timeout: 120).status == 0) }
                 window = Date().timeIntervalSince(started)
@@ -88,7 +88,7 @@ import TestSupport
             // A clone cut short is finished by its next sync, or begun again when nothing of it was kept.
             if !FileManager.default.fileExists(atPath: w.dir.file(clone) + "/config.json") {
                 try? FileManager.default.removeItem(atPath: w.dir.file(clone))
-                try w.check(["init", "--hub", w.url, "--token", token["token"]!, "--dir", w.dir.file(clone)])
+                try w.check(["init", "--hub", w.url, "--token", (token["token"] as! String), "--dir", w.dir.file(clone)])
             }
             try expectIntact(store(w, clone))
             try w.check(["sync"], in: clone)

@@ -79,7 +79,7 @@ struct NginxSampleTests {
         // A replica on a machine that does not trust the private CA: a configuration to fix (78),
         // said with what to do — not "try later" (75), which cron would wait out for ever.
         let enrolled = try w.check(["hub", "enroll", "--db", w.hubDB, "--org", "fz-first", "--role", "hospital", "--json"]).stdout
-        let token = try #require((try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as? [String: String])?["token"])
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as? [String: Any])?["token"] as? String)
         let untrustedInit = w.run(nil, ["init", "--hub", "https://localhost:\(port)", "--token", token, "--dir", w.dir.file("tls-replica")])
         #expect(untrustedInit.status == 78 && untrustedInit.stderr.contains(say("does not trust the hub's TLS certificate", "本机不信任省平台的 TLS 证书"))
                 && untrustedInit.stderr.contains("update-ca-certificates"), "\(untrustedInit.status): \(untrustedInit.stderr)")

@@ -122,8 +122,8 @@ import TestSupport
         let theirs = try #require(list.range(of: "所辖单位报送的记录 (1):"))
         #expect(mine.upperBound < theirs.lowerBound)
         #expect(list[mine.upperBound..<theirs.lowerBound].contains(own) && list[theirs.upperBound...].contains(application), "\(list)")
-        let json = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--json"], in: "city").stdout.utf8)) as! [[String: String]]
-        #expect(json.first { $0["id"] == own }?["own"] == "yes" && json.first { $0["id"] == application }?["own"] == "no")
+        let json = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--json"], in: "city").stdout.utf8)) as! [[String: Any]]
+        #expect(json.first { $0["id"] as? String == own }?["own"] as? Bool == true && json.first { $0["id"] as? String == application }?["own"] as? Bool == false)
         // A hospital's list is its own records alone, as before.
         #expect(!(try w.check(["list"], in: "hospital").stdout.contains("本单位的记录")))
     }

@@ -8,8 +8,8 @@ import TestSupport
 /// selection against the notice's targets, the library as a table, and tables headed honestly.
 @Suite struct ProvinceWorkCLITests {
     static func statuses(_ w: CLIWorld, _ replica: String, call: String) throws -> [String: String] {
-        let rows = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--call", call, "--json"], in: replica).stdout.utf8)) as! [[String: String]]
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"]!, $0["status"]!) })
+        let rows = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--call", call, "--json"], in: replica).stdout.utf8)) as! [[String: Any]]
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as! String, $0["status"] as! String) })
     }
 
     static func json(_ text: String) throws -> [String: Any] {
@@ -68,8 +68,8 @@ import TestSupport
         let progress = (selected["selection"] as! [String: Any])["forms"] as! [[String: Any]]
         #expect(progress.first?["selected"] as? Int == 12 && progress.first?["state"] as? String == "met", "Fujian: 10个以上, no warning past it")
         try w.check(["sync"], in: "province")
-        let hubStatuses = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--call", "fujian-2027", "--json", "--status", "selected"], in: "province").stdout.utf8)) as! [[String: String]]
-        #expect(Set(hubStatuses.map { $0["id"]! }) == Set(ids.prefix(12)))
+        let hubStatuses = try JSONSerialization.jsonObject(with: Data(try w.check(["list", "--call", "fujian-2027", "--json", "--status", "selected"], in: "province").stdout.utf8)) as! [[String: Any]]
+        #expect(Set(hubStatuses.map { $0["id"] as! String }) == Set(ids.prefix(12)))
         let library = try w.check(["library", "fujian-2027"], in: "province").stdout
         #expect(library.contains("✓  附件1 福建省“人工智能+医疗卫生”应用场景研发项目申请表  12/≥10") && library.contains("依据：2026年起，每年遴选10个以上"), "\(library)")
     }

@@ -14,7 +14,7 @@ import TestSupport
     /// The replica id of `org`'s enrolment on the hub.
     func replicaID(_ w: CLIWorld, org: String) throws -> ReplicaID {
         let rows = try JSONSerialization.jsonObject(with: Data(try w.check(["hub", "replicas", "--db", w.hubDB, "--json"]).stdout.utf8)) as! [[String: Any]]
-        return ReplicaID(hex: rows.first { $0["org"] as? String == org }!["replica"] as! String)!
+        return ReplicaID(hex: rows.first { $0["org"] as? String == org }!["id"] as! String)!
     }
 
     func signingKey(_ w: CLIWorld, _ name: String) throws -> [UInt8] {

@@ -83,8 +83,8 @@ import GzipCodec
 
     func enrolledToken(_ w: CLIWorld) throws -> (String, String) {
         let enrolled = try w.check(["hub", "enroll", "--db", w.hubDB, "--org", "fz-first", "--role", "hospital", "--json"])
-        let object = try JSONSerialization.jsonObject(with: Data(enrolled.stdout.utf8)) as! [String: String]
-        return (object["replica"]!, object["token"]!)
+        let object = try JSONSerialization.jsonObject(with: Data(enrolled.stdout.utf8)) as! [String: Any]
+        return ((object["replica"] as! [String: Any])["id"] as! String, object["token"] as! String)
     }
 }
 

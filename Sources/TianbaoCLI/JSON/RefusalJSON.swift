@@ -1,0 +1,28 @@
+import Replication
+import SyncProtocol
+
+/// A refusal as every `--json` output shows it: a change the hub would not take (`status`, `sync`,
+/// each under `refused`), or a record a step may not take (`recommend` … `conclude`, under
+/// `refusal`). `dot` names the change, null when nothing was pushed.
+struct RefusalJSON: Encodable {
+    let dot: String?
+    /// What a program reads, e.g. `frozen_submission`, `publish_not_agreed`.
+    let code: String
+    /// What a person reads, in the reader's language.
+    let reason: String
+
+    init(dot: String?, code: String, reason: String) { (self.dot, self.code, self.reason) = (dot, code, reason) }
+
+    init(_ result: ChangeResult) {
+        self.init(dot: result.dot.description, code: result.code ?? result.status.rawValue, reason: result.reason ?? "")
+    }
+
+    private enum Keys: String, CodingKey { case dot, code, reason }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(dot, forKey: .dot)
+        try c.encode(code, forKey: .code)
+        try c.encode(reason, forKey: .reason)
+    }
+}
