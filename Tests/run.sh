@@ -26,6 +26,12 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nginx-light >/dev/null) || echo "nginx could not be installed: the nginx sample test will be skipped" >&2
 fi
 
+if ! command -v zsh >/dev/null; then
+  echo "Installing zsh (to load the zsh completion script)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends zsh >/dev/null) || echo "zsh could not be installed: the zsh completion test will be skipped" >&2
+fi
+
 if ! command -v schemathesis >/dev/null || ! command -v redbot >/dev/null; then
   echo "Installing schemathesis and redbot from PyPI (to hold the hub to Sync/openapi.yaml and check its headers)"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -305,6 +305,7 @@ extension Hub {
         if body.protocol >= 4 { reply.proofs = try proofs(for: changes, s) }
         var headers = HTTPHeaders([("Content-Type", "application/json")])
         if more { headers.add(SyncProtocol.nextCheckpointHeader, String(checkpoint)) }
+        headers.add(SyncProtocol.latestCheckpointHeader, String(try s.store.latestArrival()))
         return (HTTPResponse(status: .ok, headers: headers, body: SyncCodec.encode(reply)), results.contains { $0.status == .accepted })
     }
 

@@ -630,5 +630,9 @@ extension Catalogue {
         .discardDone: "已丢弃 {1} 条被拒修改：{2}。",
         .tokenUnknown: "省平台不认识这个令牌",
         .auditLine: "审计记录  {1}",
+        .fileOfRecord: "记录 {2} 的文件 {1}…",
+        .fileProblem: "文件 {1}：{2}",
+        .syncPercent: "{1}%",
+        .syncProgressFilesOf: "，文件 {1}/{2}",
     ]
 }

@@ -633,5 +633,9 @@ extension Catalogue {
         .discardDone: "Dropped {1} refused change(s): {2}.",
         .tokenUnknown: "the hub does not know this token",
         .auditLine: "audit  {1}",
+        .fileOfRecord: "{1}… of record {2}",
+        .fileProblem: "file {1}: {2}",
+        .syncPercent: "{1}%",
+        .syncProgressFilesOf: ", files {1} of {2}",
     ]
 }

@@ -293,6 +293,12 @@ extension Catalogue {
             "显示该命令的帮助。",
         "Show the version.":
             "显示版本。",
+        "Print a shell completion script: commands, subcommands and options.":
+            "输出 shell 补全脚本：命令、子命令和选项。",
+        "bash: eval \"$(tianbao completion bash)\" in ~/.bashrc, or save it as /etc/bash_completion.d/tianbao. zsh: eval \"$(tianbao completion zsh)\" in ~/.zshrc.":
+            "bash：在 ~/.bashrc 中加入 eval \"$(tianbao completion bash)\"，或保存为 /etc/bash_completion.d/tianbao。zsh：在 ~/.zshrc 中加入 eval \"$(tianbao completion zsh)\"。",
+        "bash or zsh.":
+            "bash 或 zsh。",
     ]
 
     /// A help text in the reader's language.

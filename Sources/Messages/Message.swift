@@ -82,6 +82,8 @@ public enum Message: String, CaseIterable, Sendable {
     case bundleNotOne, bundleLastLine, bundleChecksum, bundleSignatureText, bundleKeyDamaged, bundleHeadDamaged, bundleFileHash, bundleFileLine, bundleFileDescribed, bundleFilePastSize, bundleStrayLine, batchRefused, batchNoNewline, batchNoHeader, batchFormat, batchNoEnd, batchCount, batchLineJSON, proofNotInterval, proofShort, proofMissingChange, proofSpare, proofOtherHistory, proofDiffers, proofHubVouches, urlNoHost, timedOut, hubSlowToTake, hubBrokeSending, hubReplyTooLarge, hubSlowToAnswer, hubBroke, hubNoReply, hubBadStatusLine, hubBadHeader, hubChunked, hubCutBody, hubGzipDamaged, hubBadLength, auditCut, auditNotFollow, auditAltered, auditNotSigned, auditUnsigned, fileTooLarge, filePartOffset, filePartBeyond, fileHashMismatch, fileNotExpected, fileSizeExpected, fileOtherSize, fileAnswerNoOffset, fileHubHoldsMore, hubAnsweredLater, storeChanged, storeIntervalFails, storeOwnChanged, transportSyncOnly, hubNoHTTP
     // Dropping refused changes, a token the hub does not know, an audit finding.
     case discardNone, discardDone, tokenUnknown, auditLine
+    // Files named in problems, and progress as a share of the whole.
+    case fileOfRecord, fileProblem, syncPercent, syncProgressFilesOf
     // A form's fields as `tianbao fields` lists them.
     case fieldRequired, fieldAtMost, fieldChoices, typeText, typeLongText, typeChoice, typeMultiChoice, typeYesNo, typeMoney, typePeriod,
          typeDate, typeMobile, typeLandline, typePhones, typeEmail, typeUSCC, typeGuideScenarios, typePublishConsent

@@ -45,6 +45,15 @@ extension ReplicaStore {
         return seen
     }
 
+    /// The position of the newest arrival (0 when nothing arrived): how far a walk of the log can go.
+    public func latestArrival() throws -> Int64 {
+        try refreshIfChangedElsewhere()
+        let latest = try db.cached("SELECT coalesce(max(seq), 0) FROM arrivals")
+        defer { try? latest.reset() }
+        _ = try latest.step()
+        return latest.int64(0)
+    }
+
     /// The changes made by `origin` with a sequence above `seq`, in sequence order, in batches.
     public func changes(from origin: ReplicaID, after seq: UInt64, batchSize: Int = ReplicaStore.defaultBatchSize,
                         _ body: ([Change]) throws -> Void) throws {

@@ -18,10 +18,18 @@ extension SyncClient {
     /// Each file on its own: one that fails is reported and the others go on; only a hub that
     /// cannot be reached (or refuses the token) stops them all.
     func transferFiles(_ report: inout Report, progress: ((Report) -> Void)?) throws {
+        var work: [(ReplicaStore.FileKey, size: Int, unit: String)] = []
         for key in try store.fileReferences() {
             guard let (size, unit) = try declared(key) else { continue }
+            let state = try store.fileState(key)
+            if let state, state.isComplete, state.size == size, state.uploaded { continue }
+            work.append((key, size, unit))
+        }
+        // What this sync has to move, so a terminal can show a share of it.
+        report.fileBytesTotal = work.reduce(0) { $0 + $1.size }
+        for (key, size, unit) in work {
             let url = hub.appendingPathComponent("v1/files/\(key.record)/\(Hex.encode(key.sha256))")
-            let name = "\(Hex.encode(key.sha256).prefix(16))… of record \(key.record)"
+            let name = Message.fileOfRecord.text(Hex.encode(key.sha256).prefix(16), key.record)
             do {
                 let state = try store.fileState(key)
                 if let state, state.isComplete, state.size == size {
@@ -34,10 +42,10 @@ extension SyncClient {
             } catch let failure as Failure {
                 switch failure {
                 case .unavailable, .unauthorized, .untrustedHub: throw failure
-                case .rejected(_, let code, let message): report.fileProblems.append("file \(name): \(message) (\(code))")
+                case .rejected(_, let code, let message): report.fileProblems.append(Message.fileProblem.text(name, "\(message) (\(code))"))
                 }
             } catch let error as ReplicaStore.FileError {
-                report.fileProblems.append("file \(name): \(error)")
+                report.fileProblems.append(Message.fileProblem.text(name, "\(error)"))
             }
         }
     }

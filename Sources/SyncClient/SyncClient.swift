@@ -29,6 +29,18 @@ public final class SyncClient {
         public var fileBytes = 0
         /// Files that could not be taken, with why (a copy that does not match its hash).
         public var fileProblems: [String] = []
+        /// How far through the hub's arrival log the pull has come, when the hub says where its log
+        /// ends: from where this sync began, where it is now, and the log's newest position.
+        public var logFrom: Int64?, logAt: Int64?, logLatest: Int64?
+        /// Bytes of attached files this sync has to move (known once their sizes are), for progress.
+        public var fileBytesTotal = 0
+
+        /// The pull's share done, 0…100, when the hub said how far its log goes; nil otherwise.
+        public var pullPercent: Int? {
+            guard let from = logFrom, let at = logAt, let latest = logLatest else { return nil }
+            guard latest > from else { return 100 }
+            return min(100, max(0, Int((Double(at - from) / Double(latest - from) * 100).rounded(.down))))
+        }
         public init() {}
     }
 
@@ -202,6 +214,11 @@ public final class SyncClient {
                 let meta = SyncState.afterPage(hub: response.hub, checkpoint: response.checkpoint, received: response.received,
                                                withdrawals: stillWaiting, registeredKey: registering)
                 report.pulled += try keep(response, prepared: page.prepared, settingMeta: meta, ownHead: signedHead, report: &report)
+                if let latest = reply.headers[SyncProtocol.latestCheckpointHeader.lowercased()].flatMap({ Int64($0) }) {
+                    report.logFrom = report.logFrom ?? checkpoint
+                    report.logAt = response.checkpoint
+                    report.logLatest = max(latest, response.checkpoint)
+                }
                 report.pushed += response.results.filter { $0.status == .accepted }.count
                 progress?(report)
                 // Go on while the hub has more pages, a full batch suggests more own changes, or

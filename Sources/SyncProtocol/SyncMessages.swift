@@ -23,6 +23,9 @@ public enum SyncProtocol {
     /// Sent with a reply that has more pages, naming the checkpoint of the next: a replica can
     /// ask for that page before it has read this one. Only a hint; the body is authoritative.
     public static let nextCheckpointHeader = "Tianbao-Next-Checkpoint"
+    /// On every 200 reply to a sync: the position of the hub's newest arrival, so a replica can
+    /// show how far through the hub's log its pull has come (PROTOCOL.md 2.2). A hint for progress only.
+    public static let latestCheckpointHeader = "Tianbao-Latest-Checkpoint"
 }
 
 /// A replica's request: its new changes, and where its pull stands.

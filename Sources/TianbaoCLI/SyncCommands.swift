@@ -43,10 +43,7 @@ enum SyncCommands {
         var report = SyncClient.Report()
         while true {
             do {
-                report = try client.sync { progress in
-                    let files = progress.fileBytes > 0 ? Message.syncProgressFiles.text(ReplicaStore.megabytes(progress.fileBytes)) : ""
-                    inv.io.progress(Message.syncProgress.text(progress.roundTrips, progress.pushed, progress.pulled, progress.bytesSent + progress.bytesReceived) + files)
-                }
+                report = try client.sync { progress in inv.io.progress(Self.progressLine(progress)) }
                 break
             } catch SyncClient.Failure.unavailable(let message) {
                 if Date().timeIntervalSince(started) + delay > budget {
@@ -124,6 +121,21 @@ enum SyncCommands {
                              code: .data, symbol: "changes_refused", result: result)
         }
         return 0
+    }
+
+    /// A terminal's progress line: totals, and the share done where it is known — of the hub's log
+    /// while pulling (the hub says where its log ends), of the files' bytes while moving files.
+    static func progressLine(_ progress: SyncClient.Report) -> String {
+        var percent = progress.pullPercent
+        var files = ""
+        if progress.fileBytesTotal > 0 {
+            files = Message.syncProgressFilesOf.text(ReplicaStore.megabytes(progress.fileBytes), ReplicaStore.megabytes(progress.fileBytesTotal))
+            percent = min(100, progress.fileBytes * 100 / progress.fileBytesTotal)
+        } else if progress.fileBytes > 0 {
+            files = Message.syncProgressFiles.text(ReplicaStore.megabytes(progress.fileBytes))
+        }
+        let totals = Message.syncProgress.text(progress.roundTrips, progress.pushed, progress.pulled, progress.bytesSent + progress.bytesReceived) + files
+        return percent.map { Message.syncPercent.text($0) + " " + totals } ?? totals
     }
 
     /// What checks every change the hub sends: the hub's key pinned at `init` (or learnt from the

@@ -13,7 +13,7 @@ public enum Tianbao {
                 hub commands works with no network. Fields are named by the notice's Chinese labels.
                 """,
                 subcommands: ReplicaCommands.all + DraftCommands.all + [FieldsCommand.fields, JointCommand.joint] + AttachmentCommands.all + WorkflowCommands.all + ConflictCommands.all
-                    + TableCommands.all + [PrintCommand.print] + SyncCommands.all + [DiscardCommand.discard, HubCommands.serve, HubCommands.hub])
+                    + TableCommands.all + [PrintCommand.print] + SyncCommands.all + [DiscardCommand.discard, HubCommands.serve, HubCommands.hub, CompletionCommand.completion])
     }
 
     /// Runs `tianbao` with `arguments` (without the program name); returns the exit code.

@@ -1,3 +1,4 @@
+import Foundation
 import Messages
 import Testing
 @testable import TianbaoCLI
@@ -107,5 +108,42 @@ import TestSupport
     @Test func editWithoutATerminalOrAnEditorIsRefusedNotHung() {
         let result = Subprocess.run(["edit", "01900000-0000-7000-8000-000000000001", "--dir", "/nonexistent"])
         #expect(result.status == 64 && result.stderr.contains(say("there is no terminal here", "而这里没有终端")), "\(result.stderr)")
+    }
+}
+
+/// Shell completion made from the command tree: bash completes commands, subcommands and each
+/// command's own options; zsh reads the same script (through bashcompinit) without error.
+@Suite struct CompletionScriptTests {
+    static func complete(_ words: [String], script: String) -> [String] {
+        let line = words.map { "'\($0)'" }.joined(separator: " ")
+        let program = "source \(script); COMP_WORDS=(\(line)); COMP_CWORD=\(words.count - 1); _tianbao; printf '%s\\n' \"${COMPREPLY[@]}\""
+        let result = Subprocess.run(["-c", program], timeout: 30, executable: "/bin/bash")
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    @Test func bashCompletesCommandsSubcommandsAndOptions() throws {
+        let dir = TemporaryDirectory()
+        let script = Subprocess.run(["completion", "bash"])
+        #expect(script.status == 0 && script.stderr.isEmpty)
+        try script.stdout.write(toFile: dir.file("tianbao.bash"), atomically: true, encoding: .utf8)
+        let file = dir.file("tianbao.bash")
+        #expect(Self.complete(["tianbao", "sy"], script: file) == ["sync"])
+        #expect(Self.complete(["tianbao", "hub", "en"], script: file) == ["enroll"])
+        #expect(Self.complete(["tianbao", "hub", "enroll", "--r"], script: file) == ["--role"])
+        #expect(Self.complete(["tianbao", "--dir", "x", "li"], script: file) == ["list", "library"], "an option's value is not a command")
+        #expect(Set(Self.complete(["tianbao", "recommend", "--"], script: file)).isSuperset(of: ["--opinion", "--all", "--dry-run", "--ids-from", "--json"]))
+        #expect(Self.complete(["tianbao", "completion", "--js"], script: file) == ["--json"])
+        let unknown = Subprocess.run(["completion", "fish"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("fish"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zsh") || FileManager.default.isExecutableFile(atPath: "/bin/zsh"),
+                   "needs zsh (apt-get install zsh) to load the zsh script"))
+    func zshLoadsTheScript() throws {
+        let dir = TemporaryDirectory()
+        try Subprocess.run(["completion", "zsh"]).stdout.write(toFile: dir.file("tianbao.zsh"), atomically: true, encoding: .utf8)
+        let zsh = FileManager.default.isExecutableFile(atPath: "/usr/bin/zsh") ? "/usr/bin/zsh" : "/bin/zsh"
+        let loaded = Subprocess.run(["-c", "source \(dir.file("tianbao.zsh")) && whence -w _tianbao"], timeout: 30, executable: zsh)
+        #expect(loaded.status == 0 && loaded.stdout.contains("function"), "\(loaded.stdout) \(loaded.stderr)")
     }
 }

@@ -1,3 +1,4 @@
+import Submissions
 import Foundation
 import GzipCodec
 import Testing
@@ -196,5 +197,25 @@ import TestSupport
         #expect(copy.contains("\"org\" : \"fz-first\""))
         let records = try Bulk.changeCount(hub: w.dir.file("backup.sqlite"), origin: w.dir.file("hospital/replica.sqlite"))
         #expect(records.hub == records.local && records.local > 0)
+    }
+}
+
+/// What a person at a terminal sees while a sync runs: the totals so far and the share done.
+@Suite struct TerminalProgressTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) (util-linux) for a terminal"))
+    func aSyncAtATerminalShowsTotalsAndAPercentage() throws {
+        let w = try CLIWorld()
+        let hospital = try w.replica("hospital", org: "fz-first", role: "hospital")
+        try w.replica("province", org: "fj-province", role: "province")
+        _ = try Bulk.submitted(in: hospital, org: "fz-first", role: .hospital, call: "fujian-2027", form: "application", count: 40,
+                               values: ProvinceWorkCLITests.application)
+        try w.check(["sync"], in: "hospital")
+        // script(1) gives the sync a terminal, as a person running it by hand has.
+        let command = "\(Subprocess.tianbao) sync --dir \(w.dir.file("province"))"
+        let result = Subprocess.run(["-qec", command, "/dev/null"], environment: ["TERM": "dumb"], timeout: 120, executable: "/usr/bin/script")
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let said = result.stdout + result.stderr
+        #expect(said.contains(say("sync: round trips", "同步：往返")), "\(said)")
+        #expect(said.contains("100% "), "the share done, ending at 100%: \(said)")
     }
 }

@@ -123,6 +123,27 @@ import GzipCodec
         #expect(got.count == 30)
     }
 
+    /// A terminal's progress while a replica pulls many pages: the hub says where its log ends, so the
+    /// share done climbs page by page and ends at 100%.
+    @Test func aLongPullReportsItsShareDone() throws {
+        let f = try HubFixture(pageBytes: 4_000)
+        let hospital = try f.replica("fz-first", role: .hospital)
+        try hospital.sync()
+        for i in 0..<30 {
+            let id = try hospital.workspace.create(call: "fujian-2026", form: "application", values: Self.application("项目\(i)", leader: i))
+            try hospital.workspace.submit(id)
+        }
+        hospital.client.pushBatch = 100
+        try hospital.sync()
+        let province = try f.replica("fj-province", role: .province)
+        province.client.pageBytes = 4_000
+        var shares: [Int] = []
+        let report = try province.client.sync { progress in if let share = progress.pullPercent { shares.append(share) } }
+        #expect(report.roundTrips > 3 && shares.count >= 3, "\(shares)")
+        #expect(shares == shares.sorted(), "the share done never goes back: \(shares)")
+        #expect(shares.last == 100 && shares.first! < 100, "\(shares)")
+    }
+
     @Test func rePushingABatchIsHarmless() throws {
         let f = try HubFixture()
         let hospital = try f.replica("fz-first", role: .hospital)
