@@ -196,7 +196,7 @@ extension Catalogue {
         .badTemplate: "征集模板被拒：{1}",
         .didYouMean: "（是否想输入 '{1}'？）",
         .hubUntrusted: "本机不信任省平台的 TLS 证书：{1}",
-        .hintTrustCA: "请把签发省平台证书的 CA 安装到本机的信任库（Debian：复制为 /usr/local/share/ca-certificates/ 下的 .crt 文件，再运行 update-ca-certificates），然后重新运行；等待无济于事",
+        .hintTrustCA: "请把签发省平台证书的 CA 证书交给本副本（tianbao init --ca-file CA.pem；已有副本用 tianbao sync --ca-file CA.pem），或把该 CA 安装到本机的信任库（Debian：复制为 /usr/local/share/ca-certificates/ 下的 .crt 文件，再运行 update-ca-certificates）；等待无济于事",
         .notAField: "不是 {1} {2} 的字段",
         .severalFields: "对应多个字段：{1}",
         .useOneName: "请用其中一个名称",
@@ -634,5 +634,9 @@ extension Catalogue {
         .fileProblem: "文件 {1}：{2}",
         .syncPercent: "{1}%",
         .syncProgressFilesOf: "，文件 {1}/{2}",
+        .noLibcurl: "本机未安装 libcurl（libcurl4）",
+        .caFileUnreadable: "无法读取 'tianbao init --ca-file' 指定的 CA 文件 {1}",
+        .caFileHint: "请提供签发省平台证书的 CA 证书（PEM 格式），由省卫健委信息中心提供",
+        .caFileNotPEM: "{1} 中没有 PEM 格式的证书（-----BEGIN CERTIFICATE-----）",
     ]
 }

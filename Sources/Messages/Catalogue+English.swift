@@ -200,7 +200,7 @@ extension Catalogue {
         .badTemplate: "call template refused: {1}",
         .didYouMean: " (did you mean '{1}'?)",
         .hubUntrusted: "this machine does not trust the hub's TLS certificate: {1}",
-        .hintTrustCA: "install the CA that signed the hub's certificate into this machine's trust store (Debian: copy it to /usr/local/share/ca-certificates/ as a .crt file, then run update-ca-certificates) and run the command again; waiting will not help",
+        .hintTrustCA: "give this replica the certificate of the CA that signed the hub's (tianbao init --ca-file CA.pem, or tianbao sync --ca-file CA.pem for a replica that exists), or install that CA into this machine's trust store (Debian: copy it to /usr/local/share/ca-certificates/ as a .crt file, then run update-ca-certificates); waiting will not help",
         .notAField: "is not a field of {1} {2}",
         .severalFields: "names several fields: {1}",
         .useOneName: "use one of these names",
@@ -637,5 +637,9 @@ extension Catalogue {
         .fileProblem: "file {1}: {2}",
         .syncPercent: "{1}%",
         .syncProgressFilesOf: ", files {1} of {2}",
+        .noLibcurl: "libcurl (libcurl4) is not installed on this machine",
+        .caFileUnreadable: "the CA file {1} given to 'tianbao init --ca-file' cannot be read",
+        .caFileHint: "give the certificate (PEM) of the CA that signed the hub's certificate, as the province's IT office hands it out",
+        .caFileNotPEM: "{1} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
     ]
 }

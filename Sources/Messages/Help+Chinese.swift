@@ -299,6 +299,10 @@ extension Catalogue {
             "bash：在 ~/.bashrc 中加入 eval \"$(tianbao completion bash)\"，或保存为 /etc/bash_completion.d/tianbao。zsh：在 ~/.zshrc 中加入 eval \"$(tianbao completion zsh)\"。",
         "bash or zsh.":
             "bash 或 zsh。",
+        "A private CA's certificate (PEM) to trust for the hub instead of the system's trust store; kept in the replica's folder.":
+            "信任省平台时使用的私有 CA 证书（PEM），代替本机的信任库；保存在副本文件夹中。",
+        "From now on trust this private CA's certificate (PEM) for the hub, kept in the replica's folder (as 'init --ca-file').":
+            "今后信任省平台时使用这个私有 CA 证书（PEM），保存在副本文件夹中（同 'init --ca-file'）。",
     ]
 
     /// A help text in the reader's language.

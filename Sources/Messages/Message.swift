@@ -84,6 +84,8 @@ public enum Message: String, CaseIterable, Sendable {
     case discardNone, discardDone, tokenUnknown, auditLine
     // Files named in problems, and progress as a share of the whole.
     case fileOfRecord, fileProblem, syncPercent, syncProgressFilesOf
+    // A hub behind a private CA.
+    case noLibcurl, caFileUnreadable, caFileHint, caFileNotPEM
     // A form's fields as `tianbao fields` lists them.
     case fieldRequired, fieldAtMost, fieldChoices, typeText, typeLongText, typeChoice, typeMultiChoice, typeYesNo, typeMoney, typePeriod,
          typeDate, typeMobile, typeLandline, typePhones, typeEmail, typeUSCC, typeGuideScenarios, typePublishConsent

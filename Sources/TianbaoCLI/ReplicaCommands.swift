@@ -17,7 +17,8 @@ enum ReplicaCommands {
         "init", abstract: "Create this replica, enrolled at the hub with the token the province gave you.",
         discussion: "Needs the network once: it asks the hub which organisation and role the token belongs to, then pulls what this replica may read.",
         options: [Option("hub", value: "URL", help: "The hub's address, e.g. https://hub.example.gov.cn.", required: true),
-                  Option("token", value: "TOKEN", help: "The token from 'tianbao hub enroll' (stored readable by you only).", required: true)]
+                  Option("token", value: "TOKEN", help: "The token from 'tianbao hub enroll' (stored readable by you only).", required: true),
+                  Option("ca-file", value: "FILE", help: "A private CA's certificate (PEM) to trust for the hub instead of the system's trust store; kept in the replica's folder.")]
     ) { inv in
         let directory = ReplicaDirectory(inv)
         if directory.exists {
@@ -30,16 +31,25 @@ enum ReplicaCommands {
         guard let replicaHex = token.split(separator: ".").first, let replica = ReplicaID(hex: replicaHex), token.split(separator: ".").count == 2 else {
             throw UsageError(Message.usageToken.text(), path: inv.path)
         }
-        let who = try whoami(hub: hub, token: token)
+        let caFile = try inv.option("ca-file").map { try directory.keepCA(from: $0) }
+        let who: WhoAmI
+        do {
+            who = try whoami(hub: hub, token: token, caFile: caFile.map { directory.path + "/" + $0 })
+        } catch {
+            // Nothing of a replica stays behind a failed init, the CA's copy included.
+            if caFile != nil { try? FileManager.default.removeItem(atPath: directory.caPath) }
+            throw error
+        }
         guard who.replica == replica else {
             throw CLIFailure(Message.tokenOfAnother.text(who.replica.hex), hint: Message.checkToken.text(), code: .data)
         }
-        try directory.write(.init(hub: hub.absoluteString, replica: replica.hex, org: who.org, role: who.role, name: who.name), token: token)
+        try directory.write(.init(hub: hub.absoluteString, replica: replica.hex, org: who.org, role: who.role, name: who.name, caFile: caFile), token: token)
         let store = try directory.openStore(replica: replica)
         if let key = who.hubKey { try SyncState(store).pinHubKey(key) }
-        let client = SyncClient(store: store, hub: hub, token: token)
+        let client = SyncClient(store: store, hub: hub, token: token,
+                                transport: HubTransport.make(for: hub, caFile: caFile.map { directory.path + "/" + $0 }))
         client.signer = try directory.signer()   // made here, registered by this first sync
-        client.verifier = try SyncCommands.verifier(store, hub: hub, token: token)
+        client.verifier = try SyncCommands.verifier(store, hub: hub, token: token, caFile: caFile.map { directory.path + "/" + $0 })
         let report = try client.sync()
         try SyncState(store).record(outcome: "ok: pulled \(report.pulled)")
         try SyncState(store).recordContact()
@@ -53,10 +63,10 @@ enum ReplicaCommands {
         return 0
     }
 
-    static func whoami(hub: URL, token: String) throws -> WhoAmI {
+    static func whoami(hub: URL, token: String, caFile: String?) throws -> WhoAmI {
         let reply: TransportReply
         do {
-            reply = try HubTransport.get(hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), token: token)
+            reply = try HubTransport.get(hub.appendingPathComponent(String(SyncProtocol.whoamiPath.dropFirst())), token: token, caFile: caFile)
         } catch {
             throw SyncClient.Failure(error)
         }

@@ -27,6 +27,34 @@ struct ReplicaDirectory {
         var org: String
         var role: String
         var name: String?
+        /// The private CA this replica trusts for its hub (a file in the replica's folder), when the
+        /// hub's certificate is not signed by a CA of the system's trust store.
+        var caFile: String?
+    }
+
+    var caPath: String { path + "/hub-ca.pem" }
+
+    /// The CA file the config names, as a path to read.
+    func caFile(_ config: Config) -> String? {
+        config.caFile.map { $0.hasPrefix("/") ? $0 : path + "/" + $0 }
+    }
+
+    /// Keeps a copy of the CA file `source` in the replica's folder, so the replica does not depend
+    /// on where the file was when it was given. Checked first: it must hold a PEM certificate.
+    func keepCA(from source: String, as name: String = "hub-ca.pem") throws -> String {
+        guard let data = FileManager.default.contents(atPath: source) else {
+            throw CLIFailure(Message.cannotRead.text(source), hint: Message.caFileHint.text(), code: .noInput)
+        }
+        guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            throw CLIFailure(Message.caFileNotPEM.text(source), hint: Message.caFileHint.text(), code: .data)
+        }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let target = path + "/" + name
+        try? FileManager.default.removeItem(atPath: target)
+        guard FileManager.default.createFile(atPath: target, contents: data, attributes: [.posixPermissions: 0o644]) else {
+            throw CLIFailure(Message.cannotWrite.text(target, ""), code: .io)
+        }
+        return name
     }
 
     var exists: Bool { FileManager.default.fileExists(atPath: configPath) }

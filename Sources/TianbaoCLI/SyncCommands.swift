@@ -21,12 +21,27 @@ enum SyncCommands {
         65 some changes refused (see 'tianbao status'), 64 usage.
         """,
         options: [Option("budget", value: "SECONDS", help: "How long to keep retrying (default 60)."),
-                  Option("quiet-hours", value: "HOURS", help: "Off a terminal, exit 75 in silence while the hub was last reached less than HOURS ago (default 24); after that, say so on standard error, so cron mails the owner.")]
+                  Option("quiet-hours", value: "HOURS", help: "Off a terminal, exit 75 in silence while the hub was last reached less than HOURS ago (default 24); after that, say so on standard error, so cron mails the owner."),
+                  Option("ca-file", value: "FILE", help: "From now on trust this private CA's certificate (PEM) for the hub, kept in the replica's folder (as 'init --ca-file').")]
     ) { inv in
         let directory = ReplicaDirectory(inv)
-        let config = try directory.config()
+        var config = try directory.config()
         let token = try directory.token()
         guard let hub = URL(string: config.hub) else { throw CLIFailure(Message.hubNotURL.text(config.hub), code: .data) }
+        if let source = inv.option("ca-file") {
+            // Adopted only once the hub answers through it: a wrong CA never replaces one that works.
+            let candidate = directory.path + "/" + (try directory.keepCA(from: source, as: "hub-ca.pem.new"))
+            do {
+                _ = try ReplicaCommands.whoami(hub: hub, token: token, caFile: candidate)
+            } catch {
+                try? FileManager.default.removeItem(atPath: candidate)
+                throw error
+            }
+            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: directory.caPath), withItemAt: URL(fileURLWithPath: candidate))
+            config.caFile = "hub-ca.pem"
+            try directory.write(config, token: token)
+        }
+        let caFile = directory.caFile(config)
         let budget = try inv.number("budget", in: 0.0...86_400) ?? 60
         let lock = try SyncLock(path: directory.lockPath)
         let quietHours = try inv.number("quiet-hours", in: 0.0...8_760) ?? 24
@@ -35,9 +50,9 @@ enum SyncCommands {
         }
         defer { lock.release() }
         let store = try directory.openStore()
-        let client = SyncClient(store: store, hub: hub, token: token)
+        let client = SyncClient(store: store, hub: hub, token: token, transport: HubTransport.make(for: hub, caFile: caFile))
         client.signer = try directory.signer()
-        client.verifier = try verifier(store, hub: hub, token: token)
+        client.verifier = try verifier(store, hub: hub, token: token, caFile: caFile)
         let started = Date()
         var delay = 1.0
         var report = SyncClient.Report()
@@ -140,9 +155,9 @@ enum SyncCommands {
 
     /// What checks every change the hub sends: the hub's key pinned at `init` (or learnt from the
     /// hub once, for a replica made by a build before chains) and the keys the hub published.
-    static func verifier(_ store: ReplicaStore, hub: URL, token: String) throws -> PageVerifier {
+    static func verifier(_ store: ReplicaStore, hub: URL, token: String, caFile: String?) throws -> PageVerifier {
         let state = SyncState(store)
-        if try state.hubKey() == nil, let key = try ReplicaCommands.whoami(hub: hub, token: token).hubKey { try state.pinHubKey(key) }
+        if try state.hubKey() == nil, let key = try ReplicaCommands.whoami(hub: hub, token: token, caFile: caFile).hubKey { try state.pinHubKey(key) }
         guard let hubKey = try state.hubKey() else {
             throw CLIFailure(Message.noHubKey.text(), hint: Message.upgradeHub.text(), code: .data)
         }

@@ -82,7 +82,40 @@ struct NginxSampleTests {
         let token = try #require((try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as? [String: Any])?["token"] as? String)
         let untrustedInit = w.run(nil, ["init", "--hub", "https://localhost:\(port)", "--token", token, "--dir", w.dir.file("tls-replica")])
         #expect(untrustedInit.status == 78 && untrustedInit.stderr.contains(say("does not trust the hub's TLS certificate", "本机不信任省平台的 TLS 证书"))
-                && untrustedInit.stderr.contains("update-ca-certificates"), "\(untrustedInit.status): \(untrustedInit.stderr)")
+                && untrustedInit.stderr.contains("update-ca-certificates") && untrustedInit.stderr.contains("--ca-file"), "\(untrustedInit.status): \(untrustedInit.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.dir.file("tls-replica") + "/config.json"), "a failed init leaves no replica behind")
+
+        // The same replica given the private CA: it initialises and syncs over TLS through nginx,
+        // trusting that CA alone (the system's trust store does not know it).
+        let made = w.run(nil, ["init", "--hub", "https://localhost:\(port)", "--token", token, "--ca-file", "\(dir)/ca.pem", "--dir", w.dir.file("tls-replica")])
+        #expect(made.status == 0, "init --ca-file: \(made.stderr)")
+        let config = (try? String(contentsOfFile: w.dir.file("tls-replica") + "/config.json", encoding: .utf8)) ?? ""
+        #expect(config.contains("\"caFile\" : \"hub-ca.pem\""), "kept in the replica's config: \(config)")
+        try FileManager.default.removeItem(atPath: "\(dir)/ca.pem")   // the copy in the replica's folder is what counts
+        let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=专网同步"], in: "tls-replica").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let synced = w.run("tls-replica", ["sync", "--json"])
+        #expect(synced.status == 0 && synced.stdout.contains("\"pushed\" : "), "sync over TLS with the private CA: \(synced.stderr)")
+        // An attached scan travels the same way (its parts are POSTed, then fetched back by range).
+        try Data("%PDF-1.4\n".utf8 + (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: w.dir.file("scan.pdf")))
+        try w.check(["attach", id, w.dir.file("scan.pdf")], in: "tls-replica")
+        let sent = w.run("tls-replica", ["sync", "--json"])
+        #expect(sent.status == 0 && sent.stdout.contains("\"filesSent\" : 1"), "a file over TLS with the private CA: \(sent.stdout) \(sent.stderr)")
+        try w.replica("city", org: "fj-fuzhou", role: "city")
+        #expect(!(try w.check(["list"], in: "city").stdout.contains(id)), "a draft stays with its unit")
+        let atHub = try w.check(["hub", "verify", "--db", w.hubDB, "--json"]).stdout
+        #expect(atHub.contains("\"anomalies\" : [\n\n  ]") || atHub.contains("\"anomalies\" : []"), "the hub holds what came over TLS, verified: \(atHub.prefix(400))")
+
+        // Another CA's certificate is not a key to this hub: 78 again, with what to do.
+        let other = w.dir.file("other")
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        #expect(Self.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(other)/k.pem", "-out", "\(other)/other-ca.pem",
+                                    "-days", "2", "-subj", "/CN=Another CA"]).status == 0)
+        let wrong = w.run("tls-replica", ["sync", "--ca-file", "\(other)/other-ca.pem"])
+        #expect(wrong.status == 78 && wrong.stderr.contains("--ca-file"), "\(wrong.status): \(wrong.stderr)")
+        #expect(w.run("tls-replica", ["sync"]).status == 0, "the wrong CA was not adopted: the one that works stays")
+        let notPEM = w.run("tls-replica", ["sync", "--ca-file", w.hubDB])
+        #expect(notPEM.status == 65 && notPEM.stderr.contains("BEGIN CERTIFICATE"), "\(notPEM.stderr)")
     }
 }
 
