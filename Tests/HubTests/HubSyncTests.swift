@@ -95,7 +95,8 @@ import GzipCodec
         #expect(try city.workspace.submission(id).status == .returned)
     }
 
-    @Test func largeTransfersArePagedAndResumeAfterADroppedConnection() throws {
+    /// A hub paging at 4,000 bytes, and a hospital that pushed thirty submissions to it.
+    static func thirtySubmitted() throws -> (HubFixture, HubFixture.Replica, pushed: SyncClient.Report) {
         let f = try HubFixture(pageBytes: 4_000)
         let hospital = try f.replica("fz-first", role: .hospital)
         try hospital.sync()
@@ -104,7 +105,11 @@ import GzipCodec
             try hospital.workspace.submit(id)
         }
         hospital.client.pushBatch = 100
-        let pushed = try hospital.sync()
+        return (f, hospital, try hospital.sync())
+    }
+
+    @Test func largeTransfersArePagedAndResumeAfterADroppedConnection() throws {
+        let (f, hospital, pushed) = try Self.thirtySubmitted()
         #expect(pushed.roundTrips > 3)
 
         // The province's link drops after three pages; the next sync continues from its checkpoint.
@@ -126,15 +131,7 @@ import GzipCodec
     /// A terminal's progress while a replica pulls many pages: the hub says where its log ends, so the
     /// share done climbs page by page and ends at 100%.
     @Test func aLongPullReportsItsShareDone() throws {
-        let f = try HubFixture(pageBytes: 4_000)
-        let hospital = try f.replica("fz-first", role: .hospital)
-        try hospital.sync()
-        for i in 0..<30 {
-            let id = try hospital.workspace.create(call: "fujian-2026", form: "application", values: Self.application("项目\(i)", leader: i))
-            try hospital.workspace.submit(id)
-        }
-        hospital.client.pushBatch = 100
-        try hospital.sync()
+        let (f, _, _) = try Self.thirtySubmitted()
         let province = try f.replica("fj-province", role: .province)
         province.client.pageBytes = 4_000
         var shares: [Int] = []

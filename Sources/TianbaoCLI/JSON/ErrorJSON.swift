@@ -8,17 +8,8 @@ struct ErrorJSON: Encodable {
         /// else the exit code's name (`usage`, `data`, `no_input`, `temp_fail`, `no_permission`, `config`, `io`, `software`, `failure`).
         let code: String
         let message: String
-        let hint: String?
+        @Nullable var hint: String?
         let exit: Int32
-
-        private enum Keys: String, CodingKey { case code, message, hint, exit }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(code, forKey: .code)
-            try c.encode(message, forKey: .message)
-            try c.encode(hint, forKey: .hint)
-            try c.encode(exit, forKey: .exit)
-        }
     }
 
     let error: Body

@@ -11,3 +11,5 @@ struct Nullable<Value: Encodable>: Encodable {
         if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
     }
 }
+
+extension Nullable: Sendable where Value: Sendable {}

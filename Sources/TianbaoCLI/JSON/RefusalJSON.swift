@@ -5,7 +5,7 @@ import SyncProtocol
 /// each under `refused`), or a record a step may not take (`recommend` … `conclude`, under
 /// `refusal`). `dot` names the change, null when nothing was pushed.
 struct RefusalJSON: Encodable {
-    let dot: String?
+    @Nullable var dot: String?
     /// What a program reads, e.g. `frozen_submission`, `publish_not_agreed`.
     let code: String
     /// What a person reads, in the reader's language.
@@ -15,14 +15,5 @@ struct RefusalJSON: Encodable {
 
     init(_ result: ChangeResult) {
         self.init(dot: result.dot.description, code: result.code ?? result.status.rawValue, reason: result.reason ?? "")
-    }
-
-    private enum Keys: String, CodingKey { case dot, code, reason }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(dot, forKey: .dot)
-        try c.encode(code, forKey: .code)
-        try c.encode(reason, forKey: .reason)
     }
 }

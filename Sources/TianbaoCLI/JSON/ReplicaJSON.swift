@@ -9,23 +9,11 @@ struct ReplicaJSON: Encodable {
     /// `province`, `city`, `hospital` or `enterprise`.
     let role: String
     /// Who uses it, as enrolled (null when none was given).
-    let label: String?
+    @Nullable var label: String?
     /// When it last synced with the hub (ISO 8601), null when never (or not known here).
-    let lastSync: String?
+    @Nullable var lastSync: String?
     /// When its token was revoked (ISO 8601), null while it is valid.
-    let revoked: String?
-
-    private enum Keys: String, CodingKey { case id, org, role, label, lastSync, revoked }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(org, forKey: .org)
-        try c.encode(role, forKey: .role)
-        try c.encode(label, forKey: .label)
-        try c.encode(lastSync, forKey: .lastSync)
-        try c.encode(revoked, forKey: .revoked)
-    }
+    @Nullable var revoked: String?
 }
 
 
