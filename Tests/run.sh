@@ -26,6 +26,12 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nginx-light >/dev/null) || echo "nginx could not be installed: the nginx sample test will be skipped" >&2
 fi
 
+if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi -E "wqy|cjk"; then
+  echo "Installing chromium and a Chinese font (to open the hub's dashboard as officials do)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei >/dev/null) || echo "chromium could not be installed: the dashboard's browser test will be skipped" >&2
+fi
+
 if ! command -v zsh >/dev/null; then
   echo "Installing zsh (to load the zsh completion script)"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -45,6 +45,8 @@ public final class Hub: Sendable {
         /// The province's workspace, kept across requests: it reads the directory and the calls
         /// again only when the store has changed.
         var workspace: Workspace?
+        /// Each call's completeness report with the arrival position it was made at (the dashboard's).
+        var completenessCache: [String: (Int64, Completeness)] = [:]
         init(store: ReplicaStore, tables: HubDatabase) {
             self.store = store
             self.tables = tables
@@ -225,6 +227,7 @@ public final class Hub: Sendable {
     /// Every endpoint and the methods it answers; a 405 names them in `Allow`.
     static let routes: [String: [String]] = [
         "/healthz": ["GET", "HEAD"], "/metrics": ["GET"], SyncProtocol.whoamiPath: ["GET"], SyncProtocol.path: ["POST"],
+        Hub.dashboardPath: ["GET"],
     ]
 
     /// Answers one HTTP request.
@@ -242,6 +245,9 @@ public final class Hub: Sendable {
             let text = metrics.render(replicas: replicas.count,
                                       perReplica: metricsAuthorized(request) ? replicas.map { ($0.replica.hex, $0.org, $0.role, $0.lastSync) } : [])
             response = HTTPResponse.text(.ok, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+        case ("GET", Self.dashboardPath):
+            route = Self.dashboardPath
+            response = dashboard(request)
         case ("GET", SyncProtocol.whoamiPath):
             route = SyncProtocol.whoamiPath
             response = whoami(request)

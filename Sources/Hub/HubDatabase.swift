@@ -107,6 +107,13 @@ final class HubDatabase {
                    stamp.call, stamp.table, stamp.unit, stamp.sha256, stamp.sources, stamp.by, stamp.at)
     }
 
+    /// Every stamp, the latest first.
+    func stamps() throws -> [Hub.Stamp] {
+        try db.rows("SELECT call, tbl, unit, sha256, sources, by, at FROM hub_stamps ORDER BY at DESC, rowid DESC") {
+            Hub.Stamp(call: $0.text(0), table: $0.text(1), unit: $0.text(2), sha256: $0.text(3), sources: $0.text(4), by: $0.text(5), at: $0.int64(6))
+        }
+    }
+
     /// The latest stamp of a unit's table (`unit` empty: the province-wide one).
     func latestStamp(call: String, table: String, unit: String) throws -> Hub.Stamp? {
         try db.first("SELECT sha256, sources, by, at FROM hub_stamps WHERE call = ? AND tbl = ? AND unit = ? ORDER BY at DESC, rowid DESC LIMIT 1",
@@ -248,6 +255,16 @@ final class HubDatabase {
     }
 
     func isWithdrawn(_ replica: ReplicaID, seq: UInt64) throws -> Bool { try contains(seq, of: replica, in: .withdrawn) }
+
+    /// Per replica, the changes the hub refused that it has not withdrawn: a person must still act on them.
+    func refusedAwaiting() throws -> [ReplicaID: Int] {
+        let rows: [(String, Int64)] = try db.rows("""
+            SELECT r.replica, count(*) FROM hub_refused r
+            WHERE NOT EXISTS (SELECT 1 FROM hub_withdrawn w WHERE w.replica = r.replica AND w.seq = r.seq)
+            GROUP BY r.replica
+            """) { ($0.text(0), $0.int64(1)) }
+        return Dictionary(rows.compactMap { row in ReplicaID(hex: row.0).map { ($0, Int(row.1)) } }, uniquingKeysWith: +)
+    }
 
     /// How many of the replica's changes the hub holds without a gap, withdrawn ones counted, as
     /// last computed (it only grows: ``Hub/received(_:_:)`` walks on from here).

@@ -86,6 +86,8 @@ public enum Message: String, CaseIterable, Sendable {
     case fileOfRecord, fileProblem, syncPercent, syncProgressFilesOf
     // A hub behind a private CA.
     case noLibcurl, caFileUnreadable, caFileHint, caFileNotPEM
+    // The hub's dashboard page (always Chinese: it is the officials').
+    case dbTitle, dbViewer, dbScopeCity, dbScopeProvince, dbDeadlineLeft, dbDeadlinePassed, dbStates, dbCompleteness, dbUnit, dbCounts, dbFurthest, dbStanding, dbMet, dbLate, dbOpen, dbNothing, dbSelection, dbSelectionLine, dbStateMet, dbStateBelow, dbStateOver, dbReplicas, dbUser, dbRole, dbLastContact, dbOffline, dbRefusedWaiting, dbRevoked, dbNever, dbStamps, dbCall, dbTable, dbHash, dbStampedBy, dbTime, dbProvinceWide, dbNoStamps, dbFooter, dbLoginTitle, dbLogin, dbForbiddenTitle, dbForbidden
     // A form's fields as `tianbao fields` lists them.
     case fieldRequired, fieldAtMost, fieldChoices, typeText, typeLongText, typeChoice, typeMultiChoice, typeYesNo, typeMoney, typePeriod,
          typeDate, typeMobile, typeLandline, typePhones, typeEmail, typeUSCC, typeGuideScenarios, typePublishConsent

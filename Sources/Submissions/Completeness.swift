@@ -74,6 +74,12 @@ public struct Completeness: Hashable, Sendable, Codable {
     public var deadlineEnd: Int64 = 0
     public var utcOffsetHours: Int = 8
     public let units: [Unit]
+
+    /// The same report for the units `keep` keeps (a city commission's view of its own).
+    public func limited(to keep: (Unit) -> Bool) -> Completeness {
+        Completeness(call: call, deadline: deadline, millisecondsLeft: millisecondsLeft, deadlineEnd: deadlineEnd,
+                     utcOffsetHours: utcOffsetHours, units: units.filter(keep))
+    }
 }
 
 extension Workspace {

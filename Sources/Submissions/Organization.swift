@@ -145,6 +145,16 @@ public struct Directory: Sendable {
 public enum Role: String, Codable, Sendable, CaseIterable {
     case province, city, hospital, enterprise
 
+    /// The role as the notices name who acts.
+    public var chinese: String {
+        switch self {
+        case .province: "省卫健委"
+        case .city: "设区市卫健委"
+        case .hospital: "医疗卫生机构"
+        case .enterprise: "企业"
+        }
+    }
+
     /// The role as the notices name who acts: 省卫健委, 市卫健委 / 设区市卫健委, 医院 / 医疗卫生机构, 企业.
     public init?(chinese: String) {
         switch chinese {
