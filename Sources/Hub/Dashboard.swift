@@ -48,7 +48,8 @@ extension Hub {
             return openA ? a.deadlineEnd < b.deadlineEnd : a.deadlineEnd > b.deadlineEnd
         }
         let calls = try ordered.map { call -> Dashboard.CallPanel in
-            let report = try cachedCompleteness(call.id, passed: now > call.deadlineEnd, workspace, s).limited { shown($0.code) }
+            let (full, selection) = try cachedReport(call.id, passed: now > call.deadlineEnd, workspace, s)
+            let report = full.limited { shown($0.code) }
             let units = report.units
             var counts: [Status: Int] = [:]
             for form in units.flatMap(\.forms) {
@@ -62,7 +63,7 @@ extension Hub {
             return Dashboard.CallPanel(id: call.id, title: call.title, documentNumber: call.documentNumber, deadline: call.deadline,
                                        deadlineEnd: call.deadlineEnd, offsetHours: call.utcOffsetHours,
                                        byStatus: Status.allCases.map { ($0, counts[$0] ?? 0) }, completeness: report,
-                                       selection: city == nil ? try workspace.selectionProgress(call: call.id) : nil)
+                                       selection: city == nil ? selection : nil)
         }
         let waiting = try s.tables.refusedAwaiting()
         let replicas = try s.tables.enrollments().filter { shown($0.org) }.map { e in
@@ -78,15 +79,15 @@ extension Hub {
                          city: city, now: now, calls: calls, replicas: replicas, stamps: stamps)
     }
 
-    /// A call's completeness, computed again only when something new arrived at the hub: the
-    /// dashboard is opened far more often than the province's data changes.
-    /// The deadline passing changes who is late, so it is part of what the cached report depends on.
-    func cachedCompleteness(_ call: String, passed: Bool, _ workspace: Workspace, _ s: State) throws -> Completeness {
+    /// A call's completeness and selection, worked out again only when something new arrived at
+    /// the hub: the dashboard is opened far more often than the province's data changes. The
+    /// deadline passing changes who is late, so it is part of what the cached report depends on.
+    func cachedReport(_ call: String, passed: Bool, _ workspace: Workspace, _ s: State) throws -> (Completeness, SelectionProgress?) {
         let key = "\(call)|\(passed)"
         let latest = try s.store.latestArrival()
-        if let (position, report) = s.completenessCache[key], position == latest { return report }
-        let report = try workspace.completeness(call: call)
-        s.completenessCache[key] = (latest, report)
+        if let cached = s.dashboardCache[key], cached.position == latest { return (cached.completeness, cached.selection) }
+        let report = (try workspace.completeness(call: call), try workspace.selectionProgress(call: call))
+        s.dashboardCache[key] = (latest, report.0, report.1)
         return report
     }
 }

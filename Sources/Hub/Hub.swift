@@ -45,8 +45,8 @@ public final class Hub: Sendable {
         /// The province's workspace, kept across requests: it reads the directory and the calls
         /// again only when the store has changed.
         var workspace: Workspace?
-        /// Each call's completeness report with the arrival position it was made at (the dashboard's).
-        var completenessCache: [String: (Int64, Completeness)] = [:]
+        /// Each call's completeness and selection with the arrival position they were worked out at (the dashboard's).
+        var dashboardCache: [String: (position: Int64, completeness: Completeness, selection: SelectionProgress?)] = [:]
         init(store: ReplicaStore, tables: HubDatabase) {
             self.store = store
             self.tables = tables
