@@ -15,15 +15,16 @@ struct ConcurrencyBench {
         defer { hub.stop() }
         let dir = Bench.scratch("concurrency-clients")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // Province replicas: each may read everything the others write (their own unit's records).
+        // Replicas of one hospital: each may read everything the others write (their own unit's
+        // records, drafts included), and a hospital is who files the application the workload writes.
         let clients: [SyncClient] = try (0..<scale.replicas).map { i in
-            let enrolled = try hub.hub.enroll(org: "fj-province", role: .province)
+            let enrolled = try hub.hub.enroll(org: "fz-first", role: .hospital)
             var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
             configuration.newReplicaID = enrolled.replica
             configuration.durability = .processCrash
             configuration.maxClockSkewMilliseconds = .max / 4
             let store = try ReplicaStore(path: "\(dir)/r\(i).sqlite", configuration: configuration)
-            try store.apply(Workload.records(count: scale.changesPerReplica, origin: enrolled.replica, unit: "fj-province",
+            try store.apply(Workload.records(count: scale.changesPerReplica, origin: enrolled.replica, unit: "fz-first",
                                              startWall: Int64(Date().timeIntervalSince1970 * 1000)))
             return SyncClient(store: store, hub: URL(string: hub.url)!, token: enrolled.token)
         }
@@ -36,8 +37,10 @@ struct ConcurrencyBench {
                 group.enter()
                 let thread = Thread {
                     do {
-                        let t = try Bench.seconds { _ = try shared.value[i].sync() }
+                        var refused = 0
+                        let t = try Bench.seconds { refused = try shared.value[i].sync().refused.count }
                         latencies.withLock { $0.append(t) }
+                        if refused > 0 { errors.withLock { $0.append("\(refused) changes refused") } }
                     } catch {
                         errors.withLock { $0.append("\(error)") }
                     }
