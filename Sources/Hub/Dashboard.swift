@@ -51,9 +51,10 @@ extension Hub {
             let (full, selection) = try cachedReport(call.id, passed: now > call.deadlineEnd, workspace, s)
             let report = full.limited { shown($0.code) }
             let units = report.units
+            // Drafts are their unit's alone until submitted (ReadScope): the hub holds them, the page
+            // does not count them.
             var counts: [Status: Int] = [:]
             for form in units.flatMap(\.forms) {
-                counts[.draft, default: 0] += form.drafting
                 counts[.submitted, default: 0] += form.submitted
                 counts[.returned, default: 0] += form.returned
                 counts[.recommended, default: 0] += form.recommended
@@ -62,7 +63,7 @@ extension Hub {
             }
             return Dashboard.CallPanel(id: call.id, title: call.title, documentNumber: call.documentNumber, deadline: call.deadline,
                                        deadlineEnd: call.deadlineEnd, offsetHours: call.utcOffsetHours,
-                                       byStatus: Status.allCases.map { ($0, counts[$0] ?? 0) }, completeness: report,
+                                       byStatus: Status.allCases.filter { $0 != .draft }.map { ($0, counts[$0] ?? 0) }, completeness: report,
                                        selection: city == nil ? selection : nil)
         }
         let waiting = try s.tables.refusedAwaiting()

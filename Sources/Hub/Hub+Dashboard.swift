@@ -14,28 +14,43 @@ extension Hub {
     /// token sees nothing.
     func dashboard(_ request: HTTPRequest) -> HTTPResponse {
         let headers = Self.bearerFromBasic(request.headers)
-        return state.withLock { s in
+        // What the viewer may see is gathered under the hub's lock; the page is written after it,
+        // so syncs wait for the data only.
+        let gathered: Gathered = state.withLock { s in
             switch authenticate(headers, s) {
             case .failure:
                 var response = Self.page(.unauthorized, DashboardPage.notice(DashboardPage.say(.dbLoginTitle), DashboardPage.say(.dbLogin)))
                 response.headers.set("WWW-Authenticate", "Basic realm=\"Tianbao\", charset=\"UTF-8\"")
-                return response
+                return .answer(response)
             case .success(let principal):
                 guard principal.actor.role == .province || principal.actor.role == .city else {
                     var response = Self.page(.forbidden, DashboardPage.notice(DashboardPage.say(.dbForbiddenTitle),
                                                                              DashboardPage.say(.dbForbidden, principal.actor.role.chinese)))
                     response.principal = principal.logName
-                    return response
+                    return .answer(response)
                 }
                 do {
-                    var response = Self.page(.ok, DashboardPage.html(try dashboard(for: principal, now: now, s)))
-                    response.principal = principal.logName
-                    return response
+                    return .page(principal, try dashboard(for: principal, now: now, s))
                 } catch {
-                    return .error(.internalServerError, code: "dashboard_failed", message: "\(error)")
+                    // The detail (a path, SQLite's words) is the operator's, not the viewer's.
+                    FileHandle.standardError.write(Data("dashboard for \(principal.logName) failed: \(error)\n".utf8))
+                    return .answer(.error(.internalServerError, code: "dashboard_failed", message: Message.dbFailed.text()))
                 }
             }
         }
+        switch gathered {
+        case .answer(let response): return response
+        case .page(let principal, let dashboard):
+            var response = Self.page(.ok, DashboardPage.html(dashboard))
+            response.principal = principal.logName
+            return response
+        }
+    }
+
+    /// What the lock hands out: a page's data, or an answer already made.
+    private enum Gathered {
+        case page(Principal, Dashboard)
+        case answer(HTTPResponse)
     }
 
     /// An HTML answer that runs nothing, loads nothing from elsewhere and is framed by no other site.

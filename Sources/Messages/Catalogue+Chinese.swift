@@ -680,5 +680,7 @@ extension Catalogue {
         .dbLogin: "请用省卫健委为您登记的令牌登录（tianbao hub enroll --role province 或 city）：令牌即密码，用户名不限。浏览器只为本站保存它，地址栏中不含任何令牌。",
         .dbForbiddenTitle: "此令牌无权查看",
         .dbForbidden: "本看板仅供省卫健委和设区市卫健委使用；{1} 的令牌在此看不到任何内容。",
+        .caFileNeedsHTTPS: "--ca-file 只用于通过 https 访问的省平台；{1} 不是",
+        .dbFailed: "看板生成失败；原因见省平台日志",
     ]
 }

@@ -683,5 +683,7 @@ extension Catalogue {
         .dbLogin: "Log in with a token the province enrolled for you (tianbao hub enroll --role province or city): the token is the password; the user name is not checked. The browser keeps it for this site only; nothing is put in the address.",
         .dbForbiddenTitle: "Not for this token",
         .dbForbidden: "This dashboard is for the provincial and city health commissions; a token of {1} sees nothing here.",
+        .caFileNeedsHTTPS: "--ca-file is for a hub reached over https; {1} is not",
+        .dbFailed: "the dashboard could not be made; the hub's log says why",
     ]
 }

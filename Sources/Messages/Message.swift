@@ -85,7 +85,7 @@ public enum Message: String, CaseIterable, Sendable {
     // Files named in problems, and progress as a share of the whole.
     case fileOfRecord, fileProblem, syncPercent, syncProgressFilesOf
     // A hub behind a private CA.
-    case noLibcurl, caFileUnreadable, caFileHint, caFileNotPEM
+    case noLibcurl, caFileUnreadable, caFileNeedsHTTPS, dbFailed, caFileHint, caFileNotPEM
     // The hub's dashboard page (always Chinese: it is the officials').
     case dbTitle, dbViewer, dbScopeCity, dbScopeProvince, dbDeadlineLeft, dbDeadlinePassed, dbStates, dbCompleteness, dbUnit, dbCounts, dbFurthest, dbStanding, dbMet, dbLate, dbOpen, dbNothing, dbSelection, dbSelectionLine, dbStateMet, dbStateBelow, dbStateOver, dbReplicas, dbUser, dbRole, dbLastContact, dbOffline, dbRefusedWaiting, dbRevoked, dbNever, dbStamps, dbCall, dbTable, dbHash, dbStampedBy, dbTime, dbProvinceWide, dbNoStamps, dbFooter, dbLoginTitle, dbLogin, dbForbiddenTitle, dbForbidden
     // A form's fields as `tianbao fields` lists them.

@@ -53,9 +53,14 @@ public struct CurlTransport: SyncTransport {
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
         var failed = false
-        func set(_ option: Int32, _ text: String) { if text.withCString({ curl.setPointer(handle, option, $0) }) != 0 { failed = true } }
+        func text(_ option: Int32, _ value: String) -> Int32 { value.withCString { curl.setPointer(handle, option, $0) } }
+        func set(_ option: Int32, _ value: String) { if text(option, value) != 0 { failed = true } }
         set(Curl.url, url.absoluteString)
         set(Curl.caInfo, caFile)
+        // Only that CA: no directory of others (Debian's libcurl also reads /etc/ssl/certs), and
+        // HTTPS alone, whatever a redirect or an address says.
+        if curl.setPointer(handle, Curl.caPath, nil) != 0 { failed = true }
+        if text(Curl.protocolsString, "https") != 0 && curl.setLong(handle, Curl.protocols, Curl.httpsOnly) != 0 { failed = true }
         set(Curl.customRequest, method)
         set(Curl.acceptEncoding, "gzip")
         if curl.setPointer(handle, Curl.httpHeader, UnsafeRawPointer(list)) != 0 { failed = true }
@@ -89,9 +94,12 @@ public struct CurlTransport: SyncTransport {
         var body: [UInt8] = []
         var headers: [String: String] = [:]
 
+        /// Keeps the reply's bytes, as libcurl has un-gzipped them; past the limit a plain socket
+        /// holds to, it stops the transfer (0 taken: libcurl fails it), so a reply cannot grow without end.
         static let write: @convention(c) (UnsafeMutableRawPointer?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
             guard let user else { return 0 }
             let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+            guard sink.body.count + size * count <= SocketTransport.maxReplyBytes else { return 0 }
             if let data { sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count)) }
             return size * count
         }
@@ -129,7 +137,8 @@ final class Curl: @unchecked Sendable {
 
     // CURLoption values (curl.h: LONG 0, OBJECTPOINT 10000, FUNCTIONPOINT 20000, OFF_T 30000).
     static let writeData: Int32 = 10001, url: Int32 = 10002, postFields: Int32 = 10015, httpHeader: Int32 = 10023
-    static let headerData: Int32 = 10029, customRequest: Int32 = 10036, caInfo: Int32 = 10065, acceptEncoding: Int32 = 10102
+    static let headerData: Int32 = 10029, customRequest: Int32 = 10036, caInfo: Int32 = 10065, caPath: Int32 = 10097, acceptEncoding: Int32 = 10102
+    static let protocolsString: Int32 = 10318, protocols: Int32 = 181, httpsOnly = 2   // CURLPROTO_HTTPS, for a libcurl before 7.85
     static let writeFunction: Int32 = 20011, headerFunction: Int32 = 20079
     static let postFieldSize: Int32 = 30120, httpGet: Int32 = 80, noSignal: Int32 = 99, timeoutMS: Int32 = 155, connectTimeoutMS: Int32 = 156
     static let responseCode: Int32 = 0x200002

@@ -205,7 +205,11 @@ enum HubCommands {
 
     static let revoke = Command("revoke", abstract: "Revoke a replica's token; its next request is refused (401).",
                                 arguments: [Argument("replica", help: "The replica id.")], options: [db]) { inv in
-        guard let replica = ReplicaID(hex: try inv.required("replica")) else { throw UsageError(Message.usageReplicaID.text(try inv.required("replica")), path: inv.path) }
+        // The replica's id, or its whole token (what a person holding a leaked token has at hand).
+        let named = try inv.required("replica")
+        guard let replica = ReplicaID(hex: named) ?? named.split(separator: ".").first.flatMap({ ReplicaID(hex: $0) }) else {
+            throw UsageError(Message.usageReplicaID.text(named), path: inv.path)
+        }
         let hub = try open(inv)
         defer { hub.close() }
         guard try hub.revoke(replica) else {

@@ -31,6 +31,9 @@ enum ReplicaCommands {
         guard let replicaHex = token.split(separator: ".").first, let replica = ReplicaID(hex: replicaHex), token.split(separator: ".").count == 2 else {
             throw UsageError(Message.usageToken.text(), path: inv.path)
         }
+        if inv.option("ca-file") != nil, hub.scheme != "https" {
+            throw UsageError(Message.caFileNeedsHTTPS.text(hub.absoluteString), path: inv.path)
+        }
         let caFile = try inv.option("ca-file").map { try directory.keepCA(from: $0) }
         let who: WhoAmI
         do {

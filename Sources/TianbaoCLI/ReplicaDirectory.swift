@@ -91,10 +91,15 @@ struct ReplicaDirectory {
 
     func write(_ config: Config, token: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try writeConfig(config)
+        try SecretFile.write(tokenPath, token)
+    }
+
+    /// The config alone, written whole or not at all (another command may be reading it).
+    func writeConfig(_ config: Config) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(config).write(to: URL(fileURLWithPath: configPath))
-        try SecretFile.write(tokenPath, token)
+        try encoder.encode(config).write(to: URL(fileURLWithPath: configPath), options: .atomic)
     }
 
     func openStore(replica: ReplicaID? = nil) throws -> ReplicaStore {

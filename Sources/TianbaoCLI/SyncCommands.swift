@@ -28,26 +28,32 @@ enum SyncCommands {
         var config = try directory.config()
         let token = try directory.token()
         guard let hub = URL(string: config.hub) else { throw CLIFailure(Message.hubNotURL.text(config.hub), code: .data) }
-        if let source = inv.option("ca-file") {
-            // Adopted only once the hub answers through it: a wrong CA never replaces one that works.
-            let candidate = directory.path + "/" + (try directory.keepCA(from: source, as: "hub-ca.pem.new"))
-            do {
-                _ = try ReplicaCommands.whoami(hub: hub, token: token, caFile: candidate)
-            } catch {
-                try? FileManager.default.removeItem(atPath: candidate)
-                throw error
-            }
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: directory.caPath), withItemAt: URL(fileURLWithPath: candidate))
-            config.caFile = "hub-ca.pem"
-            try directory.write(config, token: token)
+        if inv.option("ca-file") != nil, hub.scheme != "https" {
+            throw UsageError(Message.caFileNeedsHTTPS.text(config.hub), path: inv.path)
         }
-        let caFile = directory.caFile(config)
         let budget = try inv.number("budget", in: 0.0...86_400) ?? 60
         let lock = try SyncLock(path: directory.lockPath)
         let quietHours = try inv.number("quiet-hours", in: 0.0...8_760) ?? 24
         guard lock.acquire() else {
             throw CLIFailure(Message.syncRunning.text(directory.path), hint: Message.syncRunningHint.text(), code: .tempFail, quiet: !inv.io.isTerminal)
         }
+        if let source = inv.option("ca-file") {
+            // Under the lock, so a cron sync never reads a config half rewritten; and adopted only
+            // once the hub answers through it: a wrong CA never replaces one that works.
+            let candidate = directory.path + "/" + (try directory.keepCA(from: source, as: "hub-ca.pem.new"))
+            do {
+                _ = try ReplicaCommands.whoami(hub: hub, token: token, caFile: candidate)
+                guard rename(candidate, directory.caPath) == 0 else {
+                    throw CLIFailure(Message.cannotWrite.text(directory.caPath, String(cString: strerror(errno))), code: .io)
+                }
+            } catch {
+                try? FileManager.default.removeItem(atPath: candidate)
+                throw error
+            }
+            config.caFile = "hub-ca.pem"
+            try directory.writeConfig(config)
+        }
+        let caFile = directory.caFile(config)
         defer { lock.release() }
         let store = try directory.openStore()
         let client = SyncClient(store: store, hub: hub, token: token, transport: HubTransport.make(for: hub, caFile: caFile))

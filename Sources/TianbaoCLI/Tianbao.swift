@@ -35,6 +35,7 @@ public enum Tianbao {
             }
         } catch let error as UsageError {
             let chain = ArgumentParser.chain(error.path, root: root)
+            let error = UsageError(Redaction.tokens(in: error.message), path: error.path)
             io.error(Message.error.text(error.message))
             io.error(Message.usage.text(ArgumentParser.usage(for: chain)))
             io.error(Message.seeHelp.text(error.path.joined(separator: " ")))
@@ -45,7 +46,9 @@ public enum Tianbao {
             }
             return ExitCode.usage.rawValue
         } catch {
-            let failure = CLIFailure.from(error, invocation: invocation)
+            var failure = CLIFailure.from(error, invocation: invocation)
+            failure = CLIFailure(Redaction.tokens(in: failure.message), hint: failure.hint.map(Redaction.tokens(in:)), code: failure.code,
+                                 quiet: failure.quiet, symbol: failure.symbol, result: failure.result)
             if !failure.quiet { io.error(Message.error.text(failure.message + (failure.hint.map { " — \($0)" } ?? ""))) }
             if invocation?.flag("json") ?? arguments.contains("--json"), let text = try? JSONOut.text(failure.json) { io.print(text) }
             return failure.code.rawValue

@@ -114,6 +114,26 @@ struct NginxSampleTests {
         let wrong = w.run("tls-replica", ["sync", "--ca-file", "\(other)/other-ca.pem"])
         #expect(wrong.status == 78 && wrong.stderr.contains("--ca-file"), "\(wrong.status): \(wrong.stderr)")
         #expect(w.run("tls-replica", ["sync"]).status == 0, "the wrong CA was not adopted: the one that works stays")
+        #expect(!FileManager.default.fileExists(atPath: w.dir.file("tls-replica") + "/hub-ca.pem.new"), "nothing half adopted is left")
+
+        // The same CA given again replaces the copy; a replica that had none (its hub moved behind
+        // the private CA) learns it from 'sync --ca-file', as the exit-78 message says.
+        let folder = w.dir.file("tls-replica")
+        try FileManager.default.copyItem(atPath: folder + "/hub-ca.pem", toPath: w.dir.file("ca-again.pem"))
+        let again = w.run("tls-replica", ["sync", "--ca-file", w.dir.file("ca-again.pem")])
+        #expect(again.status == 0, "the right CA again: \(again.stderr)")
+        var plain = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))) as! [String: Any]
+        plain["caFile"] = nil
+        try JSONSerialization.data(withJSONObject: plain).write(to: URL(fileURLWithPath: folder + "/config.json"))
+        try FileManager.default.removeItem(atPath: folder + "/hub-ca.pem")
+        let lost = w.run("tls-replica", ["sync"])
+        #expect(lost.status == 78 && lost.stderr.contains("sync --ca-file"), "\(lost.status): \(lost.stderr)")
+        let learnt = w.run("tls-replica", ["sync", "--ca-file", w.dir.file("ca-again.pem")])
+        #expect(learnt.status == 0, "\(learnt.stderr)")
+        #expect(w.run("tls-replica", ["sync"]).status == 0, "kept for the syncs after")
+        // A CA file means nothing to a hub reached over plain http: refused, not silently ignored.
+        let http = w.run(nil, ["init", "--hub", w.url, "--token", token, "--ca-file", w.dir.file("ca-again.pem"), "--dir", w.dir.file("http-replica")])
+        #expect(http.status == 64 && http.stderr.contains("https"), "\(http.stderr)")
         let notPEM = w.run("tls-replica", ["sync", "--ca-file", w.hubDB])
         #expect(notPEM.status == 65 && notPEM.stderr.contains("BEGIN CERTIFICATE"), "\(notPEM.stderr)")
     }

@@ -86,6 +86,22 @@ import GzipCodec
         let object = try JSONSerialization.jsonObject(with: Data(enrolled.stdout.utf8)) as! [String: Any]
         return ((object["replica"] as! [String: Any])["id"] as! String, object["token"] as! String)
     }
+
+    /// A token pasted in the wrong place is not repeated back: not on stderr, not in --json.
+    @Test func aTokenPastedInTheWrongPlaceIsNotEchoed() throws {
+        let w = try CLIWorld()
+        let (replica, token) = try enrolledToken(w)
+        let secret = String(token.split(separator: ".")[1])
+        try w.replica("h", org: "fz-first", role: "hospital")
+        for arguments in [["show", token, "--json"], ["sync", token, "--json"], ["list", "--call", token]] {
+            let result = w.run("h", arguments)
+            #expect(result.status != 0)
+            #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret), "\(arguments[0]) echoed the token: \(result.stderr)")
+        }
+        // Revoking a leaked token by the token itself: it is the replica it names that is revoked.
+        let revoked = w.run(nil, ["hub", "revoke", "--db", w.hubDB, token, "--json"])
+        #expect(revoked.status == 0 && revoked.stdout.contains(replica) && !revoked.stdout.contains(secret), "\(revoked.stderr)")
+    }
 }
 
 /// Statuses collected from many threads.
