@@ -24,6 +24,7 @@ enum BenchRun {
         measure("compile") { try CompileBench(scale: scale).run() }
         measure("attachment") { try AttachmentBench(scale: scale).run() }
         measure("dashboard") { try DashboardBench(scale: scale).run() }
+        measure("rush") { try DeadlineRushBench(scale: scale).run() }
         measure("signature") { try SignatureBench(scale: scale, mergeRate: merge.rate > 0 ? merge.rate : 100_000).run() }
         Report.print(figures, mode: full ? "full" : "quick")
         return 0
