@@ -9,9 +9,13 @@ import SyncProtocol
 /// the hub, and the files of every record it holds come from it, a part at a time. Both resume
 /// where they stopped: the hub says how much it holds, and this store keeps what arrived.
 extension SyncClient {
-    /// Bytes per part sent: small enough to arrive within the hub's request timeout on a slow
-    /// uplink (1 MiB in 15 s is 0.6 Mbit/s).
+    /// Bytes of the first part sent: small enough to arrive within the hub's request timeout on a
+    /// slow uplink (1 MiB in 15 s is 0.6 Mbit/s). A part that arrived quickly doubles the next, up
+    /// to what the hub takes in one (``sendPartLimit``): a fast link spends fewer round trips.
     static let sendPartBytes = 1 << 20
+    static let sendPartLimit = 4 << 20
+    /// A part that took less than this doubles the next.
+    static let quickPartSeconds = 1.0
     /// Bytes per range fetched.
     static let fetchPartBytes = 4 << 20
 
@@ -63,8 +67,13 @@ extension SyncClient {
     private func send(_ key: ReplicaStore.FileKey, size: Int, url: URL, _ report: inout Report, _ progress: ((Report) -> Void)?) throws -> Bool {
         var offset = 0
         var part: [UInt8] = []   // the first request sends nothing: the hub says how much it holds
+        var partBytes = Self.sendPartBytes
         while true {
+            let started = Date()
             let reply = try exchange("POST", url, headers: [("Tianbao-Offset", String(offset)), ("Content-Type", "application/octet-stream")], body: part)
+            if part.count == partBytes, Date().timeIntervalSince(started) < Self.quickPartSeconds {
+                partBytes = min(partBytes * 2, Self.sendPartLimit)
+            }
             switch reply.status {
             case 200:
                 report.fileBytes += part.count
@@ -89,7 +98,7 @@ extension SyncClient {
                 return true
             }
             guard offset < size else { throw Failure.rejected(status: 200, code: "bad_reply", message: Message.fileHubHoldsMore.text()) }
-            part = try store.fileBytes(key, from: offset, maxBytes: Self.sendPartBytes)
+            part = try store.fileBytes(key, from: offset, maxBytes: partBytes)
             guard !part.isEmpty else { return false }
             progress?(report)
         }
