@@ -14,8 +14,6 @@ extension SyncClient {
     /// to what the hub takes in one (``sendPartLimit``): a fast link spends fewer round trips.
     static let sendPartBytes = 1 << 20
     static let sendPartLimit = 4 << 20
-    /// A part that took less than this doubles the next.
-    static let quickPartSeconds = 1.0
     /// Bytes per range fetched.
     static let fetchPartBytes = 4 << 20
 
@@ -71,7 +69,7 @@ extension SyncClient {
         while true {
             let started = Date()
             let reply = try exchange("POST", url, headers: [("Tianbao-Offset", String(offset)), ("Content-Type", "application/octet-stream")], body: part)
-            if part.count == partBytes, Date().timeIntervalSince(started) < Self.quickPartSeconds {
+            if part.count == partBytes, Date().timeIntervalSince(started) < quickPartSeconds {
                 partBytes = min(partBytes * 2, Self.sendPartLimit)
             }
             switch reply.status {

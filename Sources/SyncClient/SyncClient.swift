@@ -99,6 +99,9 @@ public final class SyncClient {
         }
     }
 
+    /// A file's part sent in less than this doubles the next (up to the hub's limit).
+    public var quickPartSeconds = 1.0
+
     public init(store: ReplicaStore, hub: URL, token: String, transport: (any SyncTransport)? = nil) {
         self.store = store
         self.hub = hub

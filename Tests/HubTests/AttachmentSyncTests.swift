@@ -80,17 +80,30 @@ import TestSupport
         }
     }
 
+    /// On a slow link (no part arrives quickly) every part stays 1 MiB: a cut loses at most one.
+    @Test func aSlowLinkKeepsItsPartsSmall() throws {
+        let (f, a, _, _) = try Self.attached(8 << 20)
+        let link = CutLink(fileRequests: 4)   // the hub's holding, then three parts
+        let slow = SyncClient(store: a.store, hub: f.url, token: a.token, transport: link)
+        slow.signer = a.client.signer
+        slow.quickPartSeconds = 0
+        #expect { try slow.sync() } throws: { "\($0)".contains("reset") }
+        #expect(link.bytes == 3 << 20)
+    }
+
     @Test func twentyMegabytesSurviveACutEitherWayAndResumeWhereTheyStopped() throws {
         let size = 20 << 20
         let (f, a, id, bytes) = try Self.attached(size)
-        // Sending: the link drops after eight parts; the next sync sends only the rest.
-        let up = CutLink(fileRequests: 9)   // the hub's holding, then eight parts of 1 MiB
+        // Sending: the link drops after four parts (1, 2, 4 and 4 MiB: each arrived quickly, so the
+        // next doubled, up to the hub's 4 MiB); the next sync sends only the rest.
+        let up = CutLink(fileRequests: 5)   // the hub's holding, then four parts
         let cutUp = SyncClient(store: a.store, hub: f.url, token: a.token, transport: up)
         cutUp.signer = a.client.signer
+        cutUp.quickPartSeconds = .infinity
         #expect { try cutUp.sync() } throws: { "\($0)".contains("reset") }
-        #expect(up.bytes == 8 << 20)
+        #expect(up.bytes == 11 << 20)
         let resumed = try a.sync()
-        #expect(resumed.filesSent == 1 && resumed.fileBytes == size - (8 << 20))
+        #expect(resumed.filesSent == 1 && resumed.fileBytes == size - (11 << 20))
 
         // Fetching: cut after three parts; the next sync fetches only the rest, and the whole matches.
         let b = try f.replica("fz-first", role: .hospital, name: "同事")
