@@ -21,9 +21,6 @@ enum ReplicaCommands {
                   Option("ca-file", value: "FILE", help: "A private CA's certificate (PEM) to trust for the hub instead of the system's trust store; kept in the replica's folder.")]
     ) { inv in
         let directory = ReplicaDirectory(inv)
-        if directory.exists {
-            throw CLIFailure(Message.replicaExists.text(directory.path), hint: Message.replicaExistsHint.text(), code: .usage)
-        }
         let token = try inv.required("token")
         guard let hub = URL(string: try inv.required("hub")), hub.scheme == "http" || hub.scheme == "https" else {
             throw UsageError(Message.usageHub.text(), path: inv.path)
@@ -31,16 +28,27 @@ enum ReplicaCommands {
         guard let replicaHex = token.split(separator: ".").first, let replica = ReplicaID(hex: replicaHex), token.split(separator: ".").count == 2 else {
             throw UsageError(Message.usageToken.text(), path: inv.path)
         }
+        // The same init again finishes a set-up whose first sync did not complete (the hub was
+        // out of reach); any other replica already in the folder is never touched.
+        var resumed: ReplicaDirectory.Config?
+        if directory.exists {
+            let config = try? directory.config()
+            guard config?.replica == replica.hex, config?.hub == hub.absoluteString, (try? directory.token()) == token else {
+                throw CLIFailure(Message.replicaExists.text(directory.path), hint: Message.replicaExistsHint.text(), code: .usage)
+            }
+            resumed = config
+        }
         if inv.option("ca-file") != nil, hub.scheme != "https" {
             throw UsageError(Message.caFileNeedsHTTPS.text(hub.absoluteString), path: inv.path)
         }
-        let caFile = try inv.option("ca-file").map { try directory.keepCA(from: $0) }
+        let caFile = try inv.option("ca-file").map { try directory.keepCA(from: $0) } ?? resumed?.caFile
         let who: WhoAmI
         do {
             who = try whoami(hub: hub, token: token, caFile: caFile.map { directory.path + "/" + $0 })
         } catch {
-            // Nothing of a replica stays behind a failed init, the CA's copy included.
-            if caFile != nil { try? FileManager.default.removeItem(atPath: directory.caPath) }
+            // Nothing of a replica stays behind a failed init, the CA's copy included (a resumed
+            // one keeps what its first attempt left).
+            if caFile != nil && resumed == nil { try? FileManager.default.removeItem(atPath: directory.caPath) }
             throw error
         }
         guard who.replica == replica else {

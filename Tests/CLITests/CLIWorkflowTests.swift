@@ -219,3 +219,29 @@ import TestSupport
         #expect(said.contains("100% "), "the share done, ending at 100%: \(said)")
     }
 }
+
+/// `init` again in a replica's folder: the same hub and token finish a set-up whose first sync did
+/// not complete (or do nothing harmful once it did); any other replica's folder is left alone.
+@Suite struct InitAgainTests {
+    @Test func theSameInitFinishesASetUpAndAnotherIsRefused() throws {
+        let w = try CLIWorld()
+        func token(_ org: String) throws -> String {
+            let enrolled = try w.check(["hub", "enroll", "--db", w.hubDB, "--org", org, "--role", "hospital", "--json"]).stdout
+            return try #require((try JSONSerialization.jsonObject(with: Data(enrolled.utf8)) as? [String: Any])?["token"] as? String)
+        }
+        let mine = try token("fz-first"), other = try token("xm-first")
+        let folder = w.dir.file("r")
+        try w.check(["init", "--hub", w.url, "--token", mine, "--dir", folder])
+        let id = try w.check(["new", "fujian-2027", "application", "--set", "项目名称=留着"], in: "r").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // As after a first sync that failed: the folder is there; the same init completes it.
+        let again = w.run(nil, ["init", "--hub", w.url, "--token", mine, "--dir", folder])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try w.check(["show", id], in: "r").stdout.contains("留着"), "what the replica held is kept")
+        // Another token, or another hub, in the same folder: refused, nothing touched.
+        let foreign = w.run(nil, ["init", "--hub", w.url, "--token", other, "--dir", folder])
+        #expect(foreign.status == 64 && foreign.stderr.contains(say("already holds a replica", "已有副本")), "\(foreign.stderr)")
+        let elsewhere = w.run(nil, ["init", "--hub", "http://127.0.0.1:9", "--token", mine, "--dir", folder])
+        #expect(elsewhere.status == 64, "\(elsewhere.stderr)")
+        #expect(try w.check(["show", id], in: "r").stdout.contains("留着"))
+    }
+}
