@@ -10,11 +10,13 @@ enum CompletionCommand {
         arguments: [Argument("shell", help: "bash or zsh.")]
     ) { inv in
         let shell = try inv.required("shell")
+        let script: String
         switch shell {
-        case "bash": inv.io.write(bash(Tianbao.root))
-        case "zsh": inv.io.write("(( $+functions[compdef] )) || { autoload -U +X compinit && compinit -u }\nautoload -U +X bashcompinit && bashcompinit\n" + bash(Tianbao.root))
+        case "bash": script = bash(Tianbao.root)
+        case "zsh": script = "(( $+functions[compdef] )) || { autoload -U +X compinit && compinit -u }\nautoload -U +X bashcompinit && bashcompinit\n" + bash(Tianbao.root)
         default: throw UsageError(Message.usageOneOf.text("shell", "bash, zsh", shell), path: inv.path)
         }
+        if inv.flag("json") { try JSONOut.print(inv.io, ["shell": shell, "script": script]) } else { inv.io.write(script) }
         return 0
     }
 

@@ -24,10 +24,10 @@ public enum Tianbao {
         do {
             switch try ArgumentParser.parse(arguments, root: root, environment: environment, io: io) {
             case .help(let text):
-                io.write(text)
+                if arguments.contains("--json") { io.print((try? JSONOut.text(["help": text])) ?? "") } else { io.write(text) }
                 return 0
             case .version:
-                io.print("tianbao \(version)")
+                if arguments.contains("--json") { io.print((try? JSONOut.text(["version": version])) ?? "") } else { io.print("tianbao \(version)") }
                 return 0
             case .run(let command, let parsed):
                 invocation = parsed

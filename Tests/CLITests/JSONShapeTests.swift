@@ -159,4 +159,22 @@ import TestSupport
         #expect(refusal.instances.allSatisfy { ($0.object["code"] as? String)?.isEmpty == false && $0.object["dot"] is NSNull })
         #expect(replica.instances.contains { $0.object["revoked"] is String }, "a revoked replica says when")
     }
+
+    /// Every command of the tree, run with `--json` and nothing else it needs (in a folder with no
+    /// replica, no hub): standard output is one JSON document still — its data, or the error object
+    /// with the exit code the process returned.
+    @Test func everyCommandAnswersInJSONEvenWhenItCannotRun() throws {
+        let dir = TemporaryDirectory()
+        for path in CLIHelpTests.paths().dropFirst().map({ Array($0.dropFirst()) }) {
+            let result = Subprocess.run(path + ["--json", "--dir", dir.file("none")], directory: dir.path)
+            let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+            #expect(object != nil, "tianbao \(path.joined(separator: " ")) --json printed no JSON: \(result.stdout.prefix(200)) \(result.stderr.prefix(200))")
+            if result.status != 0 {
+                let error = (object as? [String: Any])?["error"] as? [String: Any]
+                #expect(error?["exit"] as? Int == Int(result.status), "tianbao \(path.joined(separator: " ")): \(result.stdout.prefix(300))")
+            }
+        }
+        let version = Subprocess.run(["--version", "--json"])
+        #expect((try? JSONSerialization.jsonObject(with: Data(version.stdout.utf8)) as? [String: Any])?["version"] is String)
+    }
 }
