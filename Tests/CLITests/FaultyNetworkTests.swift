@@ -219,6 +219,11 @@ import TestSupport
             // Scope only grows: a record once read stays (a returned or deleted submission stays with its city).
             let hubByID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
             for record in mine {
+                if record != hubByID[record.id] {
+                    // What the replica says of it: changes kept apart (and why), refusals, its last outcome.
+                    let verify = w.run(m.name, ["verify"]), status = w.run(m.name, ["status"])
+                    Issue.record("\(m.name)'s \(record.id) differs from the hub's [\(note)]\nverify: \(verify.stdout)\(verify.stderr)\nstatus: \(status.stdout)")
+                }
                 #expect(record == hubByID[record.id], "\(m.name)'s \(record.id) differs from the hub's [\(note)]")
                 if !expected.contains(record.id) { print("FaultyNetworkTests: \(m.name) keeps \(record.id), in its scope once (scope only grows)") }
             }
