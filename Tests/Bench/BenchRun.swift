@@ -25,6 +25,7 @@ enum BenchRun {
         measure("attachment") { try AttachmentBench(scale: scale).run() }
         measure("dashboard") { try DashboardBench(scale: scale).run() }
         measure("rush") { try DeadlineRushBench(scale: scale).run() }
+        measure("offline") { try OfflineCommandBench(scale: scale).run() }
         measure("signature") { try SignatureBench(scale: scale, mergeRate: merge.rate > 0 ? merge.rate : 100_000).run() }
         Report.print(figures, mode: full ? "full" : "quick")
         return 0

@@ -61,6 +61,24 @@ enum Bench {
             .flatMap { Double($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
         return ((status >> 8) & 0xFF, elapsed, kilobytes / 1024)
     }
+
+    /// Runs another program (its output dropped) and times it from spawn to exit.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, seconds: Double) {
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return (-1, 0) }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return ((status >> 8) & 0xFF, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
 }
 
 /// One row of the results table.

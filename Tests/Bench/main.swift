@@ -8,7 +8,7 @@ if arguments.first == "--child" {
     exit(ChildJobs.run(Array(arguments.dropFirst())))
 }
 if arguments.contains("--help") {
-    print("usage: tianbao-bench [--quick | --full] [--only NAME[,NAME…]]\n  figures: merge, edit, clone, idle, delta, concurrency, compile, attachment, dashboard, rush, signature")
+    print("usage: tianbao-bench [--quick | --full] [--only NAME[,NAME…]]\n  figures: merge, edit, clone, idle, delta, concurrency, compile, attachment, dashboard, rush, offline, signature")
     exit(0)
 }
 exit(BenchRun.run(full: arguments.contains("--full"),
