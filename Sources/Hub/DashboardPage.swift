@@ -143,21 +143,7 @@ enum DashboardPage {
     }
 
     /// Text as HTML shows it and never runs it: a unit's name or a label is data, not markup.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLRenderer.escape(text) }
 }
 
 private extension Int64 {

@@ -1,6 +1,6 @@
 /// A print-ready page laid out like the notice's attachment: the attachment label top left, the
 /// title centred, the header line, a ruled table, the footer lines, A4 landscape.
-enum HTMLRenderer {
+public enum HTMLRenderer {
     static func render(_ table: CompiledTable) -> String {
         var out = """
         <!DOCTYPE html>
@@ -47,7 +47,8 @@ enum HTMLRenderer {
         return out
     }
 
-    static func escape(_ text: String) -> String {
+    /// Text as HTML shows it and never runs it: a name or a label is data, not markup.
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text {
