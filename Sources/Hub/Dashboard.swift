@@ -47,8 +47,9 @@ extension Hub {
             if openA != openB { return openA }
             return openA ? a.deadlineEnd < b.deadlineEnd : a.deadlineEnd > b.deadlineEnd
         }
+        let latest = try s.store.latestArrival()
         let calls = try ordered.map { call -> Dashboard.CallPanel in
-            let (full, selection) = try cachedReport(call.id, passed: now > call.deadlineEnd, workspace, s)
+            let (full, selection) = try cachedReport(call.id, passed: now > call.deadlineEnd, at: latest, workspace, s)
             let report = full.limited { shown($0.code) }
             let units = report.units
             // Drafts are their unit's alone until submitted (ReadScope): the hub holds them, the page
@@ -83,9 +84,8 @@ extension Hub {
     /// A call's completeness and selection, worked out again only when something new arrived at
     /// the hub: the dashboard is opened far more often than the province's data changes. The
     /// deadline passing changes who is late, so it is part of what the cached report depends on.
-    func cachedReport(_ call: String, passed: Bool, _ workspace: Workspace, _ s: State) throws -> (Completeness, SelectionProgress?) {
+    func cachedReport(_ call: String, passed: Bool, at latest: Int64, _ workspace: Workspace, _ s: State) throws -> (Completeness, SelectionProgress?) {
         let key = "\(call)|\(passed)"
-        let latest = try s.store.latestArrival()
         if let cached = s.dashboardCache[key], cached.position == latest { return (cached.completeness, cached.selection) }
         let report = (try workspace.completeness(call: call), try workspace.selectionProgress(call: call))
         s.dashboardCache[key] = (latest, report.0, report.1)

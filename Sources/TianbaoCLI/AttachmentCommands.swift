@@ -25,7 +25,7 @@ enum AttachmentCommands {
         let name = inv.option("name") ?? (path as NSString).lastPathComponent
         let attachment = try workspace.attach(try inv.required("id"), name: name, bytes: [UInt8](data))
         if inv.flag("json") {
-            try JSONOut.print(inv.io, try FileActionJSON.of(try inv.required("id"), attachment, workspace))
+            try JSONOut.print(inv.io, FileActionJSON(record: try inv.required("id"), attachment))
         } else if inv.io.isTerminal {
             inv.io.print(Message.attached.text(attachment.name, ReplicaStore.megabytes(attachment.size), attachment.type))
         }
@@ -39,7 +39,7 @@ enum AttachmentCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let attachment = try workspace.detach(try inv.required("id"), file: try inv.required("name"))
         if inv.flag("json") {
-            try JSONOut.print(inv.io, try FileActionJSON.of(try inv.required("id"), attachment, workspace))
+            try JSONOut.print(inv.io, FileActionJSON(record: try inv.required("id"), attachment))
         } else if inv.io.isTerminal { inv.io.print(Message.detached.text(attachment.name)) }
         return 0
     }
@@ -58,8 +58,7 @@ enum AttachmentCommands {
             throw CLIFailure(Message.cannotWrite.text(out, error.localizedDescription), code: .io)
         }
         if inv.flag("json") {
-            try JSONOut.print(inv.io, FileActionJSON(record: try inv.required("id"), name: attachment.name, size: bytes.count, type: attachment.type,
-                                                     sha256: attachment.hashHex, out: out))
+            try JSONOut.print(inv.io, FileActionJSON(record: try inv.required("id"), attachment, out: out))
         } else if inv.io.isTerminal {
             inv.io.print(Message.extracted.text(out, ReplicaStore.megabytes(bytes.count)))
         }

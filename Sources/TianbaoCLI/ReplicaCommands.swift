@@ -42,9 +42,10 @@ enum ReplicaCommands {
             throw UsageError(Message.caFileNeedsHTTPS.text(hub.absoluteString), path: inv.path)
         }
         let caFile = try inv.option("ca-file").map { try directory.keepCA(from: $0) } ?? resumed?.caFile
+        let caPath = directory.caFile(named: caFile)
         let who: WhoAmI
         do {
-            who = try whoami(hub: hub, token: token, caFile: caFile.map { directory.path + "/" + $0 })
+            who = try whoami(hub: hub, token: token, caFile: caPath)
         } catch {
             // Nothing of a replica stays behind a failed init, the CA's copy included (a resumed
             // one keeps what its first attempt left).
@@ -58,9 +59,9 @@ enum ReplicaCommands {
         let store = try directory.openStore(replica: replica)
         if let key = who.hubKey { try SyncState(store).pinHubKey(key) }
         let client = SyncClient(store: store, hub: hub, token: token,
-                                transport: HubTransport.make(for: hub, caFile: caFile.map { directory.path + "/" + $0 }))
+                                transport: HubTransport.make(for: hub, caFile: caPath))
         client.signer = try directory.signer()   // made here, registered by this first sync
-        client.verifier = try SyncCommands.verifier(store, hub: hub, token: token, caFile: caFile.map { directory.path + "/" + $0 })
+        client.verifier = try SyncCommands.verifier(store, hub: hub, token: token, caFile: caPath)
         let report = try client.sync()
         try SyncState(store).record(outcome: "ok: pulled \(report.pulled)")
         try SyncState(store).recordContact()

@@ -35,8 +35,11 @@ struct ReplicaDirectory {
     var caPath: String { path + "/hub-ca.pem" }
 
     /// The CA file the config names, as a path to read.
-    func caFile(_ config: Config) -> String? {
-        config.caFile.map { $0.hasPrefix("/") ? $0 : path + "/" + $0 }
+    func caFile(_ config: Config) -> String? { caFile(named: config.caFile) }
+
+    /// A CA file's name as the config keeps it (in the replica's folder unless absolute), as a path to read.
+    func caFile(named name: String?) -> String? {
+        name.map { $0.hasPrefix("/") ? $0 : path + "/" + $0 }
     }
 
     /// Keeps a copy of the CA file `source` in the replica's folder, so the replica does not depend

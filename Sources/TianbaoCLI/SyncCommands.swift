@@ -37,6 +37,7 @@ enum SyncCommands {
         guard lock.acquire() else {
             throw CLIFailure(Message.syncRunning.text(directory.path), hint: Message.syncRunningHint.text(), code: .tempFail, quiet: !inv.io.isTerminal)
         }
+        defer { lock.release() }
         if let source = inv.option("ca-file") {
             // Under the lock, so a cron sync never reads a config half rewritten; and adopted only
             // once the hub answers through it: a wrong CA never replaces one that works.
@@ -54,7 +55,6 @@ enum SyncCommands {
             try directory.writeConfig(config)
         }
         let caFile = directory.caFile(config)
-        defer { lock.release() }
         let store = try directory.openStore()
         let client = SyncClient(store: store, hub: hub, token: token, transport: HubTransport.make(for: hub, caFile: caFile))
         client.signer = try directory.signer()

@@ -10,7 +10,8 @@ struct FileActionJSON: Encodable {
     let sha256: String
     @Nullable var out: String?
 
-    static func of(_ record: String, _ attachment: Attachment, _ workspace: Workspace) throws -> FileActionJSON {
-        FileActionJSON(record: record, name: attachment.name, size: attachment.size, type: attachment.type, sha256: attachment.hashHex, out: nil)
+    init(record: String, _ attachment: Attachment, out: String? = nil) {
+        (self.record, name, size, type, sha256) = (record, attachment.name, attachment.size, attachment.type, attachment.hashHex)
+        self.out = out
     }
 }

@@ -48,9 +48,10 @@ struct RecordJSON: Encodable {
         self.own = s.unit == own
         concluded = s.workflow.isConcluded
         partners = s.partners.sorted()
+        // Only the fields in conflict are looked at: most records have none, and `list` makes thousands.
         var conflicts: [String: [String]] = [:]
-        for spec in form.fields {
-            if let register = s.record.fields[spec.key], register.isConflict {
+        for key in s.conflictingFields {
+            if let spec = form.fields.first(where: { $0.key == key }), let register = s.record.fields[key] {
                 conflicts[spec.name] = register.versions.map { FieldCodec.display($0.value, spec) }
             }
         }
