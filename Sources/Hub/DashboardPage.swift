@@ -118,20 +118,10 @@ enum DashboardPage {
         }
     }
 
-    /// A moment in China's time (UTC+8, no daylight saving), to the minute: plain arithmetic on the
-    /// proleptic Gregorian calendar (H. Hinnant's days-to-civil), cheap and safe on any thread.
+    /// A moment in China's time (UTC+8, no daylight saving), to the minute.
     static func time(_ ms: Int64) -> String {
-        let minutes = (ms.floorDivided(by: 1000) + 8 * 3600).floorDivided(by: 60)
-        let days = minutes.floorDivided(by: 1440), minute = minutes - days * 1440
-        let z = days + 719_468
-        let era = z.floorDivided(by: 146_097), dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day)) \(two(minute / 60)):\(two(minute % 60))"
+        let t = CivilTime(milliseconds: ms, offsetSeconds: 8 * 3600)
+        return "\(t.year)-\(CivilTime.two(t.month))-\(CivilTime.two(t.day)) \(CivilTime.two(t.hour)):\(CivilTime.two(t.minute))"
     }
 
     static func duration(_ ms: Int64) -> String {
@@ -144,9 +134,4 @@ enum DashboardPage {
 
     /// Text as HTML shows it and never runs it: a unit's name or a label is data, not markup.
     static func escape(_ text: String) -> String { HTMLRenderer.escape(text) }
-}
-
-private extension Int64 {
-    /// Division rounding toward minus infinity (a moment before 1970 stays in its own day).
-    func floorDivided(by d: Int64) -> Int64 { self >= 0 ? self / d : -((-self + d - 1) / d) }
 }

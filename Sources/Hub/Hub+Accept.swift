@@ -206,6 +206,6 @@ extension Hub {
 
     /// A time for a refusal's reason, in UTC.
     static func date(_ milliseconds: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        CivilTime.iso8601(milliseconds: milliseconds)
     }
 }

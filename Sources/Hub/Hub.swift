@@ -42,8 +42,8 @@ public final class Hub: Sendable {
     final class State {
         let store: ReplicaStore
         let tables: HubDatabase
-        /// The province's workspace, kept across requests: it reads the directory and the calls
-        /// again only when the store has changed.
+        /// The province's workspace, kept across requests: it reads the directory, the calls and
+        /// who leads which record again only for what arrived since (``Workspace/followArrivals()``).
         var workspace: Workspace?
         /// Each call's completeness and selection with the arrival position they were worked out at (the dashboard's).
         var dashboardCache: [String: (position: Int64, completeness: Completeness, selection: SelectionProgress?)] = [:]
@@ -218,6 +218,7 @@ public final class Hub: Sendable {
         let directory = try Workspace.directory(of: s.store)
         let made = Workspace(store: s.store, actor: Actor(org: directory.province?.code ?? "", role: .province), author: "hub",
                              extraTemplates: configuration.extraTemplates)
+        made.followArrivals()
         s.workspace = made
         return made
     }
@@ -316,7 +317,7 @@ public final class Hub: Sendable {
 
     /// `time principal method path status bytes-in bytes-out ms`: never a token or a value.
     static func logLine(_ e: HTTPServer.AccessEntry) -> String {
-        let time = ISO8601DateFormatter().string(from: Date())
+        let time = CivilTime.iso8601(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
         return "\(time) \(e.principal ?? "-") \(e.method) \(e.path) \(e.status.code) in=\(e.bytesIn) out=\(e.bytesOut) \(String(format: "%.1f", e.milliseconds))ms"
     }
 }

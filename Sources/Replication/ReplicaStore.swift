@@ -71,6 +71,10 @@ public final class ReplicaStore {
     var seenRollbacks = 0
     /// Counts writes committed here, and rereads after another connection's or a rollback.
     var writesSeen = 0
+    /// Counts the times the caches were read again from the tables (at opening, after another
+    /// connection's commit, after a rollback): derived state kept across transactions by a layer
+    /// above (``arrivedRecords(after:_:)``) may hold what was rolled back, and is rebuilt when it moves.
+    public private(set) var reloads = 0
     /// Runs inside every write transaction that made changes of this replica's own, before it
     /// commits: the hub signs a head of its own chain there, so nothing it makes goes unsigned.
     public var sealOwnChanges: ((ReplicaStore, _ ownSeqBefore: UInt64) throws -> Void)?
@@ -167,6 +171,7 @@ public final class ReplicaStore {
         dataVersion = try db.first("PRAGMA data_version") { $0.int64(0) } ?? 0
         seenRollbacks = db.rollbacks
         writesSeen += 1
+        reloads += 1
         replicaOrds = [:]
         replicaIDs = [:]
         progress = [:]

@@ -177,13 +177,19 @@ public struct ChangeAuthorizer {
             values[key] = try latest.map { $0.value?.text ?? "" } ?? workspace.store.record(change.record)?.fields[key]?.value.text
         }
         guard let person = LeaderRule.person(fields: rule.fields ?? [], value: { values[$0] }) else { return }
-        if allSubmissions == nil { allSubmissions = try workspace.submissions() }
+        let others: [Submission]
+        if let candidates = try workspace.leaderCandidates(for: person) {
+            others = candidates
+        } else {
+            if allSubmissions == nil { allSubmissions = try workspace.submissions() }
+            others = allSubmissions ?? []
+        }
         let refusal = { (what: String) in
             Refusal(code: "leader_has_unfinished_project",
                     reason: Message.leaderHasProject.text(values[rule.fields?.first ?? ""] ?? person.name, what, rule.basis))
         }
         if let other = LeaderRule.unfinishedProject(of: person, excluding: change.record, authority: call.authority,
-                                                   among: allSubmissions ?? [], calls: catalog.lookup) {
+                                                   among: others, calls: catalog.lookup) {
             // Another unit's record is not named: a refusal tells what rule holds, not whose records exist.
             throw refusal(other.unit == actor.org || actor.role == .province
                           ? Message.leaderRecord.text(other.id, other.call, other.status.chinese)

@@ -33,6 +33,32 @@ public final class Workspace {
         var catalog: CallCatalog?
     }
 
+    /// Kept across writes and brought up to date from the arrival log, when ``followArrivals()`` was called.
+    private var arrivals: ArrivalCache?
+
+    /// Keeps the directory, the catalogue and who leads which record across writes, reading again
+    /// only what arrived since (the hub, which writes on every sync). Only a store that logs
+    /// arrivals can be followed so; any other keeps reading per write.
+    public func followArrivals() {
+        guard store.configuration.recordsArrivals, arrivals == nil else { return }
+        arrivals = ArrivalCache()
+    }
+
+    private func followedArrivals() throws -> ArrivalCache? {
+        guard let arrivals else { return nil }
+        try arrivals.catchUp(store, readDirectory: { try Self.directory(of: store) }, readCatalog: readCatalog)
+        return arrivals
+    }
+
+    /// The form records that may name `person` as their leader, in id order, read from the store as
+    /// it stands (deleted ones left out); nil when arrivals are not followed (read them all then).
+    func leaderCandidates(for person: LeaderRule.Person) throws -> [Submission]? {
+        guard let arrivals = try followedArrivals() else { return nil }
+        return try arrivals.leaders.candidates(for: person).compactMap { id in
+            try store.record(id).flatMap { $0.isDeleted ? nil : Submission($0) }
+        }
+    }
+
     /// The context for the store as it stands now.
     private func currentContext() -> Context {
         let generation = store.generation
@@ -54,14 +80,20 @@ public final class Workspace {
 
     /// Built-in calls, template files, and calls the province published through sync.
     public func catalog() throws -> CallCatalog {
+        if let arrivals = try followedArrivals() { return arrivals.catalog }
         if let known = currentContext().catalog { return known }
+        let catalog = try readCatalog()
+        context.catalog = catalog
+        return catalog
+    }
+
+    private func readCatalog() throws -> CallCatalog {
         var catalog = CallCatalog(CallCatalog.builtIn + extraTemplates)
         for record in try store.records(in: Collection.calls) {
             for version in record.fields["template"]?.versions ?? [] {
                 if let text = version.value.text, let template = try? CallTemplate.decode(Data(text.utf8)) { catalog.add(template) }
             }
         }
-        context.catalog = catalog
         return catalog
     }
 
@@ -90,6 +122,7 @@ public final class Workspace {
     // MARK: Organisations
 
     public func directory() throws -> Directory {
+        if let arrivals = try followedArrivals() { return arrivals.directory }
         if let known = currentContext().directory { return known }
         let directory = try Self.directory(of: store)
         context.directory = directory
