@@ -425,8 +425,9 @@ extension Hub {
             bytes += SyncCodec.estimatedBytes(c)
         }
         var full = false
+        let keys = ReadScope.keys(for: principal.actor, replica: principal.replica, directory: directory)
         while true {
-            let seen = try s.store.walkArrivals(after: position, limit: 1_024) { arrival in
+            let visit = { (arrival: borrowing ReplicaStore.Arrival) throws -> Bool in
                 // Past the budget, a page runs on (a quarter more at most) to where the last change's
                 // signed interval ends: neither its proof nor the next page's then needs the leaves
                 // of what the other carries, which the hub would read and hash again.
@@ -467,8 +468,19 @@ extension Hub {
                     }
                 }
                 try s.tables.setGrant(principal.replica, arrival.record, position: arrival.position)
+                try s.store.addReader(ReadScope.grantKey(principal.replica), to: arrival.record)
                 standing[arrival.record] = .granted
                 return true
+            }
+            // Walked by its keys, a replica reads the arrivals tagged for it: the rest are
+            // covered without being read, and the checkpoint moves past them.
+            let seen: Int
+            if let keys {
+                let walked = try s.store.walkArrivals(after: position, limit: 1_024, readers: keys, visit)
+                seen = walked.seen
+                if !full { position = max(position, walked.covered) }
+            } else {
+                seen = try s.store.walkArrivals(after: position, limit: 1_024, visit)
             }
             if full { return (out, position, true) }
             if seen == 0 { return (out, position, false) }

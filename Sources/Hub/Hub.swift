@@ -64,10 +64,13 @@ public final class Hub: Sendable {
     public init(configuration: Configuration) throws {
         var storeConfiguration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
         storeConfiguration.recordsArrivals = true
+        storeConfiguration.readerRule = ReadScope.rule
         storeConfiguration.wallClock = configuration.wallClock
         storeConfiguration.maxClockSkewMilliseconds = configuration.maxClockSkewMilliseconds
         let store = try ReplicaStore(path: configuration.path, configuration: storeConfiguration)
         let tables = try HubDatabase(store: store)
+        // A hub that logged arrivals before it tagged them with their readers tags them all, once.
+        if try !store.arrivalsTagged() { try store.tagEveryArrival(extra: tables.grantKeys()) }
         let key = configuration.signingKey ?? Ed25519.makePrivateKey()
         self.signingKey = key
         self.publicKey = try Ed25519.publicKey(of: key)

@@ -228,6 +228,15 @@ final class HubDatabase {
         try db.first("SELECT position FROM hub_grants WHERE replica = ? AND record = ?", replica.hex, record) { $0.int64(0) }
     }
 
+    /// Every record granted, with the keys of the replicas it was granted to (``ReadScope/grantKey(_:)``).
+    func grantKeys() throws -> [String: [String]] {
+        var keys: [String: [String]] = [:]
+        try db.prepare("SELECT record, replica FROM hub_grants").forEach { row in
+            if let replica = ReplicaID(hex: row.text(1)) { keys[row.text(0), default: []].append(ReadScope.grantKey(replica)) }
+        }
+        return keys
+    }
+
     func setGrant(_ replica: ReplicaID, _ record: String, position: Int64) throws {
         try db.run("INSERT INTO hub_grants (replica, record, position) VALUES (?, ?, ?) ON CONFLICT(replica, record) DO UPDATE SET position = excluded.position",
                    replica.hex, record, position)

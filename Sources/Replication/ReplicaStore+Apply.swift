@@ -84,7 +84,9 @@ extension ReplicaStore {
                 try refreshIfChangedElsewhere()
                 var touched: Set<Int64> = []
                 let ownBefore = ownSeq
+                untagged = [:]
                 let result = try body(&touched)
+                try tagArrivals()
                 if touched.contains(localOrd), let sealOwnChanges { try sealOwnChanges(self, ownBefore) }
                 let save = try db.cached("UPDATE replicas SET contiguous = ?, max_seq = ? WHERE ord = ?")
                 for ord in touched {
@@ -187,6 +189,9 @@ extension ReplicaStore {
         if configuration.recordsArrivals {
             try statements.recordArrival.bind(integer: key, at: 1)
             try statements.recordArrival.execute()
+            if configuration.readerRule != nil {
+                untagged[record.ord, default: (change.record, change.collection, [])].positions.append(db.lastInsertRowID)
+            }
             if created {
                 try statements.markFirstArrival.bind(integer: db.lastInsertRowID, at: 1)
                 try statements.markFirstArrival.bind(integer: record.ord, at: 2)

@@ -12,8 +12,8 @@ extension ReplicaStore {
         /// Whether this is the first change of its record to reach the store: nothing of the
         /// record arrived before it. `false` when unknown (a store older than the column).
         public let opensRecord: Bool
-        fileprivate let store: ReplicaStore
-        fileprivate let row: Statement
+        let store: ReplicaStore
+        let row: Statement
 
         /// The change that arrived.
         public func change() -> Change { store.decodeChange(row, offset: 2) }

@@ -35,6 +35,8 @@ public final class ReplicaStore {
         /// Keep the order in which changes arrive (``walkArrivals(after:limit:_:)``): for a store that
         /// serves other replicas.
         public var recordsArrivals = false
+        /// Tag each arrival with its record's readers (``ReaderRule``); only with ``recordsArrivals``.
+        public var readerRule: ReaderRule?
 
         public init(collections: Set<String>) { self.collections = collections }
     }
@@ -75,6 +77,9 @@ public final class ReplicaStore {
     /// connection's commit, after a rollback): derived state kept across transactions by a layer
     /// above (``arrivedRecords(after:_:)``) may hold what was rolled back, and is rebuilt when it moves.
     public private(set) var reloads = 0
+    /// The arrivals of the write under way, by record, to be tagged with their readers before it
+    /// commits (``ReaderRule``).
+    var untagged: [Int64: (id: String, collection: String, positions: [Int64])] = [:]
     /// Runs inside every write transaction that made changes of this replica's own, before it
     /// commits: the hub signs a head of its own chain there, so nothing it makes goes unsigned.
     public var sealOwnChanges: ((ReplicaStore, _ ownSeqBefore: UInt64) throws -> Void)?

@@ -151,6 +151,21 @@ enum StoreSchema {
                 PRIMARY KEY (sha256, record)
             ) WITHOUT ROWID;
             """)
+        m.add(version: 9, name: "readers of records and arrivals", sql: """
+            -- Who may read each record, as keys a layer above names (ReaderRule): they only grow.
+            CREATE TABLE IF NOT EXISTS record_readers (
+                record INTEGER NOT NULL,
+                reader TEXT NOT NULL,
+                PRIMARY KEY (record, reader)
+            ) WITHOUT ROWID;
+            -- Each arrival under each key its record had when it arrived: a reader's walk of the
+            -- arrival log reads its own keys' positions.
+            CREATE TABLE IF NOT EXISTS arrival_readers (
+                reader TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (reader, position)
+            ) WITHOUT ROWID;
+            """)
         return m
     }
 

@@ -1,0 +1,118 @@
+import SQLite
+
+/// The arrival log's readers (``ReaderRule``): tagging what arrives, and walking one reader's part.
+extension ReplicaStore {
+    /// Tags the arrivals of the write under way with their records' keys, grown by what each
+    /// record now has. Runs inside the write, before it commits.
+    func tagArrivals() throws {
+        guard let rule = configuration.readerRule, !untagged.isEmpty else { return }
+        let grow = try db.cached("INSERT OR IGNORE INTO record_readers (record, reader) VALUES (?, ?)")
+        let known = try db.cached("SELECT reader FROM record_readers WHERE record = ?")
+        let tag = try db.cached("INSERT OR IGNORE INTO arrival_readers (reader, position) VALUES (?, ?)")
+        for (ord, arrived) in untagged {
+            var keys: [String]
+            if arrived.collection == rule.collection {
+                let state = try record(arrived.id, only: rule.fields) ?? RecordState(id: arrived.id, collection: arrived.collection)
+                for key in Set(rule.keys(state)) { try grow.run([ord, key]) }
+                keys = try known.map([ord]) { $0.text(0) }
+            } else {
+                keys = [ReaderRule.everyone]
+            }
+            for position in arrived.positions {
+                for key in keys { try tag.run([key, position]) }
+            }
+        }
+        untagged = [:]
+    }
+
+    /// Gives `record` the reader `key` from now on (its later arrivals are tagged with it): a
+    /// reader the record entered the scope of keeps it, whatever the rule says later.
+    public func addReader(_ key: String, to record: String) throws {
+        guard configuration.readerRule != nil, let ref = try existingRecord(record) else { return }
+        try db.cached("INSERT OR IGNORE INTO record_readers (record, reader) VALUES (?, ?)").run([ref.ord, key])
+    }
+
+    /// Walks the arrivals after `position` tagged with any of `readers`, in order, at most `limit`,
+    /// while `body` returns `true`, as ``walkArrivals(after:limit:_:)`` does for every arrival.
+    ///
+    /// - Returns: how many arrivals `body` saw, and how far the log is covered: every arrival up
+    ///   to `covered` was given to `body` or is tagged for none of `readers` (when `body` stopped
+    ///   the walk, the position of the arrival it refused).
+    public func walkArrivals(after position: Int64, limit: Int, readers: [String],
+                             _ body: (borrowing Arrival) throws -> Bool) throws -> (seen: Int, covered: Int64) {
+        let latest = try latestArrival()
+        // A window of positions at a time: the keys' positions are merged and sorted, and a
+        // window bounds what is sorted however far behind the reader is.
+        let window: Int64 = 16_384
+        let walk = try db.cached("""
+            SELECT a.seq, r.first_arrival, \(Self.changeColumns) FROM (
+                SELECT DISTINCT position FROM arrival_readers
+                WHERE reader IN (\(Array(repeating: "?", count: readers.count).joined(separator: ", "))) AND position > ? AND position <= ?
+                ORDER BY position LIMIT ?
+            ) t JOIN arrivals a ON a.seq = t.position JOIN changes c ON c.key = a.key JOIN records r ON r.ord = c.record
+            ORDER BY a.seq
+            """)
+        var from = position
+        var seen = 0
+        while from < latest && seen < limit {
+            let to = min(latest, from + window), wanted = limit - seen
+            try walk.bind(readers.map { $0 as any SQLiteBindable } + [from, to, Int64(wanted)])
+            defer { try? walk.reset() }
+            var rows = 0
+            var last = from
+            while try walk.step() {
+                rows += 1
+                let seq = walk.int64(0)
+                let arrival = Arrival(position: seq, dot: dot(ofKey: walk.int64(2)), record: walk.text(4), collection: walk.text(5),
+                                      opensRecord: !walk.isNull(1) && walk.int64(1) == seq, store: self, row: walk)
+                if try !body(arrival) { return (seen, seq) }
+                seen += 1
+                last = seq
+            }
+            from = rows < wanted ? to : last
+        }
+        return (seen, from)
+    }
+}
+
+extension ReplicaStore {
+    /// The meta key that says every arrival is tagged with its readers.
+    static let readersTaggedKey = "arrival readers tagged"
+
+    /// Whether every arrival is tagged (``tagEveryArrival(extra:)`` ran, or the store began tagged).
+    public func arrivalsTagged() throws -> Bool {
+        if case .integer(1)? = try meta(Self.readersTaggedKey) { return true }
+        return false
+    }
+
+    /// Tags every arrival from the records as they stand, with `extra` keys by record id: for a
+    /// store that logged arrivals before it tagged them, once. A record's keys now include every
+    /// key it had before (keys only grow), so nothing a reader could read is left out.
+    public func tagEveryArrival(extra: [String: [String]]) throws {
+        guard let rule = configuration.readerRule else { return }
+        try db.transaction {
+            let grow = try db.cached("INSERT OR IGNORE INTO record_readers (record, reader) VALUES (?, ?)")
+            let tag = try db.cached("INSERT OR IGNORE INTO arrival_readers (reader, position) VALUES (?, ?)")
+            var keysOf: [Int64: [String]] = [:]
+            try db.prepare("""
+                SELECT a.seq, r.ord, r.id, r.collection FROM arrivals a
+                JOIN changes c ON c.key = a.key JOIN records r ON r.ord = c.record ORDER BY a.seq
+                """).forEach { row in
+                let ord = row.int64(1)
+                if keysOf[ord] == nil {
+                    let (id, collection) = (row.text(2), row.text(3))
+                    if collection == rule.collection {
+                        let state = try record(id, only: rule.fields) ?? RecordState(id: id, collection: collection)
+                        let keys = Set(rule.keys(state) + (extra[id] ?? []))
+                        for key in keys { try grow.run([ord, key]) }
+                        keysOf[ord] = keys.sorted()
+                    } else {
+                        keysOf[ord] = [ReaderRule.everyone]
+                    }
+                }
+                for key in keysOf[ord] ?? [] { try tag.run([key, row.int64(0)]) }
+            }
+            try setMeta(Self.readersTaggedKey, .integer(1))
+        }
+    }
+}
