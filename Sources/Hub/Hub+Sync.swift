@@ -438,8 +438,12 @@ extension Hub {
                 position = arrival.position
                 if arrival.dot.replica == principal.replica || sent.contains(arrival.dot) { return true }
                 if arrival.collection == Workspace.Collection.replicas {
-                    // Published keys: to the replica's own unit and the province, from version 3 on.
-                    if version >= 3, try ReadScope.keyVisible(s.store.record(arrival.record, only: ["org"]), to: principal.actor) { take(arrival.change()) }
+                    // Published keys, from version 3 on; each key's record judged once a page.
+                    guard version >= 3 else { return true }
+                    if standing[arrival.record] == nil {
+                        standing[arrival.record] = try ReadScope.keyVisible(s.store.record(arrival.record, only: ["org"]), to: principal.actor) ? .granted : .outOfScope
+                    }
+                    if standing[arrival.record] == .granted { take(arrival.change()) }
                     return true
                 }
                 guard arrival.collection == Workspace.Collection.submissions else { take(arrival.change()); return true }
@@ -491,7 +495,7 @@ extension Hub {
     /// on from the last mark, so a replica with many withdrawn changes costs nothing per request.
     func received(_ replica: ReplicaID, _ s: State) throws -> UInt64 {
         let mark = try s.tables.receivedMark(replica)
-        var n = max(mark, s.store.versionVector()[replica])
+        var n = max(mark, s.store.contiguous(of: replica))
         while try s.store.holds(Dot(replica: replica, seq: n + 1)) || s.tables.isWithdrawn(replica, seq: n + 1) { n += 1 }
         if n != mark { try s.tables.setReceivedMark(replica, n) }
         return n

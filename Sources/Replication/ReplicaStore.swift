@@ -159,6 +159,14 @@ public final class ReplicaStore {
         return VersionVector(entries)
     }
 
+    /// The contiguous sequence held for `replica` (0 when none): one entry of ``versionVector()``,
+    /// without building the whole vector (a hub asks it on every sync, of a thousand replicas).
+    public func contiguous(of replica: ReplicaID) -> UInt64 {
+        try? refreshIfChangedElsewhere()
+        guard let ord = replicaOrds[replica] else { return 0 }
+        return progress[ord]?.contiguous ?? 0
+    }
+
     /// Moves whenever what the store holds may have changed: on each write it commits here, when
     /// another connection (another process) has committed, and after a rollback. A layer above keys
     /// what it derives and keeps (an organisation directory, a catalogue of calls) on it.

@@ -91,14 +91,16 @@ public struct Organization: Codable, Hashable, Sendable {
 public struct Directory: Sendable {
     public let organizations: [String: Organization]
 
+    /// The province, if registered (the first by code if several are).
+    public let province: Organization?
+
     public init(_ organizations: [Organization]) {
         self.organizations = Dictionary(organizations.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        province = self.organizations.values.filter { $0.kind == .province }.min { $0.code < $1.code }
     }
 
     public subscript(code: String) -> Organization? { organizations[code] }
 
-    /// The province, if registered.
-    public var province: Organization? { organizations.values.filter { $0.kind == .province }.min { $0.code < $1.code } }
 
     /// Organisations sorted by code: the order tables and reports use.
     public var sorted: [Organization] { organizations.values.sorted { $0.code < $1.code } }

@@ -121,7 +121,7 @@ public struct SocketTransport: SyncTransport {
             if headEnd == nil, let end = find(buffer, [13, 10, 13, 10]) { headEnd = end }
             if let end = headEnd {
                 if expected == nil {
-                    expected = try contentLength(buffer[..<end], host: host)
+                    expected = try contentLength(Self.headLines(buffer[..<end]).dropFirst(), host: host)
                     if let length = expected, length > 0, length <= Self.maxReplyBytes { buffer.reserveCapacity(end + 4 + length) }
                 }
                 if let length = expected, length >= 0, buffer.count >= end + 4 + length { break }
@@ -137,7 +137,7 @@ public struct SocketTransport: SyncTransport {
             if n == 0 { closed = true } else { buffer.append(contentsOf: chunk[0..<n]) }
         }
         guard let end = headEnd else { throw TransportError(Message.hubNoReply.text(host)) }
-        let lines = String(decoding: buffer[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        let lines = Self.headLines(buffer[..<end]).map { String(decoding: $0, as: UTF8.self) }
         let statusParts = lines[0].split(separator: " ")
         guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
             throw TransportError(Message.hubBadStatusLine.text(host))
@@ -145,7 +145,7 @@ public struct SocketTransport: SyncTransport {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { throw TransportError(Message.hubBadHeader.text(host)) }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = Self.trimmed(line[line.index(after: colon)...])
         }
         if headers["transfer-encoding"] != nil { throw TransportError(Message.hubChunked.text(host)) }
         var body: [UInt8]
@@ -164,11 +164,11 @@ public struct SocketTransport: SyncTransport {
         return TransportReply(status: status, body: body, headers: headers)
     }
 
-    private func contentLength(_ head: ArraySlice<UInt8>, host: String) throws(TransportError) -> Int? {
-        for line in String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n").dropFirst() {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "content-length" else { continue }
-            guard let n = Int(parts[1].trimmingCharacters(in: .whitespaces)), n >= 0 else {
+    private func contentLength(_ lines: ArraySlice<ArraySlice<UInt8>>, host: String) throws(TransportError) -> Int? {
+        for line in lines {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")),
+                  String(decoding: line[..<colon], as: UTF8.self).lowercased() == "content-length" else { continue }
+            guard let n = Int(Self.trimmed(String(decoding: line[(colon + 1)...], as: UTF8.self))), n >= 0 else {
                 throw TransportError(Message.hubBadLength.text(host))
             }
             return n
@@ -176,9 +176,34 @@ public struct SocketTransport: SyncTransport {
         return nil
     }
 
+    /// A reply's head split at CRLF, as bytes: Foundation's string splitting cost a sync more
+    /// than the hub's own work on it.
+    static func headLines(_ head: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = head.startIndex, i = head.startIndex
+        while i < head.endIndex {
+            if head[i] == 13, i + 1 < head.endIndex, head[i + 1] == 10 {
+                lines.append(head[start..<i])
+                i += 2
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        lines.append(head[start..<head.endIndex])
+        return lines
+    }
+
+    /// Without the spaces and tabs HTTP allows around a header's value.
+    static func trimmed(_ text: some StringProtocol) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(text[first...last])
+    }
+
     private func find(_ buffer: [UInt8], _ needle: [UInt8]) -> Int? {
         guard buffer.count >= needle.count else { return nil }
-        for i in 0...(buffer.count - needle.count) where buffer[i] == needle[0] && Array(buffer[i..<(i + needle.count)]) == needle { return i }
+        for i in 0...(buffer.count - needle.count) where buffer[i] == needle[0] && buffer[i..<(i + needle.count)].elementsEqual(needle) { return i }
         return nil
     }
 }

@@ -98,7 +98,8 @@ enum ReplicaCommands {
         let store = workspace.store
         let state = SyncState(store)
         let received = try state.received()
-        let pending = store.versionVector()[store.replicaID] - min(received, store.versionVector()[store.replicaID])
+        let own = store.contiguous(of: store.replicaID)
+        let pending = own - min(received, own)
         let (lastSync, outcome) = try state.lastSync()
         let refused = try state.refusals()
         let conflicts = try store.conflicts()

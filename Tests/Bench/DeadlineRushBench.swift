@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hub
 import Replication
@@ -12,9 +13,10 @@ import SyncProtocol
 /// the binary beside this one) so its peak memory is its own; the reference is one replica's
 /// idle sync measured against the same hub just before.
 ///
-/// The window is a minute (ten seconds quick): each hospital's push comes at a seeded random
-/// moment of its first half, each replica's sync at one of its second half — a province's last
-/// hour before a deadline, sixty times over. Everybody at the same instant is measured too and
+/// The applications are filled in and submitted offline before; the window is a minute (ten
+/// seconds quick): each hospital's push comes at a seeded random moment of its first half, each
+/// replica's sync at one of its second half — a province's last hour before a deadline, sixty
+/// times over. Everybody at the same instant is measured too and
 /// reported: on one hub it is a queue, whose p99 is the whole burst's length.
 struct DeadlineRushBench {
     let scale: Scale
@@ -56,39 +58,57 @@ struct DeadlineRushBench {
             configuration.newReplicaID = entry.3
             configuration.durability = .processCrash
             let store = try ReplicaStore(path: "\(dir)/r\(i).sqlite", configuration: configuration)
-            return SyncClient(store: store, hub: url, token: entry.2, transport: SocketTransport(timeoutSeconds: 120))
+            let client = SyncClient(store: store, hub: url, token: entry.2, transport: SocketTransport(timeoutSeconds: 120))
+            // As `tianbao init` makes them: each replica signs its changes, and the hub verifies them.
+            client.signer = try SyncClient.Signer(privateKey: Ed25519.makePrivateKey(), token: entry.2)
+            return client
         }
         defer { for client in clients { client.store.close() } }
         let shared = ConcurrencyBench.Shared(clients)
         // Every replica's first sync (organisations, the call): set-up, not measured.
         let (_, setUpErrors) = Self.all(shared, indices: Array(clients.indices)) { client, _ in try Bench.seconds { _ = try Self.sync(client) } }
         guard setUpErrors.isEmpty else { throw RushError("set-up: \(setUpErrors.count) first syncs failed: \(setUpErrors[0])") }
+        // And again, so everyone holds everyone's keys: the rush begins where cron leaves a province.
+        let (_, againErrors) = Self.all(shared, indices: Array(clients.indices)) { client, _ in try Bench.seconds { _ = try Self.sync(client) } }
+        guard againErrors.isEmpty else { throw RushError("set-up: \(againErrors.count) second syncs failed: \(againErrors[0])") }
 
         var idle: [Double] = []
         for _ in 0..<9 { idle.append(try Bench.seconds { _ = try clients[0].sync() }) }
         let idleSync = Bench.median(idle)
 
-        // The window: every hospital files and submits, and syncs; then everybody syncs.
+        // Every hospital fills in and submits its application offline, before the window.
         let values = Self.application
         let orgs = tokens.map(\.0)
         let hospitalIndices = Array(tokens.indices.filter { tokens[$0].1 == .hospital })
+        let (_, fillErrors) = Self.all(shared, indices: hospitalIndices) { client, i in
+            let workspace = Workspace(store: client.store, actor: Actor(org: orgs[i].code, role: .hospital))
+            try workspace.submit(try workspace.create(call: "fujian-rush", form: "application", values: values(i, orgs[i])))
+            return 0
+        }
+        guard fillErrors.isEmpty else { throw RushError("set-up: \(fillErrors.count) applications not made: \(fillErrors[0])") }
+
+        // The window: each hospital syncs its application at a moment of the first half, then
+        // everybody syncs at a moment of the second. The threads wait a second to begin, so
+        // their starting is not in the window.
         var moments = Moments(seed: 20261207)
         let pushAt = Dictionary(uniqueKeysWithValues: hospitalIndices.map { ($0, moments.next() * window / 2) })
         let pullAt = Dictionary(uniqueKeysWithValues: clients.indices.map { ($0, window / 2 + moments.next() * window / 2) })
-        let started = Date()
-        let (pushes, pushErrors) = Self.all(shared, indices: hospitalIndices, from: started, at: pushAt) { client, i in
-            let workspace = Workspace(store: client.store, actor: Actor(org: orgs[i].code, role: .hospital))
-            let id = try workspace.create(call: "fujian-rush", form: "application", values: values(i, orgs[i]))
-            try workspace.submit(id)
-            var report = SyncClient.Report()
-            let seconds = try Bench.seconds { report = try Self.sync(client) }
-            if !report.refused.isEmpty { throw RushError("\(orgs[i].code): \(report.refused.count) refused, \(report.refused.first?.code ?? "")") }
-            return seconds
-        }
-        let (pulls, pullErrors) = Self.all(shared, indices: Array(clients.indices), from: started, at: pullAt) { client, _ in
-            try Bench.seconds { _ = try Self.sync(client) }
+        let pushes = Collected(), pulls = Collected()
+        _ = server.takeServed()
+        let started = Date().addingTimeInterval(1)
+        let (_, windowErrors) = Self.all(shared, indices: Array(clients.indices), from: started) { client, i in
+            if let at = pushAt[i] {
+                Self.wait(until: started.addingTimeInterval(at))
+                var report = SyncClient.Report()
+                pushes.add(try Bench.seconds { report = try Self.sync(client) })
+                if !report.refused.isEmpty { throw RushError("\(orgs[i].code): \(report.refused.count) refused, \(report.refused.first?.code ?? "")") }
+            }
+            Self.wait(until: started.addingTimeInterval(pullAt[i]!))
+            pulls.add(try Bench.seconds { _ = try Self.sync(client) })
+            return 0
         }
         let took = Date().timeIntervalSince(started)
+        let inHub = server.takeServed()
         // Then everybody at once, with nothing new: the hub's throughput, as a queue.
         let burstStarted = Date()
         let (burst, burstErrors) = Self.all(shared, indices: Array(clients.indices)) { client, _ in try Bench.seconds { _ = try Self.sync(client) } }
@@ -101,8 +121,8 @@ struct DeadlineRushBench {
             let mine = try workspace.submissions(call: "fujian-rush").filter { $0.status == .submitted }.count
             if mine != hospitalOrgs.filter({ $0.city == entry.0.code }).count { converged = false }
         }
-        let latencies = pushes + pulls
-        let errors = pushErrors + pullErrors + burstErrors
+        let latencies = pushes.values + pulls.values
+        let errors = windowErrors + burstErrors
         let p99 = Bench.percentile(latencies, 0.99)
         let rss = server.peakRSSMiB()
         func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
@@ -110,9 +130,11 @@ struct DeadlineRushBench {
             Figure(name: "deadline rush: \(hospitals) hospitals submit, \(hospitals + cities) replicas sync",
                    ours: "\(errors.count) errors, \(converged ? "converged" : "NOT converged") in \(String(format: "%.1f", took)) s",
                    reference: "0", ratio: nil, target: "0, converged", pass: errors.isEmpty && converged),
-            Figure(name: "  p99 sync in the window (p50 \(ms(Bench.percentile(latencies, 0.5))); pushes' p99 \(ms(Bench.percentile(pushes, 0.99))), syncs' \(ms(Bench.percentile(pulls, 0.99))))",
+            Figure(name: "  p99 sync in the window (p50 \(ms(Bench.percentile(latencies, 0.5))); pushes' p99 \(ms(Bench.percentile(pushes.values, 0.99))), syncs' \(ms(Bench.percentile(pulls.values, 0.99))))",
                    ours: String(format: "%.0f ms", p99 * 1000), reference: String(format: "%.1f ms idle sync", idleSync * 1000),
                    ratio: p99 / idleSync, target: "≤ 10", pass: p99 / idleSync <= 10),
+            Figure(name: "  of which inside the hub (its access log; reported)", ours: "p99 \(ms(Bench.percentile(inHub, 0.99)))",
+                   reference: "p50 \(ms(Bench.percentile(inHub, 0.5)))", ratio: nil, target: "", pass: nil),
             Figure(name: "  all \(clients.count) at once, nothing new: p99 (reported)", ours: String(format: "%.0f ms", Bench.percentile(burst, 0.99) * 1000),
                    reference: String(format: "%.0f syncs/s", Double(clients.count) / burstSeconds), ratio: Bench.percentile(burst, 0.99) / idleSync,
                    target: "", pass: nil),
@@ -152,8 +174,7 @@ struct DeadlineRushBench {
             group.enter()
             let moment = from.addingTimeInterval(at[i] ?? 0)
             let thread = Thread {
-                let wait = moment.timeIntervalSinceNow
-                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                Self.wait(until: moment)
                 do {
                     let t = try body(shared.value[i], i)
                     times.withLock { $0.append(t) }
@@ -167,6 +188,19 @@ struct DeadlineRushBench {
         }
         group.wait()
         return (times.withLock { $0 }, errors.withLock { $0 })
+    }
+
+    static func wait(until moment: Date) {
+        let wait = moment.timeIntervalSinceNow
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+    }
+
+    /// Times gathered from many threads.
+    final class Collected: Sendable {
+        private let times = Mutex<[Double]>([])
+        func add(_ seconds: Double) { times.withLock { $0.append(seconds) } }
+        var values: [Double] { times.withLock { $0 } }
+        func take() -> [Double] { times.withLock { t in defer { t = [] }; return t } }
     }
 
     /// Seeded moments in [0, 1) (SplitMix64): the same window every run.
@@ -237,8 +271,27 @@ final class HubProcess: Sendable {
         self.process = process
         // Keep reading its log so a full pipe never stops it.
         let reader = err.fileHandleForReading
-        Thread { while !reader.availableData.isEmpty {} }.start()
+        let times = served
+        Thread {
+            // Its access log says how long each sync took inside the hub.
+            var pending = ""
+            while case let chunk = reader.availableData, !chunk.isEmpty {
+                pending += String(decoding: chunk, as: UTF8.self)
+                while let newline = pending.firstIndex(of: "\n") {
+                    let line = pending[..<newline]
+                    if line.contains("POST /v1/sync 200"), let last = line.split(separator: " ").last, last.hasSuffix("ms"),
+                       let ms = Double(last.dropLast(2)) {
+                        times.add(ms / 1000)
+                    }
+                    pending = String(pending[pending.index(after: newline)...])
+                }
+            }
+        }.start()
     }
+
+    /// The seconds each sync took inside the hub, as its access log says, since the last call.
+    private let served = DeadlineRushBench.Collected()
+    func takeServed() -> [Double] { served.take() }
 
     /// The hub process's peak resident memory (VmHWM).
     func peakRSSMiB() -> Double {
