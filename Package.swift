@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(name: "tianbao", dependencies: ["TianbaoCLI"]),
         // The benchmarks (Tests/README.md): an instrument beside the tests, not part of what ships, so
         // it may measure the server and raw SQLite directly.
-        .executableTarget(name: "TianbaoBench", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Crypto", "JSON", "Submissions", "HTTP", "Replication", "SQLite"], path: "Tests/Bench"),
+        .executableTarget(name: "TianbaoBench", dependencies: ["Hub", "SyncClient", "SyncProtocol", "Crypto", "JSON", "Submissions", "HTTP", "Replication", "SQLite", "GzipCodec", "Messages"], path: "Tests/Bench"),
         .target(name: "TestSupport", dependencies: ["Replication", "SyncProtocol", "JSON", "Crypto", "SQLite"], path: "Tests/TestSupport"),
         // Fuzz targets (Tests/README.md): replayed by FuzzTests, run by libFuzzer through tianbao-fuzz.
         .target(name: "FuzzTargets", dependencies: ["HTTP", "GzipCodec", "JSON", "SyncProtocol", "Replication", "Submissions", "Crypto"], path: "Tests/Fuzz/Targets"),

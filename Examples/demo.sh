@@ -15,8 +15,8 @@ demo="${TIANBAO_DEMO_DIR:-$PWD/tianbao-demo}"
 
 if [ -z "${TIANBAO_BIN:-}" ]; then
   bash "$root/.ci/install-deps"
-  echo "==> Building tianbao (swift build -c release --product tianbao)"
-  (cd "$root" && swift build -c release --product tianbao 2>&1 | tail -n 1)
+  echo "==> Building tianbao (swift build -c release --static-swift-stdlib --product tianbao)"
+  (cd "$root" && swift build -c release --static-swift-stdlib --product tianbao 2>&1 | tail -n 1)
   TIANBAO_BIN="$root/.build/release/tianbao"
 fi
 bin="$TIANBAO_BIN"

@@ -57,7 +57,7 @@ fi
 swift test
 
 echo "==> The release binary: subprocess tests, in Chinese (the debug run above spoke English)"
-swift build -c release --product tianbao 2>&1 | tail -n 1
+swift build -c release --static-swift-stdlib --product tianbao 2>&1 | tail -n 1
 TIANBAO_BIN="$PWD/.build/release/tianbao" TIANBAO_TEST_LANG=zh_CN.UTF-8 swift test --skip-build --filter CLITests
 
 echo "==> Fuzz targets: a short libFuzzer run of each"

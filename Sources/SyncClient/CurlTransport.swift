@@ -3,16 +3,18 @@ import Foundation
 import GzipCodec
 import SyncProtocol
 
-/// HTTPS to a hub whose certificate a private CA signed (卫生专网), trusting that CA's file and
-/// nothing else. FoundationNetworking always points libcurl at the system's trust store and offers
-/// no way to name another; so this transport drives the same libcurl (already loaded, since
-/// FoundationNetworking links it) directly, found with dlopen at run time: no header, no `-dev`
-/// package, no new dependency. Used only for a replica set up with `init --ca-file`.
+/// HTTPS to a hub, through the system's libcurl found with dlopen at run time: no header, no
+/// `-dev` package, no new dependency, and nothing loaded by a command that does not sync over
+/// HTTPS (FoundationNetworking, which links libcurl and its thirty libraries into every start,
+/// cost each command of the CLI 7 ms before it began). It trusts the system's store, or — for a
+/// hub whose certificate a private CA signed (卫生专网, `init --ca-file`) — that CA's file and
+/// nothing else.
 public struct CurlTransport: SyncTransport {
-    public let caFile: String
+    /// The only CA trusted; nil for the system's store.
+    public let caFile: String?
     public let timeoutSeconds: Double
 
-    public init(caFile: String, timeoutSeconds: Double = 60) {
+    public init(caFile: String?, timeoutSeconds: Double = 60) {
         self.caFile = caFile
         self.timeoutSeconds = timeoutSeconds
     }
@@ -35,11 +37,12 @@ public struct CurlTransport: SyncTransport {
         try perform("GET", url, headers: [], body: nil, token: token)
     }
 
-    /// One request through a fresh easy handle: libcurl verifies the peer against `caFile` only.
+    /// One request through a fresh easy handle: libcurl verifies the peer against `caFile` only, or
+    /// against the system's store.
     private func perform(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8]?, token: String?) throws(TransportError) -> TransportReply {
         let host = url.host ?? url.absoluteString
         guard let curl = Curl.shared else { throw TransportError(Message.cannotReachHub.text(host, Message.noLibcurl.text())) }
-        guard FileManager.default.isReadableFile(atPath: caFile) else {
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw TransportError(Message.cannotReachHub.text(host, Message.caFileUnreadable.text(caFile)), certificate: true)
         }
         guard let handle = curl.easyInit() else { throw TransportError(Message.cannotReachHub.text(host, "curl_easy_init")) }
@@ -56,10 +59,12 @@ public struct CurlTransport: SyncTransport {
         func text(_ option: Int32, _ value: String) -> Int32 { value.withCString { curl.setPointer(handle, option, $0) } }
         func set(_ option: Int32, _ value: String) { if text(option, value) != 0 { failed = true } }
         set(Curl.url, url.absoluteString)
-        set(Curl.caInfo, caFile)
-        // Only that CA: no directory of others (Debian's libcurl also reads /etc/ssl/certs), and
+        if let caFile {
+            // Only that CA: no directory of others (Debian's libcurl also reads /etc/ssl/certs).
+            set(Curl.caInfo, caFile)
+            if curl.setPointer(handle, Curl.caPath, nil) != 0 { failed = true }
+        }
         // HTTPS alone, whatever a redirect or an address says.
-        if curl.setPointer(handle, Curl.caPath, nil) != 0 { failed = true }
         if text(Curl.protocolsString, "https") != 0 && curl.setLong(handle, Curl.protocols, Curl.httpsOnly) != 0 { failed = true }
         set(Curl.customRequest, method)
         set(Curl.acceptEncoding, "gzip")
@@ -118,7 +123,7 @@ public struct CurlTransport: SyncTransport {
     }
 }
 
-/// libcurl's easy interface, looked up once in the libcurl this process already has loaded.
+/// libcurl's easy interface, loaded and looked up once, at the first request over HTTPS.
 /// curl_easy_setopt is variadic; each of its argument kinds gets its own typed entry point, as
 /// the C calling convention of the platforms Tianbao runs on (x86-64, AArch64 Linux) allows.
 final class Curl: @unchecked Sendable {

@@ -208,19 +208,17 @@ public struct SocketTransport: SyncTransport {
     }
 }
 
-/// The transport for a hub's address: plain sockets for `http://`; for `https://`, URLSession
-/// (the system's trust store), or libcurl trusting only `caFile` when the replica names a private CA.
+/// The transport for a hub's address: plain sockets for `http://`; for `https://`, libcurl,
+/// trusting the system's store, or only `caFile` when the replica names a private CA.
 public enum HubTransport {
     public static func make(for url: URL, caFile: String? = nil, timeoutSeconds: Double = 60) -> any SyncTransport {
         if url.scheme == "http" { return SocketTransport(timeoutSeconds: timeoutSeconds) }
-        if let caFile { return CurlTransport(caFile: caFile, timeoutSeconds: timeoutSeconds) }
-        return URLSessionTransport(timeoutSeconds: timeoutSeconds)
+        return CurlTransport(caFile: caFile, timeoutSeconds: timeoutSeconds)
     }
 
     /// A GET (`/v1/whoami`, `/healthz`) by the same rule.
     public static func get(_ url: URL, token: String? = nil, caFile: String? = nil, timeoutSeconds: Double = 30) throws(TransportError) -> TransportReply {
         if url.scheme == "http" { return try SocketTransport(timeoutSeconds: timeoutSeconds).get(url, token: token) }
-        if let caFile { return try CurlTransport(caFile: caFile, timeoutSeconds: timeoutSeconds).get(url, token: token) }
-        return try URLSessionTransport(timeoutSeconds: timeoutSeconds).get(url, token: token)
+        return try CurlTransport(caFile: caFile, timeoutSeconds: timeoutSeconds).get(url, token: token)
     }
 }

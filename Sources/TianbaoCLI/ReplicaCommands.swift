@@ -1,9 +1,6 @@
 import Messages
 import JSON
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Replication
 import Submissions
 import SyncClient

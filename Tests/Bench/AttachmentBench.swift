@@ -7,7 +7,7 @@ import SyncClient
 
 /// (8) A scanned file attached on one replica reaching another through the hub, end to end:
 /// sent in parts, stored, served in ranges, checked against its hash. Against fetching the same
-/// bytes from the hub's port by plain HTTP (libcurl, through URLSession), in the same run.
+/// bytes from the hub's port by one plain HTTP GET on a socket, in the same run.
 struct AttachmentBench {
     let scale: Scale
 
@@ -40,8 +40,8 @@ struct AttachmentBench {
         // Three rounds, a new file each: the figure is the median of the rounds' ratios, each
         // measured beside its own reference.
         var ratios: [Double] = [], ends: [Double] = [], plains: [Double] = [], ups: [Double] = []
-        let curl = URLSessionTransport(timeoutSeconds: 120)
-        _ = try curl.get(URL(string: "\(hub.url)/healthz")!)   // a warm client, as curl's own start is not the hub's cost
+        let plainHTTP = SocketTransport(timeoutSeconds: 120)
+        _ = try plainHTTP.get(URL(string: "\(hub.url)/healthz")!)   // a warm client: a process's own start is not the hub's cost
         for round in 0..<3 {
             let bytes = scan(0x5CA7_F11E &+ UInt64(round))
             let attachment = try a.attach(id, name: "申请表盖章扫描件-\(round + 1).pdf", bytes: bytes)
@@ -50,10 +50,10 @@ struct AttachmentBench {
             let endToEnd = up + down
             ups.append(up)
             guard try b.fileBytes(id, file: attachment.name).1 == bytes else { throw BenchError("the file did not arrive whole") }
-            // The same bytes from the same port, as curl would fetch them.
+            // The same bytes from the same port, by one plain GET.
             let url = URL(string: "\(hub.url)/v1/files/\(id)/\(attachment.hashHex)")!
             var fetched: [UInt8] = []
-            let plain = try Bench.seconds { fetched = try curl.send("GET", url, headers: [], body: [], token: token).body }
+            let plain = try Bench.seconds { fetched = try plainHTTP.send("GET", url, headers: [], body: [], token: token).body }
             guard fetched == bytes else { throw BenchError("the plain fetch did not return the file") }
             ratios.append(plain / endToEnd)
             ends.append(endToEnd)

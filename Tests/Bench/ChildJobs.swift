@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Replication
 import Submissions
 import JSON
@@ -31,7 +28,7 @@ enum ChildJobs {
                 // Verifying every change it receives, as a replica made by 'tianbao init' does.
                 let state = SyncState(store)
                 if try state.hubKey() == nil {
-                    let who = try URLSessionTransport().get(url.appendingPathComponent("v1/whoami"), token: arguments[2])
+                    let who = try SocketTransport().get(url.appendingPathComponent("v1/whoami"), token: arguments[2])
                     guard let key = try? SyncCodec.whoAmI(JSONTree.parse(who.body)).hubKey else { return 1 }
                     try state.pinHubKey(key)
                 }
@@ -48,7 +45,7 @@ enum ChildJobs {
                 return 0
             case "healthz":
                 guard arguments.count >= 2, let url = URL(string: arguments[1] + "/healthz") else { return 64 }
-                return (try? URLSessionTransport().get(url))?.status == 200 ? 0 : 1
+                return (try? SocketTransport().get(url))?.status == 200 ? 0 : 1
             default:
                 return 64
             }

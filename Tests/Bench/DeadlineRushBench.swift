@@ -246,7 +246,7 @@ final class HubProcess: Sendable {
     init(db: String) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tianbao").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw DeadlineRushBench.RushError("build the hub first: swift build -c release --product tianbao (\(binary) not found)")
+            throw DeadlineRushBench.RushError("build the hub first: swift build -c release --static-swift-stdlib --product tianbao (\(binary) not found)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

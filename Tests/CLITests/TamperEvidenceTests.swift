@@ -94,6 +94,11 @@ import TestSupport
             """, top + 1)
         try db.run("INSERT INTO entries (record, key, field, op, live) SELECT record, key, field, op, 1 FROM changes WHERE key = ?", top + 1)
         try db.run("INSERT INTO arrivals (seq, key) VALUES ((SELECT max(seq) + 1 FROM arrivals), ?)", top + 1)
+        // A thorough forger tags the arrival for the record's readers, so walks meet it.
+        try db.run("""
+            INSERT INTO arrival_readers (reader, position) SELECT reader, (SELECT max(seq) FROM arrivals) FROM record_readers
+            WHERE record = (SELECT record FROM changes WHERE key = ?)
+            """, top + 1)
         try db.run("UPDATE replicas SET max_seq = max_seq + 1, contiguous = contiguous + 1 WHERE ord = ?", ord)
 
         // The author syncs with nothing to push: the hub must not vouch for the row it did not take
@@ -126,6 +131,7 @@ import TestSupport
         #expect(db.changes == 1)
         try db.run("INSERT INTO entries (record, key, field, op, live) SELECT record, key, field, op, 1 FROM changes WHERE key = ?", top + 1)
         try db.run("INSERT INTO arrivals (seq, key) VALUES ((SELECT max(seq) + 1 FROM arrivals), ?)", top + 1)
+        try db.run("INSERT INTO arrival_readers (reader, position) VALUES ('*', (SELECT max(seq) FROM arrivals))")
         try db.run("UPDATE replicas SET max_seq = max_seq + 1, contiguous = contiguous + 1 WHERE ord = ?", hubOrd)
         // The hub's next change of its own: an organisation added.
         try w.check(["hub", "orgs", "--db", w.hubDB, "--code", "fz-third", "--name", "福州市第三医院", "--kind", "hospital", "--city", "fj-fuzhou"])

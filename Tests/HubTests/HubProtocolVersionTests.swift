@@ -61,7 +61,7 @@ import TestSupport
 final class VersionOneHub: SyncTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var refused: [Int] = []
-    private let inner = URLSessionTransport()
+    private let inner = SocketTransport()
     var refusedVersions: [Int] { lock.withLock { refused } }
 
     func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply {

@@ -224,7 +224,7 @@ final class FlakyTransport: SyncTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var calls = 0
     let failAfter: Int
-    let inner = URLSessionTransport()
+    let inner = SocketTransport()
 
     init(failAfter: Int) { self.failAfter = failAfter }
 

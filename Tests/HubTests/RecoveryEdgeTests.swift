@@ -34,7 +34,7 @@ import TestSupport
         if FileManager.default.fileExists(atPath: path + "-wal") { try FileManager.default.copyItem(atPath: path + "-wal", toPath: fresh + "-wal") }
         let store = try ReplicaStore(path: fresh, configuration: configuration)
         let workspace = Workspace(store: store, actor: r.workspace.actor, author: "restored")
-        let client = SyncClient(store: store, hub: url ?? f.url, token: r.token, transport: transport ?? URLSessionTransport())
+        let client = SyncClient(store: store, hub: url ?? f.url, token: r.token, transport: transport ?? SocketTransport())
         return HubFixture.Replica(workspace: workspace, client: client, token: r.token)
     }
 
@@ -74,7 +74,7 @@ import TestSupport
 
     // 2. The recover request is lost on the network.
     final class CutRecover: SyncTransport, @unchecked Sendable {
-        let inner = URLSessionTransport()
+        let inner = SocketTransport()
         let cuts = Mutex(1)
         func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply {
             if String(decoding: body, as: UTF8.self).contains("\"recover\"") {
