@@ -7,10 +7,7 @@ enum Format {
     /// A moment as a date and time in the call's offset from UTC (China's +8 unless a call says
     /// otherwise), never raw milliseconds.
     static func time(_ ms: Int64, offsetHours: Int = 8) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.timeZone = TimeZone(secondsFromGMT: offsetHours * 3600)
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)) + " (UTC\(offsetHours >= 0 ? "+" : "")\(offsetHours))"
+        CivilTime.text(milliseconds: ms, offsetSeconds: Int64(offsetHours) * 3600) + " (UTC\(offsetHours >= 0 ? "+" : "")\(offsetHours))"
     }
 
     static func duration(_ ms: Int64) -> String {

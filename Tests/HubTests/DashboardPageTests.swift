@@ -1,5 +1,6 @@
 import Foundation
 @testable import Hub
+import Submissions
 import Testing
 import TestSupport
 

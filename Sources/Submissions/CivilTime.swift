@@ -1,11 +1,11 @@
 /// A moment as calendar fields, by plain arithmetic on the proleptic Gregorian calendar
 /// (H. Hinnant's days-to-civil): cheap and safe on any thread, where a formatter per log line
-/// cost the hub a tenth of its time in a rush.
-struct CivilTime: Equatable {
-    let year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64
+/// cost the hub a tenth of its time in a rush, and a `DateFormatter` a command 1.3 ms to make.
+public struct CivilTime: Equatable, Sendable {
+    public let year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64
 
     /// `ms` after 1970 UTC, seen at `offsetSeconds` east of UTC.
-    init(milliseconds ms: Int64, offsetSeconds: Int64 = 0) {
+    public init(milliseconds ms: Int64, offsetSeconds: Int64 = 0) {
         let seconds = ms.floorDivided(by: 1000) + offsetSeconds
         let days = seconds.floorDivided(by: 86_400), inDay = seconds - days * 86_400
         let z = days + 719_468
@@ -20,12 +20,18 @@ struct CivilTime: Equatable {
     }
 
     /// `2026-12-07T04:17:12Z`, as `ISO8601DateFormatter` writes a UTC moment.
-    static func iso8601(milliseconds ms: Int64) -> String {
+    public static func iso8601(milliseconds ms: Int64) -> String {
         let t = CivilTime(milliseconds: ms)
         return "\(four(t.year))-\(two(t.month))-\(two(t.day))T\(two(t.hour)):\(two(t.minute)):\(two(t.second))Z"
     }
 
-    static func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    /// `2026-12-07 12:17:12`, to the second, at `offsetSeconds` east of UTC.
+    public static func text(milliseconds ms: Int64, offsetSeconds: Int64) -> String {
+        let t = CivilTime(milliseconds: ms, offsetSeconds: offsetSeconds)
+        return "\(four(t.year))-\(two(t.month))-\(two(t.day)) \(two(t.hour)):\(two(t.minute)):\(two(t.second))"
+    }
+
+    public static func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
     private static func four(_ n: Int64) -> String { n >= 0 && n < 1000 ? String(repeating: "0", count: 4 - "\(n)".count) + "\(n)" : "\(n)" }
 }
 
