@@ -177,7 +177,8 @@ public struct SocketTransport: SyncTransport {
     }
 
     /// A reply's head split at CRLF, as bytes: Foundation's string splitting cost a sync more
-    /// than the hub's own work on it.
+    /// than the hub's own work on it. (`HTTPParser.split` is its twin on the server's side; the
+    /// client may not import the server's HTTP module.)
     static func headLines(_ head: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         var lines: [ArraySlice<UInt8>] = []
         var start = head.startIndex, i = head.startIndex
