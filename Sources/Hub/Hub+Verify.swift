@@ -16,6 +16,8 @@ public struct ChainAnomaly: Sendable, Equatable {
         case inserted
         /// Changes of one origin that reached the hub out of their order.
         case reordered
+        /// Arrivals tagged for no reader (``ReaderRule``): hospitals' and cities' walks skip them.
+        case untagged
         /// A signed head whose signature does not verify: the head itself was edited.
         case badSignature = "bad_signature"
     }
@@ -131,9 +133,14 @@ extension Hub {
         var last: [ReplicaID: UInt64] = [:]
         var position: Int64 = 0
         var found: [(Dot, UInt64)] = []
+        // A walk by readers' keys never meets an arrival tagged for none: it would be withheld
+        // from every hospital and city without a trace.
+        let tagged = try s.store.arrivalsTagged() ? try s.store.taggedPositions() : nil
+        var untagged: [ReplicaID: [UInt64]] = [:]
         while true {
             let seen = try s.store.walkArrivals(after: position, limit: 10_000) { arrival in
                 position = arrival.position
+                if let tagged, !tagged.contains(arrival.position) { untagged[arrival.dot.replica, default: []].append(arrival.dot.seq) }
                 let origin = arrival.dot.replica
                 if let previous = last[origin], arrival.dot.seq < previous { found.append((arrival.dot, previous)) }
                 last[origin] = max(last[origin] ?? 0, arrival.dot.seq)
@@ -144,6 +151,12 @@ extension Hub {
         for (dot, after) in found {
             result.anomalies.append(ChainAnomaly(kind: .reordered, origin: dot.replica, first: dot.seq, last: dot.seq, records: [],
                                                  detail: Message.hubReordered.text("\(dot.replica.hex)", "\(after)")))
+        }
+        for (origin, seqs) in untagged.sorted(by: { $0.key.hex < $1.key.hex }) {
+            for run in Self.runs(seqs.sorted()) {
+                result.anomalies.append(ChainAnomaly(kind: .untagged, origin: origin, first: run.lowerBound, last: run.upperBound, records: [],
+                                                     detail: Message.hubUntagged.text()))
+            }
         }
     }
 

@@ -222,6 +222,7 @@ extension Catalogue {
         .hubMissingSigned: "经其来源签名，但已不在省平台的文件中",
         .hubAlteredSigned: "这些修改的哈希与 {1} 处所签的不再一致：有修改被改动或移动过",
         .hubReordered: "在到达日志中排在 {1}:{2} 之后到达省平台：日志被重排过",
+        .hubUntagged: "在到达日志中没有任何读者标记，医院和市卫健委同步时永远收不到它：读者表被改动过；请从备份恢复省平台",
         .hubNoKeySend: "副本 {1} 未登记签名密钥，无法核验其携带的任何内容；请随这批修改发送密钥登记（'tianbao sync' 会这样做）",
         .hubNoKeyBundle: "副本 {1} 未登记签名密钥，无法核验其携带的任何内容；请先联网运行一次 'tianbao sync'，或用会签名的版本重新导出数据包",
         .hubUnsigned: "这批修改没有签名；副本 {1} 应对发送的内容签名（请升级副本上的 tianbao）",

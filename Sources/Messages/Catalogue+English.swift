@@ -226,6 +226,7 @@ extension Catalogue {
         .hubMissingSigned: "signed by its origin, but no longer in the hub's file",
         .hubAlteredSigned: "these changes no longer hash to what was signed at {1}: one or more was edited, or moved",
         .hubReordered: "reached the hub after {1}:{2} in its arrival log: the log was re-ordered",
+        .hubUntagged: "in the arrival log under no reader's key, so no hospital's or city's sync would ever send it: the readers table was edited; restore the hub from a backup",
         .hubNoKeySend: "replica {1} has registered no signing key, so nothing it carries can be verified; send the key registration with the batch ('tianbao sync' does)",
         .hubNoKeyBundle: "replica {1} has registered no signing key, so nothing it carries can be verified; run 'tianbao sync' once on the network, or export the bundle again with a build that signs",
         .hubUnsigned: "the batch carries no signature; replica {1} signs what it sends (upgrade tianbao on the replica)",

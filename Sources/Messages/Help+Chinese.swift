@@ -281,8 +281,8 @@ extension Catalogue {
             "只看从该日起的记录（北京时间）。",
         "Check every change the hub holds against what its origin signed, the arrival log's order and the audit trail.":
             "按来源的签名、到达日志的顺序和审计记录，核对省平台持有的每条修改。",
-        "Lists each anomaly with its origin and the records it touches: altered, missing, inserted or re-ordered changes, and signed heads that no longer verify. Exits 65 when there is any.":
-            "逐条列出异常及其来源和涉及的记录：被改动、缺失、插入或重排的修改，以及不再通过核验的签名链头。有任何异常时退出码为 65。",
+        "Lists each anomaly with its origin and the records it touches: altered, missing, inserted or re-ordered changes, signed heads that no longer verify, and arrivals tagged for no reader. Exits 65 when there is any.":
+            "逐条列出异常及其来源和涉及的记录：被改动、缺失、插入或重排的修改，不再通过核验的签名链头，以及没有任何读者标记的到达记录。有任何异常时退出码为 65。",
         "The replica's folder (default: $TIANBAO_DIR, else ./.tianbao).":
             "副本文件夹（默认：$TIANBAO_DIR，否则 ./.tianbao）。",
         "Print data as JSON, for scripts.":

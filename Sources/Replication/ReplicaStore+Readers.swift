@@ -85,6 +85,13 @@ extension ReplicaStore {
         return false
     }
 
+    /// Every position tagged for at least one reader: `hub verify` finds those tagged for none.
+    public func taggedPositions() throws -> Set<Int64> {
+        var positions = Set<Int64>()
+        try db.cached("SELECT DISTINCT position FROM arrival_readers").forEach([]) { positions.insert($0.int64(0)) }
+        return positions
+    }
+
     /// Tags every arrival from the records as they stand, with `extra` keys by record id: for a
     /// store that logged arrivals before it tagged them, once. A record's keys now include every
     /// key it had before (keys only grow), so nothing a reader could read is left out.

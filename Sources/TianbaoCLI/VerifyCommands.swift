@@ -44,7 +44,7 @@ enum VerifyCommands {
 
     static let hub = Command(
         "verify", abstract: "Check every change the hub holds against what its origin signed, the arrival log's order and the audit trail.",
-        discussion: "Lists each anomaly with its origin and the records it touches: altered, missing, inserted or re-ordered changes, and signed heads that no longer verify. Exits 65 when there is any.",
+        discussion: "Lists each anomaly with its origin and the records it touches: altered, missing, inserted or re-ordered changes, signed heads that no longer verify, and arrivals tagged for no reader. Exits 65 when there is any.",
         options: [HubCommands.db]
     ) { inv in
         let hub = try HubCommands.open(inv)

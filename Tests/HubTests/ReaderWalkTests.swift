@@ -99,6 +99,12 @@ import TestSupport
                 }
             }
         }
+        // An arrival whose tags were deleted from the file is withheld from every walk by keys:
+        // `hub verify` says so.
+        #expect(try !f.hub.verify().anomalies.contains { $0.kind == .untagged }, "seed \(seed): an intact hub reports untagged arrivals")
+        try db.execute("DELETE FROM arrival_readers WHERE position = (SELECT max(seq) FROM arrivals)")
+        let untagged = try f.hub.verify().anomalies.filter { $0.kind == .untagged }
+        #expect(untagged.count == 1 && untagged[0].first == untagged[0].last, "seed \(seed): \(untagged)")
         #expect(checked > 60, "seed \(seed): only \(checked) readable records checked; the workload is too thin to matter")
     }
 }
