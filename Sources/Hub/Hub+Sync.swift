@@ -452,12 +452,18 @@ extension Hub {
                 case .outOfScope?: return true
                 case nil: break
                 }
-                if let granted = try s.tables.grant(principal.replica, arrival.record), granted <= checkpoint {
+                let granted = try s.tables.grant(principal.replica, arrival.record)
+                if let granted, granted <= checkpoint {
                     standing[arrival.record] = .granted
                     take(arrival.change())
                     return true
                 }
-                guard ReadScope.visible(try s.store.record(arrival.record, only: ReadScope.fields), to: principal.actor, directory: directory) else {
+                // Granted in a page the replica has not acknowledged (the reply may have been lost):
+                // it may hold nothing of the record, so it is sent whole again even if it has left
+                // the replica's scope since — scope only grows, and later changes will follow it.
+                let readable = try granted != nil
+                    || ReadScope.visible(s.store.record(arrival.record, only: ReadScope.fields), to: principal.actor, directory: directory)
+                guard readable else {
                     standing[arrival.record] = .outOfScope
                     return true
                 }
