@@ -120,8 +120,7 @@ enum DashboardPage {
 
     /// A moment in China's time (UTC+8, no daylight saving), to the minute.
     static func time(_ ms: Int64) -> String {
-        let t = CivilTime(milliseconds: ms, offsetSeconds: 8 * 3600)
-        return "\(t.year)-\(CivilTime.two(t.month))-\(CivilTime.two(t.day)) \(CivilTime.two(t.hour)):\(CivilTime.two(t.minute))"
+        String(CivilTime.text(milliseconds: ms, offsetSeconds: 8 * 3600).dropLast(3))
     }
 
     static func duration(_ ms: Int64) -> String {

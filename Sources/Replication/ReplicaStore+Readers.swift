@@ -6,23 +6,24 @@ extension ReplicaStore {
     /// record now has. Runs inside the write, before it commits.
     func tagArrivals() throws {
         guard let rule = configuration.readerRule, !untagged.isEmpty else { return }
-        let grow = try db.cached("INSERT OR IGNORE INTO record_readers (record, reader) VALUES (?, ?)")
-        let known = try db.cached("SELECT reader FROM record_readers WHERE record = ?")
         let tag = try db.cached("INSERT OR IGNORE INTO arrival_readers (reader, position) VALUES (?, ?)")
         for (ord, arrived) in untagged {
-            var keys: [String]
-            if arrived.collection == rule.collection {
-                let state = try record(arrived.id, only: rule.fields) ?? RecordState(id: arrived.id, collection: arrived.collection)
-                for key in Set(rule.keys(state)) { try grow.run([ord, key]) }
-                keys = try known.map([ord]) { $0.text(0) }
-            } else {
-                keys = [ReaderRule.everyone]
-            }
+            let keys = try growKeys(ord, id: arrived.id, collection: arrived.collection, rule: rule)
             for position in arrived.positions {
                 for key in keys { try tag.run([key, position]) }
             }
         }
         untagged = [:]
+    }
+
+    /// Every key record `ord` has now: those it had, grown by what `rule` says of its state and by
+    /// `extra`. A record outside the rule's collection is everyone's.
+    private func growKeys(_ ord: Int64, id: String, collection: String, rule: ReaderRule, extra: [String] = []) throws -> [String] {
+        guard collection == rule.collection else { return [ReaderRule.everyone] }
+        let state = try record(id, only: rule.fields) ?? RecordState(id: id, collection: collection)
+        let grow = try db.cached("INSERT OR IGNORE INTO record_readers (record, reader) VALUES (?, ?)")
+        for key in Set(rule.keys(state) + extra) { try grow.run([ord, key]) }
+        return try db.cached("SELECT reader FROM record_readers WHERE record = ?").map([ord]) { $0.text(0) }
     }
 
     /// Gives `record` the reader `key` from now on (its later arrivals are tagged with it): a
@@ -98,7 +99,6 @@ extension ReplicaStore {
     public func tagEveryArrival(extra: [String: [String]]) throws {
         guard let rule = configuration.readerRule else { return }
         try db.transaction {
-            let grow = try db.cached("INSERT OR IGNORE INTO record_readers (record, reader) VALUES (?, ?)")
             let tag = try db.cached("INSERT OR IGNORE INTO arrival_readers (reader, position) VALUES (?, ?)")
             var keysOf: [Int64: [String]] = [:]
             try db.prepare("""
@@ -107,15 +107,8 @@ extension ReplicaStore {
                 """).forEach { row in
                 let ord = row.int64(1)
                 if keysOf[ord] == nil {
-                    let (id, collection) = (row.text(2), row.text(3))
-                    if collection == rule.collection {
-                        let state = try record(id, only: rule.fields) ?? RecordState(id: id, collection: collection)
-                        let keys = Set(rule.keys(state) + (extra[id] ?? []))
-                        for key in keys { try grow.run([ord, key]) }
-                        keysOf[ord] = keys.sorted()
-                    } else {
-                        keysOf[ord] = [ReaderRule.everyone]
-                    }
+                    let id = row.text(2)
+                    keysOf[ord] = try growKeys(ord, id: id, collection: row.text(3), rule: rule, extra: extra[id] ?? [])
                 }
                 for key in keysOf[ord] ?? [] { try tag.run([key, row.int64(0)]) }
             }

@@ -45,15 +45,15 @@ extension ReplicaStore {
         return seen
     }
 
-    /// Each record that arrived after `position`, in order, with its collection and position (one
-    /// row per change): what a reader keeping derived state across transactions reads again.
-    public func arrivedRecords(after position: Int64, _ body: (_ position: Int64, _ collection: String, _ record: String) throws -> Void) throws {
+    /// Each record that arrived after `position`, with its collection (once per record): what a
+    /// reader keeping derived state across transactions reads again.
+    public func arrivedRecords(after position: Int64, _ body: (_ collection: String, _ record: String) throws -> Void) throws {
         try refreshIfChangedElsewhere()
         try db.cached("""
-            SELECT a.seq, r.collection, r.id FROM arrivals a
+            SELECT DISTINCT r.collection, r.id FROM arrivals a
             JOIN changes c ON c.key = a.key JOIN records r ON r.ord = c.record
-            WHERE a.seq > ? ORDER BY a.seq
-            """).forEach([position]) { row in try body(row.int64(0), row.text(1), row.text(2)) }
+            WHERE a.seq > ?
+            """).forEach([position]) { row in try body(row.text(0), row.text(1)) }
     }
 
     /// The position of the newest arrival (0 when nothing arrived): how far a walk of the log can go.

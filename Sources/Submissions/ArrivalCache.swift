@@ -28,7 +28,7 @@ final class ArrivalCache {
         guard latest > position else { return }
         var orgs = false, calls = false
         var records = Set<String>()
-        try store.arrivedRecords(after: position) { _, collection, record in
+        try store.arrivedRecords(after: position) { collection, record in
             switch collection {
             case Workspace.Collection.orgs: orgs = true
             case Workspace.Collection.calls: calls = true

@@ -2,10 +2,10 @@
 /// (H. Hinnant's days-to-civil): cheap and safe on any thread, where a formatter per log line
 /// cost the hub a tenth of its time in a rush, and a `DateFormatter` a command 1.3 ms to make.
 public struct CivilTime: Equatable, Sendable {
-    public let year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64
+    let year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64
 
     /// `ms` after 1970 UTC, seen at `offsetSeconds` east of UTC.
-    public init(milliseconds ms: Int64, offsetSeconds: Int64 = 0) {
+    init(milliseconds ms: Int64, offsetSeconds: Int64 = 0) {
         let seconds = ms.floorDivided(by: 1000) + offsetSeconds
         let days = seconds.floorDivided(by: 86_400), inDay = seconds - days * 86_400
         let z = days + 719_468
@@ -31,7 +31,7 @@ public struct CivilTime: Equatable, Sendable {
         return "\(four(t.year))-\(two(t.month))-\(two(t.day)) \(two(t.hour)):\(two(t.minute)):\(two(t.second))"
     }
 
-    public static func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    private static func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
     private static func four(_ n: Int64) -> String { n >= 0 && n < 1000 ? String(repeating: "0", count: 4 - "\(n)".count) + "\(n)" : "\(n)" }
 }
 

@@ -13,8 +13,6 @@ final class LeaderIndex {
     private var byKey: [String: Set<String>] = [:]
     private var keysOf: [String: [String]] = [:]
 
-    var count: Int { keysOf.count }
-
     /// Indexes `record` (nil when it is gone) under the leader its own call's rule names.
     func update(_ id: String, _ record: RecordState?, calls: (String) -> CallTemplate?) {
         for key in keysOf.removeValue(forKey: id) ?? [] {

@@ -101,7 +101,6 @@ public struct Directory: Sendable {
 
     public subscript(code: String) -> Organization? { organizations[code] }
 
-
     /// Organisations sorted by code: the order tables and reports use.
     public var sorted: [Organization] { organizations.values.sorted { $0.code < $1.code } }
 

@@ -164,17 +164,16 @@ struct DeadlineRushBench {
         init(_ description: String) { self.description = description }
     }
 
-    /// Runs `body` for each index on its own thread, at `from` plus its moment in `at` (at once
-    /// without); returns the seconds each one measured (its sync alone) and the errors.
-    static func all(_ shared: ConcurrencyBench.Shared, indices: [Int], from: Date = Date(), at: [Int: Double] = [:],
+    /// Runs `body` for each index on its own thread, all beginning at `from` (at once without);
+    /// returns the seconds each one measured (its sync alone) and the errors.
+    static func all(_ shared: ConcurrencyBench.Shared, indices: [Int], from: Date = Date(),
                     _ body: @escaping @Sendable (SyncClient, Int) throws -> Double) -> ([Double], [String]) {
         let times = Mutex<[Double]>([]), errors = Mutex<[String]>([])
         let group = DispatchGroup()
         for i in indices {
             group.enter()
-            let moment = from.addingTimeInterval(at[i] ?? 0)
             let thread = Thread {
-                Self.wait(until: moment)
+                Self.wait(until: from)
                 do {
                     let t = try body(shared.value[i], i)
                     times.withLock { $0.append(t) }
