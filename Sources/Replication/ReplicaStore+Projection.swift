@@ -11,24 +11,27 @@ extension ReplicaStore {
             try refreshIfChangedElsewhere()
             let stored = try db.first("SELECT signature, vector FROM projections WHERE name = ?", projection.name) { ($0.text(0), $0.text(1)) }
             let vector = versionVector()
-            var touched = Set<String>()
-            if let stored, stored.0 == projection.signature {
+            let insert = try db.cached("INSERT INTO projected_rows (projection, key, record, payload) VALUES (?, ?, ?, ?)")
+            func write(_ state: RecordState) throws {
+                guard !state.isDeleted, let row = try projection.row(of: state) else { return }
+                try insert.run([projection.name, ProjectedRow.encode(row.key + [.text(state.id)]), state.id, row.payload])
+            }
+            if let stored, stored.0 == projection.signature,
+               try !isLarge(since: Self.vector(from: stored.1), in: projection.collection) {
+                var touched = Set<String>()
                 try changes(missingFrom: Self.vector(from: stored.1)) { batch in
                     for change in batch where change.collection == projection.collection { touched.insert(change.record) }
                 }
-            } else {
-                try db.run("DELETE FROM projected_rows WHERE projection = ?", projection.name)
-                touched = Set(try records(in: projection.collection, includeDeleted: true).map(\.id))
-            }
-            if !touched.isEmpty {
-                let insert = try db.cached("INSERT INTO projected_rows (projection, key, record, payload) VALUES (?, ?, ?, ?)")
                 let remove = try db.cached("DELETE FROM projected_rows WHERE projection = ? AND record = ?")
                 // Sorted, so a refresh writes the same file whatever order the set iterates in.
                 for id in touched.sorted() {
                     try remove.run([projection.name, id])
-                    guard let state = try record(id), !state.isDeleted, let row = try projection.row(of: state) else { continue }
-                    try insert.run([projection.name, ProjectedRow.encode(row.key + [.text(id)]), id, row.payload])
+                    if let state = try record(id) { try write(state) }
                 }
+            } else {
+                // Every row again: one pass over the collection, each record read once.
+                try db.run("DELETE FROM projected_rows WHERE projection = ?", projection.name)
+                try forEachRecord(in: projection.collection, includeDeleted: false, write)
             }
             try db.run("""
                 INSERT INTO projections (name, signature, vector) VALUES (?, ?, ?)
@@ -52,6 +55,20 @@ extension ReplicaStore {
             rows = try db.cached("SELECT record, payload FROM projected_rows WHERE projection = ? AND key >= ? ORDER BY key")
         }
         return try rows.map(values) { row in try row.withText(1) { try transform(row.text(0), $0) } }
+    }
+
+    /// Whether more changes arrived since `vector` than the collection has records: then nearly
+    /// every row is stale (a first sync, a large import), and one pass over the collection derives
+    /// them faster than reading each touched record again.
+    private func isLarge(since vector: VersionVector, in collection: String) throws -> Bool {
+        var arrived: UInt64 = 0
+        for (replica, ord) in replicaOrds {
+            guard let held = progress[ord]?.maxSeq, held > vector[replica] else { continue }
+            arrived += held - vector[replica]
+        }
+        guard arrived > 0 else { return false }
+        let records = try db.first("SELECT count(*) FROM records WHERE collection = ?", collection) { $0.int64(0) } ?? 0
+        return arrived >= UInt64(max(records, 0))
     }
 
     /// Whether the rows match the records and the signature, read without taking the write lock.

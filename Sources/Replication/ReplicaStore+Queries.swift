@@ -104,14 +104,22 @@ extension ReplicaStore {
     /// and kept only where `filter` says so.
     public func records(in collection: String, includeDeleted: Bool = false,
                         where filter: (RecordState) -> Bool = { _ in true }) throws -> [RecordState] {
-        try refreshIfChangedElsewhere()
         var result: [RecordState] = []
+        try forEachRecord(in: collection, includeDeleted: includeDeleted) { if filter($0) { result.append($0) } }
+        return result
+    }
+
+    /// Hands each record of a collection to `body` in id order, deleted ones left out unless asked
+    /// for: one scan, and only one record in memory at a time, for readers that keep a line each.
+    public func forEachRecord(in collection: String, includeDeleted: Bool = false,
+                              _ body: (RecordState) throws -> Void) throws {
+        try refreshIfChangedElsewhere()
         var current: RecordState?
-        func flush() {
+        func flush() throws {
             guard var state = current else { return }
-            finish(&state)
-            if (includeDeleted || !state.isDeleted) && filter(state) { result.append(state) }
             current = nil
+            finish(&state)
+            if includeDeleted || !state.isDeleted { try body(state) }
         }
         try db.cached("""
             SELECT r.id, \(Self.liveColumns) FROM records r
@@ -121,13 +129,12 @@ extension ReplicaStore {
             """).forEach([collection]) { row in
             let id = row.text(0)
             if current?.id != id {
-                flush()
+                try flush()
                 current = RecordState(id: id, collection: collection)
             }
             if !row.isNull(1) { accumulate(row, offset: 1, into: &current!) }
         }
-        flush()
-        return result
+        try flush()
     }
 
     /// Every change ever made to a record, oldest first (by clock stamp): who, when, where, what.

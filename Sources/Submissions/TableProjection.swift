@@ -17,11 +17,46 @@ struct TableProjection: Projection {
     let name = "tables"
     let collection = Workspace.Collection.submissions
     let signature: String
+    /// Each form's cells, worked out once per refresh rather than once per record.
+    private let layouts: [String: Layout]
 
     init(catalog: CallCatalog, directory: Directory) {
         self.catalog = catalog
         self.directory = directory
         signature = Self.signature(catalog: catalog, directory: directory)
+        var layouts: [String: Layout] = [:]
+        for call in catalog.all {
+            for form in call.forms where layouts[Self.layoutKey(call.id, form.id)] == nil {
+                layouts[Self.layoutKey(call.id, form.id)] = Layout(call: call, form: form)
+            }
+        }
+        self.layouts = layouts
+    }
+
+    private static func layoutKey(_ call: String, _ form: String) -> String { call + "\u{1F}" + form }
+
+    /// What each cell of a form's rows holds, in ``keys(call:form:)`` order.
+    struct Layout {
+        enum Cell {
+            case ownerName, revision, reviewed, status
+            case guide([FieldSpec])
+            case field(FieldSpec)
+            case none
+        }
+        let cells: [Cell]
+
+        init(call: CallTemplate, form: Form) {
+            cells = TableProjection.keys(call: call, form: form).map { key in
+                switch key {
+                case TableProjection.ownerNameKey: .ownerName
+                case TableProjection.revisionKey: .revision
+                case TableProjection.reviewedKey: .reviewed
+                case TableProjection.statusKey: .status
+                case TableProjection.guideKey: .guide(form.fields.filter { $0.type == .guideScenarios })
+                default: form.fields.first(where: { $0.key == key }).map(Cell.field) ?? .none
+                }
+            }
+        }
     }
 
     /// One projected row: the record, and the display text of the cells in ``keys(call:form:)`` order.
@@ -31,12 +66,12 @@ struct TableProjection: Projection {
     }
 
     func row(of state: RecordState) -> ProjectedRow? {
-        guard let submission = Submission(state), let call = catalog[submission.call], let form = call.form(submission.form) else { return nil }
+        guard let submission = Submission(state), let layout = layouts[Self.layoutKey(submission.call, submission.form)] else { return nil }
         let owner = directory[submission.unit]
         let reached = owner.map { Workspace.reachesTables(submission, owner: $0) } ?? false
         return ProjectedRow(key: [.text(submission.call), .text(submission.form), .int(reached ? 1 : 0),
                                   .text(owner?.reportingUnit ?? submission.unit), .int(submission.workflow.submission?.at.packed ?? 0)],
-                            payload: Self.cells(submission, form: form, call: call, ownerName: owner?.name ?? submission.unit))
+                            payload: Self.cells(submission, layout: layout, ownerName: owner?.name ?? submission.unit))
     }
 
     /// The rows of `form` of `call` that reached the tables, for `unit` or all, in table order:
@@ -73,35 +108,32 @@ struct TableProjection: Projection {
     }
 
     /// The cells as `<length>:<text>` one after another (lengths in UTF-8 bytes): cheap to split.
-    static func cells(_ submission: Submission, form: Form, call: CallTemplate, ownerName: String) -> String {
+    static func cells(_ submission: Submission, layout: Layout, ownerName: String) -> String {
         var out = ""
-        for key in keys(call: call, form: form) {
+        for cell in layout.cells {
             let text: String
-            if key == ownerNameKey {
-                text = ownerName
-            } else if key == revisionKey {
-                text = submission.revision
-            } else if key == reviewedKey {
+            switch cell {
+            case .ownerName: text = ownerName
+            case .revision: text = submission.revision
+            case .reviewed:
                 let review = submission.workflow.review.flatMap { $0.entry.action == .recommend ? $0.entry.revision : nil }
                 text = review ?? submission.workflow.submission?.entry.revision ?? ""
-            } else if key == statusKey {
-                text = submission.status.rawValue
-            } else if key == guideKey {
-                let numbers = form.fields.filter { $0.type == .guideScenarios }.flatMap { spec in
+            case .status: text = submission.status.rawValue
+            case .guide(let specs):
+                let numbers = specs.flatMap { spec in
                     submission.elements(spec.key).compactMap { element -> Int64? in if case .int(let n) = element { return n } else { return nil } }
                 }
                 text = numbers.sorted().map(String.init).joined(separator: ",")
-            } else if let spec = form.fields.first(where: { $0.key == key }) {
-                text = spec.type.isSet ? FieldCodec.display(elements: submission.elements(key), spec) : FieldCodec.display(submission.value(key), spec)
-            } else {
-                text = ""
+            case .field(let spec):
+                text = spec.type.isSet ? FieldCodec.display(elements: submission.elements(spec.key), spec) : FieldCodec.display(submission.value(spec.key), spec)
+            case .none: text = ""
             }
             out += "\(text.utf8.count):\(text)"
         }
         return out
     }
 
-    /// The cells of ``cells(_:form:call:ownerName:)``'s text, read straight from its bytes.
+    /// The cells of ``cells(_:layout:ownerName:)``'s text, read straight from its bytes.
     static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var cells: [String] = []
         var i = 0

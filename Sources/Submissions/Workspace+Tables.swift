@@ -13,6 +13,13 @@ extension Workspace {
         }
     }
 
+    /// Derives the tables' rows of the records that arrived since the last time, so the first
+    /// table compiled after a large sync reads rows instead of every field of every record. A sync,
+    /// an import and a first clone call it; compiling does it too when they did not.
+    public func refreshTables() throws {
+        try store.refresh(TableProjection(catalog: try catalog(), directory: try directory()))
+    }
+
     /// Compiles `table` of `call` for reporting unit `unit` (a city commission or a provincial
     /// institution), or province-wide when `unit` is `nil`, cut as `view` says: only the records
     /// the province selected (the call's library, 全省重点领域应用场景备选发布清单库), only some of

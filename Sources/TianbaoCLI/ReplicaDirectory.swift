@@ -111,6 +111,13 @@ struct ReplicaDirectory {
         return try ReplicaStore(path: storePath, configuration: configuration)
     }
 
+    /// Derives the tables' rows of what a sync, an import or a first clone just brought, so the
+    /// first table compiled afterwards reads rows instead of every record. Best effort: a failure
+    /// here leaves the work to the next compile and never fails what brought the records.
+    func deriveTables(_ invocation: Invocation) {
+        try? workspace(invocation).refreshTables()
+    }
+
     /// The replica's workspace, acting as its enrolled organisation and role.
     func workspace(_ invocation: Invocation) throws -> Workspace {
         let config = try config()

@@ -112,6 +112,7 @@ enum SyncCommands {
             }
         }
         try SyncState(store).recordContact()
+        if report.pulled > 0 { directory.deriveTables(inv) }
         let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
         try SyncState(store).record(outcome: outcome)
         let result = SyncResultJSON(report, notices: notices)
@@ -259,6 +260,7 @@ enum SyncCommands {
             return report
         }
         report.duplicates += duplicates
+        if report.applied > 0 { directory.deriveTables(inv) }
         if inv.flag("json") { try JSONOut.print(inv.io, ["applied": report.applied, "duplicates": report.duplicates]) } else if inv.io.isTerminal {
             inv.io.print(Message.bundleApplied.text(report.applied, report.duplicates))
         }

@@ -44,7 +44,12 @@ struct CompileBench {
             }
             rows.append((unit, wall + Int64(seq), record, applicant, name, direction))
         }
-        for start in stride(from: 0, to: changes.count, by: 5_000) { try store.apply(Array(changes[start..<min(changes.count, start + 5_000)])) }
+        // They arrive as a sync brings them, and the sync derives their table rows (as `tianbao sync`
+        // does once it has pulled): that cost is reported beside the applying it follows.
+        let applying = try Bench.seconds {
+            for start in stride(from: 0, to: changes.count, by: 5_000) { try store.apply(Array(changes[start..<min(changes.count, start + 5_000)])) }
+        }
+        let deriving = try Bench.seconds { try workspace.refreshTables() }
 
         let raw = try Database(path: "\(dir)/raw.sqlite")
         defer { raw.close() }
@@ -54,8 +59,8 @@ struct CompileBench {
             for r in rows { try insert.run([r.0, r.1, r.2, r.3, r.4, r.5]) }
         }
 
-        // The first compile builds the table projection from every record (what a city sees once
-        // after a large sync); later ones refresh it from the changes since (none here).
+        // The first compile right after they arrived; later ones refresh the rows from the changes
+        // since (none here).
         var compiledRows = 0
         let cold = try Bench.seconds {
             let table = try workspace.compile(call: "fujian-2026", table: "附件2")
@@ -79,8 +84,11 @@ struct CompileBench {
             Figure(name: "compile province-wide 附件2 over \(n) submissions (to CSV)", ours: String(format: "%.1f ms", ours * 1000),
                    reference: String(format: "%.1f ms SELECT … ORDER BY", reference * 1000), ratio: ours / reference,
                    target: "≤ 3.00", pass: ours / reference <= 3),
-            Figure(name: "  the first compile after loading them (projection built)", ours: String(format: "%.1f ms", cold * 1000),
+            Figure(name: "  the first compile right after they arrived by sync", ours: String(format: "%.1f ms", cold * 1000),
                    reference: String(format: "%.1f ms SELECT … ORDER BY", reference * 1000), ratio: cold / reference,
+                   target: "≤ 5.00", pass: cold / reference <= 5),
+            Figure(name: "  the sync's cost of deriving their rows", ours: String(format: "%.0f ms (%.0f µs/record)", deriving * 1000, deriving * 1e6 / Double(n)),
+                   reference: String(format: "%.0f ms applying them", applying * 1000), ratio: deriving / applying,
                    target: "report", pass: nil),
         ]
     }
