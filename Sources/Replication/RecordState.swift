@@ -18,6 +18,11 @@ public struct Register: Hashable, Sendable {
         self.versions = versions.sorted { $0.hlc > $1.hlc }
     }
 
+    /// A register of one value: what nearly every field of a record read from the store holds.
+    init(only version: Version) {
+        versions = [version]
+    }
+
     /// The value shown.
     public var value: FieldValue { versions[0].value }
     /// Whether concurrent writes are waiting for a person to choose.

@@ -53,7 +53,7 @@ extension ReplicaStore {
             author: row.isNull(o + 6) ? nil : row.text(o + 6))
         let field = fieldNames[row.int64(o + 1)] ?? ""
         switch Operation(code: row.int64(o + 2)) {
-        case .set: state.fields[field] = Register(versions: (state.fields[field]?.versions ?? []) + [version])
+        case .set: state.fields[field] = state.fields[field].map { Register(versions: $0.versions + [version]) } ?? Register(only: version)
         case .add:
             var elements = state.sets[field, default: []]
             if !elements.contains(version.value) { elements.append(version.value) }
@@ -121,7 +121,9 @@ extension ReplicaStore {
             finish(&state)
             if includeDeleted || !state.isDeleted { try body(state) }
         }
-        try db.cached("""
+        // A statement of its own, not the cached one: `body` may read the store, records of
+        // another collection included, while this one is still stepping.
+        try db.prepare("""
             SELECT r.id, \(Self.liveColumns) FROM records r
             LEFT JOIN entries e ON e.record = r.ord AND e.live = 1
             LEFT JOIN changes c ON c.key = e.key

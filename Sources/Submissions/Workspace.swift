@@ -158,8 +158,19 @@ public final class Workspace {
 
     /// Form records, ordered by id, narrowed by call, form and status.
     public func submissions(call: String? = nil, form: String? = nil, status: Status? = nil) throws -> [Submission] {
-        try store.records(in: Collection.submissions).compactMap(Submission.init).filter {
-            (call == nil || $0.call == call) && (form == nil || $0.form == form) && (status == nil || $0.status == status)
+        var result: [Submission] = []
+        try forEachSubmission(call: call, form: form, status: status) { result.append($0) }
+        return result
+    }
+
+    /// The same records one at a time, in id order: for a reader that keeps a line of each, not
+    /// all of them.
+    public func forEachSubmission(call: String? = nil, form: String? = nil, status: Status? = nil,
+                                  _ body: (Submission) throws -> Void) throws {
+        try store.forEachRecord(in: Collection.submissions) { state in
+            guard let s = Submission(state), call == nil || s.call == call, form == nil || s.form == form,
+                  status == nil || s.status == status else { return }
+            try body(s)
         }
     }
 

@@ -85,27 +85,40 @@ enum DraftCommands {
         let workspace = try ReplicaDirectory(inv).workspace(inv)
         let status = try inv.choice("status", as: Status.self) { text in Status.allCases.first { $0.chinese == text } }
         let (callID, formIDs) = try Names.callAndForms(inv, workspace)
-        let rows = try workspace.submissions(call: callID, status: status).filter { formIDs?.contains($0.form) ?? true }
         let own = workspace.actor.org
         if inv.flag("json") {
+            let rows = try workspace.submissions(call: callID, status: status).filter { formIDs?.contains($0.form) ?? true }
             try JSONOut.print(inv.io, try rows.map { RecordJSON($0, form: try workspace.template(of: $0).1, own: own) })
             return 0
         }
-        if rows.isEmpty { inv.io.print(Message.noRecords.text()) }
-        func show(_ s: Submission) throws {
-            let (_, form) = try workspace.template(of: s)
-            let flag = s.conflictingFields.isEmpty ? "" : "  [\(s.conflictingFields.count) conflict\(s.conflictingFields.count == 1 ? "" : "s")]"
-            inv.io.print("\(s.id)  \(s.call) \(form.attachment)  \(s.status.chinese)  \(s.unit)  \(Render.title(s, form: form))\(flag)")
+        // One line per record as the records stream by, each form's template looked up once: a
+        // province replica lists ten thousand records without holding them all.
+        var forms: [String: (attachment: String, titleKey: String)] = [:]
+        var mine = "", theirs = ""
+        var counts = (mine: 0, theirs: 0)
+        try workspace.forEachSubmission(call: callID, status: status) { s in
+            guard formIDs?.contains(s.form) ?? true else { return }
+            let formKey = s.call + "\u{1F}" + s.form
+            let form: (attachment: String, titleKey: String)
+            if let known = forms[formKey] { form = known } else {
+                let template = try workspace.template(of: s).1
+                form = (template.attachment, Render.titleKey(of: template))
+                forms[formKey] = form
+            }
+            let conflicts = s.conflictingFields.count
+            let flag = conflicts == 0 ? "" : "  [\(conflicts) conflict\(conflicts == 1 ? "" : "s")]"
+            let line = "\(s.id)  \(s.call) \(form.attachment)  \(s.status.chinese)  \(s.unit)  \(s.value(form.titleKey)?.text ?? Render.untitled)\(flag)\n"
+            // A hospital's list is one list, in id order.
+            if s.unit == own || workspace.actor.role == .hospital { mine += line; counts.mine += 1 } else { theirs += line; counts.theirs += 1 }
         }
-        // A commission's own records apart from what its units (or, for the province, everyone) sent it.
-        let (mine, theirs) = (rows.filter { $0.unit == own }, rows.filter { $0.unit != own })
-        if workspace.actor.role == .hospital || mine.isEmpty || theirs.isEmpty {
-            for s in rows { try show(s) }
+        if counts.mine + counts.theirs == 0 {
+            inv.io.print(Message.noRecords.text())
+        } else if counts.mine == 0 || counts.theirs == 0 {
+            inv.io.write(mine + theirs)
         } else {
-            inv.io.print(Message.listOwn.text(mine.count))
-            for s in mine { try show(s) }
-            inv.io.print((workspace.actor.role == .city ? Message.listCityUnits : Message.listAllUnits).text(theirs.count))
-            for s in theirs { try show(s) }
+            // A commission's own records apart from what its units (or, for the province, everyone) sent it.
+            inv.io.write(Message.listOwn.text(counts.mine) + "\n" + mine
+                         + (workspace.actor.role == .city ? Message.listCityUnits : Message.listAllUnits).text(counts.theirs) + "\n" + theirs)
         }
         return 0
     }

@@ -7,9 +7,15 @@ import Submissions
 enum Render {
     /// The record's name: its first text field's value.
     static func title(_ s: Submission, form: Form) -> String {
-        let key = form.fields.first { $0.key.hasSuffix("name") }?.key ?? form.fields.first?.key ?? ""
-        return s.value(key)?.text ?? "（未命名）"
+        s.value(titleKey(of: form))?.text ?? untitled
     }
+
+    /// The field ``title(_:form:)`` reads: worked out once per form by a reader of many records.
+    static func titleKey(of form: Form) -> String {
+        form.fields.first { $0.key.hasSuffix("name") }?.key ?? form.fields.first?.key ?? ""
+    }
+
+    static let untitled = "（未命名）"
 
     static func fieldName(_ key: String, form: Form?) -> String {
         if let spec = form?.fields.first(where: { $0.key == key }) { return spec.name }

@@ -24,6 +24,17 @@ import Replication
         for template in catalog.all { #expect(template.problems().isEmpty) }
     }
 
+    /// The shipped templates are decoded without a file's checks (every command reads them):
+    /// they must pass every one, and decode to the same template either way.
+    @Test func theShippedTemplatesPassEveryCheckOfATemplateFile() throws {
+        let files = CallCatalog.builtInFiles
+        #expect(files.count == 2)
+        for data in files {
+            let checked = try CallTemplate.decode(data)
+            #expect(CallCatalog.builtIn.contains(checked), "\(checked.id) decodes differently without the checks")
+        }
+    }
+
     @Test func anhuiFormsCarryTheNoticesLabels() {
         #expect(labels("anhui-2023", "contacts") == ["姓名", "单位及职务", "联系方式（办公电话、手机号）", "备注"])
         #expect(labels("anhui-2023", "scenario-opportunity").prefix(12) == [
