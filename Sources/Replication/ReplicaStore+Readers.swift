@@ -33,6 +33,9 @@ extension ReplicaStore {
         try db.cached("INSERT OR IGNORE INTO record_readers (record, reader) VALUES (?, ?)").run([ref.ord, key])
     }
 
+    /// The most arms a walk's compound SELECT has (SQLite allows 500).
+    static let maxArms = 400
+
     /// Walks the arrivals after `position` tagged with any of `readers`, in order, at most `limit`,
     /// while `body` returns `true`, as ``walkArrivals(after:limit:_:)`` does for every arrival.
     ///
@@ -42,13 +45,17 @@ extension ReplicaStore {
     public func walkArrivals(after position: Int64, limit: Int, readers: [String],
                              _ body: (borrowing Arrival) throws -> Bool) throws -> (seen: Int, covered: Int64) {
         let latest = try latestArrival()
-        // A window of positions at a time: the keys' positions are merged and sorted, and a
-        // window bounds what is sorted however far behind the reader is.
+        guard !readers.isEmpty else { return (0, max(position, latest)) }
+        // A window of positions at a time, each key's positions read in order from its index and
+        // merged (a compound SELECT's UNION, which SQLite merges as it goes and stops at the
+        // limit): no sort of the whole window for a page of it. Past SQLite's 500 arms of a
+        // compound, keys share arms, and an arm of several keys sorts its own.
         let window: Int64 = 16_384
+        let perArm = (readers.count + Self.maxArms - 1) / Self.maxArms
+        let arms = stride(from: 0, to: readers.count, by: perArm).map { Array(readers[$0..<min(readers.count, $0 + perArm)]) }
         let walk = try db.cached("""
             SELECT a.seq, r.first_arrival, \(Self.changeColumns) FROM (
-                SELECT DISTINCT position FROM arrival_readers
-                WHERE reader IN (\(Array(repeating: "?", count: readers.count).joined(separator: ", "))) AND position > ? AND position <= ?
+                \(arms.map { "SELECT position FROM arrival_readers WHERE reader IN (\(Array(repeating: "?", count: $0.count).joined(separator: ", "))) AND position > ? AND position <= ?" }.joined(separator: " UNION "))
                 ORDER BY position LIMIT ?
             ) t JOIN arrivals a ON a.seq = t.position JOIN changes c ON c.key = a.key JOIN records r ON r.ord = c.record
             ORDER BY a.seq
@@ -57,7 +64,7 @@ extension ReplicaStore {
         var seen = 0
         while from < latest && seen < limit {
             let to = min(latest, from + window), wanted = limit - seen
-            try walk.bind(readers.map { $0 as any SQLiteBindable } + [from, to, Int64(wanted)])
+            try walk.bind(arms.flatMap { $0.map { $0 as any SQLiteBindable } + [from, to] } + [Int64(wanted)])
             defer { try? walk.reset() }
             var rows = 0
             var last = from
