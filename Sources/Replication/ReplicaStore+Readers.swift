@@ -53,11 +53,15 @@ extension ReplicaStore {
         let window: Int64 = 16_384
         let perArm = (readers.count + Self.maxArms - 1) / Self.maxArms
         let arms = stride(from: 0, to: readers.count, by: perArm).map { Array(readers[$0..<min(readers.count, $0 + perArm)]) }
+        // `a.seq IN (…)`: SQLite reads the positions in order and looks each arrival up, so the
+        // rows (values and all) come in order with no sort of them either.
         let walk = try db.cached("""
-            SELECT a.seq, r.first_arrival, \(Self.changeColumns) FROM (
+            SELECT a.seq, r.first_arrival, \(Self.changeColumns)
+            FROM arrivals a JOIN changes c ON c.key = a.key JOIN records r ON r.ord = c.record
+            WHERE a.seq IN (
                 \(arms.map { "SELECT position FROM arrival_readers WHERE reader IN (\(Array(repeating: "?", count: $0.count).joined(separator: ", "))) AND position > ? AND position <= ?" }.joined(separator: " UNION "))
                 ORDER BY position LIMIT ?
-            ) t JOIN arrivals a ON a.seq = t.position JOIN changes c ON c.key = a.key JOIN records r ON r.ord = c.record
+            )
             ORDER BY a.seq
             """)
         var from = position
