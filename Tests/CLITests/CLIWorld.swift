@@ -98,6 +98,11 @@ final class CLIWorld: @unchecked Sendable {
         Subprocess.run(arguments + (name.map { ["--dir", dir.file($0)] } ?? []), environment: environment)
     }
 
+    /// A draft application of the 2027 round named `title`, made in replica `name`; returns its id.
+    func draft(in name: String, _ title: String) throws -> String {
+        try check(["new", "fujian-2027", "application", "--set", "项目名称=\(title)"], in: name).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Runs and requires exit 0.
     @discardableResult
     func check(_ arguments: [String], in name: String? = nil) throws -> Subprocess.Result {

@@ -15,15 +15,11 @@ import TestSupport
         for _ in 0..<2 { for name in names { try w.check(["sync"], in: name) } }
     }
 
-    func draft(_ w: CLIWorld, in name: String, _ title: String) throws -> String {
-        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=\(title)"], in: name).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test func aDeleteReachesEveryReplicaOfTheUnitAndOneEnrolledLater() throws {
         let w = try CLIWorld()
         try w.replica("a", org: "fz-first", role: "hospital")
         try w.replica("b", org: "fz-first", role: "hospital")
-        let id = try draft(w, in: "a", "要删除的草稿")
+        let id = try w.draft(in: "a", "要删除的草稿")
         try syncAll(w, ["a", "b"])
         #expect(try view(w, "b").contains("要删除的草稿"))
         try w.check(["delete", id], in: "b")
@@ -43,7 +39,7 @@ import TestSupport
         let w = try CLIWorld()
         try w.replica("a", org: "fz-first", role: "hospital")
         try w.replica("b", org: "fz-first", role: "hospital")
-        let id = try draft(w, in: "a", "两台电脑的草稿")
+        let id = try w.draft(in: "a", "两台电脑的草稿")
         try syncAll(w, ["a", "b"])
         try w.check(["delete", id], in: "a")
         try w.check(["edit", id, "--set", "项目简介=删除时另一台电脑在编辑。"], in: "b")
@@ -75,7 +71,7 @@ import TestSupport
         let w = try CLIWorld()
         try w.replica("a", org: "fz-first", role: "hospital")
         try w.replica("b", org: "fz-first", role: "hospital")
-        let id = try draft(w, in: "a", "确认删除的草稿")
+        let id = try w.draft(in: "a", "确认删除的草稿")
         try syncAll(w, ["a", "b"])
         try w.check(["delete", id], in: "a")
         try w.check(["edit", id, "--set", "项目简介=并发编辑。"], in: "b")

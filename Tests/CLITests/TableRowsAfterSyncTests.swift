@@ -15,20 +15,16 @@ import TestSupport
         return (Set(records), vector)
     }
 
-    func draft(_ w: CLIWorld, in name: String, _ title: String) throws -> String {
-        try w.check(["new", "fujian-2027", "application", "--set", "项目名称=\(title)"], in: name).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test func syncImportAndCloneDeriveTheRowsOfWhatTheyBrought() throws {
         let w = try CLIWorld()
         try w.replica("a", org: "fz-first", role: "hospital")
         try w.replica("b", org: "fz-first", role: "hospital")
-        let synced = try draft(w, in: "a", "同步来的草稿")
+        let synced = try w.draft(in: "a", "同步来的草稿")
         try w.check(["sync"], in: "a")
         try w.check(["sync"], in: "b")
         #expect(try derived(w, "b").records.contains(synced), "a sync left the rows of what it pulled to the next compile")
 
-        let carried = try draft(w, in: "a", "数据包带来的草稿")
+        let carried = try w.draft(in: "a", "数据包带来的草稿")
         try w.check(["bundle", "export", "--out", w.dir.file("a.bundle")], in: "a")
         try w.check(["bundle", "import", w.dir.file("a.bundle")], in: "b")
         #expect(try derived(w, "b").records.contains(carried), "an import left the rows of what it applied to the next compile")
