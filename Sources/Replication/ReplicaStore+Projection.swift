@@ -16,10 +16,10 @@ extension ReplicaStore {
                 guard !state.isDeleted, let row = try projection.row(of: state) else { return }
                 try insert.run([projection.name, ProjectedRow.encode(row.key + [.text(state.id)]), state.id, row.payload])
             }
-            if let stored, stored.0 == projection.signature,
-               try !isLarge(since: Self.vector(from: stored.1), in: projection.collection) {
+            let since = stored.map { Self.vector(from: $0.1) }
+            if let stored, let since, stored.0 == projection.signature, try !isLarge(since: since, in: projection.collection) {
                 var touched = Set<String>()
-                try changes(missingFrom: Self.vector(from: stored.1)) { batch in
+                try changes(missingFrom: since) { batch in
                     for change in batch where change.collection == projection.collection { touched.insert(change.record) }
                 }
                 let remove = try db.cached("DELETE FROM projected_rows WHERE projection = ? AND record = ?")
@@ -68,7 +68,7 @@ extension ReplicaStore {
         }
         guard arrived > 0 else { return false }
         let records = try db.first("SELECT count(*) FROM records WHERE collection = ?", collection) { $0.int64(0) } ?? 0
-        return arrived >= UInt64(max(records, 0))
+        return arrived >= UInt64(records)
     }
 
     /// Whether the rows match the records and the signature, read without taking the write lock.

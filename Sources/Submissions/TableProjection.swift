@@ -12,7 +12,6 @@ import Replication
 /// derives every row again when they change. Compiling from the rows gives the same bytes as
 /// compiling from the records themselves; the tests hold it to that.
 struct TableProjection: Projection {
-    let catalog: CallCatalog
     let directory: Directory
     let name = "tables"
     let collection = Workspace.Collection.submissions
@@ -21,7 +20,6 @@ struct TableProjection: Projection {
     private let layouts: [String: Layout]
 
     init(catalog: CallCatalog, directory: Directory) {
-        self.catalog = catalog
         self.directory = directory
         signature = Self.signature(catalog: catalog, directory: directory)
         var layouts: [String: Layout] = [:]
