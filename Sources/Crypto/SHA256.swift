@@ -2,33 +2,32 @@ import CCrypto
 
 /// SHA-256 (OpenSSL's libcrypto): content hashes of compiled tables, hashes of tokens.
 public enum SHA256 {
-    /// SHA-256 fetched from OpenSSL's provider once: the one-shot `SHA256()` fetches it again on
-    /// every call, which costs more than hashing a change's form.
-    nonisolated(unsafe) private static let algorithm = EVP_MD_fetch(nil, "SHA256", nil)
-
     /// The 32-byte digest of `bytes`.
     public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        let done: Bool? = bytes.withContiguousStorageIfAvailable { buf in
-            EVP_Digest(buf.baseAddress, buf.count, &out, nil, algorithm, nil) == 1
-        }
-        if done == nil {
-            let input = Array(bytes)
-            input.withUnsafeBufferPointer { buf in _ = EVP_Digest(buf.baseAddress, buf.count, &out, nil, algorithm, nil) }
-        }
-        return out
+        let done: [UInt8]? = bytes.withContiguousStorageIfAvailable { digest(UnsafeRawBufferPointer($0)) }
+        return done ?? Array(bytes).withUnsafeBytes { digest($0) }
     }
 
-    /// The digest of `a` followed by `b`, joined on the stack: a chain takes one per change.
+    /// The digest of `a` followed by `b`, without joining them: a chain takes one per change.
     public static func digest(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
-        let count = a.count + b.count
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { joined in
-            _ = joined.initialize(fromContentsOf: a)
-            _ = joined[a.count...].initialize(fromContentsOf: b)
-            return [UInt8](unsafeUninitializedCapacity: Int(SHA256_DIGEST_LENGTH)) { out, initialized in
-                EVP_Digest(joined.baseAddress, count, out.baseAddress, nil, algorithm, nil)
-                initialized = Int(SHA256_DIGEST_LENGTH)
-            }
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        a.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        b.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        return final(&context)
+    }
+
+    private static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var context = SHA256_CTX()
+        SHA256_Init(&context)
+        SHA256_Update(&context, bytes.baseAddress, bytes.count)
+        return final(&context)
+    }
+
+    static func final(_ context: inout SHA256_CTX) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: Int(SHA256_DIGEST_LENGTH)) { out, initialized in
+            SHA256_Final(out.baseAddress, &context)
+            initialized = Int(SHA256_DIGEST_LENGTH)
         }
     }
 

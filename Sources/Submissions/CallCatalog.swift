@@ -50,13 +50,14 @@ public struct CallCatalog: Sendable {
     ///
     /// Decoded without the checks a template file from elsewhere gets (``CallTemplate/decode(_:)``):
     /// every command reads them, and the tests hold the shipped files to every one of those checks.
-    public static let builtIn: [CallTemplate] = builtInFiles.compactMap { try? JSONDecoder().decode(CallTemplate.self, from: $0) }
+    public static let builtIn: [CallTemplate] = builtInFiles.compactMap { data in
+        // The tree reader first (CallTemplate+Tree.swift); `Codable` only if it somehow failed.
+        (try? JSONTree.parse(Array(data))).flatMap { try? CallTemplate(tree: $0) } ?? (try? JSONDecoder().decode(CallTemplate.self, from: data))
+    }
 
     /// The shipped template files' bytes.
     static var builtInFiles: [Data] {
-        ["anhui-2023", "fujian-2026"].compactMap { name in
-            Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/calls").flatMap { try? Data(contentsOf: $0) }
-        }
+        ["anhui-2023", "fujian-2026"].compactMap { ShippedResource.json($0, in: "calls") }
     }
 }
 

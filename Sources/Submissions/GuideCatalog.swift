@@ -13,8 +13,7 @@ public struct GuideCatalog: Sendable {
 
     public static let national: GuideCatalog = {
         struct File: Codable { let scenarios: [Scenario] }
-        guard let url = Bundle.module.url(forResource: "national-guide-scenarios", withExtension: "json", subdirectory: "Resources/reference"),
-              let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data)
+        guard let data = ShippedResource.json("national-guide-scenarios", in: "reference"), let file = try? JSONDecoder().decode(File.self, from: data)
         else { return GuideCatalog(scenarios: []) }
         return GuideCatalog(scenarios: file.scenarios)
     }()

@@ -1,3 +1,4 @@
+import JSON
 import Messages
 import Crypto
 import Foundation
@@ -30,6 +31,27 @@ struct ReplicaDirectory {
         /// The private CA this replica trusts for its hub (a file in the replica's folder), when the
         /// hub's certificate is not signed by a CA of the system's trust store.
         var caFile: String?
+
+        /// Read from its JSON tree, not by `JSONDecoder`: every command reads it, and a process's
+        /// first `Codable` decode costs more than the rest of reading it (CallTemplate+Tree.swift).
+        /// Nil when it is not JSON, or a member is missing or not a string.
+        init?(json bytes: [UInt8]) {
+            guard let tree = try? JSONTree.parse(bytes), case .object = tree else { return nil }
+            func text(_ key: String) -> String?? {
+                switch tree[key] {
+                case nil, .null?: return .some(nil)
+                case .string(let value)?: return value
+                default: return nil
+                }
+            }
+            guard let hub = text("hub") ?? nil, let replica = text("replica") ?? nil, let org = text("org") ?? nil,
+                  let role = text("role") ?? nil, let name = text("name"), let caFile = text("caFile") else { return nil }
+            self.init(hub: hub, replica: replica, org: org, role: role, name: name, caFile: caFile)
+        }
+
+        init(hub: String, replica: String, org: String, role: String, name: String? = nil, caFile: String? = nil) {
+            (self.hub, self.replica, self.org, self.role, self.name, self.caFile) = (hub, replica, org, role, name, caFile)
+        }
     }
 
     var caPath: String { path + "/hub-ca.pem" }
@@ -66,9 +88,10 @@ struct ReplicaDirectory {
         guard let data = FileManager.default.contents(atPath: configPath) else {
             throw CLIFailure(Message.noReplica.text(path), hint: Message.noReplicaHint.text(), code: .noInput)
         }
-        do { return try JSONDecoder().decode(Config.self, from: data) } catch {
+        guard let config = Config(json: Array(data)) else {
             throw CLIFailure(Message.damaged.text(configPath), hint: Message.configDamagedHint.text(), code: .data)
         }
+        return config
     }
 
     func token() throws -> String {

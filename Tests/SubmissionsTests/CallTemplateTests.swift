@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 import Replication
 @testable import Submissions
@@ -32,6 +33,21 @@ import Replication
         for data in files {
             let checked = try CallTemplate.decode(data)
             #expect(CallCatalog.builtIn.contains(checked), "\(checked.id) decodes differently without the checks")
+            // The tree reader, on its own (the catalogue would fall back to `Codable`): every
+            // member the templates use, read to the same value.
+            let tree = try CallTemplate(tree: JSONTree.parse(Array(data)))
+            #expect(tree == checked, "\(checked.id) reads differently from its tree")
+        }
+    }
+
+    @Test func theTreeReaderRefusesAMemberOfTheWrongTypeAndNamesIt() throws {
+        let data = try #require(CallCatalog.builtInFiles.first)
+        var text = String(decoding: data, as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"required\": true", with: "\"required\": \"yes\"")
+        #expect(throws: CallTemplate.TreeError.self) { try CallTemplate(tree: JSONTree.parse(Array(text.utf8))) }
+        do { _ = try CallTemplate(tree: JSONTree.parse(Array(text.utf8))) } catch let error as CallTemplate.TreeError {
+            #expect(error.path.hasSuffix(".required"), "\(error.path)")
+            #expect(error.path.contains(".fields["), "\(error.path)")
         }
     }
 
