@@ -17,7 +17,7 @@ public enum Tianbao {
     }
 
     /// Runs `tianbao` with `arguments` (without the program name); returns the exit code.
-    public static func main(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func main(_ arguments: [String], environment: [String: String] = ProcessEnvironment.current(),
                             io: IO = .standard()) -> Int32 {
         let root = root
         var invocation: Invocation?
