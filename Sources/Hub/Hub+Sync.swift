@@ -413,7 +413,10 @@ extension Hub {
     func page(for principal: Principal, after checkpoint: Int64, maxBytes: Int, protocol version: Int,
               directory: Directory, _ s: State) throws -> ([Change], Int64, Bool) {
         var out: [Change] = []
-        var sent = Set<Dot>()
+        // The dots sent with a record's whole history: the walk meets the later of them again.
+        // Nothing else can repeat (each arrival is walked once, and a record's history is sent
+        // at its first arrival in the page), so only these are remembered.
+        var sentWithHistory = Set<Dot>()
         var bytes = 0
         var position = checkpoint
         // Each record is judged once per page: already granted, newly visible, or out of scope.
@@ -421,7 +424,6 @@ extension Hub {
         var standing: [String: Standing] = [:]
         func take(_ c: Change) {
             out.append(c)
-            sent.insert(c.dot)
             bytes += SyncCodec.estimatedBytes(c)
         }
         var full = false
@@ -436,7 +438,7 @@ extension Hub {
                     if ends { full = true; return false }
                 }
                 position = arrival.position
-                if arrival.dot.replica == principal.replica || sent.contains(arrival.dot) { return true }
+                if arrival.dot.replica == principal.replica || (!sentWithHistory.isEmpty && sentWithHistory.contains(arrival.dot)) { return true }
                 if arrival.collection == Workspace.Collection.replicas {
                     // Published keys, from version 3 on; each key's record judged once a page.
                     guard version >= 3 else { return true }
@@ -473,8 +475,9 @@ extension Hub {
                 } else {
                     // Entering the replica's scope: the record's whole history, once.
                     for earlier in try s.store.history(of: arrival.record)
-                    where earlier.dot.replica != principal.replica && !sent.contains(earlier.dot) {
+                    where earlier.dot.replica != principal.replica && !sentWithHistory.contains(earlier.dot) {
                         take(earlier)
+                        sentWithHistory.insert(earlier.dot)
                     }
                 }
                 try s.tables.setGrant(principal.replica, arrival.record, position: arrival.position)

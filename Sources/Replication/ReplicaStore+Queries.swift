@@ -8,14 +8,16 @@ extension ReplicaStore {
     func decodeChange(_ row: Statement) -> Change { decodeChange(row, offset: 0) }
 
     /// Rebuilds a ``Change`` from ``changeColumns`` starting at column `o`.
-    func decodeChange(_ row: Statement, offset o: Int32) -> Change {
+    /// `record` and `collection`: the row's, when the caller already read them (a walk of the
+    /// arrival log does, for every arrival): not decoded from the row a second time.
+    func decodeChange(_ row: Statement, offset o: Int32, record: String? = nil, collection: String? = nil) -> Change {
         let key = row.int64(o)
         let supersedes = row.isNull(o + 8) ? [] : StoredChange.decodeKeys(row.blob(o + 8)).map(dot(ofKey:))
         return Change(
             dot: dot(ofKey: key),
             timestamp: Timestamp(packed: row.int64(o + 1)),
-            collection: row.text(o + 3),
-            record: row.text(o + 2),
+            collection: collection ?? row.text(o + 3),
+            record: record ?? row.text(o + 2),
             field: fieldNames[row.int64(o + 4)] ?? "",
             op: Operation(code: row.int64(o + 5)) ?? .set,
             value: StoredChange.value(row, tag: o + 6, value: o + 7),

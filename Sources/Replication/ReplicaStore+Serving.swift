@@ -16,7 +16,7 @@ extension ReplicaStore {
         let row: Statement
 
         /// The change that arrived.
-        public func change() -> Change { store.decodeChange(row, offset: 2) }
+        public func change() -> Change { store.decodeChange(row, offset: 2, record: record, collection: collection) }
     }
 
     /// Walks the arrival log after `position`, in order, at most `limit` arrivals, while `body`

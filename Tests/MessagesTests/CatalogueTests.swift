@@ -1,3 +1,4 @@
+import Foundation
 import Messages
 import Testing
 
@@ -23,6 +24,12 @@ import Testing
         #expect(Language.detect(["LANG": "zh_CN.UTF-8", "LC_ALL": "C.UTF-8"]) == .english, "LC_ALL comes first")
         #expect(Language.detect(["LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_TW.UTF-8"]) == .chinese)
         #expect(Language.detect([:]) == .english)
+        // The process's own environment, as `environ` holds it (what every command reads).
+        setenv("TIANBAO_TEST_VARIABLE", "值=有等号", 1)
+        defer { unsetenv("TIANBAO_TEST_VARIABLE") }
+        let environment = ProcessEnvironment.current()
+        #expect(environment["TIANBAO_TEST_VARIABLE"] == "值=有等号", "the value is everything after the first '='")
+        #expect(environment["PATH"] == String(cString: getenv("PATH")))
         #expect(Message.submitted.text(in: .chinese, ["x"]) == "已提交 x。下次运行 'tianbao sync' 时送达省平台。")
         #expect(Message.bulkDryRunSummary.text(in: .chinese, [3, 5, "推荐"]) == "试运行：5 条记录中有 3 条将被推荐。未写入任何内容。", "places reorder per language")
     }
