@@ -49,38 +49,34 @@ struct TreeReader {
         return value
     }
 
-    func optionalString(_ key: String) throws(CallTemplate.TreeError) -> String? {
+    /// The member read by `match`; nil when absent or null, thrown when `match` does not take it.
+    private func optional<T>(_ key: String, _ match: (JSONTree) -> T?) throws(CallTemplate.TreeError) -> T? {
         guard let value = member(key) else { return nil }
-        guard case .string(let text) = value else { throw fail(key) }
-        return text
+        guard let matched = match(value) else { throw fail(key) }
+        return matched
     }
 
-    func string(_ key: String) throws(CallTemplate.TreeError) -> String {
-        guard let text = try optionalString(key) else { throw fail(key) }
-        return text
+    /// The member `read` finds; thrown when it is absent or null.
+    private func required<T>(_ key: String, _ read: (String) throws(CallTemplate.TreeError) -> T?) throws(CallTemplate.TreeError) -> T {
+        guard let value = try read(key) else { throw fail(key) }
+        return value
+    }
+
+    func optionalString(_ key: String) throws(CallTemplate.TreeError) -> String? {
+        try optional(key) { if case .string(let text) = $0 { text } else { nil } }
     }
 
     func optionalInt(_ key: String) throws(CallTemplate.TreeError) -> Int? {
-        guard let value = member(key) else { return nil }
-        guard case .number(let digits) = value, let number = Int(digits) else { throw fail(key) }
-        return number
-    }
-
-    func int(_ key: String) throws(CallTemplate.TreeError) -> Int {
-        guard let number = try optionalInt(key) else { throw fail(key) }
-        return number
+        try optional(key) { if case .number(let digits) = $0 { Int(digits) } else { nil } }
     }
 
     func optionalBool(_ key: String) throws(CallTemplate.TreeError) -> Bool? {
-        guard let value = member(key) else { return nil }
-        guard case .bool(let flag) = value else { throw fail(key) }
-        return flag
+        try optional(key) { if case .bool(let flag) = $0 { flag } else { nil } }
     }
 
-    func bool(_ key: String) throws(CallTemplate.TreeError) -> Bool {
-        guard let flag = try optionalBool(key) else { throw fail(key) }
-        return flag
-    }
+    func string(_ key: String) throws(CallTemplate.TreeError) -> String { try required(key, optionalString) }
+    func int(_ key: String) throws(CallTemplate.TreeError) -> Int { try required(key, optionalInt) }
+    func bool(_ key: String) throws(CallTemplate.TreeError) -> Bool { try required(key, optionalBool) }
 
     func optionalEnum<T: RawRepresentable>(_ key: String, _: T.Type) throws(CallTemplate.TreeError) -> T? where T.RawValue == String {
         guard let text = try optionalString(key) else { return nil }
@@ -94,10 +90,7 @@ struct TreeReader {
         return TreeReader(value, path + "." + key)
     }
 
-    func object(_ key: String) throws(CallTemplate.TreeError) -> TreeReader {
-        guard let reader = try optionalObject(key) else { throw fail(key) }
-        return reader
-    }
+    func object(_ key: String) throws(CallTemplate.TreeError) -> TreeReader { try required(key, optionalObject) }
 
     func optionalArray<T>(_ key: String, _ element: (TreeReader) throws(CallTemplate.TreeError) -> T) throws(CallTemplate.TreeError) -> [T]? {
         guard let value = member(key) else { return nil }
@@ -109,8 +102,7 @@ struct TreeReader {
     }
 
     func array<T>(_ key: String, _ element: (TreeReader) throws(CallTemplate.TreeError) -> T) throws(CallTemplate.TreeError) -> [T] {
-        guard let items = try optionalArray(key, element) else { throw fail(key) }
-        return items
+        try required(key) { key throws(CallTemplate.TreeError) in try optionalArray(key, element) }
     }
 
     func optionalStrings(_ key: String) throws(CallTemplate.TreeError) -> [String]? {
