@@ -81,12 +81,16 @@ public enum Hex {
     }
 
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+        // The digits made once, the output sized once: a hub encodes a hash per change it proves.
+        let count = bytes.underestimatedCount
         var out: [UInt8] = []
+        out.reserveCapacity(2 * count)
         for b in bytes {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 }
