@@ -40,15 +40,18 @@ public struct Migrator {
                 extendedCode: 1,
                 message: "database \(database.path) has schema version \(current)\(owner.map { " of its \($0) tables" } ?? ""), newer than this program's \(latestVersion); upgrade tianbao to open it")
         }
-        var applied: [Int] = []
-        for migration in migrations where migration.version > current {
-            try database.transaction {
+        // All pending versions in one transaction: a file opened for the first time takes one
+        // durable commit instead of one per version (~0.4 ms each here), and a version that fails
+        // leaves the file at the version it had, never between.
+        let pending = migrations.filter { $0.version > current }
+        guard !pending.isEmpty else { return [] }
+        try database.transaction {
+            for migration in pending {
                 try migration.apply(database)
                 try setVersion(migration.version, of: database)
             }
-            applied.append(migration.version)
         }
-        return applied
+        return pending.map(\.version)
     }
 }
 

@@ -21,12 +21,22 @@ import TestSupport
         #expect(try migrator().migrate(db) == [])
     }
 
-    @Test func aFailedMigrationLeavesTheLastWholeVersion() throws {
+    /// The pending versions are applied in one transaction: a failure leaves the file as it was,
+    /// never between two versions, and the next run applies them all again.
+    @Test func aFailedMigrationLeavesTheVersionTheFileHad() throws {
         let db = try Database(path: ":memory:")
         #expect(throws: SQLiteError.self) { try migrator(failingAt: 2).migrate(db) }
-        #expect(try db.userVersion() == 1)
-        #expect(try db.first("SELECT count(*) FROM sqlite_master WHERE name = 'b'") { $0.int(0) } == 0)
-        #expect(try migrator().migrate(db) == [2])
+        #expect(try db.userVersion() == 0)
+        #expect(try db.first("SELECT count(*) FROM sqlite_master WHERE name IN ('a', 'b')") { $0.int(0) } == 0)
+        #expect(try migrator().migrate(db) == [1, 2])
+        // From a file at version 1, a failing version 2 leaves it at 1.
+        let older = try Database(path: ":memory:")
+        var first = Migrator()
+        first.add(version: 1, name: "one", sql: "CREATE TABLE a (x INTEGER)")
+        #expect(try first.migrate(older) == [1])
+        #expect(throws: SQLiteError.self) { try migrator(failingAt: 2).migrate(older) }
+        #expect(try older.userVersion() == 1)
+        #expect(try migrator().migrate(older) == [2])
     }
 
     @Test func refusesADatabaseFromANewerProgram() throws {
