@@ -80,14 +80,9 @@ extension Hub {
         guard request.body.count <= Self.maxPartBytes else {
             return .error(.contentTooLarge, code: "part_too_large", message: Message.hubPartTooLarge.text("\(Self.maxPartBytes)"))
         }
-        if try s.store.fileState(key) == nil {
-            // A new file counts against its unit's share of the hub's disk, once what no record
-            // names any more is gone.
-            if try s.store.fileBytes(ofUnit: unit) + attachment.size > configuration.maxFileBytesPerUnit { try collectUnnamedFiles(unit: unit, s) }
+        if try s.store.fileState(key) == nil, try !admitsFile(unit: unit, size: attachment.size, s) {
             let held = try s.store.fileBytes(ofUnit: unit)
-            guard held + attachment.size <= configuration.maxFileBytesPerUnit else {
-                return .error(.contentTooLarge, code: "file_quota", message: Message.hubFileQuota.text("\(unit)", "\(ReplicaStore.megabytes(held + attachment.size))", "\(ReplicaStore.megabytes(configuration.maxFileBytesPerUnit))"))
-            }
+            return .error(.contentTooLarge, code: "file_quota", message: Message.hubFileQuota.text("\(unit)", "\(ReplicaStore.megabytes(held + attachment.size))", "\(ReplicaStore.megabytes(configuration.maxFileBytesPerUnit))"))
         }
         do {
             try s.store.expectFile(key, size: attachment.size, unit: unit)
@@ -134,6 +129,13 @@ extension Hub {
         if range != nil { headers.set("Content-Range", "bytes \(from)-\(to)/\(attachment.size)") }
         let body = head ? [] : try s.store.fileBytes(key, from: from, maxBytes: to - from + 1)
         return HTTPResponse(status: range == nil ? .ok : .partialContent, headers: headers, body: body)
+    }
+
+    /// Whether a new file of `size` bytes fits `unit`'s share of the hub's disk, once what no record
+    /// names any more is gone.
+    func admitsFile(unit: String, size: Int, _ s: State) throws -> Bool {
+        if try s.store.fileBytes(ofUnit: unit) + size > configuration.maxFileBytesPerUnit { try collectUnnamedFiles(unit: unit, s) }
+        return try s.store.fileBytes(ofUnit: unit) + size <= configuration.maxFileBytesPerUnit
     }
 
     /// `bytes=N-` or `bytes=N-M` (M past the end is the end), within `size`.

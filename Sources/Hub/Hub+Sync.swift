@@ -168,10 +168,12 @@ extension Hub {
                               workspace: workspace, directory: directory, catalog: try workspace.catalog(), s) {
             case .applied(let results):
                 let accepted = results.filter { $0.status == .accepted }.count
-                let files = try BundleFiles.keep(contents, in: s.store)
+                // A unit's files take at most its share of the hub's disk, by hand as by sync.
+                let files = try BundleFiles.keep(contents, in: s.store) { unit, size in try self.admitsFile(unit: unit, size: size, s) }
                 var detail: [String] = file + ["outcome", "applied", "changes", String(results.count), "accepted", String(accepted)]
                 detail += ["duplicates", String(results.count - accepted), "files", String(files.kept)]
                 if files.skipped > 0 { detail += ["files not kept", String(files.skipped)] }
+                if files.overQuota > 0 { detail += ["files over their unit's share", String(files.overQuota)] }
                 try audit(.bundle, contents.replica.hex, detail, s)
                 return results
             case .refused(let results, let count):

@@ -32,16 +32,24 @@ public enum BundleFiles {
 
     /// Keeps the files of `contents` that their record names now, with their size, once its changes
     /// are applied (each file was checked against its hash when the bundle was read). A file no
-    /// record names, or names with another size, is not kept.
-    /// - Returns: how many were kept, and how many were not.
+    /// record names, or names with another size, is not kept; nor is a file new to the store that
+    /// `admits` turns down for its record's unit (a hub's share of its disk per unit, which a bundle
+    /// carried by hand counts against as a sync does).
+    /// - Returns: how many were kept, how many were not, and how many of those `admits` turned down.
     @discardableResult
-    public static func keep(_ contents: ChangeBundle.Contents, in store: ReplicaStore) throws -> (kept: Int, skipped: Int) {
-        var kept = 0, skipped = 0
+    public static func keep(_ contents: ChangeBundle.Contents, in store: ReplicaStore,
+                            admits: (_ unit: String, _ size: Int) throws -> Bool = { _, _ in true }) throws -> (kept: Int, skipped: Int, overQuota: Int) {
+        var kept = 0, skipped = 0, overQuota = 0
         for file in contents.files {
             let field = ReplicaStore.fileField(file.key.sha256)
             guard let record = try store.record(file.key.record, only: ["_unit", field]),
                   let unit = record["_unit"]?.text, declaredSize(record[field]) == file.bytes.count else {
                 skipped += 1
+                continue
+            }
+            if try store.fileState(file.key) == nil, try !admits(unit, file.bytes.count) {
+                skipped += 1
+                overQuota += 1
                 continue
             }
             do {
@@ -51,6 +59,6 @@ public enum BundleFiles {
                 skipped += 1
             }
         }
-        return (kept, skipped)
+        return (kept, skipped, overQuota)
     }
 }

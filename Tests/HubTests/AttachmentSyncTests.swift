@@ -201,6 +201,33 @@ import TestSupport
         #expect(try a.sync().filesSent == 1, "the detached file no longer counts")
     }
 
+    /// A bundle carried to the hub by hand counts against the unit's share as a sync does: its
+    /// changes are applied, a file past the share is not kept (the audit says so), and the unit's
+    /// replica is told why when it sends the file itself.
+    @Test func aBundleCarriedByHandStaysWithinTheUnitsShare() throws {
+        let f = try HubFixture(maxFileBytesPerUnit: 5 << 20)
+        let offline = try f.replica("fz-first", role: .hospital, name: "林晓")
+        try offline.sync()
+        let id = try offline.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "影像辅助诊断")])
+        let first = try offline.workspace.attach(id, name: "一.pdf", bytes: Self.pdf(3 << 20, seed: 1))
+        let second = try offline.workspace.attach(id, name: "二.pdf", bytes: Self.pdf(3 << 20, seed: 2))
+        var own: [Change] = []
+        try offline.store.changes(from: offline.store.replicaID, after: 0) { own += $0 }
+        let key = Ed25519.makePrivateKey()
+        let files = try BundleFiles.named(by: own, in: offline.store)
+        #expect(files.count == 2)
+        let bundle = try ChangeBundle.encode(replica: offline.store.replicaID, changes: own, privateKey: key,
+                                             key: KeyRegistration.make(token: offline.token, privateKey: key), files: files)
+        let results = try f.hub.importBundle(bundle, source: "usb.bundle")
+        #expect(results.allSatisfy { $0.status == .accepted }, "the changes are applied")
+        let held = try f.hub.withWorkspace { workspace in
+            try [first, second].map { try workspace.store.fileState(.init(record: id, sha256: $0.sha256))?.isComplete ?? false }
+        }
+        #expect(held == [true, false], "the first file fits the unit's 5 MiB, the second would take it to 6 MiB")
+        let entry = try #require(try f.hub.audit().entries.last { $0.event == .bundle })
+        #expect(entry.detail.contains { $0 == ("files", "1") } && entry.detail.contains { $0 == ("files over their unit's share", "1") }, "\(entry.detail)")
+    }
+
     /// A change naming a file over the bound, or not a scan, made by a raw client: refused by the
     /// hub with why, like any change that breaks a rule.
     @Test func aChangeNamingAFileOverTheBoundIsRefused() throws {
