@@ -61,8 +61,11 @@ extension Hub {
         case "GET", "HEAD":
             return try serve(attachment, key: key, range: request.headers["Range"], head: request.method == "HEAD", s)
         case "POST":
-            // Sent by the unit whose record it is: the one that attached it.
-            guard let unit = record[WorkflowField.unit]?.text, unit == principal.actor.org else {
+            // Sent by a replica of the unit that attached it: the unit enrolled for a replica whose
+            // change names the file — the record's own, or a partner applying with it (联合申报).
+            // Its bytes count against the record's unit, whose record names them.
+            let attachers = try Set((record.fields[field]?.versions ?? []).compactMap { try s.tables.enrollment($0.dot.replica)?.0.org })
+            guard let unit = record[WorkflowField.unit]?.text, attachers.contains(principal.actor.org) else {
                 return .error(.forbidden, code: "not_owner", message: Message.hubFileNotOwner.text("\(attachment.name)"))
             }
             return try receive(request, attachment, key: key, unit: unit, principal, s)

@@ -201,6 +201,32 @@ import TestSupport
         #expect(try a.sync().filesSent == 1, "the detached file no longer counts")
     }
 
+    /// 联合申报: a partner edits the record's answers while it is in the owner's hands, and a scan it
+    /// attaches reaches the hub and the owner like the owner's own — not marked sent while the hub
+    /// never took it.
+    @Test func aPartnersAttachedFileReachesTheHubAndTheOwner() throws {
+        let f = try HubFixture()
+        let owner = try f.replica("fz-first", role: .hospital, name: "林晓", signed: true)
+        let partner = try f.replica("fz-second", role: .hospital, name: "王芳", signed: true)
+        try owner.sync()
+        try partner.sync()
+        let id = try owner.workspace.create(call: "fujian-2026", form: "application", values: [("项目名称", "联合影像平台")])
+        try owner.workspace.share(id, with: ["fz-second"])
+        try owner.sync()
+        try partner.sync()
+        let bytes = Self.pdf(2 << 20, seed: 5)
+        let attachment = try partner.workspace.attach(id, name: "合作协议.pdf", bytes: bytes)
+        let sent = try partner.sync()
+        #expect(sent.filesSent == 1 && sent.fileProblems.isEmpty, "\(sent.fileProblems)")
+        #expect(try f.hub.withWorkspace { try $0.store.fileState(.init(record: id, sha256: attachment.sha256))?.isComplete } == true)
+        // The bytes are the attaching unit's to send: the owner, which reads the record, did not attach this one.
+        let other = try #require(try f.raw("POST", "/v1/files/\(id)/\(attachment.hashHex)", token: owner.token, body: Array(bytes.prefix(100)), headers: ["Tianbao-Offset: 0"]))
+        #expect(other.status == 403 && String(decoding: other.body, as: UTF8.self).contains("not_owner"), "\(other.status)")
+        let fetched = try owner.sync()
+        #expect(fetched.filesFetched == 1, "\(fetched.fileProblems)")
+        #expect(try owner.workspace.fileBytes(id, file: "合作协议.pdf").1 == bytes)
+    }
+
     /// A bundle carried to the hub by hand counts against the unit's share as a sync does: its
     /// changes are applied, a file past the share is not kept (the audit says so), and the unit's
     /// replica is told why when it sends the file itself.
