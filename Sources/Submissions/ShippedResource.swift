@@ -9,13 +9,13 @@ enum ShippedResource {
     /// millisecond that every command would pay (every command reads the shipped templates).
     /// `Bundle.module` is asked when the file is not there.
     static func json(_ name: String, in subdirectory: String) -> Data? {
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            let folder = (executable as NSString).deletingLastPathComponent
-            if let data = FileManager.default.contents(atPath: "\(folder)/\(bundleName)/Resources/\(subdirectory)/\(name).json") { return data }
+        if let folder = besideExecutable, let data = FileManager.default.contents(atPath: "\(folder)/Resources/\(subdirectory)/\(name).json") {
+            return data
         }
         return Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/\(subdirectory)").flatMap { try? Data(contentsOf: $0) }
     }
 
-    /// The resources folder's name, as SwiftPM names it: `<package>_<target>.resources`.
-    static let bundleName = "Tianbao_Submissions.resources"
+    /// The resources folder beside the executable, as SwiftPM names it (`<package>_<target>.resources`).
+    private static let besideExecutable: String? = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        .map { ($0 as NSString).deletingLastPathComponent + "/Tianbao_Submissions.resources" }
 }

@@ -62,7 +62,7 @@ enum ReplicaCommands {
         let report = try client.sync()
         try SyncState(store).record(outcome: "ok: pulled \(report.pulled)")
         try SyncState(store).recordContact()
-        if report.pulled > 0 { directory.deriveTables(inv) }
+        if report.pulled > 0 { directory.deriveTables(inv, store: store) }
         if inv.flag("json") {
             try JSONOut.print(inv.io, InitJSON(replica: ReplicaJSON(id: replica.hex, org: who.org, role: who.role, label: nil,
                                                                     lastSync: ISOTime.string(Int64(Date().timeIntervalSince1970 * 1000)), revoked: nil),

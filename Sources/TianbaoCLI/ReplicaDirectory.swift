@@ -31,27 +31,6 @@ struct ReplicaDirectory {
         /// The private CA this replica trusts for its hub (a file in the replica's folder), when the
         /// hub's certificate is not signed by a CA of the system's trust store.
         var caFile: String?
-
-        /// Read from its JSON tree, not by `JSONDecoder`: every command reads it, and a process's
-        /// first `Codable` decode costs more than the rest of reading it (CallTemplate+Tree.swift).
-        /// Nil when it is not JSON, or a member is missing or not a string.
-        init?(json bytes: [UInt8]) {
-            guard let tree = try? JSONTree.parse(bytes), case .object = tree else { return nil }
-            func text(_ key: String) -> String?? {
-                switch tree[key] {
-                case nil, .null?: return .some(nil)
-                case .string(let value)?: return value
-                default: return nil
-                }
-            }
-            guard let hub = text("hub") ?? nil, let replica = text("replica") ?? nil, let org = text("org") ?? nil,
-                  let role = text("role") ?? nil, let name = text("name"), let caFile = text("caFile") else { return nil }
-            self.init(hub: hub, replica: replica, org: org, role: role, name: name, caFile: caFile)
-        }
-
-        init(hub: String, replica: String, org: String, role: String, name: String? = nil, caFile: String? = nil) {
-            (self.hub, self.replica, self.org, self.role, self.name, self.caFile) = (hub, replica, org, role, name, caFile)
-        }
     }
 
     var caPath: String { path + "/hub-ca.pem" }
@@ -137,17 +116,18 @@ struct ReplicaDirectory {
     /// Derives the tables' rows of what a sync, an import or a first clone just brought, so the
     /// first table compiled afterwards reads rows instead of every record. Best effort: a failure
     /// here leaves the work to the next compile and never fails what brought the records.
-    func deriveTables(_ invocation: Invocation) {
-        try? workspace(invocation).refreshTables()
+    func deriveTables(_ invocation: Invocation, store: ReplicaStore) {
+        try? workspace(invocation, store: store).refreshTables()
     }
 
-    /// The replica's workspace, acting as its enrolled organisation and role.
-    func workspace(_ invocation: Invocation) throws -> Workspace {
+    /// The replica's workspace, acting as its enrolled organisation and role; on `store` when the
+    /// command has the replica's store open already.
+    func workspace(_ invocation: Invocation, store: ReplicaStore? = nil) throws -> Workspace {
         let config = try config()
         guard let role = Role(rawValue: config.role) else {
             throw CLIFailure(Message.unknownRole.text(configPath, config.role), hint: Message.unknownRoleHint.text(), code: .data)
         }
-        let store = try openStore()
+        let store = try store ?? openStore()
         let author = invocation.option("as") ?? invocation.environment["TIANBAO_USER"] ?? config.name ?? config.org
         if let violation = TextRule.violation(in: author) {
             throw CLIFailure(Message.editorName.text(violation.problem), hint: violation.remedy, code: .usage)
@@ -166,5 +146,24 @@ enum Templates {
             guard let data = FileManager.default.contents(atPath: "\(folder)/\(file)") else { throw CLIFailure(Message.cannotRead.text("\(folder)/\(file)"), code: .noInput) }
             do { return try CallTemplate.decode(data) } catch { throw CLIFailure("\(folder)/\(file): \(error)", code: .data) }
         }
+    }
+}
+
+extension ReplicaDirectory.Config {
+    /// Read from its JSON tree, not by `JSONDecoder`: every command reads it, and a process's
+    /// first `Codable` decode costs more than the rest of reading it (CallTemplate+Tree.swift).
+    /// Nil when it is not JSON, or a member is missing or not a string.
+    init?(json bytes: [UInt8]) {
+        guard let tree = try? JSONTree.parse(bytes), case .object = tree else { return nil }
+        func text(_ key: String) -> String?? {
+            switch tree[key] {
+            case nil, .null?: return .some(nil)
+            case .string(let value)?: return value
+            default: return nil
+            }
+        }
+        guard let hub = text("hub") ?? nil, let replica = text("replica") ?? nil, let org = text("org") ?? nil,
+              let role = text("role") ?? nil, let name = text("name"), let caFile = text("caFile") else { return nil }
+        self.init(hub: hub, replica: replica, org: org, role: role, name: name, caFile: caFile)
     }
 }

@@ -112,7 +112,7 @@ enum SyncCommands {
             }
         }
         try SyncState(store).recordContact()
-        if report.pulled > 0 { directory.deriveTables(inv) }
+        if report.pulled > 0 { directory.deriveTables(inv, store: store) }
         let outcome = report.refused.isEmpty ? "ok: pushed \(report.pushed), pulled \(report.pulled)" : "\(report.refused.count) changes refused"
         try SyncState(store).record(outcome: outcome)
         let result = SyncResultJSON(report, notices: notices)
@@ -218,7 +218,7 @@ enum SyncCommands {
             throw CLIFailure(Message.bundleStranger.text(contents.replica.hex, stranger.dot), code: .data)
         }
         // A colleague's bundle only: signed by a replica of this unit whose key the hub published.
-        let workspace = try directory.workspace(inv)
+        let workspace = try directory.workspace(inv, store: store)
         guard contents.replica != store.replicaID else {
             throw CLIFailure(Message.bundleOwn.text(), hint: Message.bundleOwnHint.text(), code: .data)
         }
@@ -260,7 +260,7 @@ enum SyncCommands {
             return report
         }
         report.duplicates += duplicates
-        if report.applied > 0 { directory.deriveTables(inv) }
+        if report.applied > 0 { try? workspace.refreshTables() }   // best effort (ReplicaDirectory.deriveTables)
         if inv.flag("json") { try JSONOut.print(inv.io, ["applied": report.applied, "duplicates": report.duplicates]) } else if inv.io.isTerminal {
             inv.io.print(Message.bundleApplied.text(report.applied, report.duplicates))
         }
