@@ -17,7 +17,9 @@ import SyncProtocol
 /// seconds quick): each hospital's push comes at a seeded random moment of its first half, each
 /// replica's sync at one of its second half — a province's last hour before a deadline, sixty
 /// times over. Everybody at the same instant is measured too and
-/// reported: on one hub it is a queue, whose p99 is the whole burst's length.
+/// reported: on one hub it is a queue, whose p99 is the whole burst's length. So is what the rush
+/// itself adds to the syncs that make the p99 (the cities', each bringing its hospitals'
+/// applications): the same pulls, made after by a second replica of each city, one at a time.
 struct DeadlineRushBench {
     let scale: Scale
 
@@ -36,6 +38,7 @@ struct DeadlineRushBench {
         }
         // Set up on the hub's file, then serve it from its own process.
         var tokens: [(Organization, Role, String, ReplicaID)] = []
+        var quietTokens: [(Organization, Role, String, ReplicaID)] = []
         do {
             var configuration = Hub.Configuration(path: "\(dir)/hub.sqlite")
             configuration.maxClockSkewMilliseconds = .max / 4
@@ -47,13 +50,19 @@ struct DeadlineRushBench {
                 let enrolled = try hub.enroll(org: org.code, role: role)
                 tokens.append((org, role, enrolled.token, enrolled.replica))
             }
+            // A second replica of each city, quiet in the window: after it, each pulls what its
+            // city's replica pulled in the window, on an idle hub, for what the rush itself adds.
+            for org in cityOrgs {
+                let enrolled = try hub.enroll(org: org.code, role: .city)
+                quietTokens.append((org, .city, enrolled.token, enrolled.replica))
+            }
             hub.close()
         }
         let server = try HubProcess(db: "\(dir)/hub.sqlite")
         defer { server.stop() }
         let url = URL(string: server.url)!
 
-        let clients: [SyncClient] = try tokens.enumerated().map { i, entry in
+        let everyClient: [SyncClient] = try (tokens + quietTokens).enumerated().map { i, entry in
             var configuration = ReplicaStore.Configuration(collections: Workspace.Collection.all)
             configuration.newReplicaID = entry.3
             configuration.durability = .processCrash
@@ -63,13 +72,14 @@ struct DeadlineRushBench {
             client.signer = try SyncClient.Signer(privateKey: Ed25519.makePrivateKey(), token: entry.2)
             return client
         }
-        defer { for client in clients { client.store.close() } }
-        let shared = ConcurrencyBench.Shared(clients)
+        defer { for client in everyClient { client.store.close() } }
+        let clients = Array(everyClient.prefix(tokens.count)), quiet = Array(everyClient.dropFirst(tokens.count))
+        let shared = ConcurrencyBench.Shared(everyClient)
         // Every replica's first sync (organisations, the call): set-up, not measured.
-        let (_, setUpErrors) = Self.all(shared, indices: Array(clients.indices)) { client, _ in try Bench.seconds { _ = try Self.sync(client) } }
+        let (_, setUpErrors) = Self.all(shared, indices: Array(everyClient.indices)) { client, _ in try Bench.seconds { _ = try Self.sync(client) } }
         guard setUpErrors.isEmpty else { throw RushError("set-up: \(setUpErrors.count) first syncs failed: \(setUpErrors[0])") }
         // And again, so everyone holds everyone's keys: the rush begins where cron leaves a province.
-        let (_, againErrors) = Self.all(shared, indices: Array(clients.indices)) { client, _ in try Bench.seconds { _ = try Self.sync(client) } }
+        let (_, againErrors) = Self.all(shared, indices: Array(everyClient.indices)) { client, _ in try Bench.seconds { _ = try Self.sync(client) } }
         guard againErrors.isEmpty else { throw RushError("set-up: \(againErrors.count) second syncs failed: \(againErrors[0])") }
 
         var idle: [Double] = []
@@ -93,7 +103,8 @@ struct DeadlineRushBench {
         var moments = Moments(seed: 20261207)
         let pushAt = Dictionary(uniqueKeysWithValues: hospitalIndices.map { ($0, moments.next() * window / 2) })
         let pullAt = Dictionary(uniqueKeysWithValues: clients.indices.map { ($0, window / 2 + moments.next() * window / 2) })
-        let pushes = Collected(), pulls = Collected()
+        let roles = tokens.map(\.1)
+        let pushes = Collected(), pulls = Collected(), cityPulls = Collected()
         _ = server.takeServed()
         let started = Date().addingTimeInterval(1)
         let (_, windowErrors) = Self.all(shared, indices: Array(clients.indices), from: started) { client, i in
@@ -104,7 +115,9 @@ struct DeadlineRushBench {
                 if !report.refused.isEmpty { throw RushError("\(orgs[i].code): \(report.refused.count) refused, \(report.refused.first?.code ?? "")") }
             }
             Self.wait(until: started.addingTimeInterval(pullAt[i]!))
-            pulls.add(try Bench.seconds { _ = try Self.sync(client) })
+            let pull = try Bench.seconds { _ = try Self.sync(client) }
+            pulls.add(pull)
+            if roles[i] == .city { cityPulls.add(pull) }
             return 0
         }
         let took = Date().timeIntervalSince(started)
@@ -113,6 +126,10 @@ struct DeadlineRushBench {
         let burstStarted = Date()
         let (burst, burstErrors) = Self.all(shared, indices: Array(clients.indices)) { client, _ in try Bench.seconds { _ = try Self.sync(client) } }
         let burstSeconds = Date().timeIntervalSince(burstStarted)
+
+        // The same pulls as the cities' in the window, one at a time on an idle hub.
+        var quietPulls: [Double] = []
+        for client in quiet { quietPulls.append(try Bench.seconds { _ = try Self.sync(client) }) }
 
         // Converged: the hub holds every submission, and each city every one of its hospitals'.
         var converged = true
@@ -133,6 +150,10 @@ struct DeadlineRushBench {
             Figure(name: "  p99 sync in the window (p50 \(ms(Bench.percentile(latencies, 0.5))); pushes' p99 \(ms(Bench.percentile(pushes.values, 0.99))), syncs' \(ms(Bench.percentile(pulls.values, 0.99))))",
                    ours: String(format: "%.0f ms", p99 * 1000), reference: String(format: "%.1f ms idle sync", idleSync * 1000),
                    ratio: p99 / idleSync, target: "≤ 10", pass: p99 / idleSync <= 10),
+            Figure(name: "  the cities' syncs in the window against the same pulls one at a time, idle hub (reported)",
+                   ours: "p50 \(ms(Bench.percentile(cityPulls.values, 0.5))), p99 \(ms(Bench.percentile(cityPulls.values, 0.99)))",
+                   reference: "p50 \(ms(Bench.percentile(quietPulls, 0.5))), p99 \(ms(Bench.percentile(quietPulls, 0.99)))",
+                   ratio: Bench.percentile(cityPulls.values, 0.99) / Bench.percentile(quietPulls, 0.99), target: "", pass: nil),
             Figure(name: "  of which inside the hub (its access log; reported)", ours: "p99 \(ms(Bench.percentile(inHub, 0.99)))",
                    reference: "p50 \(ms(Bench.percentile(inHub, 0.5)))", ratio: nil, target: "", pass: nil),
             Figure(name: "  all \(clients.count) at once, nothing new: p99 (reported)", ours: String(format: "%.0f ms", Bench.percentile(burst, 0.99) * 1000),
