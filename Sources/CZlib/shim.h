@@ -8,11 +8,6 @@ static inline int tianbao_deflate_init_gzip(z_streamp stream, int level) {
     return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
 }
 
-// -15: raw deflate, no header or trailer: parts deflated apart are joined under one gzip header.
-static inline int tianbao_deflate_init_raw(z_streamp stream, int level) {
-    return deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-}
-
 // 15 + 32: accept both gzip and zlib headers.
 static inline int tianbao_inflate_init_auto(z_streamp stream) {
     return inflateInit2(stream, 15 + 32);

@@ -116,7 +116,7 @@ public struct HTTPResponse: Sendable {
         guard request.acceptsGzip, body.count >= 512, headers["Content-Encoding"] == nil else { return self }
         var copy = self
         // Level 1: most of the saving for a fraction of the time, on replies of megabytes.
-        copy.body = Gzip.compress(body, level: 1, parts: Gzip.cores)
+        copy.body = Gzip.compress(body, level: 1)
         copy.headers.set("Content-Encoding", "gzip")
         copy.headers.set("Vary", "Accept-Encoding")
         return copy
