@@ -428,6 +428,15 @@ extension Hub {
             out.append(c)
             bytes += SyncCodec.estimatedBytes(c)
         }
+        // A request from before where an earlier page to this replica reached — a retry after a
+        // lost reply, or a copy of an old request the network delivered late — may come from a
+        // replica that has since passed, in a page served before this one, the arrival this page
+        // grants a record at, without the record (it was out of scope then). Its checkpoint at
+        // that arrival would pass for having applied this page: such a grant holds until the
+        // replica passes everything that has arrived so far (PROTOCOL.md 2.4).
+        let servedThrough = s.servedThrough[principal.replica] ?? s.servedBeforeOpen
+        let grantFloor: Int64? = checkpoint < servedThrough ? try s.store.latestArrival() + 1 : nil
+        defer { s.servedThrough[principal.replica] = max(servedThrough, position) }
         var full = false
         let keys = ReadScope.keys(for: principal.actor, replica: principal.replica, directory: directory)
         while true {
@@ -482,7 +491,7 @@ extension Hub {
                         sentWithHistory.insert(earlier.dot)
                     }
                 }
-                try s.tables.setGrant(principal.replica, arrival.record, position: arrival.position)
+                try s.tables.setGrant(principal.replica, arrival.record, position: max(grantFloor ?? 0, arrival.position))
                 try s.store.addReader(ReadScope.grantKey(principal.replica), to: arrival.record)
                 standing[arrival.record] = .granted
                 return true

@@ -47,9 +47,15 @@ public final class Hub: Sendable {
         var workspace: Workspace?
         /// Each call's completeness and selection with the arrival position they were worked out at (the dashboard's).
         var dashboardCache: [String: (position: Int64, completeness: Completeness, selection: SelectionProgress?)] = [:]
-        init(store: ReplicaStore, tables: HubDatabase) {
+        /// How far the pages served to each replica reached (``Hub/page(for:after:maxBytes:protocol:directory:_:)``).
+        var servedThrough: [ReplicaID: Int64] = [:]
+        /// The newest arrival when this process opened the store: what it knows of a replica it
+        /// has not served yet, since no page an earlier process served reached further.
+        let servedBeforeOpen: Int64
+        init(store: ReplicaStore, tables: HubDatabase) throws {
             self.store = store
             self.tables = tables
+            servedBeforeOpen = try store.latestArrival()
         }
     }
 
@@ -77,7 +83,7 @@ public final class Hub: Sendable {
         self.configuration = configuration
         self.replicaID = store.replicaID
         store.sealOwnChanges = Self.sealer(hub: store.replicaID, key: key)
-        self.state = Mutex(State(store: store, tables: tables))
+        self.state = Mutex(try State(store: store, tables: tables))
         try state.withLock { s in
             try vouchForHistoryBeforeChains(s)
             try collectUnnamedFiles(s)
