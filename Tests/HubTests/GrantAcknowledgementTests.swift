@@ -1,5 +1,6 @@
 import Foundation
 @testable import Hub
+import HTTP
 import Replication
 import Submissions
 import Synchronization
@@ -51,6 +52,42 @@ import TestSupport
         let atHub = try #require(try f.hub.withWorkspace { try $0.store.record(id) })
         let held = try #require(try province.store.record(id), "the submitted record never reached the province")
         #expect(held == atHub, "the province holds \(held.fields.count) of the record's \(atHub.fields.count) fields: \(Set(atHub.fields.keys).subtracting(held.fields.keys).sorted()) are missing")
+    }
+
+    /// The same late copy after the hub restarted between the page the replica applied and the
+    /// copy: the new process has served nobody yet, and knows only that no page reached past its
+    /// newest arrival when it started.
+    @Test func aLateCopyAfterTheHubRestartedDoesNotTakeARecordAwayEither() throws {
+        let f = try HubFixture()
+        let hospital = try f.replica("fz-first", role: .hospital)
+        let province = try f.replica("fj-province", role: .province)
+        let recording = Recording()
+        try hospital.sync()
+        try SyncClient(store: province.store, hub: f.url, token: province.token, transport: recording).sync()
+        let id = try hospital.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("影像辅助诊断", leader: 1))
+        try hospital.sync()
+        recording.bodies.withLock { $0.removeAll() }
+        try SyncClient(store: province.store, hub: f.url, token: province.token, transport: recording).sync()
+        let old = try #require(recording.bodies.withLock { $0.first })
+        try hospital.workspace.submit(id)
+        try hospital.sync()
+
+        f.server.stop()
+        f.hub.close()
+        var configuration = Hub.Configuration(path: f.dir.file("hub.sqlite"))
+        configuration.wallClock = f.clock.reading
+        let restarted = try Hub(configuration: configuration)
+        let (server, port) = try restarted.serve(host: "127.0.0.1", port: 0, log: nil)
+        defer { server.stop(); restarted.close() }
+        let url = URL(string: "http://127.0.0.1:\(port)")!
+        let late = try RawConnection(port: port)
+        late.send(Array("POST /v1/sync HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: \(old.count)\r\nConnection: close\r\nAuthorization: Bearer \(province.token)\r\n\r\n".utf8) + old)
+        #expect(late.readResponse()?.status == 200)
+
+        try SyncClient(store: province.store, hub: url, token: province.token).sync()
+        let atHub = try #require(try restarted.withWorkspace { try $0.store.record(id) })
+        let held = try #require(try province.store.record(id), "the submitted record never reached the province")
+        #expect(held == atHub, "the province holds \(held.fields.count) of the record's \(atHub.fields.count) fields")
     }
 
     /// Loses the reply of the first sync request it carries: the hub served it, the replica never saw it.
