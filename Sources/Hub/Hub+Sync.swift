@@ -437,6 +437,33 @@ extension Hub {
         let servedThrough = s.servedThrough[principal.replica] ?? s.servedBeforeOpen
         let grantFloor: Int64? = checkpoint < servedThrough ? try s.store.latestArrival() + 1 : nil
         defer { s.servedThrough[principal.replica] = max(servedThrough, position) }
+        // A record entering the scope: its whole history (but what the replica made), and a grant.
+        func enter(_ record: String, grantedAt arrival: Int64) throws {
+            for earlier in try s.store.history(of: record)
+            where earlier.dot.replica != principal.replica && !sentWithHistory.contains(earlier.dot) {
+                take(earlier)
+                sentWithHistory.insert(earlier.dot)
+            }
+            try grant(record, at: arrival)
+        }
+        func grant(_ record: String, at arrival: Int64) throws {
+            try s.tables.setGrant(principal.replica, record, position: max(grantFloor ?? 0, arrival))
+            try s.store.addReader(ReadScope.grantKey(principal.replica), to: record)
+            standing[record] = .granted
+        }
+        // Whether the replica holds the record by a grant it acknowledged, or one made in this page.
+        func holds(_ record: String) throws -> Bool {
+            if standing[record] == .granted { return true }
+            guard let granted = try s.tables.grant(principal.replica, record), granted <= checkpoint else { return false }
+            standing[record] = .granted
+            return true
+        }
+        // A city's units by the id of their directory records: the arrival that moved one of them
+        // to this city brings its submitted records (which until then were another city's).
+        let units = principal.actor.role == .city
+            ? Dictionary(directory.organizations.values.filter { $0.reportingUnit == principal.actor.org && $0.code != principal.actor.org }
+                            .map { (Organization.recordID(code: $0.code), $0.code) }, uniquingKeysWith: { a, _ in a })
+            : [:]
         var full = false
         let keys = ReadScope.keys(for: principal.actor, replica: principal.replica, directory: directory)
         while true {
@@ -459,7 +486,15 @@ extension Hub {
                     if standing[arrival.record] == .granted { take(arrival.change()) }
                     return true
                 }
-                guard arrival.collection == Workspace.Collection.submissions else { take(arrival.change()); return true }
+                guard arrival.collection == Workspace.Collection.submissions else {
+                    take(arrival.change())
+                    if let unit = units[arrival.record] {
+                        for record in try s.store.records(taggedWith: ReadScope.submittedKey(unit)) where try !holds(record) {
+                            try enter(record, grantedAt: arrival.position)
+                        }
+                    }
+                    return true
+                }
                 switch standing[arrival.record] {
                 case .granted?: take(arrival.change()); return true
                 case .outOfScope?: return true
@@ -483,17 +518,10 @@ extension Hub {
                 if arrival.opensRecord {
                     // Nothing of it came before: the walk meets the rest of it in order.
                     take(arrival.change())
+                    try grant(arrival.record, at: arrival.position)
                 } else {
-                    // Entering the replica's scope: the record's whole history, once.
-                    for earlier in try s.store.history(of: arrival.record)
-                    where earlier.dot.replica != principal.replica && !sentWithHistory.contains(earlier.dot) {
-                        take(earlier)
-                        sentWithHistory.insert(earlier.dot)
-                    }
+                    try enter(arrival.record, grantedAt: arrival.position)
                 }
-                try s.tables.setGrant(principal.replica, arrival.record, position: max(grantFloor ?? 0, arrival.position))
-                try s.store.addReader(ReadScope.grantKey(principal.replica), to: arrival.record)
-                standing[arrival.record] = .granted
                 return true
             }
             // Walked by its keys, a replica reads the arrivals tagged for it: the rest are

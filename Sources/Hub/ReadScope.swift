@@ -39,7 +39,7 @@ enum ReadScope {
         for version in record.fields[WorkflowField.partners]?.versions ?? [] {
             keys += JointRecord.partners(version.value).map { "o:" + $0 }
         }
-        if record.fields[WorkflowField.submission] != nil { keys += ["s", "s:" + unit] }
+        if record.fields[WorkflowField.submission] != nil { keys += ["s", submittedKey(unit)] }
         if record.fields[WorkflowField.decision]?.versions.contains(where: { WorkflowEntry($0.value)?.action == .select }) == true {
             keys.append(ReaderRule.everyone)
         }
@@ -53,10 +53,13 @@ enum ReadScope {
         let mine = [ReaderRule.everyone, "o:" + actor.org, grantKey(replica)]
         switch actor.role {
         case .province: return nil
-        case .city: return mine + directory.organizations.values.filter { $0.reportingUnit == actor.org }.map { "s:" + $0.code }.sorted()
+        case .city: return mine + directory.organizations.values.filter { $0.reportingUnit == actor.org }.map { submittedKey($0.code) }.sorted()
         case .hospital, .enterprise: return mine
         }
     }
+
+    /// The key of `unit`'s submitted records: the city it reports through reads them.
+    static func submittedKey(_ unit: String) -> String { "s:" + unit }
 
     /// The key of the records `replica` was granted: they stay in its scope.
     static func grantKey(_ replica: ReplicaID) -> String { "r:" + replica.hex }
