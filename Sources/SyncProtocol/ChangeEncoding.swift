@@ -191,19 +191,33 @@ public enum ChangeEncoding {
         if let author = c.author { netstring(prefix: UInt8(ascii: "="), author.utf8, &out) } else { netstring("-", &out) }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
+    // Digits are written into a buffer on the stack and appended as one block: appended one by
+    // one, each paid the array's uniqueness and capacity checks, and a chain hashing every
+    // change spent a third of its time there.
     private static func appendHex(_ word: UInt64, _ out: inout [UInt8]) {
-        var shift = 60
-        while shift >= 0 {
-            out.append(hexDigits[Int((word >> UInt64(shift)) & 0xF)])
-            shift -= 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
+            for i in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * i)) & 0xF
+                digits[i] = nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ (nibble &- 10)
+            }
+            out.append(contentsOf: UnsafeBufferPointer(digits))
         }
     }
 
     private static func appendDecimal(_ value: UInt64, _ out: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, &out) }
-        out.append(UInt8(ascii: "0") + UInt8(value % 10))
+        if value < 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var at = 20, rest = value
+            repeat {
+                at -= 1
+                digits[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[at...]))
+        }
     }
 
     private static func decimalDigits(_ value: UInt64) -> Int {
