@@ -437,13 +437,17 @@ extension Hub {
         let servedThrough = s.servedThrough[principal.replica] ?? s.servedBeforeOpen
         let grantFloor: Int64? = checkpoint < servedThrough ? try s.store.latestArrival() + 1 : nil
         defer { s.servedThrough[principal.replica] = max(servedThrough, position) }
-        // A record entering the scope: its whole history (but what the replica made), and a grant.
-        func enter(_ record: String, grantedAt arrival: Int64) throws {
+        // A record's whole history, but what the replica made.
+        func sendWhole(_ record: String) throws {
             for earlier in try s.store.history(of: record)
             where earlier.dot.replica != principal.replica && !sentWithHistory.contains(earlier.dot) {
                 take(earlier)
                 sentWithHistory.insert(earlier.dot)
             }
+        }
+        // A record entering the scope: its whole history, and a grant.
+        func enter(_ record: String, grantedAt arrival: Int64) throws {
+            try sendWhole(record)
             try grant(record, at: arrival)
         }
         func grant(_ record: String, at arrival: Int64) throws {
@@ -488,8 +492,10 @@ extension Hub {
                 }
                 guard arrival.collection == Workspace.Collection.submissions else {
                     take(arrival.change())
+                    // Those whose arrivals the replica passed while they were another city's: the
+                    // walk meets the others in order, as the city reads them now.
                     if let unit = units[arrival.record] {
-                        for record in try s.store.records(taggedWith: ReadScope.submittedKey(unit)) where try !holds(record) {
+                        for record in try s.store.records(taggedWith: ReadScope.submittedKey(unit), firstArrivedBy: checkpoint) where try !holds(record) {
                             try enter(record, grantedAt: arrival.position)
                         }
                     }
@@ -534,9 +540,17 @@ extension Hub {
             } else {
                 seen = try s.store.walkArrivals(after: position, limit: 1_024, visit)
             }
-            if full { return (out, position, true) }
-            if seen == 0 { return (out, position, false) }
+            if full || seen == 0 { break }
         }
+        // A replica that passes a grant's position counts as holding the record from then on, so
+        // a page that passes one sends the record whole, whatever the record's scope is now (a
+        // grant made in a reply the replica never applied, for a unit that has since moved away).
+        // Grants are placed where no earlier page reached, so no page without the record passes one.
+        for record in try s.tables.grants(of: principal.replica, after: checkpoint, through: position) where standing[record] != .granted {
+            try sendWhole(record)
+            standing[record] = .granted
+        }
+        return (out, position, full)
     }
 
     /// How many of `replica`'s changes the hub holds without a gap, withdrawn ones counted. Walks

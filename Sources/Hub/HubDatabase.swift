@@ -97,6 +97,10 @@ final class HubDatabase {
             -- The hub's Ed25519 signature over each entry's hash, with a key kept outside this file.
             ALTER TABLE hub_audit ADD COLUMN signature TEXT;
             """)
+        m.add(version: 5, name: "grants by position", sql: """
+            -- A page passing a grant's position sends the record whole (PROTOCOL.md 2.4): found by position.
+            CREATE INDEX hub_grants_by_position ON hub_grants(replica, position);
+            """)
         return m
     }
 
@@ -235,6 +239,12 @@ final class HubDatabase {
             if let replica = ReplicaID(hex: row.text(1)) { keys[row.text(0), default: []].append(ReadScope.grantKey(replica)) }
         }
         return keys
+    }
+
+    /// The records granted to `replica` at a position after `after`, up to `through`.
+    func grants(of replica: ReplicaID, after: Int64, through: Int64) throws -> [String] {
+        try db.rows("SELECT record FROM hub_grants WHERE replica = ? AND position > ? AND position <= ? ORDER BY position, record",
+                    replica.hex, after, through) { $0.text(0) }
     }
 
     func setGrant(_ replica: ReplicaID, _ record: String, position: Int64) throws {

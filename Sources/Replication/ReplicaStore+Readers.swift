@@ -33,9 +33,11 @@ extension ReplicaStore {
         try db.cached("INSERT OR IGNORE INTO record_readers (record, reader) VALUES (?, ?)").run([ref.ord, key])
     }
 
-    /// The ids of the records tagged with `key` (rare: a scan of the tags, for a directory change).
-    public func records(taggedWith key: String) throws -> [String] {
-        try db.cached("SELECT r.id FROM record_readers t JOIN records r ON r.ord = t.record WHERE t.reader = ? ORDER BY r.ord").map([key]) { $0.text(0) }
+    /// The ids of the records tagged with `key` whose first change arrived at or before
+    /// `position` (rare: a scan of the tags, for a directory change).
+    public func records(taggedWith key: String, firstArrivedBy position: Int64) throws -> [String] {
+        try db.cached("SELECT r.id FROM record_readers t JOIN records r ON r.ord = t.record WHERE t.reader = ? AND r.first_arrival <= ? ORDER BY r.ord")
+            .map([key, position]) { $0.text(0) }
     }
 
     /// The most arms a walk's compound SELECT has (SQLite allows 500).

@@ -1,4 +1,7 @@
 import Foundation
+import JSON
+import Synchronization
+import SyncProtocol
 @testable import Hub
 import Replication
 import Submissions
@@ -41,5 +44,70 @@ import TestSupport
         // And the city it left keeps what it read (scope only grows).
         try fuzhou.sync()
         #expect(try fuzhou.store.record(submitted) == atHub)
+    }
+
+    /// Counts the changes in every sync reply a replica reads.
+    final class Counting: SyncTransport, @unchecked Sendable {
+        let inner = SocketTransport()
+        let changes = Mutex(0)
+        let losses = Mutex(0)
+        func post(_ url: URL, body: [UInt8], token: String) throws(TransportError) -> TransportReply {
+            let reply = try inner.post(url, body: body, token: token)
+            if let page = try? SyncCodec.response(JSONTree.parse(reply.body)) { changes.withLock { $0 += page.changes.count } }
+            if losses.withLock({ n -> Bool in defer { n = max(0, n - 1) }; return n > 0 }) { throw TransportError("connection reset") }
+            return reply
+        }
+    }
+
+    /// A city cloned after the move reads the unit's records once each, as its walk meets them.
+    @Test func aCityClonedAfterTheMoveReceivesEachChangeOnce() throws {
+        let f = try HubFixture(pageBytes: 2_048)   // pages of a few changes: the unit's records come pages after its directory entry
+        let hospital = try f.replica("fz-second", role: .hospital)
+        try hospital.sync()
+        for n in 1...2 {
+            let id = try hospital.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("项目\(n)", leader: n))
+            try hospital.workspace.submit(id)
+        }
+        try hospital.sync()
+        var moved = try #require(HubFixture.organizations.first { $0.code == "fz-second" })
+        moved.city = "fj-xiamen"
+        try f.hub.saveOrganizations([moved])
+        let xiamen = try f.replica("fj-xiamen", role: .city)
+        let counting = Counting()
+        let report = try SyncClient(store: xiamen.store, hub: f.url, token: xiamen.token, transport: counting).sync()
+        #expect(try xiamen.store.records(in: "submissions").count == 2)
+        #expect(counting.changes.withLock { $0 } == report.pulled, "the hub sent \(counting.changes.withLock { $0 }) changes for the \(report.pulled) the city holds")
+    }
+
+    /// Moved, the reply that carried its records lost, and moved back before the city synced
+    /// again: the city was granted them, so it receives them whole — never a later change alone.
+    @Test func aGrantInALostReplyHoldsAfterTheUnitMovesBack() throws {
+        let f = try HubFixture()
+        let hospital = try f.replica("fz-second", role: .hospital)
+        let fuzhou = try f.replica("fj-fuzhou", role: .city)
+        let xiamen = try f.replica("fj-xiamen", role: .city)
+        try hospital.sync()
+        let id = try hospital.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("影像辅助诊断", leader: 1))
+        try hospital.workspace.submit(id)
+        try hospital.sync()
+        try xiamen.sync()
+        var org = try #require(HubFixture.organizations.first { $0.code == "fz-second" })
+        org.city = "fj-xiamen"
+        try f.hub.saveOrganizations([org])
+        let losing = Counting()
+        losing.losses.withLock { $0 = 1 }
+        let client = SyncClient(store: xiamen.store, hub: f.url, token: xiamen.token, transport: losing)
+        #expect(throws: (any Error).self) { try client.sync() }
+        org.city = "fj-fuzhou"
+        try f.hub.saveOrganizations([org])
+        try client.sync()
+        // The record changes at its own city; the change reaches the city granted it too.
+        try fuzhou.sync()
+        _ = try fuzhou.workspace.take(.recommend, ids: [id], text: "同意推荐", dryRun: false)
+        try fuzhou.sync()
+        try client.sync()
+        let atHub = try #require(try f.hub.withWorkspace { try $0.store.record(id) })
+        let held = try #require(try xiamen.store.record(id), "the city granted the record holds nothing of it")
+        #expect(held == atHub, "the city holds \(held.fields.count) of the record's \(atHub.fields.count) fields")
     }
 }
