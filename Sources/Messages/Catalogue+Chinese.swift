@@ -79,6 +79,8 @@ extension Catalogue {
         .hubNotURL: "省平台地址 {1} 不是网址",
         .syncRunning: "{1} 已有一个 'tianbao sync' 在运行",
         .syncRunningHint: "它会自行结束，无需处理",
+        .hubAlreadyServing: "已有另一个 'tianbao serve' 在使用数据库 {1}：同一数据库绝不能由两个中心进程同时服务",
+        .hubAlreadyServingHint: "请先停止正在运行的进程（systemctl stop 或 SIGTERM），再启动本进程",
         .syncProgress: "同步：往返 {1} 次，推送 {2}，拉取 {3}，{4} 字节",
         .syncProgressFiles: "，附件 {1}",
         .syncRetrying: "同步：省平台暂不可达，{1} 秒后重试",

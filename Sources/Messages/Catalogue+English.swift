@@ -83,6 +83,8 @@ extension Catalogue {
         .hubNotURL: "the hub address {1} is not a URL",
         .syncRunning: "another 'tianbao sync' is running for {1}",
         .syncRunningHint: "it will finish on its own; nothing to do",
+        .hubAlreadyServing: "another 'tianbao serve' is already serving {1}: two hub processes must never serve one database",
+        .hubAlreadyServingHint: "stop the running one first (systemctl stop, or SIGTERM), then start this one",
         .syncProgress: "sync: round trips {1}, pushed {2}, pulled {3}, {4} bytes",
         .syncProgressFiles: ", files {1}",
         .syncRetrying: "sync: hub unavailable, retrying in {1} s",

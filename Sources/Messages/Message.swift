@@ -23,7 +23,7 @@ public enum Message: String, CaseIterable, Sendable {
          deadlineLeft, deadlinePassed, completenessHeader, furthest, nothingSubmitted, drafting, offlineLine, unknownTime, lateMark,
          stageNone, stageDrafting, stageSubmitted, stageRecommended, stageSelected
     // Sync.
-    case hubNotURL, syncRunning, syncRunningHint, syncProgress, syncProgressFiles, syncRetrying, restoredCopy, restoredCopyRenumbered,
+    case hubNotURL, syncRunning, syncRunningHint, hubAlreadyServing, hubAlreadyServingHint, syncProgress, syncProgressFiles, syncRetrying, restoredCopy, restoredCopyRenumbered,
          clockRanAhead, synced, syncedFiles, fileRefused, filesNotKept, filesNotKeptHint, keptApartLine, keptApart, keptApartHint,
          refusedLine, hubRefusedOne, hubRefusedMany, hubRefusedHint
     // Replica set-up and status.

@@ -69,6 +69,14 @@ enum HubCommands {
         // Before any thread starts, so every thread of the server inherits the mask and the
         // signals reach only the sigwait below: stopping runs as ordinary code on this thread.
         StopSignals.block()
+        // One process serves a database: two would each remember only the pages they served
+        // (PROTOCOL.md 2.4) and keep apart caches of the same file.
+        let database = try inv.required("db")
+        let lock = try ExclusiveLock(path: database + ".serving")
+        guard lock.acquire() else {
+            throw CLIFailure(Message.hubAlreadyServing.text(database), hint: Message.hubAlreadyServingHint.text(), code: .tempFail)
+        }
+        defer { lock.release() }
         let hub = try open(inv, metricsTokenFile: inv.option("metrics-token-file"))
         let (server, bound) = try hub.serve(host: host, port: port, limits: limits)
         let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(bound)"

@@ -32,7 +32,7 @@ enum SyncCommands {
             throw UsageError(Message.caFileNeedsHTTPS.text(config.hub), path: inv.path)
         }
         let budget = try inv.number("budget", in: 0.0...86_400) ?? 60
-        let lock = try SyncLock(path: directory.lockPath)
+        let lock = try ExclusiveLock(path: directory.lockPath)
         let quietHours = try inv.number("quiet-hours", in: 0.0...8_760) ?? 24
         guard lock.acquire() else {
             throw CLIFailure(Message.syncRunning.text(directory.path), hint: Message.syncRunningHint.text(), code: .tempFail, quiet: !inv.io.isTerminal)
@@ -265,23 +265,5 @@ enum SyncCommands {
             inv.io.print(Message.bundleApplied.text(report.applied, report.duplicates))
         }
         return 0
-    }
-}
-
-/// An exclusive lock file: two overlapping syncs of one replica never run at once.
-final class SyncLock {
-    private let fd: Int32
-
-    init(path: String) throws {
-        fd = open(path, O_CREAT | O_RDWR, 0o600)
-        guard fd >= 0 else { throw CLIFailure(Message.cannotOpenLock.text(path), code: .io) }
-    }
-
-    /// Takes the lock without waiting; false when another process holds it.
-    func acquire() -> Bool { flock(fd, LOCK_EX | LOCK_NB) == 0 }
-
-    func release() {
-        flock(fd, LOCK_UN)
-        close(fd)
     }
 }
