@@ -13,14 +13,26 @@ import TestSupport
 /// through reads its submitted records from the move on — the ones submitted before the move
 /// too, not only those that change after it.
 @Suite struct MovedUnitTests {
+    /// 福州市第二医院, reporting to 福州, with one application submitted; both cities' replicas.
+    struct World {
+        let f: HubFixture
+        let hospital: HubFixture.Replica, fuzhou: HubFixture.Replica, xiamen: HubFixture.Replica
+        let submitted: String
+
+        init() throws {
+            f = try HubFixture()
+            hospital = try f.replica("fz-second", role: .hospital)
+            fuzhou = try f.replica("fj-fuzhou", role: .city)
+            xiamen = try f.replica("fj-xiamen", role: .city)
+            try hospital.sync()
+            submitted = try hospital.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("影像辅助诊断", leader: 1))
+            try hospital.workspace.submit(submitted)
+        }
+    }
+
     @Test func theCityAHospitalMovesToReceivesItsSubmittedRecordsWhole() throws {
-        let f = try HubFixture()
-        let hospital = try f.replica("fz-second", role: .hospital)
-        let fuzhou = try f.replica("fj-fuzhou", role: .city)
-        let xiamen = try f.replica("fj-xiamen", role: .city)
-        try hospital.sync()
-        let submitted = try hospital.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("影像辅助诊断", leader: 1))
-        try hospital.workspace.submit(submitted)
+        let w = try World()
+        let (f, hospital, fuzhou, xiamen, submitted) = (w.f, w.hospital, w.fuzhou, w.xiamen, w.submitted)
         let draft = try hospital.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("病理辅助诊断", leader: 2))
         try hospital.sync()
         try fuzhou.sync()
@@ -82,13 +94,8 @@ import TestSupport
     /// Moved, the reply that carried its records lost, and moved back before the city synced
     /// again: the city was granted them, so it receives them whole — never a later change alone.
     @Test func aGrantInALostReplyHoldsAfterTheUnitMovesBack() throws {
-        let f = try HubFixture()
-        let hospital = try f.replica("fz-second", role: .hospital)
-        let fuzhou = try f.replica("fj-fuzhou", role: .city)
-        let xiamen = try f.replica("fj-xiamen", role: .city)
-        try hospital.sync()
-        let id = try hospital.workspace.create(call: "fujian-2026", form: "application", values: HubSyncTests.application("影像辅助诊断", leader: 1))
-        try hospital.workspace.submit(id)
+        let w = try World()
+        let (f, hospital, fuzhou, xiamen, id) = (w.f, w.hospital, w.fuzhou, w.xiamen, w.submitted)
         try hospital.sync()
         try xiamen.sync()
         var org = try #require(HubFixture.organizations.first { $0.code == "fz-second" })
