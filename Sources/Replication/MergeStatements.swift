@@ -5,6 +5,10 @@ import SQLite
 struct MergeStatements {
     let insertChange: Statement
     let insertEntry: Statement
+    /// ``MergeRows/perStatement`` rows at once.
+    let insertEntries: Statement
+    let insertNewChange: Statement
+    let insertNewChanges: Statement
     /// One per operation that retires (RetireRule, in SQL): set, add/remove, delete, restore.
     let retireBySet: Statement
     let retireBySetElement: Statement
@@ -24,6 +28,13 @@ struct MergeStatements {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertEntry = try db.prepare("INSERT INTO entries (record, key, field, op, live) VALUES (?, ?, ?, ?, ?)")
+        let n = MergeRows.perStatement
+        insertEntries = try db.prepare("INSERT INTO entries (record, key, field, op, live) VALUES "
+                                       + Array(repeating: "(?, ?, ?, ?, ?)", count: n).joined(separator: ", "))
+        // Without OR IGNORE: a change taken for new that the store holds fails the batch.
+        let newChange = "INSERT INTO changes (key, hlc, record, field, op, vtype, value, supersedes, author) VALUES "
+        insertNewChange = try db.prepare(newChange + "(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        insertNewChanges = try db.prepare(newChange + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", "))
         retireBySet = try db.prepare("UPDATE entries SET live = 0 WHERE record = ?1 AND key = ?2 AND field = ?3 AND op <> 3")
         retireBySetElement = try db.prepare("UPDATE entries SET live = 0 WHERE record = ?1 AND key = ?2 AND field = ?3 AND op = 1")
         retireByDelete = try db.prepare("""

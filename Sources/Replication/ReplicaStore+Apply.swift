@@ -56,9 +56,11 @@ extension ReplicaStore {
         }
         return try writing { touched in
             var report = ApplyReport()
+            var rows = MergeRows()
             for change in changes {
-                if try merge(change, touched: &touched) { report.applied += 1 } else { report.duplicates += 1 }
+                if try merge(change, touched: &touched, rows: &rows) { report.applied += 1 } else { report.duplicates += 1 }
             }
+            try rows.flush(statements)
             if let latest { clock.receive(latest.timestamp) }
             let made = try commitInside(edits, author: author, touched: &touched)
             for (key, value) in meta { try setMeta(key, value) }
@@ -105,6 +107,15 @@ extension ReplicaStore {
 
     /// Merges one change. Returns `false` when the store already held it.
     func merge(_ change: Change, touched: inout Set<Int64>) throws -> Bool {
+        var rows = MergeRows()
+        let merged = try merge(change, touched: &touched, rows: &rows)
+        try rows.flush(statements)
+        return merged
+    }
+
+    /// Merges one change of a batch. Its rows may wait in `rows`, which the caller flushes
+    /// before anything reads the changes or the entries.
+    func merge(_ change: Change, touched: inout Set<Int64>, rows: inout MergeRows) throws -> Bool {
         let ord = try ord(for: change.dot.replica)
         let key = StoredChange.key(ord: ord, seq: change.dot.seq)
         let (record, created) = try recordRef(change.record, collection: change.collection)
@@ -116,21 +127,17 @@ extension ReplicaStore {
 
         let (vtype, value) = StoredChange.columns(change.value)
         let field = try fieldOrd(for: change.field)
-        let insert = statements.insertChange
-        try insert.bind(integer: key, at: 1)
-        try insert.bind(integer: change.timestamp.packed, at: 2)
-        try insert.bind(integer: record.ord, at: 3)
-        try insert.bind(integer: field, at: 4)
-        try insert.bind(integer: change.op.code, at: 5)
-        try insert.bind(vtype, at: 6)
-        try insert.bind(value, at: 7)
-        try insert.bind(StoredChange.encodeKeys(supersededKeys), at: 8)
-        if let author = change.author { try insert.bind(text: author, at: 9) } else { try insert.bind(.null, at: 9) }
-        try insert.execute()
-        guard db.changes == 1 else {
-            guard try storedChange(key: key) == change else { throw ReplicationError.dotReused(change.dot) }
-            return false
+        if change.dot.seq > progress[ord, default: SeqProgress(contiguous: 0, maxSeq: 0)].maxSeq {
+            // Above all its origin's changes held (a repeat in the batch included: advance below
+            // moved the mark), so new: its row may wait.
+            try rows.append(.init(key: key, hlc: change.timestamp.packed, record: record.ord, field: field, op: change.op.code,
+                                  vtype: vtype, value: value, supersedes: StoredChange.encodeKeys(supersededKeys),
+                                  author: change.author), statements)
+        } else {
+            try rows.flush(statements)
+            guard try insertChecked(change, key: key, record: record.ord, field: field, vtype: vtype, value: value, supersededKeys) else { return false }
         }
+
 
         var live = change.op.leavesEntry
         if pendingCount > 0 {
@@ -152,15 +159,11 @@ extension ReplicaStore {
         if change.field.utf8.first == UInt8(ascii: "_") && change.field.hasPrefix(Self.fileFieldPrefix) {
             try noteFileReference(change.field, record: record.ord)
         }
-        let entry = statements.insertEntry
-        try entry.bind(integer: record.ord, at: 1)
-        try entry.bind(integer: key, at: 2)
-        try entry.bind(integer: field, at: 3)
-        try entry.bind(integer: change.op.code, at: 4)
-        try entry.bind(integer: live ? 1 : 0, at: 5)
-        try entry.execute()
+        try rows.appendEntry(record: record.ord, key: key, field: field, op: change.op.code, live: live, statements)
 
         if !supersededKeys.isEmpty {
+            // What it retires is looked up and updated in the entries: every row before it written.
+            try rows.flush(statements)
             let retire = switch change.op {
             case .set: statements.retireBySet
             case .add, .remove: statements.retireBySetElement
@@ -200,6 +203,28 @@ extension ReplicaStore {
         }
         try advance(ord: ord, seq: change.dot.seq)
         touched.insert(ord)
+        return true
+    }
+
+    /// Inserts a change the store may hold already: `false` if it holds this one, an error if it
+    /// holds another under the same dot.
+    private func insertChecked(_ change: Change, key: Int64, record: Int64, field: Int64, vtype: SQLiteValue, value: SQLiteValue,
+                               _ supersededKeys: [Int64]) throws -> Bool {
+        let insert = statements.insertChange
+        try insert.bind(integer: key, at: 1)
+        try insert.bind(integer: change.timestamp.packed, at: 2)
+        try insert.bind(integer: record, at: 3)
+        try insert.bind(integer: field, at: 4)
+        try insert.bind(integer: change.op.code, at: 5)
+        try insert.bind(vtype, at: 6)
+        try insert.bind(value, at: 7)
+        try insert.bind(StoredChange.encodeKeys(supersededKeys), at: 8)
+        if let author = change.author { try insert.bind(text: author, at: 9) } else { try insert.bind(.null, at: 9) }
+        try insert.execute()
+        guard db.changes == 1 else {
+            guard try storedChange(key: key) == change else { throw ReplicationError.dotReused(change.dot) }
+            return false
+        }
         return true
     }
 

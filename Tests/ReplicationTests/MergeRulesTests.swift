@@ -176,6 +176,25 @@ import TestSupport
         #expect(try a.apply(made).duplicates == 1)  // its own change coming back
     }
 
+    /// A batch's rows are written many to a statement once known new: a change repeated within
+    /// the batch, and another change under a dot the batch already used, are still found.
+    @Test func aBatchRepeatingAChangeKeepsItOnceAndRefusesAReusedDot() throws {
+        let made = try a.commit((0..<70).map { .set(collection: "forms", record: r, field: "f\($0)", value: .int(Int64($0))) })
+        let c = try Replicas.memory(clock: clock, id: Replicas.id(3))
+        var reused = made[40]
+        reused.value = .int(-1)
+        #expect(throws: ReplicationError.dotReused(reused.dot)) { try c.apply(made + [reused]) }
+        #expect(c.versionVector()[a.replicaID] == 0)   // nothing of the batch stayed
+        let report = try b.apply(made + [made[40], made[3]])
+        #expect(report.applied == 70 && report.duplicates == 2)
+        #expect(try b.snapshot().records == a.snapshot().records)
+        // A second change to one field, in the batch after the first: the first's row is found and retired.
+        let next = try a.commit([.set(collection: "forms", record: r, field: "f1", value: .int(100))])
+        try c.apply(made + next)
+        #expect(try c.record(r)?["f1"] == .int(100))
+        #expect(try c.record(r)?.fields["f1"]?.isConflict == false)
+    }
+
     @Test func aChangeArrivingBeforeTheOneItSupersedesStillWins() throws {
         let first = try a.commit([.set(collection: "forms", record: r, field: "f", value: .text("old"))])
         let second = try a.commit([.set(collection: "forms", record: r, field: "f", value: .text("new"))])
