@@ -26,6 +26,28 @@ public enum Gzip {
         }
     }
 
+    /// Compresses `bytes` into a gzip member with ``FastDeflate``: for replies, where the time
+    /// matters more than the last bytes (a sync page of form text: about zlib level 1's size).
+    public static func compressFast(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count < 1 << 30 else { return compress(bytes, level: 1) }   // positions are 32-bit
+        return bytes.withUnsafeBufferPointer { input in
+            let crc = UInt32(truncatingIfNeeded: crc32(0, input.baseAddress, UInt32(input.count)))
+            return [UInt8](unsafeUninitializedCapacity: FastDeflate.bound(input.count) + 18) { out, written in
+                // No name, time or flags; "fastest" (4), Unix (3).
+                let header: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 4, 3]
+                for (k, byte) in header.enumerated() { out[k] = byte }
+                var end = 10 + FastDeflate.encode(input, into: out.baseAddress! + 10)
+                for value in [crc, UInt32(truncatingIfNeeded: input.count)] {
+                    for shift in stride(from: 0, to: 32, by: 8) {
+                        out[end] = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+                        end += 1
+                    }
+                }
+                written = end
+            }
+        }
+    }
+
     /// Decompresses one gzip (or zlib) stream, refusing to produce more than `limit` bytes, and
     /// refusing bytes after the stream's end: whatever hides there was never checked by anyone.
     public static func decompress(_ bytes: [UInt8], limit: Int) throws(Failure) -> [UInt8] {

@@ -4,40 +4,33 @@ public enum UTF8Text {
     /// The text of `bytes`, or `nil` if they are not well-formed UTF-8 (overlong forms,
     /// surrogates and scalars above U+10FFFF included).
     public static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard isValid(bytes) else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        // `String(decoding:)` validates as it copies, but repairs instead of refusing: the text
+        // is the bytes, unchanged, exactly when they were well-formed (a repair puts U+FFFD where
+        // the ill-formed bytes were, and those bytes were not U+FFFD's). One pass over the bytes
+        // and a comparison, instead of two passes.
+        var text = String(decoding: bytes, as: UTF8.self)
+        let same = text.withUTF8 { copy in copy.count == bytes.count && equal(copy, bytes) }
+        return same ? text : nil
+    }
+
+    /// Whether two buffers of one length hold the same bytes, eight at a time.
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = a.count
+        var i = 0
+        while i + 8 <= n {
+            let x = UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: UInt64.self)
+            let y = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+            if x != y { return false }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     public static func string(_ bytes: [UInt8]) -> String? {
         bytes.withUnsafeBufferPointer { string($0) }
-    }
-
-    public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
-            // The second byte's range depends on the first (Table 3-7 of the Unicode standard).
-            let length: Int
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; low = 0xA0
-            case 0xE1...0xEC, 0xEE, 0xEF: length = 3
-            case 0xED: length = 3; high = 0x9F
-            case 0xF0: length = 4; low = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; high = 0x8F
-            default: return false
-            }
-            guard i + length <= n else { return false }
-            let b1 = bytes[i + 1]
-            guard b1 >= low && b1 <= high else { return false }
-            if length > 2 { guard bytes[i + 2] & 0xC0 == 0x80 else { return false } }
-            if length > 3 { guard bytes[i + 3] & 0xC0 == 0x80 else { return false } }
-            i += length
-        }
-        return true
     }
 }

@@ -13,7 +13,7 @@ import TestSupport
     }
 
     @Test func wellFormedTextReadsBack() {
-        for text in ["", "ascii", "项目名称", "😀 emoji", "\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}", "福州市第一医院 信息科"] {
+        for text in ["", "ascii", "项目名称", "😀 emoji", "\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}", "福州市第一医院 信息科", "\u{FFFD} is U+FFFD itself", String(repeating: "长文本", count: 40)] {
             #expect(UTF8Text.string(Array(text.utf8)) == text)
         }
     }

@@ -1,0 +1,163 @@
+/// The symbols of one DEFLATE block as they are found, and the writing of the block: with its
+/// own Huffman codes, or stored when that is no longer. Kept in memory of its own (no array's
+/// uniqueness and bounds checks on the path every input byte takes).
+struct DeflateBlock: ~Copyable {
+    /// A literal byte; or a match: bit 31 set, then its length code (5 bits), the length's extra
+    /// value (5), its distance code (5) and the distance's extra value (13).
+    private let symbols = UnsafeMutablePointer<UInt32>.allocate(capacity: FastDeflate.blockSymbols)
+    /// The literal/length alphabet's 286 counts, then the distance alphabet's 30.
+    private let freqs = UnsafeMutablePointer<UInt32>.allocate(capacity: 286 + 30)
+    /// Bits of the lengths' and distances' extra bits, for the block's size.
+    private var extraBits = 0
+    private let tables = DeflateTables.shared
+    private(set) var count = 0
+
+    init() { freqs.initialize(repeating: 0, count: 286 + 30) }
+
+    deinit {
+        symbols.deallocate()
+        freqs.deallocate()
+    }
+
+    @inline(__always)
+    mutating func literal(_ byte: UInt8) {
+        symbols[count] = UInt32(byte)
+        count &+= 1
+        freqs[Int(byte)] &+= 1
+    }
+
+    @inline(__always)
+    mutating func match(length: Int, distance: Int) {
+        let l = Int(tables.lengthCode[length])
+        let d = tables.distanceCode(distance - 1)
+        let lx = length - Int(tables.lengthBase[l]), dx = distance - Int(tables.distanceBase[d])
+        symbols[count] = 0x8000_0000 | UInt32(l) << 23 | UInt32(lx) << 18 | UInt32(d) << 13 | UInt32(dx)
+        count &+= 1
+        freqs[257 &+ l] &+= 1
+        freqs[286 + d] &+= 1
+        extraBits &+= Int(tables.lengthExtra[l] &+ tables.distanceExtra[d])
+    }
+
+    /// Writes the block (`raw`: the input bytes it covers) and starts the next one empty.
+    mutating func write(final: Bool, raw: UnsafeBufferPointer<UInt8>, _ writer: inout BitWriter) {
+        freqs[256] = 1
+        let literals = HuffmanCode(UnsafeBufferPointer(start: freqs, count: 286), maxBits: 15)
+        let distances = HuffmanCode(UnsafeBufferPointer(start: freqs + 286, count: 30), maxBits: 15)
+        let header = TreeHeader(literals: literals.lengths, distances: distances.lengths)
+        var bits = 3 + header.bits + extraBits
+        for s in 0..<286 { bits += Int(freqs[s]) * Int(literals.lengths[s]) }
+        for s in 0..<30 { bits += Int(freqs[286 + s]) * Int(distances.lengths[s]) }
+        // Stored: to a byte boundary, then four bytes of length and each piece of at most 65,535.
+        let storedBits = 8 * (raw.count + 5 * max(1, (raw.count + 65_534) / 65_535)) + 10
+        if bits < storedBits {
+            writer.put(final ? 1 : 0, 1)
+            writer.put(2, 2)
+            header.write(&writer)
+            writeSymbols(literals, distances, &writer)
+            writer.put(UInt64(literals.codes[256]), Int(literals.lengths[256]))
+        } else {
+            var start = 0
+            repeat {
+                let piece = min(65_535, raw.count - start)
+                let last = start + piece == raw.count
+                writer.put(final && last ? 1 : 0, 1)
+                writer.put(0, 2)
+                writer.alignToByte()
+                writer.put(UInt64(piece) | UInt64(~piece & 0xFFFF) << 16, 32)
+                writer.bytes(UnsafeBufferPointer(rebasing: raw[start..<(start + piece)]))
+                start += piece
+            } while start < raw.count
+        }
+        count = 0
+        freqs.update(repeating: 0, count: 286 + 30)
+        extraBits = 0
+    }
+
+    private func writeSymbols(_ literals: HuffmanCode, _ distances: HuffmanCode, _ writer: inout BitWriter) {
+        // Each symbol's code and length in one word: code in the low 16 bits, length above.
+        var litTable = [UInt32](repeating: 0, count: 286), distTable = [UInt32](repeating: 0, count: 30)
+        for s in 0..<286 { litTable[s] = UInt32(literals.codes[s]) | UInt32(literals.lengths[s]) << 16 }
+        for s in 0..<30 { distTable[s] = UInt32(distances.codes[s]) | UInt32(distances.lengths[s]) << 16 }
+        let extra = tables
+        litTable.withUnsafeBufferPointer { lit in
+        distTable.withUnsafeBufferPointer { dist in
+            for k in 0..<count {
+                let symbol = symbols[k]
+                if symbol & 0x8000_0000 == 0 {
+                    let e = lit[Int(symbol)]
+                    writer.put(UInt64(e & 0xFFFF), Int(e >> 16))
+                    continue
+                }
+                let l = Int(symbol >> 23 & 31), lx = UInt64(symbol >> 18 & 31)
+                let d = Int(symbol >> 13 & 31), dx = UInt64(symbol & 0x1FFF)
+                let le = lit[257 + l], de = dist[d]
+                let lBits = Int(le >> 16), dBits = Int(de >> 16)
+                writer.put(UInt64(le & 0xFFFF) | lx << UInt64(lBits), lBits + Int(extra.lengthExtra[l]))
+                writer.put(UInt64(de & 0xFFFF) | dx << UInt64(dBits), dBits + Int(extra.distanceExtra[d]))
+            }
+        } }
+    }
+}
+
+/// A dynamic block's description of its two codes (RFC 1951 3.2.7): their code lengths, run-length
+/// coded, and the code of those.
+struct TreeHeader {
+    private var runs: [(symbol: Int, extra: Int)] = []
+    private let lengthCodes: HuffmanCode
+    private let literalCount: Int
+    private let distanceCount: Int
+    private let codeLengthCount: Int
+    /// The header's size in bits.
+    let bits: Int
+
+    static let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+
+    init(literals: [UInt8], distances: [UInt8]) {
+        literalCount = max(257, (literals.lastIndex { $0 != 0 } ?? 0) + 1)
+        distanceCount = max(1, (distances.lastIndex { $0 != 0 } ?? 0) + 1)
+        let all = Array(literals[0..<literalCount]) + Array(distances[0..<distanceCount])
+        var i = 0
+        while i < all.count {
+            let length = all[i]
+            var run = 1
+            while i + run < all.count && all[i + run] == length { run += 1 }
+            var left = run
+            if length == 0 {
+                while left >= 11 { let r = min(left, 138); runs.append((18, r - 11)); left -= r }
+                if left >= 3 { runs.append((17, left - 3)); left = 0 }
+            } else {
+                runs.append((Int(length), 0))
+                left -= 1
+                while left >= 3 { let r = min(left, 6); runs.append((16, r - 3)); left -= r }
+            }
+            for _ in 0..<left { runs.append((Int(length), 0)) }
+            i += run
+        }
+        var freqs = [UInt32](repeating: 0, count: 19)
+        for run in runs { freqs[run.symbol] += 1 }
+        let codes = freqs.withUnsafeBufferPointer { HuffmanCode($0, maxBits: 7) }
+        lengthCodes = codes
+        codeLengthCount = max(4, (Self.order.lastIndex { codes.lengths[$0] != 0 } ?? 0) + 1)
+        var bits = 5 + 5 + 4 + 3 * codeLengthCount
+        for run in runs {
+            bits += Int(lengthCodes.lengths[run.symbol]) + (run.symbol == 16 ? 2 : run.symbol == 17 ? 3 : run.symbol == 18 ? 7 : 0)
+        }
+        self.bits = bits
+    }
+
+    func write(_ writer: inout BitWriter) {
+        writer.put(UInt64(literalCount - 257), 5)
+        writer.put(UInt64(distanceCount - 1), 5)
+        writer.put(UInt64(codeLengthCount - 4), 4)
+        for k in 0..<codeLengthCount { writer.put(UInt64(lengthCodes.lengths[Self.order[k]]), 3) }
+        for run in runs {
+            writer.put(UInt64(lengthCodes.codes[run.symbol]), Int(lengthCodes.lengths[run.symbol]))
+            switch run.symbol {
+            case 16: writer.put(UInt64(run.extra), 2)
+            case 17: writer.put(UInt64(run.extra), 3)
+            case 18: writer.put(UInt64(run.extra), 7)
+            default: break
+            }
+        }
+    }
+}
