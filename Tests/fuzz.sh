@@ -10,7 +10,7 @@
 # (FuzzReplayTests) keeps it failing until it is fixed — commit it with the fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(http sync-request sync-response bundle template json)
+targets=(http sync-request sync-response bundle template json deflate)
 which="${1:-all}"
 budget="${2:-600}"
 if [ "$which" != all ]; then

@@ -30,6 +30,9 @@ enum FastDeflate {
         defer { table.deallocate() }
         table.initialize(repeating: Int32(-window - 1), count: 1 << hashBits)
         var block = DeflateBlock()
+        let symbols = block.symbols, freqs = block.freqs, tables = DeflateTables.shared
+        // Kept here, in registers, while the block is gathered; handed to it to write.
+        var count = 0, extraBits = 0
         var blockStart = 0
         var i = 0
         @inline(__always) func load32(_ at: Int) -> UInt32 { UnsafeRawPointer(src + at).loadUnaligned(as: UInt32.self) }
@@ -38,7 +41,8 @@ enum FastDeflate {
         while i < n {
             // A match starts where a character does: the bytes inside a UTF-8 character (two of
             // every three in Chinese text) are neither looked up nor remembered.
-            if i <= lastHashed && src[i] & 0xC0 != 0x80 {
+            let byte = src[i]
+            if i <= lastHashed && byte & 0xC0 != 0x80 {
                 let word = load32(i)
                 let slot = Int(truncatingIfNeeded: (word &* 0x9E37_79B1) >> UInt32(32 - hashBits))
                 let candidate = Int(truncatingIfNeeded: table[slot])
@@ -56,22 +60,31 @@ enum FastDeflate {
                     if !differs {
                         while length < limit && src[candidate &+ length] == src[i &+ length] { length &+= 1 }
                     }
-                    block.match(length: length, distance: distance)
+                    symbols[count] = DeflateBlock.match(length: length, distance: distance, freqs, &extraBits, tables)
+                    count &+= 1
                     i &+= length
-                    if block.count == blockSymbols {
+                    if count == blockSymbols {
+                        block.count = count
+                        block.extraBits = extraBits
                         block.write(final: false, raw: UnsafeBufferPointer(start: src + blockStart, count: i &- blockStart), &writer)
-                        blockStart = i
+                        (count, extraBits, blockStart) = (0, 0, i)
                     }
                     continue
                 }
             }
-            block.literal(src[i])
+            symbols[count] = UInt32(byte)
+            freqs[Int(byte)] &+= 1
+            count &+= 1
             i &+= 1
-            if block.count == blockSymbols {
+            if count == blockSymbols {
+                block.count = count
+                block.extraBits = extraBits
                 block.write(final: false, raw: UnsafeBufferPointer(start: src + blockStart, count: i &- blockStart), &writer)
-                blockStart = i
+                (count, extraBits, blockStart) = (0, 0, i)
             }
         }
+        block.count = count
+        block.extraBits = extraBits
         block.write(final: true, raw: UnsafeBufferPointer(start: src + blockStart, count: n - blockStart), &writer)
         writer.alignToByte()
         return writer.position
@@ -96,13 +109,13 @@ struct BitWriter {
     /// At most 32 bits at once.
     @inline(__always)
     mutating func put(_ value: UInt64, _ n: Int) {
-        bits |= value << UInt64(count)
-        count += n
+        bits |= value &<< UInt64(count)
+        count &+= n
         if count >= 32 {
             UnsafeMutableRawPointer(out + position).storeBytes(of: UInt32(truncatingIfNeeded: bits).littleEndian, as: UInt32.self)
-            position += 4
-            bits >>= 32
-            count -= 32
+            position &+= 4
+            bits &>>= 32
+            count &-= 32
         }
     }
 

@@ -24,6 +24,7 @@ public struct FuzzTarget: Sendable {
         FuzzTarget(name: "bundle", about: "the change-bundle reader, with and without a valid checksum, re-signed and read back", run: BundleFuzz.run),
         FuzzTarget(name: "template", about: "the call-template loader, round-tripped through its encoder", run: TemplateFuzz.run),
         FuzzTarget(name: "json", about: "the JSON parser, written back and parsed again", run: JSONFuzz.run),
+        FuzzTarget(name: "deflate", about: "the hub's gzip writer (FastDeflate), inflated back by zlib", run: DeflateFuzz.run),
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
