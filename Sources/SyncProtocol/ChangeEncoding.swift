@@ -81,43 +81,86 @@ public enum ChangeEncoding {
     /// One change from its JSON; the members it leaves out come from `previous` when given
     /// (protocol 2). Member order does not matter; a repeated member: the last one counts.
     public static func change(_ tree: JSONTree, _ path: String = "", previous: Change? = nil) throws(DecodeError) -> Change {
-        let c = try SyncCodec.members(tree, path)
-        let origin: ReplicaID
-        if let previous, c["origin"] == nil {
-            origin = previous.dot.replica
-        } else {
-            guard let parsed = ReplicaID(hex: try SyncCodec.string(c, "origin", path)) else {
-                throw DecodeError(path: SyncCodec.join(path, "origin"), reason: "origin must be 32 lowercase hex digits")
+        try change(tree, in: path, at: nil, previous: previous)
+    }
+
+    /// The change at `index` of the array at `path` (the path of an error is spelt only then:
+    /// a page decodes thousands of changes and refuses none).
+    static func change(_ tree: JSONTree, in arrayPath: String, at index: Int?, previous: Change?) throws(DecodeError) -> Change {
+        func path() -> String { index.map { "\(arrayPath).\($0)" } ?? arrayPath }
+        func failure(_ key: String, _ reason: String) -> DecodeError { DecodeError(path: SyncCodec.join(path(), key), reason: reason) }
+        func missing(_ key: String) -> DecodeError { DecodeError(path: path(), reason: "missing '\(key)'") }
+        guard case .object(let members) = tree else { throw DecodeError(path: path(), reason: "expected an object") }
+        // One pass over the members, each kept in its slot (a later one replaces an earlier).
+        var origin, op, supersedes, collection, record, author, counter, field, seq, value, wall: JSONTree?
+        for (key, member) in members {
+            switch key {
+            case "origin": origin = member
+            case "op": op = member
+            case "supersedes": supersedes = member
+            case "collection": collection = member
+            case "record": record = member
+            case "author": author = member
+            case "counter": counter = member
+            case "field": field = member
+            case "seq": seq = member
+            case "value": value = member
+            case "wall": wall = member
+            default: break
             }
-            origin = parsed
         }
-        let opText = try SyncCodec.string(c, "op", path)
-        guard let op = Operation(rawValue: opText) else {
-            throw DecodeError(path: SyncCodec.join(path, "op"), reason: "op '\(opText)' is not one of set, add, remove, delete, restore")
+        func string(_ v: JSONTree?, _ key: String) throws(DecodeError) -> String {
+            guard let v else { throw missing(key) }
+            guard case .string(let s) = v else { throw failure(key, "expected a string") }
+            return s
         }
-        var supersedes: [Dot] = []
-        if let list = c["supersedes"], list != .null {
-            guard case .array(let items) = list else { throw DecodeError(path: SyncCodec.join(path, "supersedes"), reason: "expected an array") }
+        func optionalString(_ v: JSONTree?, _ key: String) throws(DecodeError) -> String? {
+            guard let v, v != .null else { return nil }
+            guard case .string(let s) = v else { throw failure(key, "expected a string") }
+            return s
+        }
+        func whole(_ v: JSONTree?, _ key: String) throws(DecodeError) -> Int64 {
+            guard let v else { throw missing(key) }
+            guard case .number(let n) = v, let i = Int64(n) else { throw failure(key, "expected a whole number") }
+            return i
+        }
+        let replica: ReplicaID
+        if let previous, origin == nil {
+            replica = previous.dot.replica
+        } else {
+            guard let parsed = ReplicaID(hex: try string(origin, "origin")) else {
+                throw failure("origin", "origin must be 32 lowercase hex digits")
+            }
+            replica = parsed
+        }
+        let opText = try string(op, "op")
+        guard let operation = Operation(rawValue: opText) else {
+            throw failure("op", "op '\(opText)' is not one of set, add, remove, delete, restore")
+        }
+        var dots: [Dot] = []
+        if let list = supersedes, list != .null {
+            guard case .array(let items) = list else { throw failure("supersedes", "expected an array") }
             for item in items {
                 guard case .string(let text) = item, let dot = Dot(text) else {
-                    throw DecodeError(path: SyncCodec.join(path, "supersedes"), reason: "'\(item)' is not a dot (<32 hex>:<seq>)")
+                    throw failure("supersedes", "'\(item)' is not a dot (<32 hex>:<seq>)")
                 }
-                supersedes.append(dot)
+                dots.append(dot)
             }
         }
-        let inherit = { (key: String) in previous != nil && c[key] == nil }
-        let collection = inherit("collection") ? previous!.collection : try SyncCodec.string(c, "collection", path)
-        let record = inherit("record") ? previous!.record : try SyncCodec.string(c, "record", path)
-        let author = inherit("author") ? previous!.author : try SyncCodec.optionalString(c, "author", path)
-        let counter: Int64 = c["counter"] == nil ? 0 : try SyncCodec.int64(c, "counter", path)
-        guard (0...Int64(UInt16.max)).contains(counter) else { throw DecodeError(path: SyncCodec.join(path, "counter"), reason: "counter must be 0–65535") }
+        let collectionName = previous != nil && collection == nil ? previous!.collection : try string(collection, "collection")
+        let recordID = previous != nil && record == nil ? previous!.record : try string(record, "record")
+        let authorName = previous != nil && author == nil ? previous!.author : try optionalString(author, "author")
+        let count: Int64 = counter == nil ? 0 : try whole(counter, "counter")
+        guard (0...Int64(UInt16.max)).contains(count) else { throw failure("counter", "counter must be 0–65535") }
+        guard let seq else { throw missing("seq") }
+        guard case .number(let seqText) = seq, let sequence = UInt64(seqText) else { throw failure("seq", "expected a whole number, not negative") }
         // A present `"value": null` is the null value; an absent key is no value.
-        return Change(dot: Dot(replica: origin, seq: try SyncCodec.uint64(c, "seq", path)),
-                      timestamp: Timestamp(wall: try SyncCodec.int64(c, "wall", path), counter: UInt16(counter)),
-                      collection: collection, record: record,
-                      field: try SyncCodec.optionalString(c, "field", path) ?? "", op: op,
-                      value: try c["value"].map { v throws(DecodeError) in try value(v, SyncCodec.join(path, "value")) },
-                      supersedes: supersedes, author: author)
+        return Change(dot: Dot(replica: replica, seq: sequence),
+                      timestamp: Timestamp(wall: try whole(wall, "wall"), counter: UInt16(count)),
+                      collection: collectionName, record: recordID,
+                      field: try optionalString(field, "field") ?? "", op: operation,
+                      value: try value.map { v throws(DecodeError) in try Self.value(v, SyncCodec.join(path(), "value")) },
+                      supersedes: dots, author: authorName)
     }
 
     /// A value from its JSON.

@@ -181,7 +181,7 @@ public enum SyncCodec {
         var out: [Change] = []
         out.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            out.append(try ChangeEncoding.change(item, "\(path).\(i)", previous: inheriting ? out.last : nil))
+            out.append(try ChangeEncoding.change(item, in: path, at: i, previous: inheriting ? out.last : nil))
         }
         return out
     }
