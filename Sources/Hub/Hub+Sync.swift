@@ -437,6 +437,7 @@ extension Hub {
         let servedThrough = s.servedThrough[principal.replica] ?? s.servedBeforeOpen
         let grantFloor: Int64? = checkpoint < servedThrough ? try s.store.latestArrival() + 1 : nil
         defer { s.servedThrough[principal.replica] = max(servedThrough, position) }
+        let (replicaHex, grantKey) = (principal.replica.hex, ReadScope.grantKey(principal.replica))
         // A record's whole history, but what the replica made.
         func sendWhole(_ record: String) throws {
             for earlier in try s.store.history(of: record)
@@ -451,8 +452,8 @@ extension Hub {
             try grant(record, at: arrival)
         }
         func grant(_ record: String, at arrival: Int64) throws {
-            try s.tables.setGrant(principal.replica, record, position: max(grantFloor ?? 0, arrival))
-            try s.store.addReader(ReadScope.grantKey(principal.replica), to: record)
+            try s.tables.setGrant(replicaHex, record, position: max(grantFloor ?? 0, arrival))
+            try s.store.addReader(grantKey, to: record)
             standing[record] = .granted
         }
         // Whether the replica holds the record by a grant it acknowledged, or one made in this page.

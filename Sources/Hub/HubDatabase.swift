@@ -247,9 +247,14 @@ final class HubDatabase {
                     replica.hex, after, through) { $0.text(0) }
     }
 
-    func setGrant(_ replica: ReplicaID, _ record: String, position: Int64) throws {
-        try db.run("INSERT INTO hub_grants (replica, record, position) VALUES (?, ?, ?) ON CONFLICT(replica, record) DO UPDATE SET position = excluded.position",
-                   replica.hex, record, position)
+    /// `replica`: the replica's id in hex (a page grants many records to one replica).
+    func setGrant(_ replica: String, _ record: String, position: Int64) throws {
+        let statement = try db.cached("INSERT INTO hub_grants (replica, record, position) VALUES (?, ?, ?) ON CONFLICT(replica, record) DO UPDATE SET position = excluded.position")
+        try statement.reset()
+        try statement.bind(text: replica, at: 1)
+        try statement.bind(text: record, at: 2)
+        try statement.bind(integer: position, at: 3)
+        try statement.execute()
     }
 
     // MARK: Refused and withdrawn changes

@@ -22,7 +22,19 @@ extension ReplicaStore {
             op: Operation(code: row.int64(o + 5)) ?? .set,
             value: StoredChange.value(row, tag: o + 6, value: o + 7),
             supersedes: supersedes,
-            author: row.isNull(o + 9) ? nil : row.text(o + 9))
+            author: row.isNull(o + 9) ? nil : author(row, o + 9))
+    }
+
+    /// The author in column `index`: the one before when the bytes are the same (a page is
+    /// mostly one unit's changes), so a walk neither allocates nor validates it again.
+    private func author(_ row: Statement, _ index: Int32) -> String {
+        if var last = lastAuthor {
+            let same = row.withText(index) { bytes in last.withUTF8 { $0.elementsEqual(bytes) } }
+            if same { return last }
+        }
+        let text = row.text(index)
+        lastAuthor = text
+        return text
     }
 
     func dot(ofKey key: Int64) -> Dot {

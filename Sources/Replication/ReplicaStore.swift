@@ -77,6 +77,8 @@ public final class ReplicaStore {
     /// connection's commit, after a rollback): derived state kept across transactions by a layer
     /// above (``arrivedRecords(after:_:)``) may hold what was rolled back, and is rebuilt when it moves.
     public private(set) var reloads = 0
+    /// The author of the change decoded last: the next one is usually the same text.
+    var lastAuthor: String?
     /// The arrivals of the write under way, by record, to be tagged with their readers before it
     /// commits (``ReaderRule``).
     var untagged: [Int64: (id: String, collection: String, positions: [Int64])] = [:]

@@ -15,25 +15,33 @@ struct CloneBench {
         let origin = try hub.hub.enroll(org: "fz-first", role: .hospital).replica
         let changes = Workload.records(count: n, origin: origin, unit: "fz-first")
         try hub.load(changes)
-        let clone = try hub.hub.enroll(org: "fz-first", role: .hospital)
-        let dir = Bench.scratch("clone-client")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = hub.wire.take()
-        _ = hub.wire.takeServingMilliseconds()
-        let child = Bench.child(["--child", "clone", hub.url, clone.token, dir, String(n)])
-        let wire = hub.wire.take()
-        let hubShare = hub.wire.takeServingMilliseconds() / 1000 / child.seconds
-        guard child.status == 0 else {
-            return [Figure(name: "clone \(n) over loopback", ours: "child exited \(child.status)", reference: "", ratio: nil, target: "", pass: false)]
+        // Three fresh replicas clone in turn and the median counts, as the merge's reference is
+        // the median of three: one clone's rate moved by a tenth from run to run here.
+        var runs: [(seconds: Double, hubShare: Double, bytesOut: Int, peakMiB: Double)] = []
+        for round in 0..<3 {
+            let clone = try hub.hub.enroll(org: "fz-first", role: .hospital)
+            let dir = Bench.scratch("clone-client-\(round)")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            _ = hub.wire.take()
+            _ = hub.wire.takeServingMilliseconds()
+            let child = Bench.child(["--child", "clone", hub.url, clone.token, dir, String(n)])
+            let wire = hub.wire.take()
+            let hubShare = hub.wire.takeServingMilliseconds() / 1000 / child.seconds
+            guard child.status == 0 else {
+                return [Figure(name: "clone \(n) over loopback", ours: "child exited \(child.status)", reference: "", ratio: nil, target: "", pass: false)]
+            }
+            runs.append((child.seconds, hubShare, wire.bytesOut, child.peakMiB))
         }
-        let rate = Double(n) / child.seconds
-        let perChange = Double(wire.bytesOut) / Double(n)
+        let median = runs.sorted { $0.seconds < $1.seconds }[1]
+        let peakMiB = runs.map(\.peakMiB).max()!
+        let rate = Double(n) / median.seconds
+        let perChange = Double(median.bytesOut) / Double(n)
         let rawPerChange = Double(Workload.valueBytes(changes)) / Double(n)
         return [
-            Figure(name: "clone \(n) changes over loopback (paged)", ours: String(format: "%.0f/s end to end (hub %.0f%% of it)", rate, hubShare * 100),
+            Figure(name: "clone \(n) changes over loopback (paged; median of 3)", ours: String(format: "%.0f/s end to end (hub %.0f%% of it)", rate, median.hubShare * 100),
                    reference: String(format: "%.0f/s merge only", mergeRate), ratio: rate / mergeRate, target: "≥ 0.50", pass: rate / mergeRate >= 0.5),
-            Figure(name: "clone client peak RSS", ours: String(format: "%.1f MiB", child.peakMiB), reference: "64 MiB",
-                   ratio: child.peakMiB / 64, target: "≤ 1.00", pass: child.peakMiB <= 64),
+            Figure(name: "clone client peak RSS", ours: String(format: "%.1f MiB", peakMiB), reference: "64 MiB",
+                   ratio: peakMiB / 64, target: "≤ 1.00", pass: peakMiB <= 64),
             Figure(name: "clone bytes on the wire per change (gzip)", ours: String(format: "%.0f B", perChange),
                    reference: String(format: "%.0f B of values", rawPerChange), ratio: perChange / rawPerChange, target: "≤ 1.10",
                    pass: perChange / rawPerChange <= 1.1),

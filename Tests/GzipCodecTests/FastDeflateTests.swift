@@ -24,6 +24,19 @@ import TestSupport
         ]
     }
 
+    /// Noise is stored, 5 bytes a block of 32,768: at 14 MB and more that overran the buffer the
+    /// output was given (found by an outside review), and the process trapped.
+    @Test func sixteenMebibytesOfNoiseStayWithinTheirBound() throws {
+        var rng = SeededRandom(seed: 16)
+        var noise = [UInt8](repeating: 0, count: 16 << 20)
+        for i in stride(from: 0, to: noise.count, by: 8) {
+            withUnsafeBytes(of: rng.next()) { word in for k in 0..<8 { noise[i + k] = word[k] } }
+        }
+        let packed = Gzip.compressFast(noise)
+        #expect(packed.count <= noise.count + 5 * (noise.count / 65_535 + 1) + 7 * (noise.count / 32_768 + 2) + 1_024 + 18)
+        #expect(try Gzip.decompress(packed, limit: noise.count) == noise)
+    }
+
     @Test func edgeCasesInflateToTheirBytes() throws {
         for (k, input) in Self.edgeCases().enumerated() {
             let packed = Gzip.compressFast(input)
