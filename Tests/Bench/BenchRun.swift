@@ -17,7 +17,7 @@ enum BenchRun {
         let merge = MergeBench(scale: scale)
         measure("merge") { try merge.run() }
         measure("edit") { try EditLatencyBench(scale: scale).run() }
-        measure("clone") { try CloneBench(scale: scale, mergeRate: merge.rate > 0 ? merge.rate : 100_000).run() }
+        measure("clone") { try CloneBench(scale: scale, merge: merge).run() }
         measure("idle") { try IdleSyncBench().run() }
         measure("delta") { try DeltaBench(scale: scale).run() }
         measure("concurrency") { try ConcurrencyBench(scale: scale).run() }

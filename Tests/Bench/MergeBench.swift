@@ -13,41 +13,24 @@ final class MergeBench {
 
     init(scale: Scale) { self.scale = scale }
 
+    /// The changes merged, and the proofs of their batches: made once, for every round.
+    private var workload: (changes: [Change], signed: (proofs: [ChainProof], verifier: PageVerifier, hub: ReplicaID))?
+    private let dir = Bench.scratch("merge")
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    var count: Int { scale.mergeChanges }
+
     func run() throws -> [Figure] {
-        let n = scale.mergeChanges, batch = scale.batch
-        let changes = Workload.changes(count: n)
-        let dir = Bench.scratch("merge")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let n = scale.mergeChanges
         // Each merge run is paired with a raw run right after it, and the figure is the median of
         // the pairs' ratios: drift on a shared machine hits both halves of a pair alike.
         var ratios: [Double] = [], merges: [Double] = [], raws: [Double] = []
-        // Each batch arrives with the proof a hub sends (its origin's signed head over it): merging
-        // includes verifying it, as a replica does with every page.
-        let signed = try Self.proofs(changes, batch: batch)
         for round in 0..<3 {
-            let merge = try Bench.seconds {
-                let store = try ReplicaStore(path: "\(dir)/replica\(round).sqlite", configuration: .init(collections: ["submissions"]))
-                // As a syncing replica does: the next batch is hashed on another thread while this
-                // one is applied; the signature is checked on the applying thread.
-                let starts = Array(stride(from: 0, to: n, by: batch))
-                let proofs = signed.proofs
-                let prepare = { (i: Int) in
-                    Ahead { PageVerifier.prepare(Array(changes[starts[i]..<min(n, starts[i] + batch)]), proofs: [proofs[i]]) }
-                }
-                var next = prepare(0)
-                for i in starts.indices {
-                    let page = next.wait()
-                    if i + 1 < starts.count { next = prepare(i + 1) }
-                    let outcome = signed.verifier.verify(page, hub: signed.hub)
-                    guard outcome.keptApart.isEmpty else { throw BenchError("a batch did not verify: \(outcome.keptApart[0].reason)") }
-                    try store.transaction {
-                        for head in outcome.heads { try store.recordHead(head) }
-                        try store.apply(outcome.verified)
-                    }
-                }
-                store.close()
-            }
-            let raw = try Bench.seconds { try Self.rawInsert(changes, batch: batch, path: "\(dir)/raw\(round).sqlite") }
+            let merge = try seconds(round: round)
+            let changes = try prepared().changes
+            let raw = try Bench.seconds { try Self.rawInsert(changes, batch: scale.batch, path: "\(dir)/raw\(round).sqlite") }
+            try? FileManager.default.removeItem(atPath: "\(dir)/raw\(round).sqlite")
             ratios.append(raw / merge)
             merges.append(merge)
             raws.append(raw)
@@ -55,9 +38,49 @@ final class MergeBench {
         let ratio = Bench.median(ratios)
         let merge = Bench.median(merges), raw = Bench.median(raws)
         rate = Double(n) / merge
-        return [Figure(name: "merge \(n) remote changes, each verified (durable, batches of \(batch))",
+        return [Figure(name: "merge \(n) remote changes, each verified (durable, batches of \(scale.batch))",
                        ours: String(format: "%.0f/s", rate), reference: String(format: "%.0f/s raw insert", Double(n) / raw),
                        ratio: ratio, target: "≥ 0.50", pass: ratio >= 0.5)]
+    }
+
+    private func prepared() throws -> (changes: [Change], signed: (proofs: [ChainProof], verifier: PageVerifier, hub: ReplicaID)) {
+        if let workload { return workload }
+        let changes = Workload.changes(count: scale.mergeChanges)
+        // Each batch arrives with the proof a hub sends (its origin's signed head over it): merging
+        // includes verifying it, as a replica does with every page.
+        let made = (changes, try Self.proofs(changes, batch: scale.batch))
+        workload = made
+        return made
+    }
+
+    /// One merge of the workload into a fresh store (`round` names its file): its seconds.
+    func seconds(round: Int) throws -> Double {
+        let (changes, signed) = try prepared()
+        let n = changes.count, batch = scale.batch
+        let path = "\(dir)/replica\(round).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try Bench.seconds {
+            let store = try ReplicaStore(path: path, configuration: .init(collections: ["submissions"]))
+            // As a syncing replica does: the next batch is hashed on another thread while this
+            // one is applied; the signature is checked on the applying thread.
+            let starts = Array(stride(from: 0, to: n, by: batch))
+            let proofs = signed.proofs
+            let prepare = { (i: Int) in
+                Ahead { PageVerifier.prepare(Array(changes[starts[i]..<min(n, starts[i] + batch)]), proofs: [proofs[i]]) }
+            }
+            var next = prepare(0)
+            for i in starts.indices {
+                let page = next.wait()
+                if i + 1 < starts.count { next = prepare(i + 1) }
+                let outcome = signed.verifier.verify(page, hub: signed.hub)
+                guard outcome.keptApart.isEmpty else { throw BenchError("a batch did not verify: \(outcome.keptApart[0].reason)") }
+                try store.transaction {
+                    for head in outcome.heads { try store.recordHead(head) }
+                    try store.apply(outcome.verified)
+                }
+            }
+            store.close()
+        }
     }
 
     /// One signed interval per batch, as the hub would prove it, and a verifier that knows the key.
