@@ -459,7 +459,7 @@ extension Hub {
         // Whether the replica holds the record by a grant it acknowledged, or one made in this page.
         func holds(_ record: String) throws -> Bool {
             if standing[record] == .granted { return true }
-            guard let granted = try s.tables.grant(principal.replica, record), granted <= checkpoint else { return false }
+            guard let granted = try s.tables.grant(replicaHex, record), granted <= checkpoint else { return false }
             standing[record] = .granted
             return true
         }
@@ -507,7 +507,7 @@ extension Hub {
                 case .outOfScope?: return true
                 case nil: break
                 }
-                let granted = try s.tables.grant(principal.replica, arrival.record)
+                let granted = try s.tables.grant(replicaHex, arrival.record)
                 if let granted, granted <= checkpoint {
                     standing[arrival.record] = .granted
                     take(arrival.change())

@@ -229,7 +229,17 @@ final class HubDatabase {
 
     /// The arrival position at which `record` was sent whole to `replica`, if ever.
     func grant(_ replica: ReplicaID, _ record: String) throws -> Int64? {
-        try db.first("SELECT position FROM hub_grants WHERE replica = ? AND record = ?", replica.hex, record) { $0.int64(0) }
+        try grant(replica.hex, record)
+    }
+
+    /// `replica`: the replica's id in hex (a page looks up many records for one replica).
+    func grant(_ replica: String, _ record: String) throws -> Int64? {
+        let statement = try db.cached("SELECT position FROM hub_grants WHERE replica = ? AND record = ?")
+        try statement.reset()
+        try statement.bind(text: replica, at: 1)
+        try statement.bind(text: record, at: 2)
+        defer { try? statement.reset() }
+        return try statement.step() ? statement.int64(0) : nil
     }
 
     /// Every record granted, with the keys of the replicas it was granted to (``ReadScope/grantKey(_:)``).
