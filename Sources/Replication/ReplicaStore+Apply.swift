@@ -138,7 +138,6 @@ extension ReplicaStore {
             guard try insertChecked(change, key: key, record: record.ord, field: field, vtype: vtype, value: value, supersededKeys) else { return false }
         }
 
-
         var live = change.op.leavesEntry
         if pendingCount > 0 {
             // Listed before it arrived: it arrives dead if a change that may retire it listed it.

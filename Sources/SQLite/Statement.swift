@@ -110,7 +110,8 @@ public final class Statement {
         }
     }
 
-    /// Rewinds the statement so it can run again; bindings are kept.
+    /// Rewinds the statement so it can run again, and clears its bindings (the copies of the
+    /// values bound are freed).
     public func reset() throws {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
