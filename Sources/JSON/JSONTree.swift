@@ -137,21 +137,8 @@ public enum JSONTree: Equatable, Sendable {
         mutating func string() throws(ParseError) -> String {
             index += 1
             let start = index
-            // The common case: no escapes, copied in one go (validated as UTF-8). Found eight
-            // bytes at a time while none is a quote, a backslash or a control byte.
-            index = bytes.withUnsafeBufferPointer { buffer in
-                var i = start
-                let n = buffer.count
-                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-                while i + 8 <= n {
-                    let w = UnsafeRawPointer(buffer.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    if (w &- 0x20 &* ones) & ~w & highs != 0 || hasZero(w ^ (0x22 &* ones)) || hasZero(w ^ (0x5C &* ones)) { break }
-                    i += 8
-                }
-                while i < n, buffer[i] != 0x22, buffer[i] != 0x5C, buffer[i] >= 0x20 { i += 1 }
-                return i
-            }
+            // The common case: no escapes, copied in one go (validated as UTF-8).
+            index = bytes.withUnsafeBufferPointer { PlainRun.end($0, from: start) }
             if index < bytes.count, bytes[index] == 0x22 {
                 let end = index
                 guard let text = bytes.withUnsafeBufferPointer({ UTF8Text.string(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else {

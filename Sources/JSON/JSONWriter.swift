@@ -20,30 +20,14 @@ public struct JSONWriter: Sendable {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { utf8 in
-            let n = utf8.count
-            var runStart = 0, i = 0
-            // Eight bytes at a time while none of them needs escaping (nearly every value): a
-            // hub writes every change of a page through here, a compile every cell it hashes.
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-            while i < n {
-                if i + 8 <= n {
-                    let w = UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    let below20 = (w &- 0x20 &* ones) & ~w & highs != 0
-                    if !below20 && !hasZero(w ^ (0x22 &* ones)) && !hasZero(w ^ (0x5C &* ones)) {
-                        i += 8
-                        continue
-                    }
-                }
-                let b = utf8[i]
-                if b < 0x20 || b == 0x22 || b == 0x5C {
-                    if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                    escape(b)
-                    runStart = i + 1
-                }
-                i += 1
+            var i = 0
+            while true {
+                let end = PlainRun.end(utf8, from: i)
+                if i < end { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[i..<end])) }
+                guard end < utf8.count else { break }
+                escape(utf8[end])
+                i = end + 1
             }
-            if runStart < n { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<n])) }
         }
         bytes.append(0x22)
     }

@@ -7,16 +7,30 @@ import SQLite
 struct MergeRows {
     static let perStatement = 32
 
-    /// A change known to be new: its row goes in without the check for one already held.
+    /// A change's row in `changes`.
     struct ChangeRow {
         let key: Int64, hlc: Int64, record: Int64, field: Int64, op: Int64
         let vtype: SQLiteValue, value: SQLiteValue, supersedes: SQLiteValue
         let author: String?
+
+        /// Binds the row's nine columns from parameter `base + 1` on.
+        func bind(to statement: Statement, base: Int32 = 0) throws {
+            try statement.bind(integer: key, at: base + 1)
+            try statement.bind(integer: hlc, at: base + 2)
+            try statement.bind(integer: record, at: base + 3)
+            try statement.bind(integer: field, at: base + 4)
+            try statement.bind(integer: op, at: base + 5)
+            try statement.bind(vtype, at: base + 6)
+            try statement.bind(value, at: base + 7)
+            try statement.bind(supersedes, at: base + 8)
+            if let author { try statement.bind(text: author, at: base + 9) } else { try statement.bind(.null, at: base + 9) }
+        }
     }
 
     private var changes: [ChangeRow] = []
     private var entries: [Int64] = []
 
+    /// A change known to be new: its row goes in without the check for one already held.
     mutating func append(_ change: ChangeRow, _ statements: MergeStatements) throws {
         changes.append(change)
         if changes.count == Self.perStatement { try flushChanges(statements) }
@@ -40,16 +54,7 @@ struct MergeRows {
         let all = changes.count == Self.perStatement
         let statement = all ? statements.insertNewChanges : statements.insertNewChange
         for (i, row) in changes.enumerated() {
-            let base = Int32(all ? i * 9 : 0)
-            try statement.bind(integer: row.key, at: base + 1)
-            try statement.bind(integer: row.hlc, at: base + 2)
-            try statement.bind(integer: row.record, at: base + 3)
-            try statement.bind(integer: row.field, at: base + 4)
-            try statement.bind(integer: row.op, at: base + 5)
-            try statement.bind(row.vtype, at: base + 6)
-            try statement.bind(row.value, at: base + 7)
-            try statement.bind(row.supersedes, at: base + 8)
-            if let author = row.author { try statement.bind(text: author, at: base + 9) } else { try statement.bind(.null, at: base + 9) }
+            try row.bind(to: statement, base: Int32(all ? i * 9 : 0))
             if !all { try statement.execute() }
         }
         if all { try statement.execute() }

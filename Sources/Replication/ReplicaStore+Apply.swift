@@ -127,15 +127,15 @@ extension ReplicaStore {
 
         let (vtype, value) = StoredChange.columns(change.value)
         let field = try fieldOrd(for: change.field)
+        let row = MergeRows.ChangeRow(key: key, hlc: change.timestamp.packed, record: record.ord, field: field, op: change.op.code,
+                                      vtype: vtype, value: value, supersedes: StoredChange.encodeKeys(supersededKeys), author: change.author)
         if change.dot.seq > progress[ord, default: SeqProgress(contiguous: 0, maxSeq: 0)].maxSeq {
             // Above all its origin's changes held (a repeat in the batch included: advance below
             // moved the mark), so new: its row may wait.
-            try rows.append(.init(key: key, hlc: change.timestamp.packed, record: record.ord, field: field, op: change.op.code,
-                                  vtype: vtype, value: value, supersedes: StoredChange.encodeKeys(supersededKeys),
-                                  author: change.author), statements)
+            try rows.append(row, statements)
         } else {
             try rows.flush(statements)
-            guard try insertChecked(change, key: key, record: record.ord, field: field, vtype: vtype, value: value, supersededKeys) else { return false }
+            guard try insertChecked(change, row) else { return false }
         }
 
         var live = change.op.leavesEntry
@@ -207,21 +207,11 @@ extension ReplicaStore {
 
     /// Inserts a change the store may hold already: `false` if it holds this one, an error if it
     /// holds another under the same dot.
-    private func insertChecked(_ change: Change, key: Int64, record: Int64, field: Int64, vtype: SQLiteValue, value: SQLiteValue,
-                               _ supersededKeys: [Int64]) throws -> Bool {
-        let insert = statements.insertChange
-        try insert.bind(integer: key, at: 1)
-        try insert.bind(integer: change.timestamp.packed, at: 2)
-        try insert.bind(integer: record, at: 3)
-        try insert.bind(integer: field, at: 4)
-        try insert.bind(integer: change.op.code, at: 5)
-        try insert.bind(vtype, at: 6)
-        try insert.bind(value, at: 7)
-        try insert.bind(StoredChange.encodeKeys(supersededKeys), at: 8)
-        if let author = change.author { try insert.bind(text: author, at: 9) } else { try insert.bind(.null, at: 9) }
-        try insert.execute()
+    private func insertChecked(_ change: Change, _ row: MergeRows.ChangeRow) throws -> Bool {
+        try row.bind(to: statements.insertChange)
+        try statements.insertChange.execute()
         guard db.changes == 1 else {
-            guard try storedChange(key: key) == change else { throw ReplicationError.dotReused(change.dot) }
+            guard try storedChange(key: row.key) == change else { throw ReplicationError.dotReused(change.dot) }
             return false
         }
         return true
